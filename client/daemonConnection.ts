@@ -1,0 +1,181 @@
+// A client's connection to a daemon process: spawns it, speaks the protocol over its stdio, and
+// turns JSON-RPC errors back into SenseVoiceError with the daemon's code. Used by the cli and the
+// extension; imports no vscode, no onnxruntime, no ffmpeg.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { Endpoint } from '../daemon/rpc/endpoint';
+import {
+  ErrorCode,
+  PROTOCOL_VERSION,
+  SenseVoiceError,
+  type DaemonSettings,
+  type InitializeResult,
+  type NotificationMap,
+  type ParamsOf,
+  type ProgressParams,
+  type RequestName,
+  type ResultOf,
+} from '../daemon/protocol';
+
+export interface SpawnDaemonOptions {
+  /** The node (or Electron run as node) binary. */
+  command: string;
+  /** Arguments, usually [path to dist/daemon.js]. */
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  clientName: string;
+  settings?: DaemonSettings;
+  /** Each line the daemon writes to stderr. */
+  onStderr?: (line: string) => void;
+}
+
+export interface RequestOptions {
+  onProgress?: (p: ProgressParams) => void;
+  signal?: AbortSignal;
+}
+
+export interface DaemonExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** True when the client asked for it (dispose / shutdown). */
+  expected: boolean;
+}
+
+export class DaemonConnection {
+  private readonly progressListeners = new Map<string, (p: ProgressParams) => void>();
+  private readonly exitListeners: ((e: DaemonExit) => void)[] = [];
+  private disposing = false;
+  private exitInfo: DaemonExit | null = null;
+  initializeResult: InitializeResult | null = null;
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly endpoint: Endpoint,
+  ) {
+    endpoint.onNotification('$/progress', (raw) => {
+      const p = raw as ProgressParams;
+      if (p && typeof p.token === 'string') this.progressListeners.get(p.token)?.(p);
+    });
+  }
+
+  /** Spawns the daemon and completes `initialize`; rejects with DaemonUnavailable if it cannot start. */
+  static async start(options: SpawnDaemonOptions): Promise<DaemonConnection> {
+    const child = spawn(options.command, options.args, {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...(options.env ?? process.env), SENSEVOICE_PARENT_PID: String(process.pid) },
+      cwd: options.cwd,
+      windowsHide: true,
+    });
+    const endpoint = new Endpoint({
+      input: child.stdout!,
+      output: child.stdin!,
+      log: (m) => options.onStderr?.(`[client] ${m}`),
+    });
+    const conn = new DaemonConnection(child, endpoint);
+    let stderrTail = '';
+    let buffered = '';
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (s: string) => {
+      stderrTail = (stderrTail + s).slice(-4000);
+      buffered += s;
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const l of lines) options.onStderr?.(l);
+    });
+    // stdin errors (EPIPE when the daemon dies) surface through 'exit'; keep them from crashing us.
+    child.stdin!.on('error', () => undefined);
+    const spawned = new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', (err) =>
+        reject(new SenseVoiceError(ErrorCode.DaemonUnavailable, `Could not start the SenseVoice daemon with ${options.command}: ${err.message}`)),
+      );
+    });
+    child.once('exit', (code, signal) => {
+      conn.exitInfo = { code, signal, expected: conn.disposing };
+      endpoint.close(`daemon exited (${signal ?? code})`);
+      for (const l of conn.exitListeners) l(conn.exitInfo);
+    });
+    await spawned;
+    try {
+      conn.initializeResult = await conn.request('initialize', {
+        protocolVersion: PROTOCOL_VERSION,
+        clientName: options.clientName,
+        settings: options.settings,
+      });
+    } catch (err) {
+      conn.kill();
+      if (err instanceof SenseVoiceError && err.code !== ErrorCode.DaemonUnavailable) throw err;
+      throw new SenseVoiceError(ErrorCode.DaemonUnavailable, `The SenseVoice daemon stopped while starting: ${stderrTail.trim().split('\n').slice(-3).join(' | ') || 'no output'}`);
+    }
+    return conn;
+  }
+
+  /** Calls a protocol method. With a signal, a token is attached and abort sends `$/cancel`. */
+  async request<M extends RequestName>(method: M, params: ParamsOf<M>, options: RequestOptions = {}): Promise<ResultOf<M>> {
+    if (this.exitInfo) throw this.unavailable();
+    let token: string | undefined;
+    if (options.onProgress || options.signal) {
+      token = randomUUID();
+      params = { ...(params as object), token } as ParamsOf<M>;
+      if (options.onProgress) this.progressListeners.set(token, options.onProgress);
+    }
+    const onAbort = () => token && this.notify('$/cancel', { token });
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return (await this.endpoint.request(method, params)) as ResultOf<M>;
+    } catch (err) {
+      if (err instanceof SenseVoiceError) throw err;
+      // json-rpc-2.0 rejects pending requests with a plain Error when the connection closes.
+      if (this.exitInfo || this.endpoint.isClosed) throw this.unavailable();
+      throw err;
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      if (token) this.progressListeners.delete(token);
+    }
+  }
+
+  notify<N extends keyof NotificationMap>(method: N, params: NotificationMap[N]): void {
+    this.endpoint.notify(method, params);
+  }
+
+  onExit(listener: (e: DaemonExit) => void): void {
+    if (this.exitInfo) listener(this.exitInfo);
+    else this.exitListeners.push(listener);
+  }
+
+  get exited(): DaemonExit | null {
+    return this.exitInfo;
+  }
+
+  /** Asks the daemon to shut down, closes its stdin, and kills it if it has not exited in time. */
+  async dispose(timeoutMs = 3000): Promise<void> {
+    if (this.exitInfo) return;
+    this.disposing = true;
+    const exited = new Promise<void>((resolve) => this.onExit(() => resolve()));
+    try {
+      await Promise.race([this.request('shutdown', undefined), delay(timeoutMs / 2)]);
+    } catch {
+      // already going away
+    }
+    this.child.stdin?.end();
+    const timer = setTimeout(() => this.kill(), timeoutMs);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  kill(): void {
+    this.disposing = true;
+    if (!this.exitInfo) this.child.kill('SIGKILL');
+  }
+
+  private unavailable(): SenseVoiceError {
+    const e = this.exitInfo;
+    const how = e ? (e.signal ? `was killed by ${e.signal}` : `exited with code ${e.code}`) : 'is not running';
+    return new SenseVoiceError(ErrorCode.DaemonUnavailable, `The SenseVoice daemon ${how}.`, e ?? undefined);
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

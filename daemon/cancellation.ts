@@ -1,0 +1,33 @@
+// Tokens sent by clients with long requests, mapped to AbortControllers so `$/cancel` can stop them.
+
+export class CancellationRegistry {
+  private readonly controllers = new Map<string, AbortController>();
+
+  /** Runs `work` with a signal that `$/cancel` for `token` aborts; without a token, a signal that never aborts. */
+  async run<T>(token: string | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    if (token === undefined) return work(controller.signal);
+    this.controllers.get(token)?.abort();
+    this.controllers.set(token, controller);
+    try {
+      return await work(controller.signal);
+    } finally {
+      if (this.controllers.get(token) === controller) this.controllers.delete(token);
+    }
+  }
+
+  cancel(token: string): boolean {
+    const c = this.controllers.get(token);
+    if (!c) return false;
+    c.abort();
+    return true;
+  }
+
+  cancelAll(): void {
+    for (const c of this.controllers.values()) c.abort();
+  }
+
+  get size(): number {
+    return this.controllers.size;
+  }
+}

@@ -1,0 +1,133 @@
+// Decodes any file ffmpeg reads to 16 kHz mono float32, streamed from ffmpeg's stdout in chunks
+// (never a temp WAV), so memory stays bounded whatever the file's length. Cancellation kills ffmpeg.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ErrorCode, SenseVoiceError } from '../protocol';
+import { parseSourceInfo, type SourceInfo } from './sourceInfo';
+
+export const SAMPLE_RATE = 16_000;
+
+export interface DecodeOptions {
+  ffmpegPath: string;
+  file: string;
+  /** Receives decoded samples in order; chunk boundaries are arbitrary. */
+  onSamples: (chunk: Float32Array) => void;
+  signal?: AbortSignal;
+}
+
+export interface DecodeResult {
+  source: SourceInfo;
+  samples: number;
+}
+
+/** Checks the path before ffmpeg sees it, so the common mistakes get their own codes. */
+export async function checkAudioFile(file: string): Promise<string> {
+  const abs = path.resolve(file);
+  let st: fs.Stats;
+  try {
+    st = await fs.promises.stat(abs);
+  } catch {
+    throw new SenseVoiceError(ErrorCode.FileNotFound, `File not found: ${abs}. Check the path and that the file still exists.`, { path: abs });
+  }
+  if (!st.isFile()) {
+    throw new SenseVoiceError(ErrorCode.NotAFile, `Not a file: ${abs} is a ${st.isDirectory() ? 'directory' : 'special file'}. Choose an audio or video file.`, { path: abs });
+  }
+  if (st.size === 0) {
+    throw new SenseVoiceError(ErrorCode.EmptyFile, `The file is empty (0 bytes): ${abs}. It may still be downloading or recording; try again when it has content.`, { path: abs });
+  }
+  return abs;
+}
+
+export function ffmpegDecodeArgs(absPath: string): string[] {
+  // "file:" stops ffmpeg from reading a leading dash as an option or a name as a protocol URL.
+  return [
+    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info',
+    '-i', `file:${absPath}`,
+    '-map', '0:a:0', '-vn', '-sn', '-dn',
+    '-ac', '1', '-ar', String(SAMPLE_RATE),
+    '-f', 'f32le', '-acodec', 'pcm_f32le', 'pipe:1',
+  ];
+}
+
+export async function decodeAudio(options: DecodeOptions): Promise<DecodeResult> {
+  const abs = await checkAudioFile(options.file);
+  if (options.signal?.aborted) throw cancelled();
+  return new Promise<DecodeResult>((resolve, reject) => {
+    const child = spawn(options.ffmpegPath, ffmpegDecodeArgs(abs), { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    let stderr = '';
+    let carry: Buffer | null = null;
+    let samples = 0;
+    let settled = false;
+    const finish = (err: Error | null, result?: DecodeResult) => {
+      if (settled) return;
+      settled = true;
+      options.signal?.removeEventListener('abort', onAbort);
+      if (err) reject(err);
+      else resolve(result!);
+    };
+    const onAbort = () => {
+      child.kill('SIGKILL');
+      finish(cancelled());
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+      const whole = buf.length - (buf.length % 4);
+      carry = whole < buf.length ? Buffer.from(buf.subarray(whole)) : null;
+      if (whole === 0) return;
+      // Copy into an aligned buffer: Float32Array needs a 4-byte aligned offset.
+      const out = new Float32Array(whole / 4);
+      new Uint8Array(out.buffer).set(buf.subarray(0, whole));
+      samples += out.length;
+      try {
+        options.onSamples(out);
+      } catch (err) {
+        child.kill('SIGKILL');
+        finish(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (s: string) => {
+      // Keep the head (stream info) and the tail (the error); the middle can be megabytes of warnings.
+      stderr = stderr.length < 64_000 ? stderr + s : stderr.slice(0, 32_000) + stderr.slice(-32_000) + s;
+    });
+    child.on('error', (err) => finish(new SenseVoiceError(ErrorCode.FfmpegNotFound, `Could not start ffmpeg at ${options.ffmpegPath}: ${err.message}`)));
+    child.on('close', (code, signal) => {
+      if (settled) return;
+      const source = parseSourceInfo(stderr);
+      if (code === 0 && source) {
+        finish(null, { source, samples });
+        return;
+      }
+      finish(classifyFailure(abs, stderr, code, signal));
+    });
+  });
+}
+
+function classifyFailure(file: string, stderr: string, code: number | null, signal: NodeJS.Signals | null): SenseVoiceError {
+  const tail = lastLines(stderr, 4);
+  if (/matches no streams|does not contain any stream|Output file #0 does not contain any stream/.test(stderr)) {
+    return new SenseVoiceError(ErrorCode.NoAudioStream, `No audio stream in ${file}: it has nothing to transcribe. Choose a file with sound.`, { path: file });
+  }
+  if (signal) {
+    return new SenseVoiceError(ErrorCode.DecodeFailed, `ffmpeg was stopped by ${signal} while decoding ${file}. Try again; if it repeats, check the ffmpeg log in "SenseVoice: Show Logs".`, { path: file, stderr: tail });
+  }
+  if (/Invalid data found when processing input|could not find codec parameters|Format .* detected only with low score|moov atom not found/i.test(stderr)) {
+    return new SenseVoiceError(ErrorCode.DecodeFailed, `ffmpeg cannot read ${file} as audio or video (${tail.split('\n').pop()}). The file may be damaged or not a media file.`, { path: file, stderr: tail });
+  }
+  if (/No such file or directory/.test(stderr)) {
+    return new SenseVoiceError(ErrorCode.FileNotFound, `File not found by ffmpeg: ${file}. It may have been moved or deleted.`, { path: file });
+  }
+  return new SenseVoiceError(ErrorCode.DecodeFailed, `ffmpeg failed (exit ${code}) decoding ${file}: ${tail}`, { path: file, stderr: tail });
+}
+
+function lastLines(s: string, n: number): string {
+  return s.trim().split(/\r?\n/).filter(Boolean).slice(-n).join('\n');
+}
+
+function cancelled(): SenseVoiceError {
+  return new SenseVoiceError(ErrorCode.Cancelled, 'Cancelled.');
+}

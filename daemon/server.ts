@@ -1,0 +1,154 @@
+// The daemon's request handlers over one Endpoint: lifecycle (initialize, shutdown), settings,
+// cancellation, and the methods of each area. No vscode import: settings arrive over the protocol.
+import type { Readable, Writable } from 'node:stream';
+import { Endpoint } from './rpc/endpoint';
+import { paramObject, requiredString, optionalString } from './rpc/params';
+import {
+  ErrorCode,
+  PROTOCOL_VERSION,
+  SenseVoiceError,
+  type InitializeResult,
+  type ProbeResult,
+  type ProgressParams,
+  type RequestName,
+  type ResultOf,
+  type SystemInfo,
+} from './protocol';
+import { CancellationRegistry } from './cancellation';
+import { sanitizeSettings, type EffectiveSettings } from './settings';
+import { DAEMON_VERSION } from './version';
+import { collectSystemInfo } from './systemInfo';
+import { ffmpegStaticPath, resolveFfmpeg, type ResolvedFfmpeg } from './ffmpeg/resolveFfmpeg';
+import { decodeAudio, SAMPLE_RATE } from './ffmpeg/decodeAudio';
+
+export interface DaemonOptions {
+  input: Readable;
+  output: Writable;
+  log: (message: string) => void;
+  /** PATH used to find ffmpeg; the process's by default. */
+  pathEnv?: string;
+  maxFrameBytes?: number;
+}
+
+type Lifecycle = 'new' | 'ready' | 'shutdown';
+
+export class Daemon {
+  readonly endpoint: Endpoint;
+  private state: Lifecycle = 'new';
+  private settings: EffectiveSettings = sanitizeSettings({});
+  private readonly cancellation = new CancellationRegistry();
+  private ffmpeg: { key: string; found: Promise<ResolvedFfmpeg> } | null = null;
+
+  constructor(private readonly options: DaemonOptions) {
+    this.endpoint = new Endpoint({ input: options.input, output: options.output, log: options.log, maxFrameBytes: options.maxFrameBytes });
+    this.endpoint.requestGate = (method, run) => this.gate(method, run);
+    this.register();
+  }
+
+  private log(message: string): void {
+    this.options.log(message);
+  }
+
+  private gate(method: string, run: () => Promise<unknown>): Promise<unknown> {
+    if (this.state === 'shutdown') {
+      return Promise.reject(new SenseVoiceError(ErrorCode.ShuttingDown, `The daemon is shutting down and no longer takes requests (${method}).`));
+    }
+    if (this.state === 'new' && method !== 'initialize') {
+      return Promise.reject(new SenseVoiceError(ErrorCode.NotInitialized, `Send "initialize" before "${method}".`));
+    }
+    return run();
+  }
+
+  /** Registers a typed handler for a protocol method. */
+  handle<M extends RequestName>(method: M, handler: (params: unknown) => Promise<ResultOf<M>> | ResultOf<M>): void {
+    this.endpoint.onRequest(method, (params) => handler(params));
+  }
+
+  progress(params: ProgressParams): void {
+    this.endpoint.notify('$/progress', params);
+  }
+
+  private register(): void {
+    this.handle('initialize', (raw) => this.initialize(raw));
+    this.handle('shutdown', () => {
+      this.state = 'shutdown';
+      this.cancellation.cancelAll();
+      this.log('shutdown requested');
+      return null;
+    });
+    this.handle('system/info', () => this.systemInfo());
+    this.handle('audio/probe', (raw) => this.probe(raw));
+    this.endpoint.onNotification('$/cancel', (raw) => {
+      const token = typeof raw === 'object' && raw !== null ? (raw as { token?: unknown }).token : undefined;
+      if (typeof token === 'string') this.cancellation.cancel(token);
+    });
+    this.endpoint.onNotification('config/didChange', (raw) => {
+      const s = typeof raw === 'object' && raw !== null ? (raw as { settings?: unknown }).settings : undefined;
+      this.settings = sanitizeSettings(s);
+      this.log('settings changed');
+    });
+  }
+
+  private initialize(raw: unknown): InitializeResult {
+    if (this.state !== 'new') throw new SenseVoiceError(ErrorCode.InvalidRequest, '"initialize" was already sent.');
+    const p = paramObject(raw, 'initialize');
+    if (p.protocolVersion !== PROTOCOL_VERSION) {
+      throw new SenseVoiceError(
+        ErrorCode.ProtocolVersionMismatch,
+        `The client speaks protocol ${String(p.protocolVersion)} but this daemon speaks ${PROTOCOL_VERSION}. Reinstall so the extension, cli and daemon come from the same version.`,
+      );
+    }
+    const clientName = optionalString(p, 'clientName', 'initialize') ?? 'unknown';
+    this.settings = sanitizeSettings(p.settings);
+    this.state = 'ready';
+    this.log(`initialized by ${clientName} (daemon ${DAEMON_VERSION}, pid ${process.pid})`);
+    return { protocolVersion: PROTOCOL_VERSION, daemonVersion: DAEMON_VERSION, pid: process.pid };
+  }
+
+  /** The ffmpeg in use, resolved once per ffmpegPath setting. */
+  ffmpegBinary(): Promise<ResolvedFfmpeg> {
+    const key = this.settings.ffmpegPath ?? '';
+    if (!this.ffmpeg || this.ffmpeg.key !== key) {
+      const found = resolveFfmpeg({ settingPath: this.settings.ffmpegPath, staticPath: ffmpegStaticPath, pathEnv: this.options.pathEnv ?? process.env.PATH });
+      this.ffmpeg = { key, found };
+      found.then(
+        (f) => {
+          this.log(`ffmpeg ${f.version} at ${f.path} (${f.source})`);
+          for (const s of f.skipped) if (s.startsWith('setting:') && key) this.log(`warning: ${s}`);
+        },
+        () => {
+          // Not cached as a failure: the user may install ffmpeg and retry without restarting.
+          if (this.ffmpeg?.found === found) this.ffmpeg = null;
+        },
+      );
+    }
+    return this.ffmpeg.found;
+  }
+
+  private async systemInfo(): Promise<SystemInfo> {
+    try {
+      const f = await this.ffmpegBinary();
+      return collectSystemInfo({ path: f.path, source: f.source, version: f.version }, null);
+    } catch (err) {
+      return collectSystemInfo(null, err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  private async probe(raw: unknown): Promise<ProbeResult> {
+    const p = paramObject(raw, 'audio/probe');
+    const file = requiredString(p, 'path', 'audio/probe');
+    const token = optionalString(p, 'token', 'audio/probe');
+    const ffmpeg = await this.ffmpegBinary();
+    return this.cancellation.run(token, async (signal) => {
+      const r = await decodeAudio({ ffmpegPath: ffmpeg.path, file, signal, onSamples: () => undefined });
+      return {
+        path: file,
+        durationSec: r.samples / SAMPLE_RATE,
+        codec: r.source.codec,
+        sampleRate: r.source.sampleRate,
+        channels: r.source.channels,
+        samples: r.samples,
+      };
+    });
+  }
+}

@@ -1,0 +1,24 @@
+// The daemon's settings, as sent by the client in `initialize` and `config/didChange`. Every value
+// is sanitized on read: a wrong type falls back to the default instead of failing later.
+import type { DaemonSettings, LanguageSetting, ProviderSetting } from './protocol';
+
+const PROVIDERS: readonly ProviderSetting[] = ['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'];
+const LANGUAGES: readonly LanguageSetting[] = ['auto', 'zh', 'en', 'yue', 'ja', 'ko'];
+
+export type EffectiveSettings = Required<Omit<DaemonSettings, 'ffmpegPath' | 'modelPath'>> &
+  Pick<DaemonSettings, 'ffmpegPath' | 'modelPath'>;
+
+export function sanitizeSettings(raw: unknown): EffectiveSettings {
+  const s = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+  const threads = typeof s.threads === 'number' && Number.isInteger(s.threads) && s.threads >= 0 && s.threads <= 256 ? s.threads : 0;
+  return {
+    ffmpegPath: str(s.ffmpegPath),
+    modelPath: str(s.modelPath),
+    provider: PROVIDERS.includes(s.provider as ProviderSetting) ? (s.provider as ProviderSetting) : 'auto',
+    threads,
+    language: LANGUAGES.includes(s.language as LanguageSetting) ? (s.language as LanguageSetting) : 'auto',
+    itn: typeof s.itn === 'boolean' ? s.itn : true,
+    banEmotionUnknown: typeof s.banEmotionUnknown === 'boolean' ? s.banEmotionUnknown : false,
+  };
+}

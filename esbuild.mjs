@@ -1,0 +1,48 @@
+// Builds the three Node bundles (extension, daemon, cli) and the webview bundles into dist/.
+// Native modules (.node) cannot be bundled: onnxruntime-node and ffmpeg-static stay external and ship
+// in node_modules (see .vscodeignore).
+import * as esbuild from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const nodeCommon = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  external: ['vscode', 'onnxruntime-node', 'ffmpeg-static', 'sherpa-onnx-node'],
+};
+
+const webviewEntries = fs.existsSync('media')
+  ? fs.readdirSync('media').filter((f) => /^[a-zA-Z]+View\.ts$/.test(f)).map((f) => path.join('media', f))
+  : [];
+
+const builds = [
+  { ...nodeCommon, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist' },
+  { ...nodeCommon, entryPoints: { daemon: 'daemon/main.ts', cli: 'cli/main.ts' }, outdir: 'dist' },
+];
+if (webviewEntries.length > 0) {
+  builds.push({
+    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production,
+    minify: production, logLevel: 'warning', entryPoints: webviewEntries, outdir: 'dist/media',
+  });
+}
+
+const existing = builds.filter((b) => Object.values(b.entryPoints).every((e) => fs.existsSync(e)));
+if (watch) {
+  for (const b of existing) await (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(existing.map((b) => esbuild.build(b)));
+  const cli = 'dist/cli.js';
+  if (fs.existsSync(cli)) {
+    const src = fs.readFileSync(cli, 'utf8');
+    if (!src.startsWith('#!')) fs.writeFileSync(cli, '#!/usr/bin/env node\n' + src);
+    fs.chmodSync(cli, 0o755);
+  }
+}

@@ -1,0 +1,27 @@
+// Runs every *.test.ts under the given folders with node's test runner and tsx as the loader.
+// Node 20's runner has no globs, so the file list is built here.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const roots = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const passThrough = process.argv.slice(2).filter((a) => a.startsWith('--'));
+function find(dir) {
+  if (!fs.existsSync(dir)) return [];
+  const st = fs.statSync(dir);
+  if (st.isFile()) return [dir];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return find(p);
+    return e.name.endsWith('.test.ts') ? [p] : [];
+  });
+}
+const files = (roots.length ? roots : ['test/unit', 'test/integration']).flatMap(find).sort();
+if (files.length === 0) {
+  console.error('no test files found');
+  process.exit(1);
+}
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...passThrough, ...files], {
+  stdio: 'inherit',
+});
+process.exit(r.status ?? 1);
