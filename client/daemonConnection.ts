@@ -125,9 +125,11 @@ export class DaemonConnection {
     try {
       return (await this.endpoint.request(method, params)) as ResultOf<M>;
     } catch (err) {
-      if (err instanceof SenseVoiceError) throw err;
-      // json-rpc-2.0 rejects pending requests with a plain Error when the connection closes.
-      if (this.exitInfo || this.endpoint.isClosed) throw this.unavailable();
+      if (err instanceof SenseVoiceError && err.code === ErrorCode.DaemonUnavailable) {
+        // stdout closes a moment before 'exit' fires: wait briefly so the message can say how it ended.
+        await Promise.race([new Promise<void>((resolve) => this.onExit(() => resolve())), delay(1000)]);
+        throw this.unavailable();
+      }
       throw err;
     } finally {
       options.signal?.removeEventListener('abort', onAbort);

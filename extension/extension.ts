@@ -1,1 +1,49 @@
-export function activate(): void {}
+// Activation: one supervisor owns the daemon; commands, status bar and logs hang off it.
+import * as vscode from 'vscode';
+import { CrashBudget, DEFAULT_CRASH_BUDGET } from './crashBudget';
+import { DaemonSupervisor } from './daemonSupervisor';
+import { StatusBar } from './statusBar';
+import { launchDaemon } from './daemonLauncher';
+import { daemonSettings, RESTART_SETTINGS } from './config';
+import { registerCommands } from './commands';
+
+let supervisor: DaemonSupervisor | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('SenseVoice', { log: true });
+  const status = new StatusBar();
+  context.subscriptions.push(log, status);
+  const sup = new DaemonSupervisor({
+    start: () => launchDaemon(context, log),
+    budget: new CrashBudget(DEFAULT_CRASH_BUDGET),
+    log: (m) => log.info(m),
+    onState: (s) => status.update(s),
+    onGiveUp: (message) => {
+      void vscode.window.showErrorMessage(message, 'Restart', 'Show Logs').then((choice) => {
+        if (choice === 'Restart') void vscode.commands.executeCommand('sensevoice.restartDaemon');
+        if (choice === 'Show Logs') log.show();
+      });
+    },
+  });
+  supervisor = sup;
+  registerCommands(context, sup, log);
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration(async (e) => {
+      if (!e.affectsConfiguration('sensevoice')) return;
+      if (RESTART_SETTINGS.some((k) => e.affectsConfiguration(k))) {
+        const choice = await vscode.window.showInformationMessage('SenseVoice: restart the daemon to apply the new setting?', 'Restart');
+        if (choice === 'Restart') await vscode.commands.executeCommand('sensevoice.restartDaemon');
+        return;
+      }
+      if (sup.state.kind === 'ready') {
+        const conn = await sup.connection();
+        conn.notify('config/didChange', { settings: daemonSettings() });
+      }
+    }),
+  );
+}
+
+export async function deactivate(): Promise<void> {
+  await supervisor?.stop('VS Code is closing');
+  supervisor = undefined;
+}

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCode, SenseVoiceError } from '../protocol';
-import { parseSourceInfo, type SourceInfo } from './sourceInfo';
+import { headerComplete, parseExactContainerDuration, parseSourceInfo, type SourceInfo } from './sourceInfo';
 
 export const SAMPLE_RATE = 16_000;
 
@@ -72,31 +72,51 @@ export async function decodeAudio(options: DecodeOptions): Promise<DecodeResult>
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (settled) return;
-      const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+    // Samples are held back until ffmpeg has described its input, so a cap from the container's
+    // exact duration is known before the first sample is delivered.
+    let header = false;
+    let cap = Infinity;
+    const held: Buffer[] = [];
+    const deliver = (buf: Buffer) => {
       const whole = buf.length - (buf.length % 4);
       carry = whole < buf.length ? Buffer.from(buf.subarray(whole)) : null;
-      if (whole === 0) return;
+      const n = Math.min(whole / 4, Math.max(0, cap - samples));
+      if (n === 0) return;
       // Copy into an aligned buffer: Float32Array needs a 4-byte aligned offset.
-      const out = new Float32Array(whole / 4);
-      new Uint8Array(out.buffer).set(buf.subarray(0, whole));
-      samples += out.length;
+      const out = new Float32Array(n);
+      new Uint8Array(out.buffer).set(buf.subarray(0, n * 4));
+      samples += n;
       try {
         options.onSamples(out);
       } catch (err) {
         child.kill('SIGKILL');
         finish(err instanceof Error ? err : new Error(String(err)));
       }
+    };
+    const push = (chunk: Buffer) => deliver(carry ? Buffer.concat([carry, chunk]) : chunk);
+    const openGate = () => {
+      if (header) return;
+      header = true;
+      const exact = parseExactContainerDuration(stderr);
+      if (exact !== null) cap = Math.round(exact * SAMPLE_RATE);
+      for (const c of held.splice(0)) if (!settled) push(c);
+    };
+
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      if (header) push(chunk);
+      else held.push(chunk);
     });
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (s: string) => {
       // Keep the head (stream info) and the tail (the error); the middle can be megabytes of warnings.
       stderr = stderr.length < 64_000 ? stderr + s : stderr.slice(0, 32_000) + stderr.slice(-32_000) + s;
+      if (!header && headerComplete(stderr)) openGate();
     });
     child.on('error', (err) => finish(new SenseVoiceError(ErrorCode.FfmpegNotFound, `Could not start ffmpeg at ${options.ffmpegPath}: ${err.message}`)));
     child.on('close', (code, signal) => {
       if (settled) return;
+      openGate();
       const source = parseSourceInfo(stderr);
       if (code === 0 && source) {
         finish(null, { source, samples });

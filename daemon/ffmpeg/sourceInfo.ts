@@ -7,6 +7,27 @@ export interface SourceInfo {
   channels: number;
 }
 
+/** Containers whose header duration is exact (edit lists), unlike an mp3's bitrate estimate. */
+const EXACT_DURATION_CONTAINERS = /^mov,mp4,m4a/;
+
+/**
+ * The container's duration in seconds when it is exact, else null. ffmpeg 5 does not trim the
+ * encoder padding at the end of AAC in MP4 (up to one 1024-sample frame), but the container's
+ * duration excludes it; capping the samples there keeps durations right to ffmpeg's 10 ms print.
+ */
+export function parseExactContainerDuration(stderr: string): number | null {
+  const input = /^Input #0, ([^ ]+), from/m.exec(stderr);
+  if (!input || !EXACT_DURATION_CONTAINERS.test(input[1])) return null;
+  const d = /^\s*Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)/m.exec(stderr);
+  if (!d) return null;
+  return Number(d[1]) * 3600 + Number(d[2]) * 60 + Number(d[3]);
+}
+
+/** ffmpeg has finished describing its input and output once it prints the stream mapping. */
+export function headerComplete(stderr: string): boolean {
+  return /^Stream mapping:/m.test(stderr);
+}
+
 const LAYOUT_CHANNELS: Record<string, number> = {
   mono: 1,
   stereo: 2,

@@ -25,16 +25,23 @@ export type RequestHandler = (params: unknown, id: string | number | null) => un
 export type NotificationHandler = (params: unknown) => void;
 
 export class Endpoint {
-  private readonly server = new JSONRPCServer<void>();
+  private readonly server: JSONRPCServer<void>;
   private readonly client: JSONRPCClient<void>;
   private readonly notificationHandlers = new Map<string, NotificationHandler>();
   private nextId = 1;
   private closed = false;
+  private closeReason = '';
   private readonly closeListeners: (() => void)[] = [];
   /** Wraps every request handler (initialize gating, cancellation); identity by default. */
   requestGate: ((method: string, run: () => Promise<unknown>) => Promise<unknown>) | undefined;
 
   constructor(private readonly options: EndpointOptions) {
+    // Coded errors are answers, not faults: only unexpected ones are worth a log line.
+    this.server = new JSONRPCServer<void>({
+      errorListener: (message, data) => {
+        if (!(data instanceof SenseVoiceError) && !(data instanceof JSONRPCErrorException)) options.log(message);
+      },
+    });
     this.client = new JSONRPCClient<void>((request) => this.write(request), () => this.nextId++);
     this.server.mapErrorToJSONRPCErrorResponse = (id, error) => toErrorResponse(id, error, options.log);
     const framer = new LineFramer({
@@ -72,10 +79,12 @@ export class Endpoint {
 
   /** Calls `method` on the peer; rejects with SenseVoiceError carrying the peer's code. */
   async request(method: string, params: unknown): Promise<unknown> {
-    if (this.closed) throw new SenseVoiceError(ErrorCode.DaemonUnavailable, 'The connection is closed.');
+    if (this.closed) throw this.closedError();
     try {
       return await this.client.request(method, params);
     } catch (err) {
+      // Pending requests are rejected by close(): that is the peer going away, not its answer.
+      if (this.closed) throw this.closedError();
       if (err instanceof JSONRPCErrorException) throw new SenseVoiceError(err.code, err.message, err.data);
       throw err;
     }
@@ -96,8 +105,13 @@ export class Endpoint {
   close(reason: string): void {
     if (this.closed) return;
     this.closed = true;
+    this.closeReason = reason;
     this.client.rejectAllPendingRequests(`Connection closed: ${reason}`);
     for (const l of this.closeListeners) l();
+  }
+
+  private closedError(): SenseVoiceError {
+    return new SenseVoiceError(ErrorCode.DaemonUnavailable, `The connection closed (${this.closeReason}).`);
   }
 
   private write(frame: unknown): void {

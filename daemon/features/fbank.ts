@@ -1,0 +1,182 @@
+// Kaldi-style log mel filterbank features, step for step as kaldi-native-fbank computes them for
+// sherpa-onnx's SenseVoice recogniser (OnlineFbank over the whole clip, then GetFrames):
+//
+//   samples * 32768 -> frames with snip_edges -> per frame: remove DC, pre-emphasis, Hamming
+//   window, zero-pad to the FFT size -> KISS real FFT -> power spectrum -> mel -> log (floored).
+//
+// kaldi-native-fbank does every one of these steps in float32, so each is mirrored here with
+// float32 storage and Math.fround on intermediates; where the order of operations matters for the
+// rounding, the comment at that line says so.
+
+import { FLOAT32_EPSILON, type FeatureMatrix } from './featureMatrix';
+import { kissRealFft } from './kissRealFft';
+import { kaldiMelBanks } from './melBanks';
+import { hammingWindow } from './window';
+
+const f32 = Math.fround;
+
+export interface FbankOptions {
+  /** Input sample rate in Hz. */
+  sampleRate: number;
+  /** Samples per frame (25 ms at 16 kHz = 400). */
+  frameLength: number;
+  /** Samples between frame starts (10 ms = 160). */
+  frameShift: number;
+  /** FFT length: the frame zero-padded to a power of two (512). */
+  fftSize: number;
+  /** Mel filters (80). */
+  numMelBins: number;
+  /** Lowest filter edge in Hz (20). */
+  lowFreq: number;
+  /** Highest filter edge in Hz; <= 0 is an offset from Nyquist (0 = Nyquist). */
+  highFreq: number;
+  /** Pre-emphasis coefficient (0.97); 0 disables it. Rounded to float32 as Kaldi stores it. */
+  preemphCoeff: number;
+  /** Subtract each frame's mean before pre-emphasis. */
+  removeDcOffset: boolean;
+  /** Factor applied to the [-1, 1] input first: 32768 (sherpa-onnx's normalize_samples = 0). */
+  sampleScale: number;
+}
+
+/** What sherpa-onnx 1.13.8 configures for SenseVoice (dither 0, snip_edges, no energy term). */
+export const SENSE_VOICE_FBANK_OPTIONS: Readonly<FbankOptions> = Object.freeze({
+  sampleRate: 16000,
+  frameLength: 400,
+  frameShift: 160,
+  fftSize: 512,
+  numMelBins: 80,
+  lowFreq: 20,
+  highFreq: 0,
+  preemphCoeff: 0.97,
+  removeDcOffset: true,
+  sampleScale: 32768,
+});
+
+/** Frames Kaldi extracts with snip_edges: only whole frames, the first starting at sample 0. */
+export function numFbankFrames({
+  numSamples,
+  frameLength,
+  frameShift,
+}: {
+  numSamples: number;
+  frameLength: number;
+  frameShift: number;
+}): number {
+  if (numSamples < frameLength) return 0;
+  return 1 + Math.floor((numSamples - frameLength) / frameShift);
+}
+
+/** A computer with its tables (window, mel banks, FFT plan) and scratch buffers built once. */
+export interface FbankComputer {
+  readonly options: Readonly<FbankOptions>;
+  /** Frames `compute` would return for this many samples. */
+  numFrames(args: { numSamples: number }): number;
+  /**
+   * Features of `samples` (mono, [-1, 1], at options.sampleRate). With `out`, writes there (its
+   * data must hold at least frames * numMelBins values) instead of allocating.
+   */
+  compute(args: { samples: Float32Array; out?: FeatureMatrix }): FeatureMatrix;
+}
+
+/** Builds an fbank computer; the tables come from caches, so building another is cheap. */
+export function createFbankComputer(options: Readonly<FbankOptions> = SENSE_VOICE_FBANK_OPTIONS): FbankComputer {
+  const { frameLength, frameShift, fftSize, numMelBins, sampleScale, removeDcOffset } = options;
+  if (!Number.isInteger(frameLength) || frameLength < 2) {
+    throw new RangeError(`fbank: frameLength must be an integer >= 2, got ${frameLength}`);
+  }
+  if (!Number.isInteger(frameShift) || frameShift < 1) {
+    throw new RangeError(`fbank: frameShift must be a positive integer, got ${frameShift}`);
+  }
+  if (fftSize < frameLength || (fftSize & (fftSize - 1)) !== 0) {
+    throw new RangeError(`fbank: fftSize must be a power of two >= frameLength, got ${fftSize}`);
+  }
+  const window = hammingWindow({ length: frameLength });
+  const fft = kissRealFft({ size: fftSize });
+  const banks = kaldiMelBanks({
+    numBins: numMelBins,
+    fftSize,
+    sampleRate: options.sampleRate,
+    lowFreq: options.lowFreq,
+    highFreq: options.highFreq,
+  });
+  // Kaldi keeps preemph_coeff as a float: 0.97f, not the double 0.97.
+  const preemph = f32(options.preemphCoeff);
+  const scale = f32(sampleScale);
+
+  const frame = new Float32Array(fftSize);
+  const re = new Float32Array(fftSize / 2 + 1);
+  const im = new Float32Array(fftSize / 2 + 1);
+  const power = new Float32Array(fftSize / 2 + 1);
+
+  function computeFrame(samples: Float32Array, start: number, out: Float32Array, outOffset: number): void {
+    // Float32Array stores round to float32, so `frame[j] = a op b` with float32 a and b is the
+    // correctly rounded float op, as in C; only intermediates that C keeps in float need f32().
+    for (let j = 0; j < frameLength; j++) frame[j] = samples[start + j] * scale;
+
+    if (removeDcOffset) {
+      // Kaldi sums in a float accumulator, in order, then divides by the length as a float.
+      let sum = 0;
+      for (let j = 0; j < frameLength; j++) sum = f32(sum + frame[j]);
+      const mean = f32(sum / frameLength);
+      for (let j = 0; j < frameLength; j++) frame[j] = frame[j] - mean;
+    }
+
+    if (preemph !== 0) {
+      // Kaldi's Preemphasize runs backwards in place so each step reads the un-emphasised previous
+      // sample, and the first sample is scaled by itself: x[0] -= c * x[0].
+      for (let j = frameLength - 1; j > 0; j--) frame[j] = frame[j] - f32(preemph * frame[j - 1]);
+      frame[0] = frame[0] - f32(preemph * frame[0]);
+    }
+
+    for (let j = 0; j < frameLength; j++) frame[j] = frame[j] * window[j];
+    frame.fill(0, frameLength);
+
+    fft.forward({ input: frame, re, im });
+
+    // ComputePowerSpectrum: re*re + im*im, each product rounded to float before the sum.
+    const half = fftSize / 2;
+    for (let k = 0; k <= half; k++) power[k] = f32(re[k] * re[k]) + f32(im[k] * im[k]);
+
+    const { firstIndex, weights } = banks;
+    for (let bin = 0; bin < numMelBins; bin++) {
+      const w = weights[bin];
+      const offset = firstIndex[bin];
+      // MelBanks::Compute: a float accumulator, summed left to right.
+      let energy = 0;
+      for (let k = 0; k < w.length; k++) energy = f32(energy + f32(w[k] * power[offset + k]));
+      out[outOffset + bin] = Math.log(energy > FLOAT32_EPSILON ? energy : FLOAT32_EPSILON);
+    }
+  }
+
+  return {
+    options,
+    numFrames: ({ numSamples }) => numFbankFrames({ numSamples, frameLength, frameShift }),
+    compute({ samples, out }) {
+      const frames = numFbankFrames({ numSamples: samples.length, frameLength, frameShift });
+      let result: FeatureMatrix;
+      if (out !== undefined) {
+        if (out.data.length < frames * numMelBins) {
+          throw new RangeError(`fbank: out holds ${out.data.length} values, needs ${frames * numMelBins}`);
+        }
+        out.frames = frames;
+        out.dim = numMelBins;
+        result = out;
+      } else {
+        result = { frames, dim: numMelBins, data: new Float32Array(frames * numMelBins) };
+      }
+      for (let t = 0; t < frames; t++) computeFrame(samples, t * frameShift, result.data, t * numMelBins);
+      return result;
+    },
+  };
+}
+
+/** One-shot convenience: fbank features of `samples` with the given (default SenseVoice) options. */
+export function computeFbank({
+  samples,
+  options = SENSE_VOICE_FBANK_OPTIONS,
+}: {
+  samples: Float32Array;
+  options?: Readonly<FbankOptions>;
+}): FeatureMatrix {
+  return createFbankComputer(options).compute({ samples });
+}

@@ -1,0 +1,28 @@
+// The analysis window, as kaldi-native-fbank's FeatureWindowFunction builds it.
+
+export interface HammingWindowOptions {
+  /** Samples in one frame (400 for 25 ms at 16 kHz). */
+  length: number;
+}
+
+const cache = new Map<number, Float32Array>();
+
+/**
+ * Kaldi's Hamming window: w[i] = 0.54 - 0.46 cos(2 pi i / (N - 1)), symmetric, so both ends are 0.08.
+ * kaldi-native-fbank evaluates the formula in double and stores it in a float vector; the
+ * Float32Array store does the same single rounding. Cached per length; treat it as read-only.
+ */
+export function hammingWindow({ length }: HammingWindowOptions): Float32Array {
+  if (!Number.isInteger(length) || length < 2) {
+    throw new RangeError(`hammingWindow: length must be an integer >= 2, got ${length}`);
+  }
+  let w = cache.get(length);
+  if (w === undefined) {
+    w = new Float32Array(length);
+    // Kaldi: double a = M_2PI / (frame_length - 1); then cos(a * i) with i as a double.
+    const a = (2 * Math.PI) / (length - 1);
+    for (let i = 0; i < length; i++) w[i] = 0.54 - 0.46 * Math.cos(a * i);
+    cache.set(length, w);
+  }
+  return w;
+}

@@ -1,0 +1,36 @@
+// The palette commands. Each is a few lines: the work lives in the supervisor and the daemon.
+import * as vscode from 'vscode';
+import type { DaemonSupervisor } from './daemonSupervisor';
+import { showError } from './errors';
+
+export function registerCommands(context: vscode.ExtensionContext, sup: DaemonSupervisor, log: vscode.LogOutputChannel): void {
+  const register = (id: string, fn: (...args: unknown[]) => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+
+  register('sensevoice.showLogs', () => log.show());
+
+  register('sensevoice.restartDaemon', async () => {
+    try {
+      const conn = await sup.restart();
+      vscode.window.setStatusBarMessage(`SenseVoice daemon restarted (pid ${conn.initializeResult?.pid ?? '?'})`, 4000);
+    } catch (err) {
+      showError(err, log);
+    }
+  });
+
+  register('sensevoice.showSystemInfo', async () => {
+    try {
+      const info = await sup.request('system/info', undefined);
+      const text = JSON.stringify(info, null, 2);
+      log.info(`system info:\n${text}`);
+      const ffmpeg = info.ffmpeg ? `ffmpeg ${info.ffmpeg.version}` : 'ffmpeg NOT FOUND';
+      const choice = await vscode.window.showInformationMessage(
+        `SenseVoice ${info.daemonVersion} · onnxruntime-node ${info.onnxruntime ?? 'missing'} · ${ffmpeg} · ${info.cpuModel} (${info.cpuCores} cores)`,
+        'Copy Details',
+      );
+      if (choice === 'Copy Details') await vscode.env.clipboard.writeText(text);
+    } catch (err) {
+      showError(err, log);
+    }
+  });
+}

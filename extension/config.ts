@@ -1,0 +1,51 @@
+// Typed, sanitized reads of the `sensevoice.*` settings, and which of them need a daemon restart.
+import * as vscode from 'vscode';
+import type { DaemonSettings, LanguageSetting, ProviderSetting } from '../daemon/protocol';
+
+const PROVIDERS: readonly ProviderSetting[] = ['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'];
+const LANGUAGES: readonly LanguageSetting[] = ['auto', 'zh', 'en', 'yue', 'ja', 'ko'];
+
+/** Settings that change how the daemon process is started: a change needs a restart. */
+export const RESTART_SETTINGS = ['sensevoice.nodePath'] as const;
+
+function section(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration('sensevoice');
+}
+
+function str(key: string): string | undefined {
+  const v = section().get<unknown>(key);
+  return typeof v === 'string' && v.trim() ? v.trim() : undefined;
+}
+
+function oneOf<T extends string>(key: string, allowed: readonly T[], fallback: T): T {
+  const v = section().get<unknown>(key);
+  return typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : fallback;
+}
+
+function bool(key: string, fallback: boolean): boolean {
+  const v = section().get<unknown>(key);
+  return typeof v === 'boolean' ? v : fallback;
+}
+
+function int(key: string, fallback: number, min: number, max: number): number {
+  const v = section().get<unknown>(key);
+  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : fallback;
+}
+
+/** The node binary for the daemon, when the user set one. */
+export function nodePath(): string | undefined {
+  return str('nodePath');
+}
+
+/** Everything the daemon needs to know, sent in `initialize` and `config/didChange`. */
+export function daemonSettings(): DaemonSettings {
+  return {
+    ffmpegPath: str('ffmpegPath'),
+    modelPath: str('modelPath'),
+    provider: oneOf('provider', PROVIDERS, 'auto'),
+    threads: int('threads', 0, 0, 256),
+    language: oneOf('language', LANGUAGES, 'auto'),
+    itn: bool('itn', true),
+    banEmotionUnknown: bool('banEmotionUnknown', false),
+  };
+}
