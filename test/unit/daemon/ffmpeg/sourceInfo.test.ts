@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSourceInfo } from '../../../../daemon/ffmpeg/sourceInfo';
+import { headerComplete, parseExactContainerDuration, parseSourceInfo } from '../../../../daemon/ffmpeg/sourceInfo';
 
 const banner = (stream: string) => `Input #0, wav, from 'file:/a b/x.wav':
   Duration: 00:00:07.15, bitrate: 256 kb/s
@@ -32,8 +32,7 @@ test('no audio stream listed gives null', () => {
   assert.equal(parseSourceInfo(''), null);
 });
 
-test('exact container duration: MP4 family only, and the stream mapping ends the header', async () => {
-  const { parseExactContainerDuration, headerComplete } = await import('../../../../daemon/ffmpeg/sourceInfo');
+test('exact container duration: MP4 family only, and the stream mapping ends the header', () => {
   const m4a = "Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'file:/x.m4a':\n  Duration: 00:01:03.53, start: 0.000000, bitrate: 66 kb/s\n";
   assert.equal(parseExactContainerDuration(m4a), 63.53);
   const mp3 = "Input #0, mp3, from 'file:/x.mp3':\n  Duration: 00:00:03.55, start: 0.025057, bitrate: 64 kb/s\n";
