@@ -1,9 +1,10 @@
 // sensevoice: a thin client of the daemon, so everything the extension does can be scripted.
 import { parseArgs } from 'node:util';
 import { infoCommand, probeCommand } from './commands';
+import { transcribeCommand } from './transcribeCommand';
 import { printError, UsageError } from './output';
 import { startDaemon } from './spawnDaemon';
-import type { DaemonSettings } from '../daemon/protocol';
+import type { DaemonSettings, LanguageSetting, ProviderSetting } from '../daemon/protocol';
 import type { DaemonConnection } from '../client/daemonConnection';
 
 const USAGE = `Usage: sensevoice <command> [options]
@@ -11,10 +12,21 @@ const USAGE = `Usage: sensevoice <command> [options]
 Commands:
   info [--json]                 versions, ffmpeg, platform and hardware
   probe FILE... [--json]        decode files to 16 kHz mono and report duration and source format
+  transcribe FILE... --model DIR [--language L] [--itn|--no-itn] [--provider P]
+             [--threads N] [--vad off] [--format json|txt]
+                                transcribe files: language, emotion, event, text and token times
 
 Options:
   --ffmpeg PATH                 ffmpeg binary to use (else ffmpeg-static's, else ffmpeg on PATH)
   --json                        machine-readable output (one JSON object per line per file)
+  --model DIR                   SenseVoiceSmall model folder (sherpa-onnx or FunASR layout)
+  --language L                  auto (default), zh, en, yue, ja, ko
+  --itn, --no-itn               punctuation and digits (default on)
+  --ban-emotion-unknown         always pick a real emotion
+  --provider P                  auto (default), cpu, cuda, webgpu, dml, coreml
+  --threads N                   CPU inference threads (0: ONNX Runtime decides)
+  --vad off                     the whole file as one segment (VAD is not available yet)
+  --format F                    json (one object per line per file) or txt (default)
   --verbose                     show the daemon's log on stderr
   -h, --help                    this help
 `;
@@ -28,6 +40,15 @@ async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       ffmpeg: { type: 'string' },
       verbose: { type: 'boolean', default: false },
+      model: { type: 'string' },
+      language: { type: 'string' },
+      itn: { type: 'boolean' },
+      'no-itn': { type: 'boolean' },
+      'ban-emotion-unknown': { type: 'boolean' },
+      provider: { type: 'string' },
+      threads: { type: 'string' },
+      vad: { type: 'string' },
+      format: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -36,7 +57,18 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return values.help ? 0 : 2;
   }
-  const settings: DaemonSettings = { ffmpegPath: values.ffmpeg };
+  const settings: DaemonSettings = {
+    ffmpegPath: values.ffmpeg,
+    modelPath: values.model,
+    provider: oneOf(values.provider, ['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'] as ProviderSetting[], '--provider'),
+    threads: values.threads === undefined ? undefined : wholeNumber(values.threads, '--threads'),
+    language: oneOf(values.language, ['auto', 'zh', 'en', 'yue', 'ja', 'ko'] as LanguageSetting[], '--language'),
+    itn: values['no-itn'] ? false : values.itn,
+    banEmotionUnknown: values['ban-emotion-unknown'],
+  };
+  if (values.itn && values['no-itn']) throw new UsageError('--itn and --no-itn contradict each other.');
+  if (values.vad !== undefined && values.vad !== 'off') throw new UsageError('--vad takes "off" in this version: VAD segmentation is not available yet.');
+  const format = oneOf(values.format, ['json', 'txt'] as const, '--format') ?? (values.json ? 'json' : 'txt');
   const run = async (fn: (d: DaemonConnection) => Promise<number>) => {
     const daemon = await startDaemon(settings, values.verbose ?? false);
     try {
@@ -51,9 +83,26 @@ async function main(argv: string[]): Promise<number> {
     case 'probe':
       if (rest.length === 0) throw new UsageError('probe needs at least one FILE.');
       return run((d) => probeCommand(d, rest, values.json ?? false));
+    case 'transcribe':
+      if (rest.length === 0) throw new UsageError('transcribe needs at least one FILE.');
+      return run((d) =>
+        transcribeCommand(d, { files: rest, modelPath: values.model, language: settings.language, itn: settings.itn, format, verbose: values.verbose ?? false }),
+      );
     default:
       throw new UsageError(`unknown command "${command}". Run sensevoice --help.`);
   }
+}
+
+function oneOf<T extends string>(v: string | undefined, allowed: readonly T[], flag: string): T | undefined {
+  if (v === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')} (got "${v}").`);
+  return v as T;
+}
+
+function wholeNumber(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} takes a whole number (got "${v}").`);
+  return n;
 }
 
 main(process.argv.slice(2)).then(

@@ -170,6 +170,103 @@ export interface ConfigChangeParams {
   settings: DaemonSettings;
 }
 
+/** One execution provider tried while loading a model, and what happened. */
+export interface ProviderAttempt {
+  provider: string;
+  ok: boolean;
+  /** Milliseconds the attempt took. */
+  ms: number;
+  /** ONNX Runtime's own error, verbatim. */
+  error?: string;
+  /** The error in plain words. */
+  reason?: string;
+  /** What the user can do about it. */
+  fix?: string;
+}
+
+/** Parameters of `model/load`; omitted fields come from the settings. */
+export interface ModelLoadParams {
+  /** Model folder; defaults to the modelPath setting. */
+  path?: string;
+  provider?: ProviderSetting;
+  threads?: number;
+  token?: string;
+}
+
+/** The model in use: what was loaded, where it runs, and what loading cost. */
+export interface ModelInfo {
+  dir: string;
+  /** Which published layout the folder has. */
+  layout: 'sherpa' | 'funasr';
+  quantization: 'int8' | 'fp32';
+  modelFile: string;
+  sizeBytes: number;
+  vocabSize: number;
+  /** The provider asked for. */
+  requestedProvider: ProviderSetting;
+  /** The provider the session actually runs on. */
+  provider: string;
+  /** Every provider tried, in order, with the reason for each failure. */
+  attempts: ProviderAttempt[];
+  /** Session creation time, in ms. */
+  loadMs: number;
+  /** The first (warm-up) inference right after load, in ms; reported apart from loadMs. */
+  warmupMs: number;
+  /** Notes for the user, e.g. an int8 model on a GPU provider. */
+  warnings: string[];
+}
+
+/** Parameters of `transcribe/file`; omitted options come from the settings. */
+export interface TranscribeFileParams {
+  path: string;
+  /** Model folder; defaults to the modelPath setting. */
+  modelPath?: string;
+  language?: LanguageSetting;
+  itn?: boolean;
+  banEmotionUnknown?: boolean;
+  /** Voice activity detection; `off` transcribes the whole file as one segment. */
+  vad?: 'on' | 'off';
+  token?: string;
+}
+
+/** One recognised token: its id, the piece as tokens.txt spells it, and its start time in seconds. */
+export interface TranscriptToken {
+  id: number;
+  text: string;
+  start: number;
+}
+
+/** A stretch of speech with its tags and text; times in seconds from the file's start. */
+export interface TranscriptSegment {
+  start: number;
+  end: number;
+  /** Spoken language: zh, en, yue, ja, ko, nospeech, or a tag the model printed. */
+  language: string;
+  /** HAPPY, SAD, ANGRY, NEUTRAL, FEARFUL, DISGUSTED, SURPRISED, OTHER, EMO_UNKNOWN. */
+  emotion: string;
+  /** Speech, BGM, Laughter, Applause, Cry, Sneeze, Breath, Cough, … */
+  event: string;
+  text: string;
+  tokens: TranscriptToken[];
+}
+
+/** Where the time went, in ms. */
+export interface TranscriptTimings {
+  decodeMs: number;
+  featuresMs: number;
+  inferenceMs: number;
+  totalMs: number;
+}
+
+/** The result of `transcribe/file`. */
+export interface Transcript {
+  file: string;
+  durationSec: number;
+  model: { layout: ModelInfo['layout']; quantization: ModelInfo['quantization']; provider: string };
+  segments: TranscriptSegment[];
+  timings: TranscriptTimings;
+}
+
 /** Requests: name -> params and result. Clients call these; the daemon serves them. */
 export interface RequestMap {
   /** Client -> daemon, first: checks the protocol version and takes settings. */
@@ -180,6 +277,10 @@ export interface RequestMap {
   'system/info': { params: Record<string, never> | undefined; result: SystemInfo };
   /** Client -> daemon: decode a file through ffmpeg and report its duration and source format. */
   'audio/probe': { params: ProbeParams; result: ProbeResult };
+  /** Client -> daemon: load (or reuse) a model on the best provider, warm it up, report how. */
+  'model/load': { params: ModelLoadParams; result: ModelInfo };
+  /** Client -> daemon: transcribe one file; progress goes to `$/progress` under the token. */
+  'transcribe/file': { params: TranscribeFileParams; result: Transcript };
 }
 
 /** Notifications: name -> params. */

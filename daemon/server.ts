@@ -2,12 +2,16 @@
 // cancellation, and the methods of each area. No vscode import: settings arrive over the protocol.
 import type { Readable, Writable } from 'node:stream';
 import { Endpoint } from './rpc/endpoint';
-import { paramObject, requiredString, optionalString } from './rpc/params';
+import { optionalBoolean, optionalEnum, optionalNumber, optionalString, paramObject, requiredString } from './rpc/params';
 import {
   ErrorCode,
   PROTOCOL_VERSION,
   SenseVoiceError,
   type InitializeResult,
+  type LanguageSetting,
+  type ModelInfo,
+  type ProviderSetting,
+  type Transcript,
   type ProbeResult,
   type ProgressParams,
   type RequestName,
@@ -20,6 +24,11 @@ import { DAEMON_VERSION } from './version';
 import { collectSystemInfo } from './systemInfo';
 import { ffmpegStaticPath, resolveFfmpeg, type ResolvedFfmpeg } from './ffmpeg/resolveFfmpeg';
 import { decodeAudio, SAMPLE_RATE } from './ffmpeg/decodeAudio';
+import { ModelRegistry } from './modelRegistry';
+import { transcribeWholeFile } from './transcribe/transcribeFile';
+
+const PROVIDERS: readonly ProviderSetting[] = ['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'];
+const LANGUAGES: readonly LanguageSetting[] = ['auto', 'zh', 'en', 'yue', 'ja', 'ko'];
 
 export interface DaemonOptions {
   input: Readable;
@@ -38,6 +47,7 @@ export class Daemon {
   private settings: EffectiveSettings = sanitizeSettings({});
   private readonly cancellation = new CancellationRegistry();
   private ffmpeg: { key: string; found: Promise<ResolvedFfmpeg> } | null = null;
+  readonly models = new ModelRegistry();
 
   constructor(private readonly options: DaemonOptions) {
     this.endpoint = new Endpoint({ input: options.input, output: options.output, log: options.log, maxFrameBytes: options.maxFrameBytes });
@@ -73,11 +83,14 @@ export class Daemon {
     this.handle('shutdown', () => {
       this.state = 'shutdown';
       this.cancellation.cancelAll();
+      void this.models.dispose();
       this.log('shutdown requested');
       return null;
     });
     this.handle('system/info', () => this.systemInfo());
     this.handle('audio/probe', (raw) => this.probe(raw));
+    this.handle('model/load', (raw) => this.loadModel(raw));
+    this.handle('transcribe/file', (raw) => this.transcribe(raw));
     this.endpoint.onNotification('$/cancel', (raw) => {
       const token = typeof raw === 'object' && raw !== null ? (raw as { token?: unknown }).token : undefined;
       if (typeof token === 'string') this.cancellation.cancel(token);
@@ -150,5 +163,43 @@ export class Daemon {
         samples: r.samples,
       };
     });
+  }
+
+  private async loadModel(raw: unknown): Promise<ModelInfo> {
+    const p = paramObject(raw, 'model/load');
+    const model = await this.models.get({
+      dir: optionalString(p, 'path', 'model/load') ?? this.settings.modelPath,
+      provider: optionalEnum(p, 'provider', 'model/load', PROVIDERS) ?? this.settings.provider,
+      threads: optionalNumber(p, 'threads', 'model/load', 0, 256) ?? this.settings.threads,
+    });
+    return model.info;
+  }
+
+  private async transcribe(raw: unknown): Promise<Transcript> {
+    const m = 'transcribe/file';
+    const p = paramObject(raw, m);
+    const file = requiredString(p, 'path', m);
+    const token = optionalString(p, 'token', m);
+    const options = {
+      language: optionalEnum(p, 'language', m, LANGUAGES) ?? this.settings.language,
+      itn: optionalBoolean(p, 'itn', m) ?? this.settings.itn,
+      banEmotionUnknown: optionalBoolean(p, 'banEmotionUnknown', m) ?? this.settings.banEmotionUnknown,
+    };
+    if (optionalEnum(p, 'vad', m, ['on', 'off'] as const) === 'on') {
+      throw new SenseVoiceError(ErrorCode.InvalidParams, 'VAD segmentation is not available in this version: use vad "off" (the whole file as one segment).');
+    }
+    const modelPath = optionalString(p, 'modelPath', m) ?? this.settings.modelPath;
+    const ffmpeg = await this.ffmpegBinary();
+    const model = await this.models.get({ dir: modelPath, provider: this.settings.provider, threads: this.settings.threads });
+    return this.cancellation.run(token, (signal) =>
+      transcribeWholeFile({
+        ...options,
+        model,
+        ffmpegPath: ffmpeg.path,
+        file,
+        signal,
+        onProgress: token ? (fraction, message) => this.progress({ token, fraction, message }) : undefined,
+      }),
+    );
   }
 }

@@ -1,0 +1,68 @@
+// Creates the ONNX Runtime session on the first provider that works, recording why each earlier one
+// did not, so "why is my GPU not used?" always has an answer.
+import type { InferenceSession } from 'onnxruntime-node';
+import { ErrorCode, SenseVoiceError, type ProviderAttempt, type ProviderSetting } from '../protocol';
+import { explainProviderError, providerCandidates, type ProviderName } from './providers';
+
+export interface CreateSessionOptions {
+  /** The model file to use on each provider (fp32 on GPUs, int8 on the CPU when both exist). */
+  modelFileFor: (provider: ProviderName) => string;
+  provider: ProviderSetting;
+  /** Intra-op threads; 0 lets ONNX Runtime choose. */
+  threads: number;
+  platform?: NodeJS.Platform;
+  /** Seam for tests that fake provider failures; onnxruntime-node's by default. */
+  create?: (file: string, options: InferenceSession.SessionOptions) => Promise<InferenceSession>;
+}
+
+export interface CreatedSession {
+  session: InferenceSession;
+  provider: ProviderName;
+  modelFile: string;
+  attempts: ProviderAttempt[];
+  loadMs: number;
+}
+
+export function sessionOptions(provider: ProviderName, threads: number): InferenceSession.SessionOptions {
+  return {
+    executionProviders: [provider],
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: threads > 0 ? threads : undefined,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    // The CPU arena keeps peak buffers for the session's life; off so long files do not pin memory.
+    enableCpuMemArena: provider !== 'cpu',
+  };
+}
+
+export async function createSession(options: CreateSessionOptions): Promise<CreatedSession> {
+  const create = options.create ?? defaultCreate;
+  const attempts: ProviderAttempt[] = [];
+  const candidates = providerCandidates(options.provider, options.platform ?? process.platform);
+  for (const provider of candidates) {
+    const t0 = performance.now();
+    const modelFile = options.modelFileFor(provider);
+    try {
+      const session = await create(modelFile, sessionOptions(provider, options.threads));
+      const loadMs = performance.now() - t0;
+      attempts.push({ provider, ok: true, ms: Math.round(loadMs) });
+      return { session, provider, modelFile, attempts, loadMs };
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      const { reason, fix } = explainProviderError(provider, error);
+      attempts.push({ provider, ok: false, ms: Math.round(performance.now() - t0), error, reason, fix });
+      // A model that even the CPU cannot load is broken, not a provider problem.
+      if (provider === 'cpu') {
+        throw new SenseVoiceError(ErrorCode.ModelInvalid, `ONNX Runtime could not load ${modelFile}: ${error}. The file may be damaged or not a SenseVoice model; download it again.`, { attempts });
+      }
+    }
+  }
+  throw new SenseVoiceError(ErrorCode.ProviderUnavailable, `No execution provider could load the model: ${attempts.map((a) => `${a.provider}: ${a.reason}`).join('; ')}`, { attempts });
+}
+
+async function defaultCreate(file: string, options: InferenceSession.SessionOptions): Promise<InferenceSession> {
+  // Loaded lazily: the daemon starts and answers without paying for the native runtime.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ort = require('onnxruntime-node') as typeof import('onnxruntime-node');
+  return ort.InferenceSession.create(file, options);
+}

@@ -1,0 +1,142 @@
+// A loaded SenseVoice model: the validated folder, the ONNX session on the provider that worked,
+// the front end with the model's CMVN, and one warm-up run done at load.
+import fs from 'node:fs';
+import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
+import { ErrorCode, SenseVoiceError, type LanguageSetting, type ModelInfo, type ProviderSetting } from '../protocol';
+import { inspectModelFolder, type ModelFolderInfo } from '../model/modelFolder';
+import { parseAmMvn } from '../features/cmvn';
+import { createFrontEnd, type FrontEnd } from '../features/frontEnd';
+import type { FeatureMatrix } from '../features/featureMatrix';
+import { createSession } from './createSession';
+import { isGpuProvider, type ProviderName } from './providers';
+
+export interface LoadModelOptions {
+  dir: string;
+  provider: ProviderSetting;
+  threads: number;
+  platform?: NodeJS.Platform;
+  /** Seam for tests that fake providers. */
+  createSession?: Parameters<typeof createSession>[0]['create'];
+}
+
+export interface Logits {
+  data: Float32Array;
+  /** Rows: T + 4. */
+  frames: number;
+  vocab: number;
+}
+
+export class SenseVoiceModel {
+  private constructor(
+    readonly folder: ModelFolderInfo,
+    readonly session: InferenceSession,
+    readonly frontEnd: FrontEnd,
+    readonly info: ModelInfo,
+  ) {}
+
+  static async load(options: LoadModelOptions): Promise<SenseVoiceModel> {
+    const readCmvn = async (file: string) => parseAmMvn({ text: await fs.promises.readFile(file, 'utf8') });
+    // Inspected once per quantisation: int8 for the CPU, fp32 for GPUs (no int8 kernels there).
+    const cpuFolder = await inspectModelFolder(options.dir, { preferQuantized: true, readCmvn });
+    const gpuFolder = cpuFolder.otherModelFiles.length > 0 ? await inspectModelFolder(options.dir, { preferQuantized: false, readCmvn }) : cpuFolder;
+    const folderFor = (p: ProviderName) => (isGpuProvider(p) ? gpuFolder : cpuFolder);
+    const created = await createSession({
+      modelFileFor: (p) => folderFor(p).modelFile,
+      provider: options.provider,
+      threads: options.threads,
+      platform: options.platform,
+      create: options.createSession,
+    });
+    const folder = folderFor(created.provider);
+    checkSessionIo(folder, created.session);
+    const frontEnd = createFrontEnd({ cmvn: { negMean: folder.negMean, invStddev: folder.invStddev } });
+    const warnings: string[] = [];
+    if (created.provider === 'cuda' && folder.quantization === 'int8') {
+      warnings.push('An int8 model is running on CUDA: its quantised nodes have no CUDA kernels and fall back to the CPU, which can be slower than the CPU alone. Put the fp32 model.onnx in the folder, or use the CPU provider.');
+    }
+    const failed = created.attempts.filter((a) => !a.ok);
+    if (failed.length > 0 && created.provider === 'cpu' && options.provider !== 'cpu') {
+      warnings.push(`Running on the CPU: ${failed.map((a) => `${a.provider}: ${a.reason}`).join(' ')}`);
+    }
+    const info: ModelInfo = {
+      dir: folder.dir,
+      layout: folder.layout,
+      quantization: folder.quantization,
+      modelFile: folder.modelFile,
+      sizeBytes: folder.sizeBytes,
+      vocabSize: folder.vocabSize,
+      requestedProvider: options.provider,
+      provider: created.provider,
+      attempts: created.attempts,
+      loadMs: Math.round(created.loadMs),
+      warmupMs: 0,
+      warnings,
+    };
+    const model = new SenseVoiceModel(folder, created.session, frontEnd, info);
+    info.warmupMs = Math.round(await model.warmUp());
+    return model;
+  }
+
+  /** The model's query id for a language hint. */
+  languageId(language: LanguageSetting): number {
+    return this.folder.langIds[language];
+  }
+
+  textNormId(itn: boolean): number {
+    return itn ? this.folder.withItnId : this.folder.withoutItnId;
+  }
+
+  /** Runs the model on one utterance's features. */
+  async run(features: FeatureMatrix, language: number, textNorm: number): Promise<Logits> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Tensor } = require('onnxruntime-node') as typeof import('onnxruntime-node');
+    const names = this.folder.inputNames;
+    const feeds: Record<string, OrtTensor> = {
+      [names.features]: new Tensor('float32', features.data.subarray(0, features.frames * features.dim), [1, features.frames, features.dim]),
+      [names.lengths]: new Tensor('int32', Int32Array.of(features.frames), [1]),
+      [names.language]: new Tensor('int32', Int32Array.of(language), [1]),
+      [names.textNorm]: new Tensor('int32', Int32Array.of(textNorm), [1]),
+    };
+    let out: InferenceSession.OnnxValueMapType;
+    try {
+      out = await this.session.run(feeds, [this.folder.outputName]);
+    } catch (err) {
+      throw new SenseVoiceError(ErrorCode.InferenceFailed, `Inference failed on ${this.info.provider}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const logits = out[this.folder.outputName] as OrtTensor;
+    const dims = logits.dims;
+    if (dims.length !== 3 || dims[0] !== 1 || dims[2] !== this.folder.vocabSize) {
+      throw new SenseVoiceError(ErrorCode.ModelInvalid, `${this.folder.modelFile} returned logits of shape [${dims.join(', ')}], expected [1, T+4, ${this.folder.vocabSize}].`);
+    }
+    return { data: logits.data as Float32Array, frames: dims[1], vocab: dims[2] };
+  }
+
+  /** One inference on a second of low noise, so the first real request does not pay for setup. */
+  private async warmUp(): Promise<number> {
+    const samples = new Float32Array(16_000);
+    let seed = 12345;
+    for (let i = 0; i < samples.length; i++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      samples[i] = ((seed / 2 ** 32) - 0.5) * 0.01;
+    }
+    const t0 = performance.now();
+    await this.run(this.frontEnd.compute({ samples }), this.languageId('auto'), this.textNormId(false));
+    return performance.now() - t0;
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+function checkSessionIo(folder: ModelFolderInfo, session: InferenceSession): void {
+  const want = Object.values(folder.inputNames);
+  const missing = want.filter((n) => !session.inputNames.includes(n));
+  if (missing.length > 0 || !session.outputNames.includes(folder.outputName)) {
+    throw new SenseVoiceError(
+      ErrorCode.ModelInvalid,
+      `${folder.modelFile} has inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}]; a ${folder.layout}-layout SenseVoice model needs inputs [${want.join(', ')}] and output ${folder.outputName}.`,
+      { file: folder.modelFile },
+    );
+  }
+}
