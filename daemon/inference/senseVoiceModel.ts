@@ -1,11 +1,10 @@
 // A loaded SenseVoice model: the validated folder, the ONNX session on the provider that worked,
 // the front end with the model's CMVN, and one warm-up run done at load.
-import fs from 'node:fs';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { ErrorCode, SenseVoiceError, type LanguageSetting, type ModelInfo, type ProviderSetting } from '../protocol';
 import { inspectModelFolder, type ModelFolderInfo } from '../model/modelFolder';
-import { parseAmMvn } from '../features/cmvn';
 import { createFrontEnd, type FrontEnd } from '../features/frontEnd';
+import { SENSE_VOICE_FBANK_OPTIONS } from '../features/fbank';
 import type { FeatureMatrix } from '../features/featureMatrix';
 import { createSession } from './createSession';
 import { isGpuProvider, type ProviderName } from './providers';
@@ -35,10 +34,9 @@ export class SenseVoiceModel {
   ) {}
 
   static async load(options: LoadModelOptions): Promise<SenseVoiceModel> {
-    const readCmvn = async (file: string) => parseAmMvn({ text: await fs.promises.readFile(file, 'utf8') });
     // Inspected once per quantisation: int8 for the CPU, fp32 for GPUs (no int8 kernels there).
-    const cpuFolder = await inspectModelFolder(options.dir, { preferQuantized: true, readCmvn });
-    const gpuFolder = cpuFolder.otherModelFiles.length > 0 ? await inspectModelFolder(options.dir, { preferQuantized: false, readCmvn }) : cpuFolder;
+    const cpuFolder = await inspectModelFolder(options.dir, { preferQuantized: true });
+    const gpuFolder = cpuFolder.otherModelFiles.length > 0 ? await inspectModelFolder(options.dir, { preferQuantized: false }) : cpuFolder;
     const folderFor = (p: ProviderName) => (isGpuProvider(p) ? gpuFolder : cpuFolder);
     const created = await createSession({
       modelFileFor: (p) => folderFor(p).modelFile,
@@ -49,7 +47,11 @@ export class SenseVoiceModel {
     });
     const folder = folderFor(created.provider);
     checkSessionIo(folder, created.session);
-    const frontEnd = createFrontEnd({ cmvn: { negMean: folder.negMean, invStddev: folder.invStddev } });
+    const frontEnd = createFrontEnd({
+      cmvn: { negMean: folder.negMean, invStddev: folder.invStddev },
+      fbank: { ...SENSE_VOICE_FBANK_OPTIONS, sampleScale: folder.normalizeSamples ? 1 : 32768 },
+      lowFrameRate: { windowSize: folder.lfr.m, windowShift: folder.lfr.n },
+    });
     const warnings: string[] = [];
     if (created.provider === 'cuda' && folder.quantization === 'int8') {
       warnings.push('An int8 model is running on CUDA: its quantised nodes have no CUDA kernels and fall back to the CPU, which can be slower than the CPU alone. Put the fp32 model.onnx in the folder, or use the CPU provider.');

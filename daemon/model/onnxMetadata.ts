@@ -145,7 +145,7 @@ async function walkModel(path: string, file: WindowedFile, progress: { sawIrVers
     opsetImports: [], metadata: {}, inputs: [], outputs: [], bytesRead: 0, reads: 0,
   };
   let sawGraph = false;
-  await walkFields(file, 0, file.size, 'the model', async (field, wireType, r, valueAt) => {
+  await walkFields(file, 0, file.size, 'the model', async (field, wireType, r, varint) => {
     const expected = EXPECTED_WIRE[field];
     if (expected !== undefined && expected !== wireType) {
       throw new ProtoWireError(
@@ -154,7 +154,7 @@ async function walkModel(path: string, file: WindowedFile, progress: { sawIrVers
     }
     switch (field) {
       case MODEL.irVersion:
-        info.irVersion = (await readVarintAt(file, valueAt, file.size)).value;
+        info.irVersion = varint;
         progress.sawIrVersion = true;
         return;
       case MODEL.producerName:
@@ -200,7 +200,6 @@ async function walkModel(path: string, file: WindowedFile, progress: { sawIrVers
           }
         });
         return;
-      default:
     }
   });
   if (!sawGraph) {
@@ -216,8 +215,8 @@ type FieldVisitor = (
   wireType: number,
   /** For length-delimited fields: the value's bounds in the file. */
   region: { start: number; end: number },
-  /** Where the value starts (for varints). */
-  valueAt: number,
+  /** The value of a varint field (0 for other wire types). */
+  varint: number,
 ) => Promise<void>;
 
 /**
@@ -238,11 +237,14 @@ async function walkFields(
     pos = key.next;
     const { fieldNumber, wireType } = splitKey(key.value, keyAt);
     let region = { start: pos, end: pos };
-    const valueAt = pos;
+    let varint = 0;
     switch (wireType) {
-      case WireType.Varint:
-        pos = (await readVarintAt(file, pos, end)).next;
+      case WireType.Varint: {
+        const v = await readVarintAt(file, pos, end);
+        varint = v.value;
+        pos = v.next;
         break;
+      }
       case WireType.Fixed64:
       case WireType.Fixed32: {
         const n = wireType === WireType.Fixed64 ? 8 : 4;
@@ -265,7 +267,7 @@ async function walkFields(
       default:
         throw new ProtoWireError(`unsupported wire type ${wireType} at byte ${keyAt}`);
     }
-    await visit(fieldNumber, wireType, region, valueAt);
+    await visit(fieldNumber, wireType, region, varint);
   }
 }
 
