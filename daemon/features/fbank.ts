@@ -6,10 +6,13 @@
 //
 // kaldi-native-fbank does every one of these steps in float32, so each is mirrored here with
 // float32 storage and Math.fround on intermediates; where the order of operations matters for the
-// rounding, the comment at that line says so.
+// rounding, the comment at that line says so. Checked bit for bit against sherpa-onnx 1.13.8
+// (features dumped from the running binary; see test/unit/features/golden/).
 
 import { FLOAT32_EPSILON, type FeatureMatrix } from './featureMatrix';
+import { applyWindow, preemphasize, removeDcOffset as removeDc } from './frameProcessing';
 import { kissRealFft } from './kissRealFft';
+import { glibcLogf } from './logf';
 import { kaldiMelBanks } from './melBanks';
 import { hammingWindow } from './window';
 
@@ -99,37 +102,22 @@ export function createFbankComputer(options: Readonly<FbankOptions> = SENSE_VOIC
     lowFreq: options.lowFreq,
     highFreq: options.highFreq,
   });
-  // Kaldi keeps preemph_coeff as a float: 0.97f, not the double 0.97.
-  const preemph = f32(options.preemphCoeff);
+  const preemph = options.preemphCoeff;
   const scale = f32(sampleScale);
 
+  // Kaldi pads each frame to the FFT size with zeros; only the first frameLength samples are ever
+  // written, so the padding set here stays zero.
   const frame = new Float32Array(fftSize);
   const re = new Float32Array(fftSize / 2 + 1);
   const im = new Float32Array(fftSize / 2 + 1);
   const power = new Float32Array(fftSize / 2 + 1);
 
   function computeFrame(samples: Float32Array, start: number, out: Float32Array, outOffset: number): void {
-    // Float32Array stores round to float32, so `frame[j] = a op b` with float32 a and b is the
-    // correctly rounded float op, as in C; only intermediates that C keeps in float need f32().
+    // sherpa-onnx scales the whole waveform (float * 32768, exact) before framing; per frame is the same.
     for (let j = 0; j < frameLength; j++) frame[j] = samples[start + j] * scale;
-
-    if (removeDcOffset) {
-      // Kaldi sums in a float accumulator, in order, then divides by the length as a float.
-      let sum = 0;
-      for (let j = 0; j < frameLength; j++) sum = f32(sum + frame[j]);
-      const mean = f32(sum / frameLength);
-      for (let j = 0; j < frameLength; j++) frame[j] = frame[j] - mean;
-    }
-
-    if (preemph !== 0) {
-      // Kaldi's Preemphasize runs backwards in place so each step reads the un-emphasised previous
-      // sample, and the first sample is scaled by itself: x[0] -= c * x[0].
-      for (let j = frameLength - 1; j > 0; j--) frame[j] = frame[j] - f32(preemph * frame[j - 1]);
-      frame[0] = frame[0] - f32(preemph * frame[0]);
-    }
-
-    for (let j = 0; j < frameLength; j++) frame[j] = frame[j] * window[j];
-    frame.fill(0, frameLength);
+    if (removeDcOffset) removeDc({ frame, length: frameLength });
+    preemphasize({ frame, length: frameLength, coeff: preemph });
+    applyWindow({ frame, window });
 
     fft.forward({ input: frame, re, im });
 
@@ -144,7 +132,8 @@ export function createFbankComputer(options: Readonly<FbankOptions> = SENSE_VOIC
       // MelBanks::Compute: a float accumulator, summed left to right.
       let energy = 0;
       for (let k = 0; k < w.length; k++) energy = f32(energy + f32(w[k] * power[offset + k]));
-      out[outOffset + bin] = Math.log(energy > FLOAT32_EPSILON ? energy : FLOAT32_EPSILON);
+      // std::log(std::max(e, FLT_EPSILON)) on a float is glibc's logf, reproduced bit for bit.
+      out[outOffset + bin] = glibcLogf(energy > FLOAT32_EPSILON ? energy : FLOAT32_EPSILON);
     }
   }
 

@@ -66,7 +66,7 @@ export function createFrontEnd({
         scratch = { frames: 0, dim: fbank.numMelBins, data: new Float32Array(Math.ceil(needed * 1.25)) };
       }
       const fb = fbankComputer.compute({ samples, out: scratch });
-      const stacked = applyLowFrameRate({ input: fb, options: lowFrameRate, ...(out ? { out } : {}) });
+      const stacked = applyLowFrameRate({ input: fb, options: lowFrameRate, out });
       return applyCmvn({ features: stacked, cmvn });
     },
   };

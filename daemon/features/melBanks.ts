@@ -1,6 +1,8 @@
 // Kaldi's triangular mel filterbank, built exactly as kaldi-native-fbank's
 // MelBanks::InitKaldiMelBanks does (mel-computations.cc), in float32 arithmetic step by step.
 
+import { glibcLogf } from './logf';
+
 const f32 = Math.fround;
 
 export interface MelBanksOptions {
@@ -38,11 +40,10 @@ export interface MelBanks {
 
 /**
  * Kaldi's (HTK) mel scale, 1127 ln(1 + f / 700), evaluated as kaldi-native-fbank's
- * `1127.0f * logf(1.0f + freq / 700.0f)`: every step rounded to float32. The log is taken in double
- * and rounded, which agrees with glibc's logf except in rare last-bit cases.
+ * `1127.0f * logf(1.0f + freq / 700.0f)`: every step rounded to float32, with glibc's logf.
  */
 export function melScale(freqHz: number): number {
-  return f32(1127 * f32(Math.log(f32(1 + f32(freqHz / 700)))));
+  return f32(1127 * glibcLogf(f32(1 + f32(freqHz / 700))));
 }
 
 /** Inverse of `melScale` (700 (e^(m / 1127) - 1)), in double: used only for reporting. */

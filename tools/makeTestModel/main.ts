@@ -1,0 +1,82 @@
+// CLI: npm run make-test-model -- --out DIR [--profile tiny] --layout sherpa|funasr [--seed N] [--int8]
+// Writes a synthetic SenseVoice-layout model folder (see README.md here). Exit codes: 0 written or
+// already up to date, 2 usage error, 1 anything else.
+import { LAYOUT_NAMES } from './layouts';
+import { DEFAULT_SEED, makeTestModel, type MakeTestModelOptions } from './makeTestModel';
+import { PLANNED_PROFILES, PROFILE_NAMES } from './profiles';
+import { UsageError } from './usageError';
+
+export const USAGE = `usage: npm run make-test-model -- --out DIR --layout ${LAYOUT_NAMES.join('|')} [--profile ${PROFILE_NAMES.join('|')}] [--seed N] [--int8] [--assets DIR]
+
+  --out DIR       folder to write (created if missing); files already identical are left untouched
+  --layout L      sherpa: model.onnx (+ model.int8.onnx), tokens.txt, sherpa-onnx metadata
+                  funasr: model.onnx (+ model_quant.onnx), am.mvn, config.yaml, the BPE model
+  --profile P     model size: ${PROFILE_NAMES.join(', ')} (default tiny; planned: ${PLANNED_PROFILES.join(', ')})
+  --seed N        weights seed, 0..4294967295 (default ${DEFAULT_SEED}); same seed, same weights in both layouts
+  --int8          also write the dynamically quantised int8 variant
+  --assets DIR    where tokens.txt, am.mvn, config.yaml, the BPE model come from
+                  (default ../shared/models/sensevoice-small-assets)`;
+
+/** Parses argv (without node and the script) into options; throws UsageError on anything odd. */
+export function parseArgs(argv: readonly string[]): MakeTestModelOptions & { outDir: string } {
+  const values: Record<string, string> = {};
+  let int8 = false;
+  const withValue = new Set(['--out', '--layout', '--profile', '--seed', '--assets']);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (name === '--int8' && eq < 0) {
+      int8 = true;
+    } else if (withValue.has(name)) {
+      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) throw new UsageError(`${name} needs a value`);
+      if (name in values) throw new UsageError(`${name} given twice`);
+      values[name] = value;
+    } else {
+      throw new UsageError(`unknown argument '${arg}'`);
+    }
+  }
+  const outDir = values['--out'];
+  if (!outDir) throw new UsageError('--out DIR is required');
+  const layout = values['--layout'];
+  if (!layout) throw new UsageError(`--layout is required (${LAYOUT_NAMES.join(' or ')})`);
+  if (!(LAYOUT_NAMES as readonly string[]).includes(layout)) {
+    throw new UsageError(`unknown layout '${layout}'; use one of: ${LAYOUT_NAMES.join(', ')}`);
+  }
+  const seedText = values['--seed'];
+  const seed = seedText === undefined ? undefined : /^\d+$/.test(seedText) ? Number(seedText) : NaN;
+  if (seed !== undefined && !(seed <= 0xffffffff)) throw new UsageError(`--seed must be an integer from 0 to 4294967295, got '${seedText}'`);
+  return {
+    outDir,
+    layout: layout as MakeTestModelOptions['layout'],
+    ...(values['--profile'] !== undefined ? { profile: values['--profile'] } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(values['--assets'] !== undefined ? { assetsDir: values['--assets'] } : {}),
+    int8,
+  };
+}
+
+function main(argv: readonly string[]): number {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  try {
+    const started = Date.now();
+    const result = makeTestModel(parseArgs(argv));
+    const ms = Date.now() - started;
+    console.log(`${result.layout} layout, profile ${result.profile}, seed ${result.seed}: ${result.dir} (${result.written.length ? `wrote ${result.written.length} file(s)` : 'already up to date'}, ${ms} ms)`);
+    for (const file of result.files) console.log(`  ${file}`);
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`make-test-model: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    console.error(`make-test-model: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    return 1;
+  }
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

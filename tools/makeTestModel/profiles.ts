@@ -1,0 +1,91 @@
+// Model sizes. `tiny` is the synthetic network the tests use; `full` is reserved for a replica of
+// SenseVoiceSmall's real shapes (560 -> 512, 50 + 20 SAN-M blocks, 25055-way CTC) for benchmarks and
+// is not built yet: its graph will need its own builder beside tinyGraph.ts.
+import { UsageError } from './usageError';
+
+export interface TinyProfile {
+  readonly name: 'tiny';
+  /** LFR feature width: 80 mel bins x 7 stacked frames. */
+  readonly featureDim: number;
+  /** Width of the per-frame encoder (tanh units); unit 0 is the loudness detector. */
+  readonly hidden: number;
+  /** Width of the CTC head's input. */
+  readonly headDim: number;
+  /** Depthwise temporal smoothing kernel (frames), the FSMN memory's stand-in; odd. */
+  readonly smoothKernel: number;
+  /** Text pieces with full-size output weights; the rest of the vocabulary never wins a frame. */
+  readonly activeVocab: number;
+  readonly gains: TinyGains;
+}
+
+/** Scales of the random weights, tuned on the clips in ../shared/audio (see README.md here). */
+export interface TinyGains {
+  /** Std of x·W1 for unit-variance features. */
+  readonly encoder: number;
+  /** Loudness unit: tanh(slope * (mean feature - threshold)); CMVN'd silence sits near -0.7, speech above 0. */
+  readonly loudnessSlope: number;
+  readonly loudnessThreshold: number;
+  /** Std of the head's pre-activation per unit of input. */
+  readonly head: number;
+  /** Std of an active text piece's output weight; inactive pieces get `inactive` times that. */
+  readonly active: number;
+  readonly inactive: number;
+  /**
+   * Blank gate (blank logit minus the best text logit) = blankBias - blankLoudness * loudness unit
+   * + a random direction of the encoder (norm blankRandom) high-passed over time: positive in
+   * silence always, in speech about half the time.
+   */
+  readonly blankBias: number;
+  readonly blankLoudness: number;
+  readonly blankRandom: number;
+  /**
+   * Tag scores = the clip's mean feature frame . w, w ~ N(0, tags^2 / 560): mean frames of different
+   * clips lie ~4.5 apart, so scores differ between clips by ~tags * 4.5 / sqrt(560), about 3.
+   */
+  readonly tags: number;
+  /** Score bonus of <|NEUTRAL|> and <|Speech|>: the real model mostly emits them. */
+  readonly neutralBonus: number;
+  readonly speechBonus: number;
+  /** Bias of <|EMO_UNKNOWN|>'s lead over the best real emotion (negative: it wins less often). */
+  readonly unknownLead: number;
+  /** Std of the language/text-norm conditioning added to the text frames. */
+  readonly conditioning: number;
+}
+
+export type Profile = TinyProfile;
+export const PROFILE_NAMES = ['tiny'] as const;
+export const PLANNED_PROFILES = ['full'] as const;
+
+const TINY: TinyProfile = {
+  name: 'tiny',
+  featureDim: 560,
+  hidden: 64,
+  headDim: 32,
+  smoothKernel: 3,
+  activeVocab: 1024,
+  gains: {
+    encoder: 6,
+    loudnessSlope: 4,
+    loudnessThreshold: -0.3,
+    head: 4,
+    active: 1,
+    inactive: 0.15,
+    blankBias: 4.3,
+    blankLoudness: 4,
+    blankRandom: 3,
+    tags: 15,
+    neutralBonus: 1,
+    speechBonus: 1,
+    unknownLead: -1,
+    conditioning: 0.3,
+  },
+};
+
+/** The profile called `name`, or a UsageError that lists the ones that exist. */
+export function resolveProfile(name: string): Profile {
+  if (name === 'tiny') return TINY;
+  if ((PLANNED_PROFILES as readonly string[]).includes(name)) {
+    throw new UsageError(`profile '${name}' is planned but not built yet; available: ${PROFILE_NAMES.join(', ')}`);
+  }
+  throw new UsageError(`unknown profile '${name}'; available: ${PROFILE_NAMES.join(', ')}`);
+}
