@@ -24,15 +24,17 @@ export interface CreatedSession {
 }
 
 export function sessionOptions(provider: ProviderName, threads: number): InferenceSession.SessionOptions {
-  return {
+  const options: InferenceSession.SessionOptions = {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
-    intraOpNumThreads: threads > 0 ? threads : undefined,
     interOpNumThreads: 1,
     executionMode: 'sequential',
     // The CPU arena keeps peak buffers for the session's life; off so long files do not pin memory.
     enableCpuMemArena: provider !== 'cpu',
   };
+  // onnxruntime-node rejects an explicit undefined: leave the key out to let it choose.
+  if (threads > 0) options.intraOpNumThreads = threads;
+  return options;
 }
 
 export async function createSession(options: CreateSessionOptions): Promise<CreatedSession> {
