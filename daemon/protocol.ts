@@ -87,6 +87,14 @@ export interface DaemonSettings {
   itn?: boolean;
   /** Never report EMO_UNKNOWN: pick the likeliest real emotion instead. */
   banEmotionUnknown?: boolean;
+  /** Voice activity detection: `on` cuts files into speech segments; `off` is one whole-file segment. */
+  vad?: 'on' | 'off';
+  /** Longest VAD segment in seconds (default 30): longer speech is cut at its quietest point. */
+  maxSegmentSec?: number;
+  /** Segments per inference batch (1 disables batching). */
+  batchSize?: number;
+  /** Files transcribed at once. */
+  concurrency?: number;
 }
 
 /** Sent first by every client. */
@@ -158,6 +166,16 @@ export interface ProgressParams {
   /** 0..1 where known. */
   fraction?: number;
   message?: string;
+  /** Segments finished so far (transcription). */
+  segmentsDone?: number;
+}
+
+/** Parameters of `transcribe/segment`: one finished segment, sent as soon as it is ready. */
+export interface SegmentParams {
+  token: string;
+  /** Position of the segment in the file, from 0. Segments can arrive out of order. */
+  index: number;
+  segment: TranscriptSegment;
 }
 
 /** Parameters of `$/cancel`: sent by a client to stop the request that carried `token`. */
@@ -226,6 +244,8 @@ export interface TranscribeFileParams {
   banEmotionUnknown?: boolean;
   /** Voice activity detection; `off` transcribes the whole file as one segment. */
   vad?: 'on' | 'off';
+  maxSegmentSec?: number;
+  batchSize?: number;
   token?: string;
 }
 
@@ -291,6 +311,8 @@ export interface NotificationMap {
   '$/cancel': CancelParams;
   /** Client -> daemon: settings changed. */
   'config/didChange': ConfigChangeParams;
+  /** Daemon -> client: a finished segment of a `transcribe/file` that carried a token. */
+  'transcribe/segment': SegmentParams;
 }
 
 export type RequestName = keyof RequestMap;
