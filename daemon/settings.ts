@@ -11,6 +11,8 @@ export type EffectiveSettings = Required<Omit<DaemonSettings, 'ffmpegPath' | 'mo
 export function sanitizeSettings(raw: unknown): EffectiveSettings {
   const s = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+  const intIn = (v: unknown, min: number, max: number, fallback: number) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : fallback;
   const threads = typeof s.threads === 'number' && Number.isInteger(s.threads) && s.threads >= 0 && s.threads <= 256 ? s.threads : 0;
   return {
     ffmpegPath: str(s.ffmpegPath),
@@ -20,5 +22,9 @@ export function sanitizeSettings(raw: unknown): EffectiveSettings {
     language: LANGUAGES.includes(s.language as LanguageSetting) ? (s.language as LanguageSetting) : 'auto',
     itn: typeof s.itn === 'boolean' ? s.itn : true,
     banEmotionUnknown: typeof s.banEmotionUnknown === 'boolean' ? s.banEmotionUnknown : false,
+    vad: s.vad === 'on' || s.vad === 'off' ? s.vad : 'off',
+    maxSegmentSec: typeof s.maxSegmentSec === 'number' && s.maxSegmentSec >= 1 && s.maxSegmentSec <= 60 ? s.maxSegmentSec : 30,
+    batchSize: intIn(s.batchSize, 1, 64, 4),
+    concurrency: intIn(s.concurrency, 1, 16, 2),
   };
 }
