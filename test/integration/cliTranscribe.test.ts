@@ -1,0 +1,101 @@
+// `sensevoice transcribe` as scripts use it: the documented JSON shape, text output, progress,
+// and the errors a user meets first (no model, a bad folder).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DaemonConnection } from '../../client/daemonConnection';
+import type { ProgressParams } from '../../daemon/protocol';
+import { AUDIO, requireBuilt, tempDir } from '../helpers/paths';
+import { testModel } from '../helpers/testModels';
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [requireBuilt('cli.js'), ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, SENSEVOICE_MODEL_STORE: tempDir('empty-store'), ...env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('transcribe --format json prints {file, durationSec, model, segments} with tags, text and token times', () => {
+  const dir = testModel('sherpa').dir;
+  const zh = path.join(AUDIO, 'sense_voice/zh.wav');
+  const r = cli(['transcribe', zh, '--model', dir, '--vad', 'off', '--format', 'json', '--provider', 'cpu']);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.deepEqual(Object.keys(j), ['file', 'durationSec', 'model', 'segments']);
+  assert.equal(j.file, zh);
+  assert.equal(j.durationSec, 5.592);
+  assert.deepEqual(j.model, { layout: 'sherpa', quantization: 'fp32', provider: 'cpu' });
+  assert.equal(j.segments.length, 1);
+  const s = j.segments[0];
+  assert.deepEqual(Object.keys(s), ['start', 'end', 'language', 'emotion', 'event', 'text', 'tokens']);
+  assert.equal(s.start, 0);
+  assert.equal(s.end, 5.592);
+  for (const k of ['language', 'emotion', 'event']) assert.match(s[k], /^[A-Za-z_]+$/, k);
+  assert.ok(s.tokens.length > 0);
+  for (const t of s.tokens) {
+    assert.deepEqual(Object.keys(t), ['id', 'text', 'start']);
+    assert.ok(Number.isInteger(t.id) && t.id > 0 && t.id < 25055);
+    assert.ok(t.start >= 0 && t.start <= 5.592);
+    assert.equal(Math.round(t.start * 100) % 6, 0, 'times fall on the 60 ms frame grid');
+  }
+  assert.ok(s.tokens.every((t: { start: number }, i: number, a: { start: number }[]) => i === 0 || a[i - 1].start < t.start), 'token times increase');
+});
+
+test('--language and --no-itn reach the model; txt output has one line per segment', () => {
+  const dir = testModel('sherpa').dir;
+  const en = path.join(AUDIO, 'sense_voice/en.wav');
+  const forced = JSON.parse(cli(['transcribe', en, '--model', dir, '--language', 'ja', '--no-itn', '--format', 'json']).stdout);
+  assert.equal(forced.segments[0].language, 'ja');
+  const txt = cli(['transcribe', en, '--model', dir, '--language', 'ko']);
+  assert.equal(txt.code, 0, txt.stderr);
+  assert.match(txt.stdout, /^\[0:00\.000 --> 0:07\.152\] \(ko, [A-Z_]+, [A-Za-z_]+\) \S/);
+});
+
+test('the FunASR layout works from the cli too', () => {
+  const r = cli(['transcribe', path.join(AUDIO, 'sense_voice/ko.wav'), '--model', testModel('funasr').dir, '--format', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).model.layout, 'funasr');
+});
+
+test('no model: ModelNotFound says how to get one; a bad folder: ModelNotFound naming it; usage errors', () => {
+  const en = path.join(AUDIO, 'sense_voice/en.wav');
+  const none = cli(['transcribe', en]);
+  assert.equal(none.code, 1);
+  assert.match(none.stderr, /^error: ModelNotFound: /m);
+  const empty = tempDir('no-model');
+  const bad = cli(['transcribe', en, '--model', empty]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /^error: ModelNotFound: .*no-model/m);
+  const broken = tempDir('broken-model');
+  fs.writeFileSync(path.join(broken, 'model.onnx'), 'this is not an onnx file');
+  fs.copyFileSync(testModel('sherpa').tokens!, path.join(broken, 'tokens.txt'));
+  const invalid = cli(['transcribe', en, '--model', broken]);
+  assert.equal(invalid.code, 1);
+  assert.match(invalid.stderr, /^error: ModelInvalid: .*model\.onnx/m);
+  assert.equal(cli(['transcribe', en, '--model', empty, '--format', 'yaml']).code, 2);
+  assert.equal(cli(['transcribe', en, '--itn', '--no-itn']).code, 2);
+});
+
+test('model/load reports layout, quantisation, provider, load and warm-up times; progress arrives', async () => {
+  const daemon = await DaemonConnection.start({ command: process.execPath, args: [requireBuilt('daemon.js')], clientName: 'test', settings: { provider: 'cpu' } });
+  try {
+    const info = await daemon.request('model/load', { path: testModel('sherpa', { int8: true }).dir });
+    assert.equal(info.layout, 'sherpa');
+    assert.equal(info.quantization, 'int8');
+    assert.equal(info.provider, 'cpu');
+    assert.equal(info.requestedProvider, 'cpu');
+    assert.ok(info.loadMs >= 0 && info.warmupMs > 0, JSON.stringify(info));
+    assert.deepEqual(info.attempts.map((a) => a.provider), ['cpu']);
+    const progress: ProgressParams[] = [];
+    const t = await daemon.request('transcribe/file', { path: path.join(AUDIO, 'sense_voice/yue.wav'), modelPath: info.dir, vad: 'off' }, { onProgress: (p) => progress.push(p) });
+    assert.equal(t.segments.length, 1);
+    assert.ok(progress.length >= 2, `progress notifications: ${progress.length}`);
+    assert.equal(progress.at(-1)?.fraction, 1);
+  } finally {
+    await daemon.dispose();
+  }
+});
