@@ -56,8 +56,10 @@ export class SenseVoiceModel {
     if (created.provider === 'cuda' && folder.quantization === 'int8') {
       warnings.push('An int8 model is running on CUDA: its quantised nodes have no CUDA kernels and fall back to the CPU, which can be slower than the CPU alone. Put the fp32 model.onnx in the folder, or use the CPU provider.');
     }
+    // With `auto`, the CPU is an expected outcome (the reasons stay in `attempts` for the GPU check);
+    // a GPU provider the user named explicitly that did not work deserves a warning.
     const failed = created.attempts.filter((a) => !a.ok);
-    if (failed.length > 0 && created.provider === 'cpu' && options.provider !== 'cpu') {
+    if (failed.length > 0 && created.provider === 'cpu' && options.provider !== 'cpu' && options.provider !== 'auto') {
       warnings.push(`Running on the CPU: ${failed.map((a) => `${a.provider}: ${a.reason}`).join(' ')}`);
     }
     const info: ModelInfo = {
