@@ -2,6 +2,7 @@
 // Native modules (.node) cannot be bundled: onnxruntime-node and ffmpeg-static stay external and ship
 // in node_modules (see .vscodeignore).
 import * as esbuild from 'esbuild';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -33,6 +34,21 @@ if (webviewEntries.length > 0) {
     minify: production, logLevel: 'warning', entryPoints: webviewEntries, outdir: 'dist/media',
   });
 }
+
+// Silero VAD v5 (MIT) ships inside the .vsix; its npm package is a build-time source only.
+const VAD = {
+  from: 'node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx',
+  to: 'dist/silero_vad_v5.onnx',
+  sha256: '2623a2953f6ff3d2c1e61740c6cdb7168133479b267dfef114a4a3cc5bdd788f',
+};
+function copyVadModel() {
+  const bytes = fs.readFileSync(VAD.from);
+  const sum = crypto.createHash('sha256').update(bytes).digest('hex');
+  if (sum !== VAD.sha256) throw new Error(`${VAD.from}: sha256 ${sum}, expected ${VAD.sha256}`);
+  fs.mkdirSync(path.dirname(VAD.to), { recursive: true });
+  if (!fs.existsSync(VAD.to) || !fs.readFileSync(VAD.to).equals(bytes)) fs.writeFileSync(VAD.to, bytes);
+}
+copyVadModel();
 
 const existing = builds.filter((b) => Object.values(b.entryPoints).every((e) => fs.existsSync(e)));
 if (watch) {
