@@ -92,14 +92,28 @@ export class SenseVoiceModel {
 
   /** Runs the model on one utterance's features. */
   async run(features: FeatureMatrix, language: number, textNorm: number): Promise<Logits> {
+    return (await this.runBatch([{ features, language, textNorm }]))[0];
+  }
+
+  /**
+   * Runs several utterances in one inference: features padded to the longest, with their true
+   * lengths in the lengths input so the model masks the padding. Each result holds only that
+   * utterance's own frames (its length + 4).
+   */
+  async runBatch(items: { features: FeatureMatrix; language: number; textNorm: number }[]): Promise<Logits[]> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Tensor } = require('onnxruntime-node') as typeof import('onnxruntime-node');
+    const n = items.length;
+    const dim = this.frontEnd.dim;
+    const maxFrames = Math.max(...items.map((i) => i.features.frames));
+    const x = n === 1 ? items[0].features.data.subarray(0, maxFrames * dim) : new Float32Array(n * maxFrames * dim);
+    if (n > 1) items.forEach((it, b) => x.set(it.features.data.subarray(0, it.features.frames * dim), b * maxFrames * dim));
     const names = this.folder.inputNames;
     const feeds: Record<string, OrtTensor> = {
-      [names.features]: new Tensor('float32', features.data.subarray(0, features.frames * features.dim), [1, features.frames, features.dim]),
-      [names.lengths]: new Tensor('int32', Int32Array.of(features.frames), [1]),
-      [names.language]: new Tensor('int32', Int32Array.of(language), [1]),
-      [names.textNorm]: new Tensor('int32', Int32Array.of(textNorm), [1]),
+      [names.features]: new Tensor('float32', x, [n, maxFrames, dim]),
+      [names.lengths]: new Tensor('int32', Int32Array.from(items, (i) => i.features.frames), [n]),
+      [names.language]: new Tensor('int32', Int32Array.from(items, (i) => i.language), [n]),
+      [names.textNorm]: new Tensor('int32', Int32Array.from(items, (i) => i.textNorm), [n]),
     };
     let out: InferenceSession.OnnxValueMapType;
     try {
@@ -109,10 +123,16 @@ export class SenseVoiceModel {
     }
     const logits = out[this.folder.outputName] as OrtTensor;
     const dims = logits.dims;
-    if (dims.length !== 3 || dims[0] !== 1 || dims[2] !== this.folder.vocabSize) {
-      throw new SenseVoiceError(ErrorCode.ModelInvalid, `${this.folder.modelFile} returned logits of shape [${dims.join(', ')}], expected [1, T+4, ${this.folder.vocabSize}].`);
+    if (dims.length !== 3 || dims[0] !== n || dims[2] !== this.folder.vocabSize || dims[1] < maxFrames) {
+      throw new SenseVoiceError(ErrorCode.ModelInvalid, `${this.folder.modelFile} returned logits of shape [${dims.join(', ')}], expected [${n}, T+4, ${this.folder.vocabSize}].`);
     }
-    return { data: logits.data as Float32Array, frames: dims[1], vocab: dims[2] };
+    const data = logits.data as Float32Array;
+    const rows = dims[1];
+    const vocab = dims[2];
+    return items.map((it, b) => {
+      const frames = Math.min(it.features.frames + (rows - maxFrames), rows);
+      return { data: data.subarray(b * rows * vocab, (b * rows + frames) * vocab), frames, vocab };
+    });
   }
 
   /** One inference on a second of low noise, so the first real request does not pay for setup. */
