@@ -26,7 +26,7 @@ const webviewEntries = fs.existsSync('media')
 
 const builds = [
   { ...nodeCommon, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist' },
-  { ...nodeCommon, entryPoints: { daemon: 'daemon/main.ts', cli: 'cli/main.ts' }, outdir: 'dist' },
+  { ...nodeCommon, entryPoints: { daemon: 'daemon/main.ts', cli: 'cli/main.ts', inferenceWorker: 'daemon/workers/inferenceWorker.ts' }, outdir: 'dist' },
 ];
 if (webviewEntries.length > 0) {
   builds.push({

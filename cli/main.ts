@@ -12,8 +12,9 @@ const USAGE = `Usage: sensevoice <command> [options]
 Commands:
   info [--json]                 versions, ffmpeg, platform and hardware
   probe FILE... [--json]        decode files to 16 kHz mono and report duration and source format
-  transcribe FILE... --model DIR [--language L] [--itn|--no-itn] [--provider P]
-             [--threads N] [--vad off] [--format json|txt]
+  transcribe FILE... [--model DIR] [--language L] [--itn|--no-itn] [--provider P] [--threads N]
+             [--vad on|off] [--max-segment S] [--batch N] [--concurrency N]
+             [--format json|txt|srt|vtt|md] [--out DIR [--force]] [--no-emoji]
                                 transcribe files: language, emotion, event, text and token times
 
 Options:
@@ -25,8 +26,14 @@ Options:
   --ban-emotion-unknown         always pick a real emotion
   --provider P                  auto (default), cpu, cuda, webgpu, dml, coreml
   --threads N                   CPU inference threads (0: ONNX Runtime decides)
-  --vad off                     the whole file as one segment (VAD is not available yet)
-  --format F                    json (one object per line per file) or txt (default)
+  --vad on|off                  cut speech with the VAD (default on) or one whole-file segment
+  --max-segment S               longest VAD segment in seconds (default 30)
+  --batch N                     segments per inference batch (default 4; 1 disables batching)
+  --concurrency N               files transcribed at once (default 2)
+  --format F                    txt (default), json (one object per line per file), srt, vtt, md
+  --out DIR                     write <name>.<format> per file into DIR instead of stdout
+  --force                       with --out, replace existing files
+  --no-emoji                    no event/emotion emoji in txt, srt, vtt and md
   --verbose                     show the daemon's log on stderr
   -h, --help                    this help
 `;
@@ -48,7 +55,13 @@ async function main(argv: string[]): Promise<number> {
       provider: { type: 'string' },
       threads: { type: 'string' },
       vad: { type: 'string' },
+      'max-segment': { type: 'string' },
+      batch: { type: 'string' },
+      concurrency: { type: 'string' },
       format: { type: 'string' },
+      out: { type: 'string' },
+      force: { type: 'boolean', default: false },
+      'no-emoji': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -65,10 +78,13 @@ async function main(argv: string[]): Promise<number> {
     language: oneOf(values.language, ['auto', 'zh', 'en', 'yue', 'ja', 'ko'] as LanguageSetting[], '--language'),
     itn: values['no-itn'] ? false : values.itn,
     banEmotionUnknown: values['ban-emotion-unknown'],
+    vad: oneOf(values.vad, ['on', 'off'] as const, '--vad'),
+    maxSegmentSec: values['max-segment'] === undefined ? undefined : boundedNumber(values['max-segment'], '--max-segment', 1, 60),
+    batchSize: values.batch === undefined ? undefined : wholeNumber(values.batch, '--batch', 1, 64),
+    concurrency: values.concurrency === undefined ? undefined : wholeNumber(values.concurrency, '--concurrency', 1, 16),
   };
   if (values.itn && values['no-itn']) throw new UsageError('--itn and --no-itn contradict each other.');
-  if (values.vad !== undefined && values.vad !== 'off') throw new UsageError('--vad takes "off" in this version: VAD segmentation is not available yet.');
-  const format = oneOf(values.format, ['json', 'txt'] as const, '--format') ?? (values.json ? 'json' : 'txt');
+  const format = oneOf(values.format, ['json', 'txt', 'srt', 'vtt', 'md'] as const, '--format') ?? (values.json ? 'json' : 'txt');
   const run = async (fn: (d: DaemonConnection) => Promise<number>) => {
     const daemon = await startDaemon(settings, values.verbose ?? false);
     try {
@@ -86,7 +102,19 @@ async function main(argv: string[]): Promise<number> {
     case 'transcribe':
       if (rest.length === 0) throw new UsageError('transcribe needs at least one FILE.');
       return run((d) =>
-        transcribeCommand(d, { files: rest, modelPath: values.model, language: settings.language, itn: settings.itn, format, verbose: values.verbose ?? false }),
+        transcribeCommand(d, {
+          files: rest,
+          modelPath: values.model,
+          language: settings.language,
+          itn: settings.itn,
+          vad: settings.vad,
+          maxSegmentSec: settings.maxSegmentSec,
+          format,
+          outDir: values.out,
+          force: values.force ?? false,
+          emoji: !values['no-emoji'],
+          verbose: values.verbose ?? false,
+        }),
       );
     default:
       throw new UsageError(`unknown command "${command}". Run sensevoice --help.`);
@@ -99,9 +127,15 @@ function oneOf<T extends string>(v: string | undefined, allowed: readonly T[], f
   return v as T;
 }
 
-function wholeNumber(v: string, flag: string): number {
+function wholeNumber(v: string, flag: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} takes a whole number (got "${v}").`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} takes a whole number from ${min} to ${max} (got "${v}").`);
+  return n;
+}
+
+function boundedNumber(v: string, flag: string, min: number, max: number): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`${flag} takes a number from ${min} to ${max} (got "${v}").`);
   return n;
 }
 

@@ -1,39 +1,84 @@
-// `sensevoice transcribe`: each file through the daemon; JSON (one object per line) or text.
+// `sensevoice transcribe`: every file goes to the daemon at once (its queue runs `concurrency` of
+// them together); results print in the order given. JSON is one object per line; srt, vtt, md and
+// txt come from the shared formatters, to stdout or, with --out, one file per input.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { DaemonConnection } from '../client/daemonConnection';
 import type { LanguageSetting, Transcript } from '../daemon/protocol';
-import { describeError, formatDuration, printError } from './output';
+import { formatInfo, formatTranscript, type ExportFormat } from '../client/formats';
+import { describeError, printError, UsageError } from './output';
+
+export type CliFormat = 'json' | ExportFormat;
 
 export interface TranscribeCliOptions {
   files: string[];
   modelPath: string | undefined;
   language: LanguageSetting | undefined;
   itn: boolean | undefined;
-  format: 'json' | 'txt';
+  vad: 'on' | 'off' | undefined;
+  maxSegmentSec: number | undefined;
+  format: CliFormat;
+  outDir: string | undefined;
+  force: boolean;
+  emoji: boolean;
   verbose: boolean;
 }
 
 export async function transcribeCommand(daemon: DaemonConnection, o: TranscribeCliOptions): Promise<number> {
+  if (!o.outDir && o.files.length > 1 && (o.format === 'srt' || o.format === 'vtt')) {
+    throw new UsageError(`several files in ${o.format.toUpperCase()} need --out DIR (one subtitle file per input).`);
+  }
   const model = await daemon.request('model/load', { path: o.modelPath });
   if (o.verbose) {
     process.stderr.write(`model: ${model.layout} ${model.quantization} on ${model.provider} (load ${model.loadMs} ms, warm-up ${model.warmupMs} ms)\n`);
+    for (const a of model.attempts.filter((x) => !x.ok)) process.stderr.write(`  ${a.provider}: ${a.reason}\n`);
   }
   for (const w of model.warnings) process.stderr.write(`warning: ${w}\n`);
+  const started = o.files.map((file) =>
+    daemon.request('transcribe/file', { path: file, modelPath: o.modelPath, language: o.language, itn: o.itn, vad: o.vad, maxSegmentSec: o.maxSegmentSec }).then(
+      (t) => ({ file, t }),
+      (err: unknown) => ({ file, err }),
+    ),
+  );
   let failures = 0;
-  for (const file of o.files) {
+  for (const p of started) {
+    const r = await p;
+    if ('err' in r) {
+      failures++;
+      printError(r.err, r.file);
+      if (o.format === 'json' && !o.outDir) process.stdout.write(JSON.stringify({ file: r.file, error: describeError(r.err) }) + '\n');
+      continue;
+    }
     try {
-      const t = await daemon.request('transcribe/file', { path: file, modelPath: o.modelPath, language: o.language, itn: o.itn, vad: 'off' });
-      process.stdout.write(o.format === 'json' ? JSON.stringify(toJson(t)) + '\n' : toText(t, o.files.length > 1));
-      if (o.verbose) {
-        const rtf = t.durationSec > 0 ? t.timings.totalMs / 1000 / t.durationSec : 0;
-        process.stderr.write(`${file}: ${t.durationSec.toFixed(2)} s in ${t.timings.totalMs} ms (decode ${t.timings.decodeMs}, features ${t.timings.featuresMs}, model ${t.timings.inferenceMs}; RTF ${rtf.toFixed(3)})\n`);
-      }
+      emit(r.file, r.t, o);
     } catch (err) {
       failures++;
-      printError(err, file);
-      if (o.format === 'json') process.stdout.write(JSON.stringify({ file, error: describeError(err) }) + '\n');
+      printError(err, r.file);
+    }
+    if (o.verbose) {
+      const t = r.t;
+      const rtf = t.durationSec > 0 ? t.timings.totalMs / 1000 / t.durationSec : 0;
+      process.stderr.write(`${r.file}: ${t.durationSec.toFixed(2)} s, ${t.segments.length} segment(s) in ${t.timings.totalMs} ms (features ${t.timings.featuresMs}, model ${t.timings.inferenceMs}; RTF ${rtf.toFixed(3)})\n`);
     }
   }
   return failures === 0 ? 0 : 1;
+}
+
+function emit(file: string, t: Transcript, o: TranscribeCliOptions): void {
+  const text = o.format === 'json' ? JSON.stringify(toJson(t)) + '\n' : formatTranscript(t, o.format, { emoji: o.emoji });
+  if (!o.outDir) {
+    const header = o.files.length > 1 && (o.format === 'txt' || o.format === 'md') ? `# ${file}\n\n` : '';
+    process.stdout.write(header + text + (text.endsWith('\n') ? '' : '\n'));
+    return;
+  }
+  const suffix = o.format === 'json' ? '.transcript.json' : formatInfo(o.format).suffix;
+  const target = path.join(o.outDir, path.basename(file, path.extname(file)) + suffix);
+  fs.mkdirSync(o.outDir, { recursive: true });
+  if (!o.force && fs.existsSync(target)) throw new UsageError(`${target} exists; not overwritten (use --force to replace it).`);
+  const tmp = `${target}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, target);
+  process.stderr.write(`wrote ${target}\n`);
 }
 
 /** The documented JSON shape: {file, durationSec, model, segments}. */
@@ -52,12 +97,4 @@ function toJson(t: Transcript) {
       tokens: s.tokens.map((k) => ({ id: k.id, text: k.text, start: k.start })),
     })),
   };
-}
-
-function toText(t: Transcript, withHeader: boolean): string {
-  const lines = withHeader ? [`# ${t.file}`] : [];
-  for (const s of t.segments) {
-    lines.push(`[${formatDuration(s.start)} --> ${formatDuration(s.end)}] (${s.language}, ${s.emotion}, ${s.event}) ${s.text}`);
-  }
-  return lines.join('\n') + '\n';
 }

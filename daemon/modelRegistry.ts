@@ -1,8 +1,10 @@
-// The daemon's loaded model: loaded on demand, reused while the folder, provider and threads stay
-// the same, replaced (and the old session released) when they change.
+// The daemon's loaded model: an inference worker holding the session, with the batch scheduler
+// that feeds it. Loaded on demand, reused while the folder, provider and threads stay the same,
+// replaced when they change, and started again if its worker died.
 import path from 'node:path';
-import { ErrorCode, SenseVoiceError, type ProviderSetting } from './protocol';
-import { SenseVoiceModel, type LoadModelOptions } from './inference/senseVoiceModel';
+import { ErrorCode, SenseVoiceError, type ModelInfo, type ProviderSetting } from './protocol';
+import { InferenceWorker } from './workers/inferenceWorkerClient';
+import { BatchScheduler, type BatchLimits } from './jobs/batchScheduler';
 
 export interface ModelRequest {
   dir: string | undefined;
@@ -10,12 +12,38 @@ export interface ModelRequest {
   threads: number;
 }
 
+/** A loaded model ready for work. */
+export interface Engine {
+  info: ModelInfo;
+  scheduler: BatchScheduler;
+  /** True while the worker runs. */
+  readonly alive: boolean;
+  dispose(): Promise<void>;
+}
+
+export type EngineLoader = (request: { dir: string; provider: ProviderSetting; threads: number }) => Promise<Engine>;
+
+export function workerEngineLoader(limits: () => BatchLimits): EngineLoader {
+  return async (request) => {
+    const worker = await InferenceWorker.start(request);
+    const scheduler = new BatchScheduler(worker, limits);
+    return {
+      info: worker.info,
+      scheduler,
+      get alive() {
+        return worker.alive;
+      },
+      dispose: () => worker.dispose(),
+    };
+  };
+}
+
 export class ModelRegistry {
-  private current: { key: string; model: Promise<SenseVoiceModel> } | null = null;
+  private current: { key: string; engine: Promise<Engine> } | null = null;
 
-  constructor(private readonly loader: (o: LoadModelOptions) => Promise<SenseVoiceModel> = (o) => SenseVoiceModel.load(o)) {}
+  constructor(private readonly loader: EngineLoader) {}
 
-  get(request: ModelRequest): Promise<SenseVoiceModel> {
+  get(request: ModelRequest): Promise<Engine> {
     if (!request.dir) {
       throw new SenseVoiceError(
         ErrorCode.ModelNotFound,
@@ -24,22 +52,30 @@ export class ModelRegistry {
     }
     const dir = path.resolve(request.dir);
     const key = JSON.stringify([dir, request.provider, request.threads]);
-    if (this.current?.key !== key) {
-      const previous = this.current?.model;
-      const model = this.loader({ dir, provider: request.provider, threads: request.threads });
-      this.current = { key, model };
-      // A failed load is not kept: the next request tries again (the user may fix the folder).
-      model.catch(() => {
-        if (this.current?.model === model) this.current = null;
-      });
-      void previous?.then((m) => m.dispose()).catch(() => undefined);
-    }
-    return this.current.model;
+    if (this.current?.key !== key) this.load(key, { dir, provider: request.provider, threads: request.threads });
+    const cur = this.current!;
+    return cur.engine.then((e) => {
+      if (e.alive || this.current !== cur) return e;
+      // The worker died (a crash in native code): start a fresh one for this and later requests.
+      this.load(key, { dir, provider: request.provider, threads: request.threads });
+      return this.current!.engine;
+    });
+  }
+
+  private load(key: string, request: { dir: string; provider: ProviderSetting; threads: number }): void {
+    const previous = this.current?.engine;
+    const engine = this.loader(request);
+    this.current = { key, engine };
+    // A failed load is not kept: the next request tries again (the user may fix the folder).
+    engine.catch(() => {
+      if (this.current?.engine === engine) this.current = null;
+    });
+    void previous?.then((e) => e.dispose()).catch(() => undefined);
   }
 
   async dispose(): Promise<void> {
-    const m = this.current?.model;
+    const e = this.current?.engine;
     this.current = null;
-    await m?.then((x) => x.dispose()).catch(() => undefined);
+    await e?.then((x) => x.dispose()).catch(() => undefined);
   }
 }

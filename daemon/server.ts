@@ -2,16 +2,14 @@
 // cancellation, and the methods of each area. No vscode import: settings arrive over the protocol.
 import type { Readable, Writable } from 'node:stream';
 import { Endpoint } from './rpc/endpoint';
-import { optionalBoolean, optionalEnum, optionalNumber, optionalString, paramObject, requiredString } from './rpc/params';
+import { optionalEnum, optionalNumber, optionalString, paramObject, requiredString } from './rpc/params';
 import {
   ErrorCode,
   PROTOCOL_VERSION,
   SenseVoiceError,
   type InitializeResult,
-  type LanguageSetting,
   type ModelInfo,
   type ProviderSetting,
-  type Transcript,
   type ProbeResult,
   type ProgressParams,
   type RequestName,
@@ -24,11 +22,10 @@ import { DAEMON_VERSION } from './version';
 import { collectSystemInfo } from './systemInfo';
 import { ffmpegStaticPath, resolveFfmpeg, type ResolvedFfmpeg } from './ffmpeg/resolveFfmpeg';
 import { decodeAudio, SAMPLE_RATE } from './ffmpeg/decodeAudio';
-import { ModelRegistry } from './modelRegistry';
-import { transcribeWholeFile } from './transcribe/transcribeFile';
+import { ModelRegistry, workerEngineLoader } from './modelRegistry';
+import { TranscriptionService } from './transcriptionService';
 
 const PROVIDERS: readonly ProviderSetting[] = ['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'];
-const LANGUAGES: readonly LanguageSetting[] = ['auto', 'zh', 'en', 'yue', 'ja', 'ko'];
 
 export interface DaemonOptions {
   input: Readable;
@@ -37,7 +34,12 @@ export interface DaemonOptions {
   /** PATH used to find ffmpeg; the process's by default. */
   pathEnv?: string;
   maxFrameBytes?: number;
+  /** Transcript cache folder; null disables it; the platform's cache folder by default. */
+  cacheDir?: string | null;
 }
+
+/** Most seconds of audio in one inference batch. */
+const BATCH_SECONDS = 120;
 
 type Lifecycle = 'new' | 'ready' | 'shutdown';
 
@@ -47,11 +49,22 @@ export class Daemon {
   private settings: EffectiveSettings = sanitizeSettings({});
   private readonly cancellation = new CancellationRegistry();
   private ffmpeg: { key: string; found: Promise<ResolvedFfmpeg> } | null = null;
-  readonly models = new ModelRegistry();
+  readonly models = new ModelRegistry(workerEngineLoader(() => ({ batchSize: this.settings.batchSize, batchSeconds: BATCH_SECONDS })));
+  readonly transcription: TranscriptionService;
 
   constructor(private readonly options: DaemonOptions) {
     this.endpoint = new Endpoint({ input: options.input, output: options.output, log: options.log, maxFrameBytes: options.maxFrameBytes });
     this.endpoint.requestGate = (method, run) => this.gate(method, run);
+    this.transcription = new TranscriptionService({
+      models: this.models,
+      settings: () => this.settings,
+      ffmpeg: () => this.ffmpegBinary(),
+      cancellation: this.cancellation,
+      progress: (p) => this.progress(p),
+      segment: (p) => this.endpoint.notify('transcribe/segment', p),
+      log: options.log,
+      cacheDir: options.cacheDir,
+    });
     this.register();
   }
 
@@ -83,6 +96,7 @@ export class Daemon {
     this.handle('shutdown', () => {
       this.state = 'shutdown';
       this.cancellation.cancelAll();
+      this.transcription.cancelAll();
       void this.models.dispose();
       this.log('shutdown requested');
       return null;
@@ -90,7 +104,7 @@ export class Daemon {
     this.handle('system/info', () => this.systemInfo());
     this.handle('audio/probe', (raw) => this.probe(raw));
     this.handle('model/load', (raw) => this.loadModel(raw));
-    this.handle('transcribe/file', (raw) => this.transcribe(raw));
+    this.handle('transcribe/file', (raw) => this.transcription.handle(raw));
     this.endpoint.onNotification('$/cancel', (raw) => {
       const token = typeof raw === 'object' && raw !== null ? (raw as { token?: unknown }).token : undefined;
       if (typeof token === 'string') this.cancellation.cancel(token);
@@ -175,31 +189,4 @@ export class Daemon {
     return model.info;
   }
 
-  private async transcribe(raw: unknown): Promise<Transcript> {
-    const m = 'transcribe/file';
-    const p = paramObject(raw, m);
-    const file = requiredString(p, 'path', m);
-    const token = optionalString(p, 'token', m);
-    const options = {
-      language: optionalEnum(p, 'language', m, LANGUAGES) ?? this.settings.language,
-      itn: optionalBoolean(p, 'itn', m) ?? this.settings.itn,
-      banEmotionUnknown: optionalBoolean(p, 'banEmotionUnknown', m) ?? this.settings.banEmotionUnknown,
-    };
-    if (optionalEnum(p, 'vad', m, ['on', 'off'] as const) === 'on') {
-      throw new SenseVoiceError(ErrorCode.InvalidParams, 'VAD segmentation is not available in this version: use vad "off" (the whole file as one segment).');
-    }
-    const modelPath = optionalString(p, 'modelPath', m) ?? this.settings.modelPath;
-    const ffmpeg = await this.ffmpegBinary();
-    const model = await this.models.get({ dir: modelPath, provider: this.settings.provider, threads: this.settings.threads });
-    return this.cancellation.run(token, (signal) =>
-      transcribeWholeFile({
-        ...options,
-        model,
-        ffmpegPath: ffmpeg.path,
-        file,
-        signal,
-        onProgress: token ? (fraction, message) => this.progress({ token, fraction, message }) : undefined,
-      }),
-    );
-  }
 }

@@ -22,7 +22,7 @@ export function sanitizeSettings(raw: unknown): EffectiveSettings {
     language: LANGUAGES.includes(s.language as LanguageSetting) ? (s.language as LanguageSetting) : 'auto',
     itn: typeof s.itn === 'boolean' ? s.itn : true,
     banEmotionUnknown: typeof s.banEmotionUnknown === 'boolean' ? s.banEmotionUnknown : false,
-    vad: s.vad === 'on' || s.vad === 'off' ? s.vad : 'off',
+    vad: s.vad === 'on' || s.vad === 'off' ? s.vad : 'on',
     maxSegmentSec: typeof s.maxSegmentSec === 'number' && s.maxSegmentSec >= 1 && s.maxSegmentSec <= 60 ? s.maxSegmentSec : 30,
     batchSize: intIn(s.batchSize, 1, 64, 4),
     concurrency: intIn(s.concurrency, 1, 16, 2),

@@ -2,7 +2,13 @@
 // Node 20's runner has no globs, so the file list is built here.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+
+// Tests never touch the user's transcript cache or model store.
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'sensevoice-test-run-'));
+process.env.SENSEVOICE_CACHE_DIR ??= path.join(scratch, 'cache');
+process.env.SENSEVOICE_MODEL_STORE ??= path.join(scratch, 'models');
 
 const roots = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const passThrough = process.argv.slice(2).filter((a) => a.startsWith('--'));
@@ -24,4 +30,5 @@ if (files.length === 0) {
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...passThrough, ...files], {
   stdio: 'inherit',
 });
+fs.rmSync(scratch, { recursive: true, force: true });
 process.exit(r.status ?? 1);

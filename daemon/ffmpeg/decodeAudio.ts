@@ -4,15 +4,20 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCode, SenseVoiceError } from '../protocol';
-import { headerComplete, parseExactContainerDuration, parseSourceInfo, type SourceInfo } from './sourceInfo';
+import { headerComplete, parseContainerDuration, parseExactContainerDuration, parseSourceInfo, type SourceInfo } from './sourceInfo';
 
 export const SAMPLE_RATE = 16_000;
 
 export interface DecodeOptions {
   ffmpegPath: string;
   file: string;
-  /** Receives decoded samples in order; chunk boundaries are arbitrary. */
-  onSamples: (chunk: Float32Array) => void;
+  /**
+   * Receives decoded samples in order; chunk boundaries are arbitrary. When it returns a promise,
+   * ffmpeg's output is paused until it settles (backpressure: a slow consumer bounds memory).
+   */
+  onSamples: (chunk: Float32Array) => void | Promise<void>;
+  /** Called once ffmpeg has described the input: the source format and its duration estimate. */
+  onInfo?: (info: { source: SourceInfo | null; durationSec: number | null }) => void;
   signal?: AbortSignal;
 }
 
@@ -77,6 +82,9 @@ export async function decodeAudio(options: DecodeOptions): Promise<DecodeResult>
     let header = false;
     let cap = Infinity;
     const held: Buffer[] = [];
+    // Consumer calls run one after another; while any is pending, ffmpeg's stdout is paused.
+    let chain: Promise<void> = Promise.resolve();
+    let inFlight = 0;
     const deliver = (buf: Buffer) => {
       const whole = buf.length - (buf.length % 4);
       carry = whole < buf.length ? Buffer.from(buf.subarray(whole)) : null;
@@ -86,12 +94,18 @@ export async function decodeAudio(options: DecodeOptions): Promise<DecodeResult>
       const out = new Float32Array(n);
       new Uint8Array(out.buffer).set(buf.subarray(0, n * 4));
       samples += n;
-      try {
-        options.onSamples(out);
-      } catch (err) {
+      inFlight++;
+      child.stdout.pause();
+      chain = chain
+        .then(() => (settled ? undefined : options.onSamples(out)))
+        .then(() => {
+          inFlight--;
+          if (inFlight === 0 && !settled) child.stdout.resume();
+        });
+      chain.catch((err: unknown) => {
         child.kill('SIGKILL');
         finish(err instanceof Error ? err : new Error(String(err)));
-      }
+      });
     };
     const push = (chunk: Buffer) => deliver(carry ? Buffer.concat([carry, chunk]) : chunk);
     const openGate = () => {
@@ -99,6 +113,7 @@ export async function decodeAudio(options: DecodeOptions): Promise<DecodeResult>
       header = true;
       const exact = parseExactContainerDuration(stderr);
       if (exact !== null) cap = Math.round(exact * SAMPLE_RATE);
+      options.onInfo?.({ source: parseSourceInfo(stderr), durationSec: parseContainerDuration(stderr) });
       for (const c of held.splice(0)) if (!settled) push(c);
     };
 
@@ -117,12 +132,15 @@ export async function decodeAudio(options: DecodeOptions): Promise<DecodeResult>
     child.on('close', (code, signal) => {
       if (settled) return;
       openGate();
-      const source = parseSourceInfo(stderr);
-      if (code === 0 && source) {
-        finish(null, { source, samples });
-        return;
-      }
-      finish(classifyFailure(abs, stderr, code, signal));
+      // Let the consumer finish the last chunks before the decode counts as done.
+      chain.then(
+        () => {
+          const source = parseSourceInfo(stderr);
+          if (code === 0 && source) finish(null, { source, samples });
+          else finish(classifyFailure(abs, stderr, code, signal));
+        },
+        () => undefined,
+      );
     });
   });
 }

@@ -23,6 +23,12 @@ export function parseExactContainerDuration(stderr: string): number | null {
   return Number(d[1]) * 3600 + Number(d[2]) * 60 + Number(d[3]);
 }
 
+/** The container's duration in seconds as ffmpeg prints it (an estimate for some formats), or null. */
+export function parseContainerDuration(stderr: string): number | null {
+  const d = /^\s*Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)/m.exec(stderr);
+  return d ? Number(d[1]) * 3600 + Number(d[2]) * 60 + Number(d[3]) : null;
+}
+
 /** ffmpeg has finished describing its input and output once it prints the stream mapping. */
 export function headerComplete(stderr: string): boolean {
   return /^Stream mapping:/m.test(stderr);

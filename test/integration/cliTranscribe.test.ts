@@ -50,9 +50,37 @@ test('--language and --no-itn reach the model; txt output has one line per segme
   const en = path.join(AUDIO, 'sense_voice/en.wav');
   const forced = JSON.parse(cli(['transcribe', en, '--model', dir, '--language', 'ja', '--no-itn', '--format', 'json']).stdout);
   assert.equal(forced.segments[0].language, 'ja');
+  const whole = cli(['transcribe', en, '--model', dir, '--language', 'ko', '--vad', 'off']);
+  assert.equal(whole.code, 0, whole.stderr);
+  assert.equal(whole.stdout.trim().split('\n').length, 1, 'VAD off: one line');
+  assert.match(whole.stdout, /^\[0:00\] \S/);
+  const segmented = cli(['transcribe', en, '--model', dir, '--language', 'ko', '--format', 'json']);
+  const segs = JSON.parse(segmented.stdout).segments as { start: number; end: number }[];
+  assert.ok(segs.length >= 1);
+  assert.ok(segs[0].start >= 0.8 && segs.at(-1)!.end <= 7.152, 'VAD on by default: speech only');
   const txt = cli(['transcribe', en, '--model', dir, '--language', 'ko']);
-  assert.equal(txt.code, 0, txt.stderr);
-  assert.match(txt.stdout, /^\[0:00\.000 --> 0:07\.152\] \(ko, [A-Z_]+, [A-Za-z_]+\) \S/);
+  assert.equal(txt.stdout.trim().split('\n').length, segs.length, 'txt: one line per segment');
+});
+
+test('--out writes one file per input and never overwrites without --force; srt and vtt', () => {
+  const dir = testModel('sherpa').dir;
+  const out = tempDir('cli-out');
+  const files = [path.join(AUDIO, 'sense_voice/en.wav'), path.join(AUDIO, 'sense_voice/zh.wav')];
+  assert.equal(cli(['transcribe', ...files, '--model', dir, '--format', 'srt']).code, 2, 'several SRTs need --out');
+  const r = cli(['transcribe', ...files, '--model', dir, '--format', 'srt', '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  const srt = fs.readFileSync(path.join(out, 'en.srt'), 'utf8');
+  assert.match(srt, /^1\r?\n\d\d:\d\d:\d\d,\d\d\d --> \d\d:\d\d:\d\d,\d\d\d\r?\n/);
+  assert.ok(fs.existsSync(path.join(out, 'zh.srt')));
+  fs.writeFileSync(path.join(out, 'en.srt'), 'mine');
+  const again = cli(['transcribe', files[0], '--model', dir, '--format', 'srt', '--out', out]);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /exists; not overwritten/);
+  assert.equal(fs.readFileSync(path.join(out, 'en.srt'), 'utf8'), 'mine', 'the user file is untouched');
+  assert.equal(cli(['transcribe', files[0], '--model', dir, '--format', 'srt', '--out', out, '--force']).code, 0);
+  assert.notEqual(fs.readFileSync(path.join(out, 'en.srt'), 'utf8'), 'mine');
+  const vtt = cli(['transcribe', files[0], '--model', dir, '--format', 'vtt']);
+  assert.match(vtt.stdout, /^WEBVTT/);
 });
 
 test('the FunASR layout works from the cli too', () => {
@@ -81,7 +109,13 @@ test('no model: ModelNotFound says how to get one; a bad folder: ModelNotFound n
 });
 
 test('model/load reports layout, quantisation, provider, load and warm-up times; progress arrives', async () => {
-  const daemon = await DaemonConnection.start({ command: process.execPath, args: [requireBuilt('daemon.js')], clientName: 'test', settings: { provider: 'cpu' } });
+  const daemon = await DaemonConnection.start({
+    command: process.execPath,
+    args: [requireBuilt('daemon.js')],
+    clientName: 'test',
+    settings: { provider: 'cpu' },
+    env: { ...process.env, SENSEVOICE_CACHE_DIR: tempDir('fresh-cache') },
+  });
   try {
     const info = await daemon.request('model/load', { path: testModel('sherpa', { int8: true }).dir });
     assert.equal(info.layout, 'sherpa');

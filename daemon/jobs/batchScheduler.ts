@@ -1,0 +1,121 @@
+// Feeds the inference worker: segments from every job wait here and, whenever the worker is free,
+// those of similar length are run together (padding costs little between near-equal lengths). An
+// idle worker takes what is there at once, so the first segment is not held back to fill a batch.
+import { ErrorCode, SenseVoiceError } from '../protocol';
+import type { InferenceWorker } from '../workers/inferenceWorkerClient';
+import type { WorkItem, WorkResult } from '../workers/workerMessages';
+
+export interface BatchLimits {
+  /** Most segments per batch; 1 disables batching. */
+  batchSize: number;
+  /** Most audio seconds per batch (memory grows with the padded total). */
+  batchSeconds: number;
+}
+
+export interface BatchStats {
+  batches: number;
+  items: number;
+  featuresMs: number;
+  inferenceMs: number;
+}
+
+interface Entry {
+  item: WorkItem;
+  seconds: number;
+  signal?: AbortSignal;
+  resolve: (r: WorkResult) => void;
+  reject: (e: Error) => void;
+}
+
+/** Lengths within this ratio of the oldest waiting segment may share its batch. */
+const SIMILAR = 1.5;
+
+export class BatchScheduler {
+  private readonly waiting: Entry[] = [];
+  private running = false;
+  readonly stats: BatchStats = { batches: 0, items: 0, featuresMs: 0, inferenceMs: 0 };
+
+  constructor(
+    private readonly worker: InferenceWorker,
+    private readonly limits: () => BatchLimits,
+  ) {}
+
+  /** Recognises one item; rejects with Cancelled if `signal` aborts before its batch starts. */
+  submit(item: WorkItem, signal?: AbortSignal): Promise<WorkResult> {
+    if (signal?.aborted) return Promise.reject(cancelled());
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ item, seconds: item.samples.length / 16_000, signal, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Segments waiting for the worker. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  private pump(): void {
+    if (this.running) return;
+    this.dropCancelled();
+    if (this.waiting.length === 0) return;
+    const batch = this.take();
+    this.running = true;
+    this.worker
+      .run(batch.map((e) => ({ ...e.item, samples: owned(e.item.samples) })))
+      .then(
+        (r) => {
+          this.stats.batches++;
+          this.stats.items += batch.length;
+          this.stats.featuresMs += r.featuresMs;
+          this.stats.inferenceMs += r.inferenceMs;
+          const total = batch.reduce((n, e) => n + e.seconds, 0) || 1;
+          batch.forEach((e, i) =>
+            e.resolve({ ...r.results[i], featuresMs: (r.featuresMs * e.seconds) / total, inferenceMs: (r.inferenceMs * e.seconds) / total }),
+          );
+        },
+        (err: Error) => batch.forEach((e) => e.reject(err)),
+      )
+      .finally(() => {
+        this.running = false;
+        this.pump();
+      });
+  }
+
+  private take(): Entry[] {
+    const { batchSize, batchSeconds } = this.limits();
+    const first = this.waiting.shift()!;
+    const batch = [first];
+    let seconds = first.seconds;
+    const candidates = this.waiting
+      .map((e, i) => ({ e, i }))
+      .filter(({ e }) => Math.max(e.seconds, first.seconds) <= SIMILAR * Math.max(Math.min(e.seconds, first.seconds), 0.5))
+      .sort((a, b) => Math.abs(a.e.seconds - first.seconds) - Math.abs(b.e.seconds - first.seconds));
+    const taken = new Set<number>();
+    for (const { e, i } of candidates) {
+      if (batch.length >= batchSize) break;
+      if (seconds + e.seconds > batchSeconds) continue;
+      batch.push(e);
+      seconds += e.seconds;
+      taken.add(i);
+    }
+    const rest = this.waiting.filter((_, i) => !taken.has(i));
+    this.waiting.length = 0;
+    this.waiting.push(...rest);
+    return batch;
+  }
+
+  private dropCancelled(): void {
+    for (let i = this.waiting.length - 1; i >= 0; i--) {
+      if (this.waiting[i].signal?.aborted) this.waiting.splice(i, 1)[0].reject(cancelled());
+    }
+  }
+}
+
+/** Transfer needs a buffer of its own: copy a view into a larger buffer. */
+function owned(a: Float32Array): Float32Array {
+  return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice();
+}
+
+function cancelled(): SenseVoiceError {
+  return new SenseVoiceError(ErrorCode.Cancelled, 'Cancelled.');
+}

@@ -1,0 +1,80 @@
+// Finished transcripts by file content + model + settings, so a repeat returns at once, also after
+// a restart. Kept in memory and on disk; disk writes are atomic (temp file + rename) and the
+// folder is pruned to the newest entries.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Transcript } from '../protocol';
+
+const VERSION = 1;
+
+export function defaultCacheDir(): string {
+  if (process.env.SENSEVOICE_CACHE_DIR) return process.env.SENSEVOICE_CACHE_DIR;
+  if (process.platform === 'win32') return path.join(process.env.LOCALAPPDATA ?? path.join(os.homedir(), 'AppData', 'Local'), 'sensevoice', 'Cache', 'transcripts');
+  if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Caches', 'sensevoice', 'transcripts');
+  return path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'sensevoice', 'transcripts');
+}
+
+/** sha256 of a file's bytes, streamed. */
+export async function contentHash(file: string, signal?: AbortSignal): Promise<string> {
+  const hash = crypto.createHash('sha256');
+  const stream = fs.createReadStream(file, { highWaterMark: 1 << 20, signal });
+  for await (const chunk of stream) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export class TranscriptCache {
+  private readonly memory = new Map<string, Transcript>();
+
+  constructor(
+    private readonly dir: string | null,
+    private readonly maxEntries = 500,
+  ) {}
+
+  static key(parts: unknown): string {
+    return crypto.createHash('sha256').update(JSON.stringify([VERSION, parts])).digest('hex');
+  }
+
+  async get(key: string): Promise<Transcript | null> {
+    const m = this.memory.get(key);
+    if (m) return m;
+    if (!this.dir) return null;
+    try {
+      const t = JSON.parse(await fs.promises.readFile(path.join(this.dir, `${key}.json`), 'utf8')) as Transcript;
+      this.remember(key, t);
+      return t;
+    } catch {
+      return null;
+    }
+  }
+
+  async set(key: string, t: Transcript): Promise<void> {
+    this.remember(key, t);
+    if (!this.dir) return;
+    try {
+      await fs.promises.mkdir(this.dir, { recursive: true });
+      const file = path.join(this.dir, `${key}.json`);
+      const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+      await fs.promises.writeFile(tmp, JSON.stringify(t));
+      await fs.promises.rename(tmp, file);
+      await this.prune();
+    } catch {
+      // A cache that cannot be written is only slower; the transcript itself is not affected.
+    }
+  }
+
+  private remember(key: string, t: Transcript): void {
+    this.memory.delete(key);
+    this.memory.set(key, t);
+    while (this.memory.size > 64) this.memory.delete(this.memory.keys().next().value as string);
+  }
+
+  private async prune(): Promise<void> {
+    const names = (await fs.promises.readdir(this.dir!)).filter((n) => n.endsWith('.json'));
+    if (names.length <= this.maxEntries) return;
+    const stats = await Promise.all(names.map(async (n) => ({ n, t: (await fs.promises.stat(path.join(this.dir!, n))).mtimeMs })));
+    stats.sort((a, b) => a.t - b.t);
+    for (const s of stats.slice(0, stats.length - this.maxEntries)) await fs.promises.rm(path.join(this.dir!, s.n), { force: true });
+  }
+}

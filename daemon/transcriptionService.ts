@@ -1,0 +1,106 @@
+// `transcribe/file`: parameters and settings in, a job on the queue (or a cached transcript) out,
+// with each finished segment and the progress sent to the requester as they happen.
+import fs from 'node:fs';
+import { type LanguageSetting, type ProgressParams, type SegmentParams, type Transcript } from './protocol';
+import { optionalBoolean, optionalEnum, optionalNumber, optionalString, paramObject, requiredString } from './rpc/params';
+import type { EffectiveSettings } from './settings';
+import type { ModelRegistry } from './modelRegistry';
+import type { ResolvedFfmpeg } from './ffmpeg/resolveFfmpeg';
+import { checkAudioFile } from './ffmpeg/decodeAudio';
+import { JobQueue } from './jobs/jobQueue';
+import { TranscriptCache, contentHash, defaultCacheDir } from './jobs/transcriptCache';
+import { runTranscription, type TranscriptionOptions } from './jobs/runTranscription';
+import { SileroVad } from './vad/sileroVad';
+import type { CancellationRegistry } from './cancellation';
+
+const LANGUAGES: readonly LanguageSetting[] = ['auto', 'zh', 'en', 'yue', 'ja', 'ko'];
+
+export interface TranscriptionServiceDeps {
+  models: ModelRegistry;
+  settings: () => EffectiveSettings;
+  ffmpeg: () => Promise<ResolvedFfmpeg>;
+  cancellation: CancellationRegistry;
+  progress: (p: ProgressParams) => void;
+  segment: (p: SegmentParams) => void;
+  log: (message: string) => void;
+  /** Transcript cache folder; null disables the disk cache. */
+  cacheDir?: string | null;
+}
+
+export class TranscriptionService {
+  readonly queue: JobQueue;
+  private readonly cache: TranscriptCache;
+  private vad: Promise<SileroVad> | null = null;
+
+  constructor(private readonly d: TranscriptionServiceDeps) {
+    this.queue = new JobQueue(() => d.settings().concurrency);
+    this.cache = new TranscriptCache(d.cacheDir === undefined ? defaultCacheDir() : d.cacheDir);
+  }
+
+  async handle(raw: unknown): Promise<Transcript> {
+    const m = 'transcribe/file';
+    const p = paramObject(raw, m);
+    const s = this.d.settings();
+    const file = requiredString(p, 'path', m);
+    const token = optionalString(p, 'token', m);
+    const options: TranscriptionOptions = {
+      language: optionalEnum(p, 'language', m, LANGUAGES) ?? s.language,
+      itn: optionalBoolean(p, 'itn', m) ?? s.itn,
+      banEmotionUnknown: optionalBoolean(p, 'banEmotionUnknown', m) ?? s.banEmotionUnknown,
+      vad: optionalEnum(p, 'vad', m, ['on', 'off'] as const) ?? s.vad,
+      maxSegmentSec: optionalNumber(p, 'maxSegmentSec', m, 1, 60) ?? s.maxSegmentSec,
+    };
+    const modelPath = optionalString(p, 'modelPath', m) ?? s.modelPath;
+    const abs = await checkAudioFile(file);
+    const ffmpeg = await this.d.ffmpeg();
+    const engine = await this.d.models.get({ dir: modelPath, provider: s.provider, threads: s.threads });
+    const vad = options.vad === 'on' ? await this.loadVad() : null;
+    const st = await fs.promises.stat(abs);
+    const joinKey = JSON.stringify([abs, st.size, st.mtimeMs, engine.info.modelFile, engine.info.provider, options]);
+    return this.d.cancellation.run(token, (signal) =>
+      this.queue.run(
+        joinKey,
+        async (report) => {
+          const hash = await contentHash(abs, report.signal);
+          const cacheKey = TranscriptCache.key([hash, engine.info.modelFile, engine.info.sizeBytes, engine.info.quantization, engine.info.provider, options]);
+          const cached = await this.cache.get(cacheKey);
+          if (cached) {
+            cached.segments.forEach((seg, i) => report.onSegment(i, seg));
+            report.onProgress(1, cached.segments.length, 'cached');
+            return { ...cached, file };
+          }
+          const t = await runTranscription({
+            file: abs,
+            options,
+            ffmpegPath: ffmpeg.path,
+            vad: vad!,
+            scheduler: engine.scheduler,
+            model: engine.info,
+            signal: report.signal,
+            onSegment: report.onSegment,
+            onProgress: report.onProgress,
+          });
+          await this.cache.set(cacheKey, t);
+          return { ...t, file };
+        },
+        {
+          onSegment: (index, segment) => token && this.d.segment({ token, index, segment }),
+          onProgress: (fraction, segmentsDone, message) => token && this.d.progress({ token, fraction, segmentsDone, message }),
+        },
+        signal,
+      ),
+    );
+  }
+
+  private loadVad(): Promise<SileroVad> {
+    this.vad ??= SileroVad.load();
+    this.vad.catch(() => (this.vad = null));
+    return this.vad;
+  }
+
+  cancelAll(): void {
+    this.queue.cancelAll();
+  }
+}
+
+

@@ -1,0 +1,69 @@
+// The inference worker: holds the SenseVoice session and does features, batched inference and
+// greedy CTC off the daemon's main thread, which stays free to answer `$/cancel` and status.
+import { parentPort } from 'node:worker_threads';
+import { SenseVoiceModel } from '../inference/senseVoiceModel';
+import { ctcDecode } from '../decoding/ctcDecode';
+import { ErrorCode, SenseVoiceError, type TranscriptSegment } from '../protocol';
+import type { FromWorker, ToWorker, WorkItem, WorkResult } from './workerMessages';
+
+const port = parentPort;
+if (!port) throw new Error('inferenceWorker must run in a worker thread');
+let model: SenseVoiceModel | null = null;
+
+function post(m: FromWorker, transfer: ArrayBuffer[] = []): void {
+  port!.postMessage(m, transfer);
+}
+
+port.on('message', (m: ToWorker) => {
+  handle(m).catch((err: unknown) => {
+    const e = err instanceof SenseVoiceError ? err : new SenseVoiceError(ErrorCode.InferenceFailed, err instanceof Error ? err.message : String(err));
+    post({ type: 'failed', id: m.id, code: e.code, message: e.message, data: e.data });
+  });
+});
+
+async function handle(m: ToWorker): Promise<void> {
+  if (m.type === 'load') {
+    await model?.dispose();
+    model = null;
+    model = await SenseVoiceModel.load({ dir: m.dir, provider: m.provider, threads: m.threads });
+    post({ type: 'loaded', id: m.id, info: model.info });
+    return;
+  }
+  if (!model) throw new SenseVoiceError(ErrorCode.ModelNotLoaded, 'No model is loaded in the inference worker.');
+  const t0 = performance.now();
+  const prepared = m.items.map((it) => ({ it, features: model!.frontEnd.compute({ samples: it.samples }) }));
+  const runnable = prepared.filter((p) => p.features.frames > 0);
+  const t1 = performance.now();
+  const logits = runnable.length
+    ? await model.runBatch(runnable.map((p) => ({ features: p.features, language: model!.languageId(p.it.language), textNorm: model!.textNormId(p.it.itn) })))
+    : [];
+  const results: WorkResult[] = prepared.map((p) => {
+    const k = runnable.indexOf(p);
+    return { segment: k < 0 ? null : toSegment(p.it, logits[k]) };
+  });
+  post({ type: 'ran', id: m.id, results, featuresMs: t1 - t0, inferenceMs: performance.now() - t1 });
+}
+
+function toSegment(it: WorkItem, l: { data: Float32Array; frames: number; vocab: number }): TranscriptSegment {
+  const d = ctcDecode(l.data, {
+    tokens: model!.folder.tokens,
+    vocab: l.vocab,
+    frames: l.frames,
+    blankId: model!.folder.blankId,
+    banEmotionUnknown: it.banEmotionUnknown,
+    offsetSec: it.offsetSec,
+  });
+  return {
+    start: round3(it.offsetSec),
+    end: round3(it.offsetSec + it.samples.length / 16_000),
+    language: d.language ?? 'unknown',
+    emotion: d.emotion ?? 'unknown',
+    event: d.event ?? 'unknown',
+    text: d.text,
+    tokens: d.tokens.map((t) => ({ id: t.id, text: t.piece, start: t.start })),
+  };
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,86 @@
+// The main thread's handle on one inference worker: load a model into it, run batches, and turn a
+// worker crash into failed requests (the daemon lives; the next request starts a new worker).
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ErrorCode, SenseVoiceError, type ModelInfo, type ProviderSetting } from '../protocol';
+import type { FromWorker, ToWorker, WorkItem, WorkResult } from './workerMessages';
+
+export interface BatchResult {
+  results: WorkResult[];
+  featuresMs: number;
+  inferenceMs: number;
+}
+
+/** dist/inferenceWorker.js beside the daemon bundle; the .ts source under tsx (tests). */
+function workerEntry(): { file: string; execArgv?: string[] } {
+  const js = path.join(__dirname, 'inferenceWorker.js');
+  if (fs.existsSync(js)) return { file: js };
+  const ts = path.join(__dirname, 'inferenceWorker.ts');
+  if (fs.existsSync(ts)) return { file: ts, execArgv: ['--import', 'tsx'] };
+  throw new SenseVoiceError(ErrorCode.InternalError, `The inference worker script is missing beside ${__dirname}. Reinstall the extension.`);
+}
+
+export class InferenceWorker {
+  private readonly pending = new Map<number, { resolve: (m: FromWorker) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  private dead: string | null = null;
+  info!: ModelInfo;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (m: FromWorker) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (m.type === 'failed') p.reject(new SenseVoiceError(m.code, m.message, m.data));
+      else p.resolve(m);
+    });
+    const fail = (why: string) => {
+      if (this.dead) return;
+      this.dead = why;
+      for (const p of this.pending.values()) p.reject(new SenseVoiceError(ErrorCode.InferenceFailed, `The inference worker stopped (${why}). The request failed; try again.`));
+      this.pending.clear();
+    };
+    worker.on('error', (err) => fail(err.message));
+    worker.on('exit', (code) => fail(`exit code ${code}`));
+  }
+
+  static async start(options: { dir: string; provider: ProviderSetting; threads: number }): Promise<InferenceWorker> {
+    const entry = workerEntry();
+    const w = new InferenceWorker(new Worker(entry.file, { execArgv: entry.execArgv }));
+    try {
+      const m = await w.send({ type: 'load', id: 0, ...options });
+      if (m.type !== 'loaded') throw new Error(`unexpected ${m.type}`);
+      w.info = m.info;
+      return w;
+    } catch (err) {
+      await w.dispose();
+      throw err;
+    }
+  }
+
+  get alive(): boolean {
+    return this.dead === null;
+  }
+
+  /** Recognises a batch; the items' sample buffers are transferred to the worker. */
+  async run(items: WorkItem[]): Promise<BatchResult> {
+    const m = await this.send({ type: 'run', id: 0, items }, items.map((i) => i.samples.buffer as ArrayBuffer));
+    if (m.type !== 'ran') throw new Error(`unexpected ${m.type}`);
+    return { results: m.results, featuresMs: m.featuresMs, inferenceMs: m.inferenceMs };
+  }
+
+  async dispose(): Promise<void> {
+    this.dead ??= 'disposed';
+    await this.worker.terminate();
+  }
+
+  private send(msg: ToWorker, transfer: ArrayBuffer[] = []): Promise<FromWorker> {
+    if (this.dead) return Promise.reject(new SenseVoiceError(ErrorCode.InferenceFailed, `The inference worker is not running (${this.dead}).`));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...msg, id }, transfer);
+    });
+  }
+}
