@@ -73,6 +73,12 @@ export class ModelRegistry {
     void previous?.then((e) => e.dispose()).catch(() => undefined);
   }
 
+  /** The loaded engine, if one is loaded and alive (never starts a load). */
+  async loaded(): Promise<Engine | null> {
+    const e = await this.current?.engine.catch(() => null);
+    return e && e.alive ? e : null;
+  }
+
   async dispose(): Promise<void> {
     const e = this.current?.engine;
     this.current = null;

@@ -2,11 +2,13 @@
 // cancellation, and the methods of each area. No vscode import: settings arrive over the protocol.
 import type { Readable, Writable } from 'node:stream';
 import { Endpoint } from './rpc/endpoint';
-import { optionalEnum, optionalNumber, optionalString, paramObject, requiredString } from './rpc/params';
+import { optionalBoolean, optionalEnum, optionalNumber, optionalString, paramObject, requiredString } from './rpc/params';
 import {
   ErrorCode,
   PROTOCOL_VERSION,
   SenseVoiceError,
+  type DaemonStatus,
+  type GpuReport,
   type InitializeResult,
   type ModelInfo,
   type ProviderSetting,
@@ -23,7 +25,9 @@ import { collectSystemInfo } from './systemInfo';
 import { ffmpegStaticPath, resolveFfmpeg, type ResolvedFfmpeg } from './ffmpeg/resolveFfmpeg';
 import { decodeAudio, SAMPLE_RATE } from './ffmpeg/decodeAudio';
 import { ModelRegistry, workerEngineLoader } from './modelRegistry';
+import { ModelStoreService, type ModelStoreOptions } from './modelStore/modelStoreService';
 import { TranscriptionService } from './transcriptionService';
+import { diagnoseGpu } from './diagnostics/diagnoseGpu';
 
 const PROVIDERS: readonly ProviderSetting[] = ['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'];
 
@@ -34,6 +38,8 @@ export interface DaemonOptions {
   /** PATH used to find ffmpeg; the process's by default. */
   pathEnv?: string;
   maxFrameBytes?: number;
+  /** The model store: its folder, sources and HTTP settings (tests point it at a local server). */
+  modelStore?: ModelStoreOptions;
   /** Transcript cache folder; null disables it; the platform's cache folder by default. */
   cacheDir?: string | null;
 }
@@ -48,6 +54,10 @@ export class Daemon {
   private state: Lifecycle = 'new';
   private settings: EffectiveSettings = sanitizeSettings({});
   private readonly cancellation = new CancellationRegistry();
+  private modelStoreService: ModelStoreService | undefined;
+  private get modelStore(): ModelStoreService {
+    return (this.modelStoreService ??= new ModelStoreService(this.options.modelStore ?? {}, (m) => this.log(m)));
+  }
   private ffmpeg: { key: string; found: Promise<ResolvedFfmpeg> } | null = null;
   readonly models = new ModelRegistry(workerEngineLoader(() => ({ batchSize: this.settings.batchSize, batchSeconds: BATCH_SECONDS })));
   readonly transcription: TranscriptionService;
@@ -104,7 +114,14 @@ export class Daemon {
     this.handle('system/info', () => this.systemInfo());
     this.handle('audio/probe', (raw) => this.probe(raw));
     this.handle('model/load', (raw) => this.loadModel(raw));
+    this.handle('model/list', () => this.modelStore.list(this.settings));
+    this.handle('model/inspect', (raw) => this.modelStore.inspect(raw));
+    this.handle('model/download', (raw) =>
+      this.modelStore.download(raw, { run: (token, work) => this.cancellation.run(token, work), progress: (p) => this.progress(p) }),
+    );
     this.handle('transcribe/file', (raw) => this.transcription.handle(raw));
+    this.handle('daemon/status', () => this.status());
+    this.handle('gpu/diagnose', (raw) => this.diagnoseGpu(raw));
     this.endpoint.onNotification('$/cancel', (raw) => {
       const token = typeof raw === 'object' && raw !== null ? (raw as { token?: unknown }).token : undefined;
       if (typeof token === 'string') this.cancellation.cancel(token);
@@ -177,6 +194,43 @@ export class Daemon {
         samples: r.samples,
       };
     });
+  }
+
+  private async status(): Promise<DaemonStatus> {
+    const engine = await this.models.loaded();
+    const mem = process.memoryUsage();
+    const q = this.transcription.queue;
+    return {
+      pid: process.pid,
+      uptimeSec: Math.round(process.uptime()),
+      jobsRunning: q.active,
+      jobsQueued: q.size - q.active,
+      segmentsQueued: engine?.scheduler.queued ?? 0,
+      batches: engine?.scheduler.stats.batches ?? 0,
+      segmentsRecognised: engine?.scheduler.stats.items ?? 0,
+      rssBytes: mem.rss,
+      heapUsedBytes: mem.heapUsed,
+      model: engine?.info ?? null,
+    };
+  }
+
+  /** `gpu/diagnose`: the GPU check (daemon/diagnostics), cancellable, with progress under its token. */
+  private diagnoseGpu(raw: unknown): Promise<GpuReport> {
+    const p = paramObject(raw, 'gpu/diagnose');
+    const token = optionalString(p, 'token', 'gpu/diagnose');
+    const modelPath = optionalString(p, 'modelPath', 'gpu/diagnose');
+    const quick = optionalBoolean(p, 'quick', 'gpu/diagnose');
+    return this.cancellation.run(token, (signal) =>
+      diagnoseGpu({
+        settings: this.settings,
+        modelPath,
+        quick,
+        resolveFfmpeg: () => this.ffmpegBinary(),
+        signal,
+        log: (m) => this.log(m),
+        onProgress: token ? (fraction, message) => this.progress({ token, fraction, message }) : undefined,
+      }),
+    );
   }
 
   private async loadModel(raw: unknown): Promise<ModelInfo> {

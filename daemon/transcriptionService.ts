@@ -63,11 +63,13 @@ export class TranscriptionService {
         async (report) => {
           const hash = await contentHash(abs, report.signal);
           const cacheKey = TranscriptCache.key([hash, engine.info.modelFile, engine.info.sizeBytes, engine.info.quantization, engine.info.provider, options]);
+          const t0 = performance.now();
           const cached = await this.cache.get(cacheKey);
           if (cached) {
             cached.segments.forEach((seg, i) => report.onSegment(i, seg));
             report.onProgress(1, cached.segments.length, 'cached');
-            return { ...cached, file };
+            const ms = Math.round(performance.now() - t0);
+            return { ...cached, file, cached: true, timings: { decodeMs: 0, featuresMs: 0, inferenceMs: 0, totalMs: ms } };
           }
           const t = await runTranscription({
             file: abs,

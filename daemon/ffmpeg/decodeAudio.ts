@@ -71,9 +71,13 @@ export async function decodeAudio(options: DecodeOptions): Promise<DecodeResult>
       if (err) reject(err);
       else resolve(result!);
     };
+    // Settle only once ffmpeg has exited, so a cancelled decode leaves no process behind.
     const onAbort = () => {
-      child.kill('SIGKILL');
-      finish(cancelled());
+      if (child.exitCode !== null || child.signalCode !== null) finish(cancelled());
+      else {
+        child.once('close', () => finish(cancelled()));
+        child.kill('SIGKILL');
+      }
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
 

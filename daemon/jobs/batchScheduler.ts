@@ -44,7 +44,17 @@ export class BatchScheduler {
   submit(item: WorkItem, signal?: AbortSignal): Promise<WorkResult> {
     if (signal?.aborted) return Promise.reject(cancelled());
     return new Promise((resolve, reject) => {
-      this.waiting.push({ item, seconds: item.samples.length / 16_000, signal, resolve, reject });
+      const entry: Entry = { item, seconds: item.samples.length / 16_000, signal, resolve, reject };
+      this.waiting.push(entry);
+      // A cancelled job's segments leave the queue at once, not when the worker is next free.
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const i = this.waiting.indexOf(entry);
+          if (i >= 0) this.waiting.splice(i, 1)[0].reject(cancelled());
+        },
+        { once: true },
+      );
       this.pump();
     });
   }

@@ -1,0 +1,128 @@
+// Long audio through the daemon: segments where the speech is and none longer than the cap, the
+// first segment long before the end, batching that changes nothing, joining, the cache, cancel,
+// and a daemon that keeps answering while it works.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { DaemonConnection } from '../../client/daemonConnection';
+import { ErrorCode, SenseVoiceError, type SegmentParams, type TranscriptSegment } from '../../daemon/protocol';
+import { requireBuilt, tempDir } from '../helpers/paths';
+import { makeLongAudio, type LongAudio } from '../helpers/longAudio';
+import { testModel } from '../helpers/testModels';
+import { waitFor } from '../helpers/waitFor';
+
+let long: LongAudio;
+let modelDir: string;
+before(() => {
+  long = makeLongAudio(10);
+  modelDir = testModel('sherpa').dir;
+});
+
+const daemons: DaemonConnection[] = [];
+async function daemon(settings: Record<string, unknown> = {}): Promise<DaemonConnection> {
+  const d = await DaemonConnection.start({
+    command: process.execPath,
+    args: [requireBuilt('daemon.js')],
+    clientName: 'long-audio',
+    settings: { provider: 'cpu', threads: 1, modelPath: modelDir, ...settings },
+    env: { ...process.env, SENSEVOICE_CACHE_DIR: tempDir('cache') },
+  });
+  daemons.push(d);
+  return d;
+}
+after(async () => {
+  await Promise.all(daemons.map((d) => d.dispose()));
+});
+
+/** Requests with a token so segments stream back; collects them with their arrival times. */
+async function transcribeStreaming(d: DaemonConnection, params: Record<string, unknown>, signal?: AbortSignal) {
+  const arrived: { at: number; p: SegmentParams }[] = [];
+  const t0 = Date.now();
+  const controller = new AbortController();
+  signal?.addEventListener('abort', () => controller.abort());
+  let token: string | undefined;
+  d.endpoint.onNotification('transcribe/segment', (raw) => {
+    const p = raw as SegmentParams;
+    if (p.token === token || token === undefined) arrived.push({ at: Date.now() - t0, p });
+  });
+  const result = d.request('transcribe/file', { path: long.file, ...params } as never, {
+    signal: controller.signal,
+    onProgress: (p) => (token = p.token),
+  });
+  return { result, arrived, t0 };
+}
+
+function overlaps(s: TranscriptSegment, clip: { start: number; end: number }): boolean {
+  return s.start < clip.end && s.end > clip.start;
+}
+
+test('10 minutes: segments cover the speech, none longer than the cap, first one long before the end', async (t) => {
+  const d = await daemon({ batchSize: 4 });
+  const { result, arrived } = await transcribeStreaming(d, {});
+  const tr = await result;
+  const totalMs = tr.timings.totalMs;
+  assert.ok(Math.abs(tr.durationSec - long.durationSec) < 0.05, `${tr.durationSec} vs ${long.durationSec}`);
+  assert.ok(tr.segments.length >= long.clips.length * 0.9, `${tr.segments.length} segments for ${long.clips.length} clips`);
+  for (const s of tr.segments) assert.ok(s.end - s.start <= 30.001, `segment ${s.start}-${s.end}`);
+  const found = long.clips.filter((c) => tr.segments.some((s) => overlaps(s, c))).length;
+  assert.equal(found, long.clips.length, 'every clip is covered by a segment');
+  const inSilence = tr.segments.filter((s) => !long.clips.some((c) => overlaps(s, c)));
+  assert.deepEqual(inSilence, [], 'no segment lies wholly in a silence');
+  assert.equal(arrived.length, tr.segments.length, 'each segment was sent as a notification');
+  assert.deepEqual(arrived.map((a) => a.p.index).sort((x, y) => x - y), tr.segments.map((_, i) => i));
+  assert.ok(arrived[0].at < totalMs / 4, `first segment after ${arrived[0].at} ms of ${totalMs} ms`);
+  t.diagnostic(`10 min: ${tr.segments.length} segments, first after ${arrived[0].at} ms, total ${totalMs} ms`);
+});
+
+test('a long stretch of speech is cut at the cap; batched and unbatched runs give identical transcripts', async () => {
+  // The 16.7 s LibriSpeech clip exceeds a 10 s cap.
+  const batched = await (await daemon({ batchSize: 8, maxSegmentSec: 10 })).request('transcribe/file', { path: long.file });
+  const single = await (await daemon({ batchSize: 1, maxSegmentSec: 10 })).request('transcribe/file', { path: long.file });
+  for (const s of batched.segments) assert.ok(s.end - s.start <= 10.001);
+  assert.ok(batched.segments.length > (await (await daemon({ maxSegmentSec: 30 })).request('transcribe/file', { path: long.file })).segments.length);
+  assert.deepEqual(batched.segments, single.segments);
+});
+
+test('a second request for the same file joins the running job; a repeat comes from the cache', async () => {
+  const d = await daemon();
+  const a = d.request('transcribe/file', { path: long.file });
+  const b = d.request('transcribe/file', { path: long.file });
+  const status = await waitFor(async () => {
+    const s = await d.request('daemon/status', undefined);
+    return s.jobsRunning > 0 ? s : undefined;
+  }, 'a running job');
+  assert.equal(status.jobsRunning + status.jobsQueued, 1, 'two requests, one job');
+  const [ra, rb] = await Promise.all([a, b]);
+  assert.deepEqual(ra.segments, rb.segments);
+  const again = await d.request('transcribe/file', { path: long.file });
+  assert.deepEqual(again.segments, ra.segments);
+  assert.equal(again.cached, true);
+  assert.equal(ra.cached, undefined);
+  assert.ok(again.timings.totalMs < ra.timings.totalMs / 5, `cached repeat took ${again.timings.totalMs} ms vs ${ra.timings.totalMs} ms`);
+});
+
+function ffmpegChildren(pid: number): number {
+  const out = execFileSync('ps', ['-eo', 'ppid=,comm='], { encoding: 'utf8' });
+  return out.split('\n').filter((l) => l.trim().startsWith(`${pid} `) && l.includes('ffmpeg')).length;
+}
+
+test('cancel stops the job promptly: ffmpeg killed, no more segments; the daemon answers meanwhile', async () => {
+  const d = await daemon({ batchSize: 1 });
+  const controller = new AbortController();
+  const { result, arrived } = await transcribeStreaming(d, {}, controller.signal);
+  await waitFor(() => arrived.length >= 1, 'a first segment');
+  const info = await d.request('system/info', undefined);
+  assert.ok(info.node, 'answers while transcribing');
+  assert.equal(ffmpegChildren(d.child.pid!), 1, 'one ffmpeg decoding');
+  const cancelledAt = Date.now();
+  controller.abort();
+  await assert.rejects(result, (e: SenseVoiceError) => e.code === ErrorCode.Cancelled);
+  await waitFor(async () => (await d.request('daemon/status', undefined)).jobsRunning === 0, 'the job to end', 5000);
+  assert.ok(Date.now() - cancelledAt < 5000);
+  assert.equal(ffmpegChildren(d.child.pid!), 0, 'ffmpeg is gone');
+  const n = arrived.length;
+  const s = await d.request('daemon/status', undefined);
+  assert.equal(s.segmentsQueued, 0, 'no batches left');
+  await new Promise((r) => setImmediate(r));
+  assert.equal(arrived.length, n, 'no segment after cancel');
+});
