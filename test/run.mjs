@@ -22,7 +22,7 @@ function find(dir) {
     return e.name.endsWith('.test.ts') ? [p] : [];
   });
 }
-const files = (roots.length ? roots : ['test/unit', 'test/integration']).flatMap(find).sort();
+const files = (roots.length ? roots : ['test/unit', 'test/integration', 'test/robustness']).flatMap(find).sort();
 if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
