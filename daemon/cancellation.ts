@@ -2,11 +2,14 @@
 
 export class CancellationRegistry {
   private readonly controllers = new Map<string, AbortController>();
+  /** Cancels that arrived before their request registered its token (both can come in one read). */
+  private readonly early = new Set<string>();
 
   /** Runs `work` with a signal that `$/cancel` for `token` aborts; without a token, a signal that never aborts. */
   async run<T>(token: string | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
     if (token === undefined) return work(controller.signal);
+    if (this.early.delete(token)) controller.abort();
     this.controllers.get(token)?.abort();
     this.controllers.set(token, controller);
     try {
@@ -18,7 +21,12 @@ export class CancellationRegistry {
 
   cancel(token: string): boolean {
     const c = this.controllers.get(token);
-    if (!c) return false;
+    if (!c) {
+      this.early.add(token);
+      // Tokens that never come are forgotten, oldest first.
+      if (this.early.size > 1024) this.early.delete(this.early.values().next().value as string);
+      return false;
+    }
     c.abort();
     return true;
   }

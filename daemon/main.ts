@@ -11,7 +11,8 @@ console.log = (...args: unknown[]) => log(args.map(String).join(' '));
 console.info = console.log;
 console.warn = (...args: unknown[]) => log('warn: ' + args.map(String).join(' '));
 
-const daemon = new Daemon({ input: process.stdin, output: process.stdout, log });
+// Requests are small (paths and options; audio never crosses the pipe): a 4 MiB frame is an error.
+const daemon = new Daemon({ input: process.stdin, output: process.stdout, log, maxFrameBytes: 4 * 1024 * 1024 });
 daemon.endpoint.onClose(() => {
   log('stdin closed; exiting');
   process.exit(0);

@@ -1,7 +1,7 @@
 // `transcribe/file`: parameters and settings in, a job on the queue (or a cached transcript) out,
 // with each finished segment and the progress sent to the requester as they happen.
 import fs from 'node:fs';
-import { type LanguageSetting, type ProgressParams, type SegmentParams, type Transcript } from './protocol';
+import { ErrorCode, SenseVoiceError, type LanguageSetting, type ProgressParams, type SegmentParams, type Transcript } from './protocol';
 import { optionalBoolean, optionalEnum, optionalNumber, optionalString, paramObject, requiredString } from './rpc/params';
 import type { EffectiveSettings } from './settings';
 import type { ModelRegistry } from './modelRegistry';
@@ -51,14 +51,19 @@ export class TranscriptionService {
       maxSegmentSec: optionalNumber(p, 'maxSegmentSec', m, 1, 60) ?? s.maxSegmentSec,
     };
     const modelPath = optionalString(p, 'modelPath', m) ?? s.modelPath;
-    const abs = await checkAudioFile(file);
-    const ffmpeg = await this.d.ffmpeg();
-    const engine = await this.d.models.get({ dir: modelPath, provider: s.provider, threads: s.threads });
-    const vad = options.vad === 'on' ? await this.loadVad() : null;
-    const st = await fs.promises.stat(abs);
-    const joinKey = JSON.stringify([abs, st.size, st.mtimeMs, engine.info.modelFile, engine.info.provider, options]);
-    return this.d.cancellation.run(token, (signal) =>
-      this.queue.run(
+    // The token is registered before any setup, so a cancel during model loading counts too.
+    return this.d.cancellation.run(token, async (signal) => {
+      const cancelled = () => {
+        if (signal.aborted) throw new SenseVoiceError(ErrorCode.Cancelled, 'Cancelled.');
+      };
+      const abs = await checkAudioFile(file);
+      const ffmpeg = await this.d.ffmpeg();
+      const engine = await this.d.models.get({ dir: modelPath, provider: s.provider, threads: s.threads });
+      const vad = options.vad === 'on' ? await this.loadVad() : null;
+      const st = await fs.promises.stat(abs);
+      cancelled();
+      const joinKey = JSON.stringify([abs, st.size, st.mtimeMs, engine.info.modelFile, engine.info.provider, options]);
+      return this.queue.run(
         joinKey,
         async (report) => {
           const hash = await contentHash(abs, report.signal);
@@ -90,8 +95,8 @@ export class TranscriptionService {
           onProgress: (fraction, segmentsDone, message) => token && this.d.progress({ token, fraction, segmentsDone, message }),
         },
         signal,
-      ),
-    );
+      );
+    });
   }
 
   private loadVad(): Promise<SileroVad> {

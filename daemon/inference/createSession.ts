@@ -29,8 +29,11 @@ export function sessionOptions(provider: ProviderName, threads: number): Inferen
     graphOptimizationLevel: 'all',
     interOpNumThreads: 1,
     executionMode: 'sequential',
-    // The CPU arena keeps peak buffers for the session's life; off so long files do not pin memory.
+    // The CPU arena keeps peak buffers for the session's life, and memory patterns keep a plan per
+    // input shape (every segment length is a new shape): both off, so memory does not grow with a
+    // file's length.
     enableCpuMemArena: provider !== 'cpu',
+    enableMemPattern: false,
   };
   // onnxruntime-node rejects an explicit undefined: leave the key out to let it choose.
   if (threads > 0) options.intraOpNumThreads = threads;

@@ -55,7 +55,11 @@ export class JobQueue {
     return new Promise<Transcript>((resolve, reject) => {
       const onAbort = () => {
         j.listeners.delete(listener);
-        if (j.listeners.size === 0) j.controller.abort();
+        if (j.listeners.size === 0) {
+          j.controller.abort();
+          // A job being torn down must not be joined: the next request starts afresh.
+          if (this.jobs.get(j.key) === j) this.jobs.delete(j.key);
+        }
         reject(new SenseVoiceError(ErrorCode.Cancelled, 'Cancelled.'));
       };
       if (signal?.aborted) return onAbort();

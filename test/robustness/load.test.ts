@@ -1,0 +1,123 @@
+// Load: 20 files queued at once with concurrency 2, 100 rapid start/cancel cycles, memory after
+// the queue drains, and a 3-hour recording with bounded memory.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DaemonConnection } from '../../client/daemonConnection';
+import { ErrorCode, SenseVoiceError, type SegmentParams } from '../../daemon/protocol';
+import { AUDIO, CACHE, requireBuilt, sharedClips, tempDir } from '../helpers/paths';
+import { testModel } from '../helpers/testModels';
+import { makeLongAudio } from '../helpers/longAudio';
+import { makeVariant, VARIANTS } from '../helpers/audioFixtures';
+import { childrenNamed, memoryOf, threadCount } from '../helpers/processes';
+import { waitFor } from '../helpers/waitFor';
+
+function startDaemon(settings: Record<string, unknown> = {}): Promise<DaemonConnection> {
+  return DaemonConnection.start({
+    command: process.execPath,
+    args: [requireBuilt('daemon.js')],
+    clientName: 'load',
+    settings: { provider: 'cpu', threads: 1, modelPath: testModel('sherpa').dir, ...settings },
+    env: { ...process.env, SENSEVOICE_CACHE_DIR: tempDir('cache') },
+  });
+}
+
+test('20 files queued at once with concurrency 2: all complete, none lost or duplicated; memory returns to baseline', { timeout: 300_000 }, async (t) => {
+  const d = await startDaemon({ concurrency: 2 });
+  try {
+    const files = [...sharedClips().map((c) => path.join(AUDIO, c)), ...sharedClips().map((c) => makeVariant(c, VARIANTS[0]))].slice(0, 20);
+    assert.equal(new Set(files).size, 20);
+    await d.request('transcribe/file', { path: makeLongAudio(1).file });
+    const baseline = memoryOf(d.child.pid!).rss;
+    const seen = new Map<string, Set<number>>();
+    let duplicates = 0;
+    d.endpoint.onNotification('transcribe/segment', (raw) => {
+      const p = raw as SegmentParams;
+      const s = seen.get(p.token) ?? new Set<number>();
+      if (s.has(p.index)) duplicates++;
+      s.add(p.index);
+      seen.set(p.token, s);
+    });
+    let maxRunning = 0;
+    const poll = setInterval(() => {
+      void d.request('daemon/status', undefined).then((s) => (maxRunning = Math.max(maxRunning, s.jobsRunning)), () => undefined);
+    }, 50);
+    const results = await Promise.all(files.map((f) => d.request('transcribe/file', { path: f }, { onProgress: () => undefined })));
+    clearInterval(poll);
+    assert.equal(results.length, 20);
+    results.forEach((r, i) => {
+      assert.equal(r.file, files[i], 'each request gets its own file');
+      assert.ok(r.segments.length > 0, files[i]);
+    });
+    assert.equal(duplicates, 0);
+    assert.equal([...seen.values()].reduce((n, s) => n + s.size, 0), results.reduce((n, r) => n + r.segments.length, 0), 'every segment notified once');
+    assert.ok(maxRunning <= 2, `at most 2 jobs ran at once (saw ${maxRunning})`);
+    const s = await d.request('daemon/status', undefined);
+    assert.deepEqual([s.jobsRunning, s.jobsQueued, s.segmentsQueued], [0, 0, 0]);
+    const after = memoryOf(d.child.pid!).rss;
+    t.diagnostic(`files queued: 20; rss baseline ${(baseline / 2 ** 20).toFixed(0)} MiB, after drain ${(after / 2 ** 20).toFixed(0)} MiB`);
+    assert.ok(after < baseline * 1.5 + 64 * 2 ** 20, `memory after the queue drains: ${after} vs baseline ${baseline}`);
+  } finally {
+    await d.dispose();
+  }
+});
+
+test('100 rapid start/cancel cycles leave no ffmpeg process and no extra thread behind', { timeout: 300_000 }, async (t) => {
+  const d = await startDaemon({ concurrency: 2 });
+  try {
+    const long = makeLongAudio(10).file;
+    await d.request('transcribe/file', { path: makeLongAudio(1).file });
+    const threadsBefore = threadCount(d.child.pid!);
+    let cancelled = 0;
+    for (let i = 0; i < 100; i++) {
+      const c = new AbortController();
+      const job = d.request('transcribe/file', { path: long }, { signal: c.signal }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      await new Promise((r) => setTimeout(r, (i * 7) % 40));
+      c.abort();
+      const e = await job;
+      assert.ok(e instanceof SenseVoiceError && e.code === ErrorCode.Cancelled, `cycle ${i}: ${String(e)}`);
+      cancelled++;
+    }
+    await waitFor(async () => (await d.request('daemon/status', undefined)).jobsRunning === 0, 'the queue to drain');
+    const ffmpeg = childrenNamed(d.child.pid!, 'ffmpeg').length;
+    const threadsAfter = threadCount(d.child.pid!);
+    t.diagnostic(`start/cancel cycles: 100 (${cancelled} cancelled); ffmpeg left: ${ffmpeg}; threads ${threadsBefore} -> ${threadsAfter}`);
+    assert.equal(ffmpeg, 0);
+    assert.ok(threadsAfter <= threadsBefore, `threads ${threadsBefore} -> ${threadsAfter}`);
+    assert.equal(cancelled, 100);
+    const ok = await d.request('transcribe/file', { path: makeLongAudio(1).file });
+    assert.ok(ok.segments.length > 0);
+  } finally {
+    await d.dispose();
+  }
+});
+
+test('a 3-hour recording: memory stays bounded (peak within 1.25x of a 10-minute file)', { timeout: 600_000 }, async (t) => {
+  const threeHours = path.join(CACHE, 'fixtures', 'long', 'three-hours.opus');
+  if (!fs.existsSync(threeHours)) {
+    // Eighteen 10-minute passes, encoded small (Opus at 16 kb/s); cached between runs.
+    const src = makeLongAudio(10).file;
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-stream_loop', '17', '-i', src, '-c:a', 'libopus', '-b:a', '16k', `${threeHours}.tmp.opus`]);
+    fs.renameSync(`${threeHours}.tmp.opus`, threeHours);
+  }
+  const peakFor = async (file: string) => {
+    const d = await startDaemon({ batchSize: 4 });
+    try {
+      const r = await d.request('transcribe/file', { path: file });
+      return { peak: memoryOf(d.child.pid!).peak, r };
+    } finally {
+      await d.dispose();
+    }
+  };
+  const ten = await peakFor(makeLongAudio(10).file);
+  const t0 = Date.now();
+  const three = await peakFor(threeHours);
+  t.diagnostic(`3 h (${three.r.durationSec.toFixed(0)} s, ${three.r.segments.length} segments) in ${Date.now() - t0} ms; peak RSS 10 min ${(ten.peak / 2 ** 20).toFixed(0)} MiB, 3 h ${(three.peak / 2 ** 20).toFixed(0)} MiB`);
+  assert.ok(three.r.durationSec > 3 * 3600 - 60);
+  assert.ok(three.peak <= ten.peak * 1.25, `peak ${three.peak} vs ${ten.peak}`);
+});
