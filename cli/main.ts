@@ -2,9 +2,11 @@
 import { parseArgs } from 'node:util';
 import { infoCommand, probeCommand } from './commands';
 import { transcribeCommand } from './transcribeCommand';
+import { gpuCheckCommand } from './gpuCheckCommand';
+import { checkModelArgs, modelCommand } from './modelCommands';
 import { printError, UsageError } from './output';
 import { startDaemon } from './spawnDaemon';
-import type { DaemonSettings, LanguageSetting, ProviderSetting } from '../daemon/protocol';
+import type { DaemonSettings, LanguageSetting, ModelSourceName, ModelVariant, ProviderSetting } from '../daemon/protocol';
 import type { DaemonConnection } from '../client/daemonConnection';
 
 const USAGE = `Usage: sensevoice <command> [options]
@@ -16,11 +18,19 @@ Commands:
              [--vad on|off] [--max-segment S] [--batch N] [--concurrency N]
              [--format json|txt|srt|vtt|md] [--out DIR [--force]] [--no-emoji]
                                 transcribe files: language, emotion, event, text and token times
+  gpu-check [--json|--format md] [--model DIR]
+                                does the GPU work for this model? providers tried, timing, checklist
+                                with fixes; exits 1 when a check fails
+  model download [--source huggingface|github|modelscope | --url URL] [--variant int8|fp32] [--force]
+                                download a model into the shared store, verified against the published
+                                sha256; resumes an interrupted download (int8 from Hugging Face by default)
+  model list [--json]           the models in the store, and which one transcribe uses without --model
 
 Options:
   --ffmpeg PATH                 ffmpeg binary to use (else ffmpeg-static's, else ffmpeg on PATH)
   --json                        machine-readable output (one JSON object per line per file)
-  --model DIR                   SenseVoiceSmall model folder (sherpa-onnx or FunASR layout)
+  --model DIR                   SenseVoiceSmall model folder (sherpa-onnx or FunASR layout); without it,
+                                a model from the store (sensevoice model download)
   --language L                  auto (default), zh, en, yue, ja, ko
   --itn, --no-itn               punctuation and digits (default on)
   --ban-emotion-unknown         always pick a real emotion
@@ -32,7 +42,11 @@ Options:
   --concurrency N               files transcribed at once (default 2)
   --format F                    txt (default), json (one object per line per file), srt, vtt, md
   --out DIR                     write <name>.<format> per file into DIR instead of stdout
-  --force                       with --out, replace existing files
+  --force                       with --out, replace existing files; with model download, replace
+                                store files SenseVoice did not make
+  --source NAME                 model download from huggingface (default), github or modelscope
+  --url URL                     model download from a folder URL, a .onnx URL or a .tar.bz2/.tar.gz archive
+  --variant V                   model download int8 (CPU, default) or fp32 (GPU)
   --no-emoji                    no event/emotion emoji in txt, srt, vtt and md
   --verbose                     show the daemon's log on stderr
   -h, --help                    this help
@@ -62,6 +76,9 @@ async function main(argv: string[]): Promise<number> {
       out: { type: 'string' },
       force: { type: 'boolean', default: false },
       'no-emoji': { type: 'boolean', default: false },
+      source: { type: 'string' },
+      url: { type: 'string' },
+      variant: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -116,6 +133,21 @@ async function main(argv: string[]): Promise<number> {
           verbose: values.verbose ?? false,
         }),
       );
+    case 'gpu-check':
+      return run((d) =>
+        gpuCheckCommand(d, { format: format === 'json' ? 'json' : format === 'md' ? 'markdown' : 'text', modelPath: values.model, quick: false, progress: process.stderr.isTTY === true }),
+      );
+    case 'model': {
+      const options = {
+        json: values.json ?? false,
+        source: oneOf(values.source, ['huggingface', 'github', 'modelscope'] as ModelSourceName[], '--source'),
+        url: values.url,
+        variant: oneOf(values.variant, ['int8', 'fp32'] as ModelVariant[], '--variant'),
+        force: values.force ?? false,
+      };
+      checkModelArgs(rest, options);
+      return run((d) => modelCommand(d, rest, options));
+    }
     default:
       throw new UsageError(`unknown command "${command}". Run sensevoice --help.`);
   }

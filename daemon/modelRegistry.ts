@@ -2,9 +2,11 @@
 // that feeds it. Loaded on demand, reused while the folder, provider and threads stay the same,
 // replaced when they change, and started again if its worker died.
 import path from 'node:path';
-import { ErrorCode, SenseVoiceError, type ModelInfo, type ProviderSetting } from './protocol';
+import type { ModelInfo, ProviderSetting } from './protocol';
 import { InferenceWorker } from './workers/inferenceWorkerClient';
 import { BatchScheduler, type BatchLimits } from './jobs/batchScheduler';
+import { findStoredModel, noModelError } from './modelStore/modelStoreService';
+import type { StoreChoice } from './modelStore/storeIndex';
 
 export interface ModelRequest {
   dir: string | undefined;
@@ -18,6 +20,10 @@ export interface Engine {
   scheduler: BatchScheduler;
   /** True while the worker runs. */
   readonly alive: boolean;
+  /** Marks the engine in use by a job; call the returned function when the job ends. */
+  retain(): () => void;
+  /** Disposes now, or once the last job using it has ended. */
+  retire(): void;
   dispose(): Promise<void>;
 }
 
@@ -27,13 +33,29 @@ export function workerEngineLoader(limits: () => BatchLimits): EngineLoader {
   return async (request) => {
     const worker = await InferenceWorker.start(request);
     const scheduler = new BatchScheduler(worker, limits);
+    let users = 0;
+    let retiring = false;
+    const dispose = () => worker.dispose();
     return {
       info: worker.info,
       scheduler,
       get alive() {
         return worker.alive;
       },
-      dispose: () => worker.dispose(),
+      retain() {
+        users++;
+        let released = false;
+        return () => {
+          if (released) return;
+          released = true;
+          if (--users === 0 && retiring) void dispose();
+        };
+      },
+      retire() {
+        retiring = true;
+        if (users === 0) void dispose();
+      },
+      dispose,
     };
   };
 }
@@ -41,15 +63,14 @@ export function workerEngineLoader(limits: () => BatchLimits): EngineLoader {
 export class ModelRegistry {
   private current: { key: string; engine: Promise<Engine> } | null = null;
 
-  constructor(private readonly loader: EngineLoader) {}
+  constructor(
+    private readonly loader: EngineLoader,
+    /** With no folder given: the best model in the shared store (daemon/modelStore), or null. */
+    private readonly findStored: (provider: ProviderSetting) => Promise<StoreChoice | null> = (p) => findStoredModel(p),
+  ) {}
 
   get(request: ModelRequest): Promise<Engine> {
-    if (!request.dir) {
-      throw new SenseVoiceError(
-        ErrorCode.ModelNotFound,
-        'No model folder is set. Set "sensevoice.modelPath" (or pass --model DIR) to a SenseVoiceSmall model folder in the sherpa-onnx or FunASR layout.',
-      );
-    }
+    if (!request.dir) return this.fromStore(request);
     const dir = path.resolve(request.dir);
     const key = JSON.stringify([dir, request.provider, request.threads]);
     if (this.current?.key !== key) this.load(key, { dir, provider: request.provider, threads: request.threads });
@@ -62,6 +83,16 @@ export class ModelRegistry {
     });
   }
 
+  /** No folder set: a model from the shared store, or ModelNotFound that says how to get one. */
+  private async fromStore(request: ModelRequest): Promise<Engine> {
+    const choice = await this.findStored(request.provider);
+    if (!choice) throw noModelError();
+    const engine = await this.get({ ...request, dir: choice.path });
+    const note = `No model path is set: using ${choice.reason}.`;
+    if (!choice.verified && !engine.info.warnings.includes(note)) engine.info.warnings.push(note);
+    return engine;
+  }
+
   private load(key: string, request: { dir: string; provider: ProviderSetting; threads: number }): void {
     const previous = this.current?.engine;
     const engine = this.loader(request);
@@ -70,7 +101,8 @@ export class ModelRegistry {
     engine.catch(() => {
       if (this.current?.engine === engine) this.current = null;
     });
-    void previous?.then((e) => e.dispose()).catch(() => undefined);
+    // A job still running on the previous model finishes on it; then it is released.
+    void previous?.then((e) => e.retire()).catch(() => undefined);
   }
 
   /** The loaded engine, if one is loaded and alive (never starts a load). */

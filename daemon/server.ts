@@ -59,7 +59,7 @@ export class Daemon {
     return (this.modelStoreService ??= new ModelStoreService(this.options.modelStore ?? {}, (m) => this.log(m)));
   }
   private ffmpeg: { key: string; found: Promise<ResolvedFfmpeg> } | null = null;
-  readonly models = new ModelRegistry(workerEngineLoader(() => ({ batchSize: this.settings.batchSize, batchSeconds: BATCH_SECONDS })));
+  readonly models = new ModelRegistry(workerEngineLoader(() => ({ batchSize: this.settings.batchSize, batchSeconds: BATCH_SECONDS })), (provider) => this.modelStore.findStored(provider));
   readonly transcription: TranscriptionService;
 
   constructor(private readonly options: DaemonOptions) {

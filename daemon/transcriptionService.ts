@@ -4,10 +4,10 @@ import fs from 'node:fs';
 import { ErrorCode, SenseVoiceError, type LanguageSetting, type ProgressParams, type SegmentParams, type Transcript } from './protocol';
 import { optionalBoolean, optionalEnum, optionalNumber, optionalString, paramObject, requiredString } from './rpc/params';
 import type { EffectiveSettings } from './settings';
-import type { ModelRegistry } from './modelRegistry';
+import type { Engine, ModelRegistry } from './modelRegistry';
 import type { ResolvedFfmpeg } from './ffmpeg/resolveFfmpeg';
 import { checkAudioFile } from './ffmpeg/decodeAudio';
-import { JobQueue } from './jobs/jobQueue';
+import { JobQueue, type JobReport } from './jobs/jobQueue';
 import { TranscriptCache, contentHash, defaultCacheDir } from './jobs/transcriptCache';
 import { runTranscription, type TranscriptionOptions } from './jobs/runTranscription';
 import { SileroVad } from './vad/sileroVad';
@@ -66,6 +66,30 @@ export class TranscriptionService {
       return this.queue.run(
         joinKey,
         async (report) => {
+          const release = engine.retain();
+          try {
+            return await this.work(report, { abs, file, options, ffmpegPath: ffmpeg.path, engine, vad });
+          } finally {
+            release();
+          }
+        },
+        {
+          onSegment: (index, segment) => token && this.d.segment({ token, index, segment }),
+          onProgress: (fraction, segmentsDone, message) => token && this.d.progress({ token, fraction, segmentsDone, message }),
+        },
+        signal,
+      );
+    });
+  }
+
+  /** One job's work: the cache, or a transcription that fills it. */
+  private async work(
+    report: JobReport,
+    j: { abs: string; file: string; options: TranscriptionOptions; ffmpegPath: string; engine: Engine; vad: SileroVad | null },
+  ): Promise<Transcript> {
+    const { abs, file, options, engine } = j;
+    {
+      {
           const hash = await contentHash(abs, report.signal);
           const cacheKey = TranscriptCache.key([hash, engine.info.modelFile, engine.info.sizeBytes, engine.info.quantization, engine.info.provider, options]);
           const t0 = performance.now();
@@ -79,8 +103,8 @@ export class TranscriptionService {
           const t = await runTranscription({
             file: abs,
             options,
-            ffmpegPath: ffmpeg.path,
-            vad: vad!,
+            ffmpegPath: j.ffmpegPath,
+            vad: j.vad!,
             scheduler: engine.scheduler,
             model: engine.info,
             signal: report.signal,
@@ -89,14 +113,8 @@ export class TranscriptionService {
           });
           await this.cache.set(cacheKey, t);
           return { ...t, file };
-        },
-        {
-          onSegment: (index, segment) => token && this.d.segment({ token, index, segment }),
-          onProgress: (fraction, segmentsDone, message) => token && this.d.progress({ token, fraction, segmentsDone, message }),
-        },
-        signal,
-      );
-    });
+      }
+    }
   }
 
   private loadVad(): Promise<SileroVad> {

@@ -1,0 +1,149 @@
+// The protocol side of the model store: `model/list`, `model/download`, `model/inspect`, and the
+// fallback a request without a model path uses. server.ts registers these; the work lives in the
+// modules beside this one.
+import { ErrorCode, SenseVoiceError, type ModelDownloadResult, type ModelInspectResult, type ModelListResult, type ModelSourceName, type ModelVariant, type ProgressParams, type ProviderSetting } from '../protocol';
+import { inspectModelFolder, type ModelFolderInfo } from '../model/modelFolder';
+import { optionalBoolean, optionalEnum, optionalString, paramObject, requiredString } from '../rpc/params';
+import { DAEMON_VERSION } from '../version';
+import type { ExtractOptions } from './archive';
+import { DEFAULT_RETRY, type RetryPolicy } from './fileDownload';
+import type { HttpOptions } from './httpClient';
+import { downloadModel } from './modelDownload';
+import { describeSources, officialSources, sourcePlan, urlPlan, type SourceTable } from './plans';
+import { chooseStoredModel, listStore, type StoreChoice } from './storeIndex';
+import { modelStoreDir } from './storeLocation';
+
+const SOURCES: readonly ModelSourceName[] = ['huggingface', 'github', 'modelscope'];
+const VARIANTS: readonly ModelVariant[] = ['int8', 'fp32'];
+
+export interface ModelStoreOptions {
+  /** Read on every call, so SENSEVOICE_MODEL_STORE set after start is honoured. */
+  env?: NodeJS.ProcessEnv;
+  /** The store folder; by default SENSEVOICE_MODEL_STORE, else the platform's data folder. */
+  storeDir?: string;
+  /** The named sources; the public ones by default (tests give local URLs and their own pins). */
+  sources?: (env: NodeJS.ProcessEnv) => SourceTable;
+  http?: Partial<HttpOptions>;
+  retry?: RetryPolicy;
+  /** Least time between two `$/progress` notifications with the same message. */
+  progressIntervalMs?: number;
+  extract?: (o: ExtractOptions) => Promise<void>;
+  freeBytes?: (dir: string) => Promise<number | null>;
+}
+
+export interface DownloadRunner {
+  /** Runs the work with a signal that `$/cancel` for the token aborts (the daemon's CancellationRegistry). */
+  run: <T>(token: string | undefined, work: (signal: AbortSignal) => Promise<T>) => Promise<T>;
+  progress: (p: ProgressParams) => void;
+}
+
+export class ModelStoreService {
+  constructor(
+    private readonly options: ModelStoreOptions,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  private env(): NodeJS.ProcessEnv {
+    return this.options.env ?? process.env;
+  }
+
+  storeDir(): string {
+    return this.options.storeDir ?? modelStoreDir({ env: this.env() });
+  }
+
+  private sources(): SourceTable {
+    return (this.options.sources ?? officialSources)(this.env());
+  }
+
+  /** The stored model a request without a model path uses; ModelNotFound (naming this store) when there is none. */
+  async findStored(provider: ProviderSetting): Promise<StoreChoice> {
+    const choice = chooseStoredModel((await listStore(this.storeDir())).models, provider);
+    if (!choice) throw noModelError(this.storeDir());
+    return choice;
+  }
+
+  async list(settings: { modelPath?: string; provider: ProviderSetting }): Promise<ModelListResult> {
+    const store = this.storeDir();
+    const { models, partial } = await listStore(store);
+    let configured: ModelListResult['configured'] = null;
+    if (settings.modelPath) {
+      try {
+        const info = await inspectModelFolder(settings.modelPath, { preferQuantized: true });
+        configured = { path: info.dir, layout: info.layout, variants: variantsOf(info) };
+      } catch (err) {
+        configured = { path: settings.modelPath, problem: err instanceof Error ? err.message : String(err) };
+      }
+    }
+    const choice = chooseStoredModel(models, settings.provider);
+    return { store, models, configured, fallback: choice, partial, sources: describeSources(this.sources()) };
+  }
+
+  async inspect(raw: unknown): Promise<ModelInspectResult> {
+    const p = paramObject(raw, 'model/inspect');
+    const info = await inspectModelFolder(requiredString(p, 'path', 'model/inspect'), { preferQuantized: true });
+    return { path: info.dir, layout: info.layout, variants: variantsOf(info), modelFile: info.modelFile, sizeBytes: info.sizeBytes, vocabSize: info.vocabSize };
+  }
+
+  async download(raw: unknown, runner: DownloadRunner): Promise<ModelDownloadResult> {
+    const m = 'model/download';
+    const p = paramObject(raw, m);
+    const source = optionalEnum(p, 'source', m, SOURCES);
+    const url = optionalString(p, 'url', m);
+    const variant = optionalEnum(p, 'variant', m, VARIANTS) ?? 'int8';
+    const overwrite = optionalBoolean(p, 'overwrite', m) ?? false;
+    const token = optionalString(p, 'token', m);
+    if (source && url) throw new SenseVoiceError(ErrorCode.InvalidParams, `${m}: give a source or a url, not both.`);
+    const plan = url ? urlPlan(url, variant) : sourcePlan(this.sources(), source ?? 'huggingface', variant);
+    const http: HttpOptions = {
+      env: this.env(),
+      idleTimeoutMs: 30_000,
+      maxRedirects: 10,
+      userAgent: `sensevoice/${DAEMON_VERSION} (node ${process.version}; ${process.platform})`,
+      ...this.options.http,
+    };
+    const interval = this.options.progressIntervalMs ?? 250;
+    let last = { at: 0, message: '' };
+    this.log(`model download: ${plan.source} ${plan.variant} -> ${plan.id}${url ? ` (${url})` : ''}`);
+    return runner.run(token, async (signal) => {
+      const r = await downloadModel(plan, overwrite, {
+        storeDir: this.storeDir(),
+        http,
+        retry: this.options.retry ?? DEFAULT_RETRY,
+        signal,
+        log: this.log,
+        ...(this.options.extract ? { extract: this.options.extract } : {}),
+        ...(this.options.freeBytes ? { freeBytes: this.options.freeBytes } : {}),
+        onProgress: (pr) => {
+          if (!token) return;
+          const now = Date.now();
+          if (pr.message === last.message && now - last.at < interval && pr.bytes !== pr.total) return;
+          last = { at: now, message: pr.message };
+          runner.progress({ token, bytes: pr.bytes, ...(pr.total !== undefined ? { total: pr.total, fraction: pr.total > 0 ? pr.bytes / pr.total : 1 } : {}), message: pr.message });
+        },
+      });
+      this.log(`model download: ${r.alreadyPresent ? 'already present' : `${r.downloadedBytes} bytes fetched, ${r.resumedBytes} resumed`}; ${r.verified ? 'verified' : 'NOT verified'}; ${r.path}`);
+      return r;
+    });
+  }
+}
+
+function variantsOf(info: ModelFolderInfo): ModelVariant[] {
+  const other = info.otherModelFiles.length > 0 ? [info.quantization === 'int8' ? 'fp32' : 'int8'] : [];
+  return [info.quantization, ...other] as ModelVariant[];
+}
+
+/** The stored model a request without a model path uses, or null. */
+export async function findStoredModel(provider: ProviderSetting, storeDir: string = modelStoreDir()): Promise<StoreChoice | null> {
+  return chooseStoredModel((await listStore(storeDir)).models, provider);
+}
+
+/** ModelNotFound for a request with no model path and nothing in the store: says how to get one. */
+export function noModelError(storeDir: string = modelStoreDir()): SenseVoiceError {
+  return new SenseVoiceError(
+    ErrorCode.ModelNotFound,
+    'No model is set and none is downloaded. Run `sensevoice model download` (about 230 MB, verified; ' +
+      'add --source modelscope from mainland China), or in VS Code run "SenseVoice: Download Model". ' +
+      `Or point --model DIR / the sensevoice.modelPath setting at a SenseVoiceSmall folder you already have. Downloads go to ${storeDir}.`,
+    { store: storeDir },
+  );
+}

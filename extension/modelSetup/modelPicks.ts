@@ -1,0 +1,51 @@
+// The "Show Models" list: one entry per store folder (a folder may hold int8 and fp32; the daemon
+// picks between them by provider), the automatic choice, and the actions. No vscode import.
+import type { ModelListResult, StoredModel } from '../../daemon/protocol';
+
+export type ModelPick =
+  | { kind: 'automatic'; label: string; description: string; detail: string; picked: boolean }
+  | { kind: 'model'; label: string; description: string; detail: string; picked: boolean; path: string; usable: boolean }
+  | { kind: 'current'; label: string; description: string; detail: string; picked: true; path: string }
+  | { kind: 'download' | 'folder'; label: string; description: string; detail: string; picked: false };
+
+export function modelPicks(list: ModelListResult): ModelPick[] {
+  const configured = list.configured?.path;
+  const byFolder = new Map<string, StoredModel[]>();
+  for (const m of list.models) byFolder.set(m.path, [...(byFolder.get(m.path) ?? []), m]);
+  const picks: ModelPick[] = [];
+  picks.push({
+    kind: 'automatic',
+    label: '$(sparkle) Automatic',
+    description: list.fallback ? `now: ${list.fallback.path.split(/[\\/]/).pop()} (${list.fallback.variant})` : 'no usable model in the store',
+    detail: 'No model path set: the best model in the store for the provider (int8 on the CPU, fp32 on a GPU).',
+    picked: !configured,
+  });
+  if (configured && !byFolder.has(configured)) {
+    picks.push({
+      kind: 'current',
+      label: `$(folder) ${configured.split(/[\\/]/).pop()}`,
+      description: list.configured?.problem ? 'current setting · cannot be used' : `current setting · ${list.configured?.layout} · ${list.configured?.variants?.join(' + ')}`,
+      detail: list.configured?.problem ?? configured,
+      picked: true,
+      path: configured,
+    });
+  }
+  for (const [folder, models] of byFolder) {
+    const first = models[0]!;
+    const problem = models.map((m) => m.problem).find(Boolean);
+    const verified = models.every((m) => m.verified);
+    const size = models.reduce((n, m) => n + m.sizeBytes, 0);
+    picks.push({
+      kind: 'model',
+      label: `${problem ? '$(error)' : verified ? '$(verified)' : '$(warning)'} ${first.id}`,
+      description: `${models.map((m) => m.variant).join(' + ')} · ${first.layout} · ${(size / 1024 / 1024).toFixed(0)} MB`,
+      detail: problem ?? `${verified ? 'verified' : 'NOT verified'} · ${first.source === 'url' ? (first.url ?? 'url') : first.source} · ${folder}`,
+      picked: folder === configured,
+      path: folder,
+      usable: !problem,
+    });
+  }
+  picks.push({ kind: 'download', label: '$(cloud-download) Download Model…', description: '', detail: 'Into the shared store, verified against the published checksums.', picked: false });
+  picks.push({ kind: 'folder', label: '$(folder-opened) Use Model Folder…', description: '', detail: 'A SenseVoiceSmall folder you already have (sherpa-onnx or FunASR layout).', picked: false });
+  return picks;
+}
