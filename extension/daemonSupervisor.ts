@@ -8,7 +8,7 @@ import { CrashBudget } from './crashBudget';
 export type DaemonState =
   | { kind: 'idle' }
   | { kind: 'starting' }
-  | { kind: 'ready'; pid: number; busy: number; provider?: string; device?: string }
+  | { kind: 'ready'; pid: number; busy: number; provider?: string; device?: string; gpuHint?: string }
   | { kind: 'stopped'; reason: string }
   | { kind: 'error'; message: string };
 
@@ -29,6 +29,10 @@ export class DaemonSupervisor {
   private stoppedByUser = false;
   /** Set when crashes exceed the budget: only an explicit restart starts the daemon again. */
   private gaveUp: string | null = null;
+  private readonly stateListeners = new Set<(state: DaemonState) => void>();
+  /** GPU names by provider, as the GPU check found them; kept across restarts (the hardware stays). */
+  private readonly devices = new Map<string, string>();
+  private gpuHint: string | undefined;
 
   constructor(private readonly options: SupervisorOptions) {}
 
@@ -81,7 +85,7 @@ export class DaemonSupervisor {
       this.conn = conn;
       this.busy = 0;
       conn.onExit((e) => this.onExit(conn, e));
-      this.setState({ kind: 'ready', pid: conn.initializeResult?.pid ?? conn.child.pid ?? 0, busy: 0 });
+      this.setState({ kind: 'ready', pid: conn.initializeResult?.pid ?? conn.child.pid ?? 0, busy: 0, ...(this.gpuHint ? { gpuHint: this.gpuHint } : {}) });
       return conn;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -110,9 +114,22 @@ export class DaemonSupervisor {
     this.options.onGiveUp(message);
   }
 
-  /** Records what the daemon runs on, once a model reports it. */
+  /** Records what the daemon runs on, once a model reports it; a device name once given is kept for its provider. */
   setDevice(provider: string, device?: string): void {
-    if (this.current.kind === 'ready') this.setState({ ...this.current, provider, device });
+    if (device) this.devices.set(provider, device);
+    if (this.current.kind === 'ready') this.setState({ ...this.current, provider, device: device ?? this.devices.get(provider) });
+  }
+
+  /** A hint for the status bar, e.g. that a GPU is present but unused; undefined clears it. */
+  setGpuHint(hint: string | undefined): void {
+    this.gpuHint = hint;
+    if (this.current.kind === 'ready') this.setState({ ...this.current, gpuHint: hint });
+  }
+
+  /** Calls `listener` after every state change until disposed. */
+  onStateChange(listener: (state: DaemonState) => void): { dispose(): void } {
+    this.stateListeners.add(listener);
+    return { dispose: () => this.stateListeners.delete(listener) };
   }
 
   private setBusy(delta: number): void {
@@ -123,5 +140,6 @@ export class DaemonSupervisor {
   private setState(state: DaemonState): void {
     this.current = state;
     this.options.onState(state);
+    for (const l of this.stateListeners) l(state);
   }
 }

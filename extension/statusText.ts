@@ -16,11 +16,13 @@ export function describeState(state: DaemonState): StatusText {
     case 'ready': {
       const on = state.provider ? (state.provider === 'cpu' ? 'CPU' : (state.device ?? state.provider.toUpperCase())) : '';
       const busy = state.busy > 0 ? ` $(sync~spin) ${state.busy}` : '';
-      const text = `$(unmute) SenseVoice${on ? `: ${on}` : ''}${busy}`;
+      const hint = state.gpuHint ? ' $(lightbulb)' : '';
+      const text = `$(unmute) SenseVoice${on ? `: ${on}` : ''}${hint}${busy}`;
       const lines = [
         `SenseVoice daemon ready (pid ${state.pid})`,
         state.provider ? `Inference on ${on}${state.provider !== 'cpu' ? ` (${state.provider})` : ''}` : 'No model loaded yet',
         state.busy > 0 ? `${state.busy} request(s) running` : 'Idle',
+        ...(state.gpuHint ? [`${state.gpuHint} Run "SenseVoice: Check GPU" to see why.`] : []),
       ];
       return { text, tooltip: lines.join('\n'), severity: 'normal' };
     }

@@ -1,0 +1,169 @@
+// The GPU check as users run it: `sensevoice gpu-check` on this machine (no GPU: the CPU works, CUDA
+// is unavailable and the report says why, exit 0), the same with a fake nvidia-smi that sees a card
+// (the GPU is unused: a failed check, exit 1), `gpu/diagnose` over the protocol with progress and
+// cancel, and the report page in Chromium under its real Content-Security-Policy.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { DaemonConnection } from '../../client/daemonConnection';
+import { ErrorCode, SenseVoiceError, type GpuReport, type ProgressParams } from '../../daemon/protocol';
+import { renderGpuReportMarkdown } from '../../daemon/diagnostics/reportMarkdown';
+import { gpuReportHtml } from '../../extension/gpuCheck/gpuReportHtml';
+import type { GpuViewState } from '../../extension/gpuCheck/messages';
+import { ROOT, requireBuilt } from '../helpers/paths';
+import { fakeNvidiaSmi, NVIDIA_SMI } from '../unit/diagnostics/fakeMachine';
+
+function cli(args: string[], env: NodeJS.ProcessEnv = process.env) {
+  const r = spawnSync(process.execPath, [requireBuilt('cli.js'), ...args], { encoding: 'utf8', env, timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+let realRun: GpuReport | undefined;
+function realReport(): GpuReport {
+  if (!realRun) {
+    const r = cli(['gpu-check', '--json']);
+    assert.equal(r.code, 0, `gpu-check exits 0 on a machine without a GPU: ${r.stderr}`);
+    realRun = JSON.parse(r.stdout) as GpuReport;
+  }
+  return realRun;
+}
+
+test('gpu-check --json on this machine: the CPU works, CUDA is unavailable and why, exit 0', () => {
+  const r = realReport();
+  assert.equal(r.schema, 1);
+  assert.equal(r.quick, false);
+  const cpu = r.providers.find((p) => p.provider === 'cpu');
+  assert.equal(cpu?.ok, true);
+  const cuda = r.providers.find((p) => p.provider === 'cuda');
+  assert.equal(cuda?.ok, false);
+  assert.ok(cuda?.error, 'onnxruntime\'s own error is kept');
+  assert.ok(cuda?.cause && cuda.reason && cuda.fix, 'with a cause, a plain reason and a fix');
+  if (r.onnxruntime.providerLibraries.length === 0) {
+    // The install skipped the CUDA download (this machine and CI).
+    assert.equal(cuda?.error, 'OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library');
+    assert.equal(cuda?.cause, 'provider-not-installed');
+    assert.match(cuda?.fix ?? '', /ONNXRUNTIME_NODE_INSTALL=cuda12/);
+  }
+  assert.deepEqual(r.onnxruntime.backends?.map((b) => b.name).sort(), ['cpu', 'cuda', 'tensorrt', 'webgpu']);
+  assert.equal(r.selectedProvider, 'cpu');
+  assert.equal(r.summary.provider, 'cpu');
+  assert.match(r.summary.headline, /^Inference runs on the CPU: .*CUDA: /);
+  const bench = r.benchmark;
+  assert.equal(bench?.model, 'synthetic');
+  assert.equal(bench?.clipSec, 10);
+  const cpuRun = bench?.runs.find((x) => x.provider === 'cpu');
+  assert.equal(cpuRun?.ok, true);
+  assert.ok(cpuRun!.rtf! > 0 && cpuRun!.warmMs! > 0 && cpuRun!.coldMs! > 0 && cpuRun!.sessionMs! > 0);
+  assert.deepEqual(r.checklist.map((c) => c.id), ['driver', 'provider', 'predecode', 'warmup', 'vadCap', 'concurrency']);
+  assert.ok(!r.checklist.some((c) => c.status === 'fail'), JSON.stringify(r.checklist.filter((c) => c.status === 'fail')));
+  assert.equal(r.checklist.find((c) => c.id === 'predecode')?.status, 'pass', 'ffmpeg decodes mp3, aac and opus here');
+  assert.ok(r.host.cpuCores >= 1 && r.host.totalMemoryBytes > 0);
+  // The Markdown copy of this very report carries its answer and each provider's own words.
+  const md = renderGpuReportMarkdown(r);
+  assert.ok(md.includes(r.summary.headline));
+  assert.ok(md.includes(cuda!.error!));
+});
+
+test('a machine whose nvidia-smi sees a card but CUDA cannot run: the GPU is unused, the check fails (exit 1), Markdown names the card', () => {
+  const pathWithFakeSmi = `${fakeNvidiaSmi(NVIDIA_SMI.workingCard)}${path.delimiter}${process.env.PATH}`;
+  const r = cli(['gpu-check', '--format', 'md'], { ...process.env, PATH: pathWithFakeSmi });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /^# SenseVoice GPU check$/m);
+  assert.match(r.stdout, /^❌ \*\*Inference runs on the CPU: the NVIDIA GeForce RTX 4090 is not used; CUDA: /m);
+  assert.match(r.stdout, /^\| NVIDIA GeForce RTX 4090 \| 550\.54\.14 \| 24564 MiB \| 23012 MiB \| 3% \|$/m);
+  assert.match(r.stdout, /^\| ❌ \| Execution provider \| The NVIDIA GeForce RTX 4090 is not used/m);
+});
+
+test('gpu/diagnose over the protocol: progress in order under the token, quick in well under a second, cancel', async () => {
+  const conn = await DaemonConnection.start({ command: process.execPath, args: [requireBuilt('daemon.js')], clientName: 'test' });
+  try {
+    const quick = await conn.request('gpu/diagnose', { quick: true });
+    assert.equal(quick.quick, true);
+    assert.deepEqual(quick.providers, []);
+    assert.ok(quick.durationMs < 5000, `quick took ${quick.durationMs} ms`);
+
+    const abort = new AbortController();
+    const seen: ProgressParams[] = [];
+    const cancelled = conn.request('gpu/diagnose', {}, {
+      signal: abort.signal,
+      onProgress: (p) => {
+        seen.push(p);
+        if (/^Trying/.test(p.message ?? '')) abort.abort();
+      },
+    });
+    await assert.rejects(cancelled, (e: unknown) => e instanceof SenseVoiceError && e.code === ErrorCode.Cancelled);
+    assert.ok(seen.length >= 2);
+    const fractions = seen.map((p) => p.fraction ?? 0);
+    assert.deepEqual(fractions, [...fractions].sort((a, b) => a - b), 'progress only goes forward');
+    // The daemon still answers after a cancelled check.
+    assert.ok((await conn.request('system/info', undefined)).node);
+  } finally {
+    await conn.dispose();
+  }
+});
+
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
+
+test('the report page in Chromium: ready -> snapshot, rendered as text under the CSP, buttons post their messages', { skip: CHROMIUM ? false : 'skipped: no Chromium at /usr/bin/chromium' }, async () => {
+  const script = fs.readFileSync(requireBuilt(path.join('media', 'gpuReportView.js')));
+  const css = fs.readFileSync(path.join(ROOT, 'media', 'gpuReport.css'));
+  let html = '';
+  const server = http.createServer((req, res) => {
+    const body = req.url === '/view.js' ? script : req.url === '/style.css' ? css : req.url === '/' ? html : null;
+    res.writeHead(body === null ? 404 : 200, { 'content-type': req.url === '/view.js' ? 'text/javascript' : req.url === '/style.css' ? 'text/css' : 'text/html' });
+    res.end(body ?? '');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  html = gpuReportHtml({ cspSource: origin, nonce: 'dGVzdG5vbmNl', scriptUri: `${origin}/view.js`, styleUri: `${origin}/style.css` });
+
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  try {
+    const page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    // A string, not a function: the test's transpiler adds helpers to functions that the page lacks.
+    await page.addInitScript(`
+      window.posted = [];
+      window.violations = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.violations.push(e.violatedDirective + ' ' + e.blockedURI));
+      window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m) });
+    `);
+    await page.goto(origin);
+    const posted = () => page.evaluate(() => (window as unknown as { posted: { type: string }[] }).posted.map((m) => m.type));
+    await page.waitForFunction(() => (window as unknown as { posted: unknown[] }).posted.length > 0);
+    assert.deepEqual(await posted(), ['ready'], 'the page asks for its snapshot');
+
+    const report: GpuReport = structuredClone(realReport());
+    report.providers[0]!.error = '<img src=x onerror="document.title=\'owned\'"> not markup';
+    const state: GpuViewState = { status: 'done', fraction: 1, message: null, report, error: null };
+    await page.evaluate((s) => window.postMessage({ type: 'snapshot', state: s }, '*'), state);
+    await page.waitForSelector('.summary .headline');
+    assert.equal(await page.textContent('.summary .headline'), report.summary.headline);
+    const checks = await page.$$eval('.checklist .check-title', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(checks, report.checklist.map((c) => c.title));
+    const rows = await page.$$eval('table.providers tbody tr', (trs) => trs.map((tr) => tr.children[1]?.textContent));
+    assert.deepEqual(rows, report.providers.map((p) => (p.ok ? 'Works' : p.cause)));
+    assert.equal(await page.$$eval('img', (imgs) => imgs.length), 0, 'error text is shown as text, never parsed');
+    assert.ok((await page.textContent('table.providers'))?.includes('<img src=x'));
+    assert.notEqual(await page.title(), 'owned');
+
+    await page.click('#copy');
+    await page.click('#rerun');
+    assert.deepEqual(await posted(), ['ready', 'copyMarkdown', 'rerun']);
+    await page.evaluate(() => window.postMessage({ type: 'snapshot', state: { status: 'running', fraction: 0.5, message: 'Trying CUDA…', report: null, error: null } }, '*'));
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.includes('Trying CUDA'));
+    assert.equal(await page.$eval('#rerun', (b) => (b as HTMLButtonElement).disabled), true, 'no second run while one is going');
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { violations: string[] }).violations), [], 'nothing broke the CSP');
+    assert.deepEqual(pageErrors, []);
+    assert.equal(await page.$eval('.header', (h) => getComputedStyle(h).position), 'sticky', 'the stylesheet loaded under the CSP');
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});
