@@ -1,6 +1,8 @@
 // The inference worker: holds the SenseVoice session and does features, batched inference and
 // greedy CTC off the daemon's main thread, which stays free to answer `$/cancel` and status.
 import { parentPort } from 'node:worker_threads';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { SenseVoiceModel } from '../inference/senseVoiceModel';
 import { ctcDecode } from '../decoding/ctcDecode';
 import { ErrorCode, SenseVoiceError, type TranscriptSegment } from '../protocol';
@@ -9,6 +11,13 @@ import type { FromWorker, ToWorker, WorkItem, WorkResult } from './workerMessage
 const port = parentPort;
 if (!port) throw new Error('inferenceWorker must run in a worker thread');
 let model: SenseVoiceModel | null = null;
+
+// A batch's logits are one native buffer of up to hundreds of MB ([N, T+4, 25055] floats). V8 frees
+// it only when it next collects, and lazily, so over hours such buffers pile up and fragment the
+// heap. Collecting right after each large batch returns that memory at once.
+v8.setFlagsFromString('--expose-gc');
+const collect = vm.runInNewContext('gc') as () => void;
+const COLLECT_AFTER_BYTES = 32 * 1024 * 1024;
 
 function post(m: FromWorker, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(m, transfer);
@@ -42,6 +51,9 @@ async function handle(m: ToWorker): Promise<void> {
     return { segment: k < 0 ? null : toSegment(p.it, logits[k]) };
   });
   post({ type: 'ran', id: m.id, results, featuresMs: t1 - t0, inferenceMs: performance.now() - t1 });
+  const logitBytes = logits.reduce((n, l) => n + l.data.byteLength, 0);
+  logits.length = 0;
+  if (logitBytes >= COLLECT_AFTER_BYTES) collect();
 }
 
 function toSegment(it: WorkItem, l: { data: Float32Array; frames: number; vocab: number }): TranscriptSegment {
