@@ -15,6 +15,7 @@ import {
   type ProgressParams,
   type RequestName,
   type ResultOf,
+  type SegmentParams,
 } from '../daemon/protocol';
 
 export interface SpawnDaemonOptions {
@@ -32,6 +33,8 @@ export interface SpawnDaemonOptions {
 
 export interface RequestOptions {
   onProgress?: (p: ProgressParams) => void;
+  /** Each `transcribe/segment` the daemon sends for this request, as it arrives. */
+  onSegment?: (p: SegmentParams) => void;
   signal?: AbortSignal;
 }
 
@@ -44,6 +47,7 @@ export interface DaemonExit {
 
 export class DaemonConnection {
   private readonly progressListeners = new Map<string, (p: ProgressParams) => void>();
+  private readonly segmentListeners = new Map<string, (p: SegmentParams) => void>();
   private readonly exitListeners: ((e: DaemonExit) => void)[] = [];
   private disposing = false;
   private exitInfo: DaemonExit | null = null;
@@ -56,6 +60,10 @@ export class DaemonConnection {
     endpoint.onNotification('$/progress', (raw) => {
       const p = raw as ProgressParams;
       if (p && typeof p.token === 'string') this.progressListeners.get(p.token)?.(p);
+    });
+    endpoint.onNotification('transcribe/segment', (raw) => {
+      const p = raw as SegmentParams;
+      if (p && typeof p.token === 'string' && typeof p.segment === 'object' && p.segment !== null) this.segmentListeners.get(p.token)?.(p);
     });
   }
 
@@ -115,10 +123,11 @@ export class DaemonConnection {
   async request<M extends RequestName>(method: M, params: ParamsOf<M>, options: RequestOptions = {}): Promise<ResultOf<M>> {
     if (this.exitInfo) throw this.unavailable();
     let token: string | undefined;
-    if (options.onProgress || options.signal) {
+    if (options.onProgress || options.onSegment || options.signal) {
       token = randomUUID();
       params = { ...(params as object), token } as ParamsOf<M>;
       if (options.onProgress) this.progressListeners.set(token, options.onProgress);
+      if (options.onSegment) this.segmentListeners.set(token, options.onSegment);
     }
     const onAbort = () => token && this.notify('$/cancel', { token });
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -133,7 +142,10 @@ export class DaemonConnection {
       throw err;
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
-      if (token) this.progressListeners.delete(token);
+      if (token) {
+        this.progressListeners.delete(token);
+        this.segmentListeners.delete(token);
+      }
     }
   }
 

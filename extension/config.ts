@@ -27,6 +27,11 @@ function bool(key: string, fallback: boolean): boolean {
   return typeof v === 'boolean' ? v : fallback;
 }
 
+function num(key: string, fallback: number, min: number, max: number): number {
+  const v = section().get<unknown>(key);
+  return typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max ? v : fallback;
+}
+
 function int(key: string, fallback: number, min: number, max: number): number {
   const v = section().get<unknown>(key);
   return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : fallback;
@@ -47,5 +52,24 @@ export function daemonSettings(): DaemonSettings {
     language: oneOf('language', LANGUAGES, 'auto'),
     itn: bool('itn', true),
     banEmotionUnknown: bool('banEmotionUnknown', false),
+    vad: oneOf('vad', ['on', 'off'] as const, 'on'),
+    maxSegmentSec: num('maxSegmentSec', 30, 1, 60),
+    batchSize: int('batchSize', 4, 1, 64),
+    concurrency: int('concurrency', 2, 1, 16),
   };
+}
+
+/** Files the extension sends to the daemon at once (the daemon applies the same limit). */
+export function concurrency(): number {
+  return int('concurrency', 2, 1, 16);
+}
+
+/** Events and emotions as emoji in exports, copies and notes. */
+export function exportEmoji(): boolean {
+  return bool('exportEmoji', true);
+}
+
+/** Where exports go: a save dialog that starts beside the audio, or straight beside the audio. */
+export function exportLocation(): 'ask' | 'besideAudio' {
+  return oneOf('exportLocation', ['ask', 'besideAudio'] as const, 'ask');
 }

@@ -6,6 +6,9 @@ import { StatusBar } from './statusBar';
 import { launchDaemon } from './daemonLauncher';
 import { daemonSettings, RESTART_SETTINGS } from './config';
 import { registerCommands } from './commands';
+import { registerGpuCheck } from './gpuCheck/registerGpuCheck';
+import { registerTranscription } from './transcribe/registerTranscription';
+import { registerModelSetup } from './modelSetup/registerModelSetup';
 
 let supervisor: DaemonSupervisor | undefined;
 
@@ -27,6 +30,9 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   supervisor = sup;
   registerCommands(context, sup, log);
+  registerGpuCheck(context, sup, log);
+  registerTranscription(context, sup, log);
+  registerModelSetup(context, sup, log);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (!e.affectsConfiguration('sensevoice')) return;

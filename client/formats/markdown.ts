@@ -60,7 +60,8 @@ export function formatMarkdown(t: TranscriptData, options: MarkdownOptions = {})
   out.push(`- **Languages:** ${languagesLine(summary.languages)}`);
   const rtf = realTimeFactor(t);
   const model = `SenseVoiceSmall (${t.model.layout}, ${t.model.quantization}) on ${escapeMarkdown(t.model.provider)}`;
-  out.push(`- **Transcribed with:** ${model}${rtf !== null ? `, ${rtf.toFixed(3)}× real time` : ''}`);
+  const speed = rtf === null ? '' : `, real-time factor ${rtf < 0.001 ? 'under 0.001' : rtf.toFixed(3)}`;
+  out.push(`- **Transcribed with:** ${model}${speed}`);
   out.push('');
 
   out.push(`${h}# Summary`, '');
@@ -84,7 +85,10 @@ export function formatMarkdown(t: TranscriptData, options: MarkdownOptions = {})
     list.push(clockSpan(span.start, span.end));
     byMood.set(span.tag, list);
   }
-  for (const [tag, times] of byMood) out.push(`  - ${moodLabel(tag, emoji)}: ${times.join(', ')}`);
+  // Where each mood is heard; not worth a line when one mood holds throughout.
+  if (moods.length > 1 || summary.moodSpans.length > 1) {
+    for (const [tag, times] of byMood) out.push(`  - ${moodLabel(tag, emoji)}: ${times.join(', ')}`);
+  }
   out.push('');
 
   out.push(`${h}# Transcript`, '');

@@ -1,0 +1,49 @@
+// What a failed transcription offers the user, chosen by error code (never by message text).
+import { ErrorCode, SenseVoiceError, errorCodeName } from '../../daemon/protocol';
+
+export type ErrorAction = 'Retry' | 'Open Settings' | 'Show Logs' | 'Restart Daemon';
+
+export interface ErrorAdvice {
+  /** The buttons, most useful first. */
+  actions: ErrorAction[];
+  /** The setting 'Open Settings' opens. */
+  setting?: string;
+  /** False for errors a retry cannot fix (a damaged file); the view hides its retry button. */
+  retryable: boolean;
+  /** The user cancelled: say nothing. */
+  silent: boolean;
+}
+
+export function codeOf(err: unknown): number | undefined {
+  return err instanceof SenseVoiceError ? err.code : undefined;
+}
+
+export function codeNameOf(err: unknown): string {
+  const code = codeOf(err);
+  return code === undefined ? 'Error' : errorCodeName(code);
+}
+
+export function adviceFor(code: number | undefined): ErrorAdvice {
+  const fixable = (setting: string): ErrorAdvice => ({ actions: ['Open Settings', 'Retry', 'Show Logs'], setting, retryable: true, silent: false });
+  switch (code) {
+    case ErrorCode.Cancelled:
+      return { actions: [], retryable: true, silent: true };
+    case ErrorCode.FfmpegNotFound:
+      return fixable('sensevoice.ffmpegPath');
+    case ErrorCode.ModelNotFound:
+    case ErrorCode.ModelInvalid:
+      return fixable('sensevoice.modelPath');
+    case ErrorCode.ProviderUnavailable:
+      return fixable('sensevoice.provider');
+    case ErrorCode.DaemonUnavailable:
+      return { actions: ['Restart Daemon', 'Show Logs'], retryable: true, silent: false };
+    case ErrorCode.FileNotFound:
+    case ErrorCode.NotAFile:
+    case ErrorCode.EmptyFile:
+    case ErrorCode.NoAudioStream:
+    case ErrorCode.DecodeFailed:
+      return { actions: ['Show Logs'], retryable: false, silent: false };
+    default:
+      return { actions: ['Retry', 'Show Logs'], retryable: true, silent: false };
+  }
+}

