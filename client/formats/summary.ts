@@ -83,9 +83,14 @@ export function summarize(segments: readonly Segmentish[]): TranscriptSummary {
   };
 }
 
-/** Seconds of processing per second of audio (lower is faster); null when either is unknown. */
-export function realTimeFactor(t: Pick<Transcript, 'durationSec'> & { timings?: Pick<Transcript['timings'], 'totalMs'> }): number | null {
+/**
+ * Seconds of processing per second of audio (lower is faster); null when either is unknown, or when
+ * the transcript came from the cache (its time measured a lookup, not a model run).
+ */
+export function realTimeFactor(
+  t: Pick<Transcript, 'durationSec' | 'cached'> & { timings?: Pick<Transcript['timings'], 'totalMs'> },
+): number | null {
   const ms = t.timings?.totalMs;
-  if (typeof ms !== 'number' || !(t.durationSec > 0)) return null;
+  if (t.cached || typeof ms !== 'number' || !(t.durationSec > 0)) return null;
   return ms / 1000 / t.durationSec;
 }

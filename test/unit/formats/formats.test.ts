@@ -1,6 +1,7 @@
 // Golden strings for every export: a change to any of them is a change users will see.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { realTimeFactor } from '../../../client/formats/summary';
 import {
   EXPORT_FORMATS,
   escapeMarkdown,
@@ -148,4 +149,10 @@ test('a real-time factor too small to print reads in words, not as escaped marku
   assert.match(formatMarkdown(t), /on cpu, real-time factor under 0\.001\n/);
   const { timings: _drop, ...loaded } = meeting();
   assert.match(formatMarkdown(loaded), /on cpu\n/, 'no timings, no factor');
+});
+
+test('a cached transcript has no real-time factor: its time measured a cache lookup', () => {
+  const base = { durationSec: 10, timings: { totalMs: 2 } };
+  assert.equal(realTimeFactor(base), 0.0002);
+  assert.equal(realTimeFactor({ ...base, cached: true }), null);
 });
