@@ -1,6 +1,8 @@
-// The GPU report page's HTML: a static skeleton under a strict Content-Security-Policy (scripts only
-// with the nonce, styles only from the extension). The page's script fills it in as text.
-import { randomBytes } from 'node:crypto';
+// The GPU report page's static skeleton; the shared shell (extension/webviewPage.ts) adds the strict
+// Content-Security-Policy. The page's script fills it in as text.
+import { contentSecurityPolicy, makeNonce, webviewPage } from '../webviewPage';
+
+export { makeNonce };
 
 export interface GpuReportHtmlOptions {
   /** webview.cspSource. */
@@ -10,29 +12,15 @@ export interface GpuReportHtmlOptions {
   styleUri: string;
 }
 
-export function makeNonce(): string {
-  return randomBytes(18).toString('base64');
-}
-
 export function gpuReportCsp(cspSource: string, nonce: string): string {
-  return ["default-src 'none'", `style-src ${cspSource}`, `script-src 'nonce-${nonce}'`, `img-src ${cspSource}`, `font-src ${cspSource}`].join('; ');
-}
-
-function attr(v: string): string {
-  return v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  return contentSecurityPolicy(cspSource, nonce);
 }
 
 export function gpuReportHtml(o: GpuReportHtmlOptions): string {
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${attr(gpuReportCsp(o.cspSource, o.nonce))}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${attr(o.styleUri)}">
-<title>SenseVoice GPU check</title>
-</head>
-<body>
+  return webviewPage({
+    ...o,
+    title: 'SenseVoice GPU check',
+    body: `
 <header class="header">
   <div class="title-row">
     <h1>SenseVoice GPU check</h1>
@@ -45,7 +33,6 @@ export function gpuReportHtml(o: GpuReportHtmlOptions): string {
 </header>
 <main id="report" class="report"></main>
 <div id="notice" class="notice" role="status" aria-live="polite"></div>
-<script nonce="${attr(o.nonce)}" src="${attr(o.scriptUri)}"></script>
-</body>
-</html>`;
+`,
+  });
 }

@@ -1,6 +1,9 @@
-// The transcript view's HTML: a static skeleton under a strict Content-Security-Policy. Nothing
-// from a transcript or a file name is written here; the page's script fills it in as text.
-import { randomBytes } from 'node:crypto';
+// The transcript view's static skeleton; the shared shell (extension/webviewPage.ts) adds the strict
+// Content-Security-Policy (with media from the audio's folder). Nothing from a transcript or a file
+// name is written here; the page's script fills it in as text.
+import { contentSecurityPolicy as pagePolicy, makeNonce, webviewPage } from '../webviewPage';
+
+export { makeNonce };
 
 export interface TranscriptHtmlOptions {
   /** webview.cspSource: the origin of the extension's and the audio's files. */
@@ -10,38 +13,18 @@ export interface TranscriptHtmlOptions {
   styleUri: string;
 }
 
-export function makeNonce(): string {
-  return randomBytes(18).toString('base64');
-}
-
 /** The policy: scripts only with the nonce, styles and media only from the webview's own roots. */
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
-  return [
-    "default-src 'none'",
-    `style-src ${cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-    `media-src ${cspSource}`,
-    `img-src ${cspSource}`,
-    `font-src ${cspSource}`,
-  ].join('; ');
-}
-
-function attr(v: string): string {
-  return v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  return pagePolicy(cspSource, nonce, { media: true });
 }
 
 export function transcriptHtml(o: TranscriptHtmlOptions): string {
   const formats: [string, string][] = [['md', 'Markdown'], ['srt', 'SRT'], ['vtt', 'VTT'], ['json', 'JSON'], ['txt', 'Text']];
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${attr(contentSecurityPolicy(o.cspSource, o.nonce))}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${attr(o.styleUri)}">
-<title>SenseVoice transcript</title>
-</head>
-<body>
+  return webviewPage({
+    ...o,
+    title: 'SenseVoice transcript',
+    media: true,
+    body: `
 <header class="header">
   <div class="title-row">
     <h1 id="file-name" class="file-name"></h1>
@@ -77,7 +60,6 @@ export function transcriptHtml(o: TranscriptHtmlOptions): string {
 <section id="filters" class="filters" aria-label="Filters"></section>
 <main id="segments" class="segments" aria-label="Segments"></main>
 <div id="notice" class="notice" role="status" aria-live="polite"></div>
-<script nonce="${attr(o.nonce)}" src="${attr(o.scriptUri)}"></script>
-</body>
-</html>`;
+`,
+  });
 }
