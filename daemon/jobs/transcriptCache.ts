@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Transcript } from '../protocol';
+import { ErrorCode, SenseVoiceError, type Transcript } from '../protocol';
 
 const VERSION = 1;
 
@@ -16,11 +16,19 @@ export function defaultCacheDir(): string {
   return path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'sensevoice', 'transcripts');
 }
 
-/** sha256 of a file's bytes, streamed. */
+/** sha256 of a file's bytes, streamed; a file gone meanwhile is FileNotFound, as anywhere else. */
 export async function contentHash(file: string, signal?: AbortSignal): Promise<string> {
   const hash = crypto.createHash('sha256');
-  const stream = fs.createReadStream(file, { highWaterMark: 1 << 20, signal });
-  for await (const chunk of stream) hash.update(chunk as Buffer);
+  try {
+    const stream = fs.createReadStream(file, { highWaterMark: 1 << 20, signal });
+    for await (const chunk of stream) hash.update(chunk as Buffer);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new SenseVoiceError(ErrorCode.FileNotFound, `The file was moved or deleted before it could be read: ${file}.`, { path: file });
+    if (code === 'ABORT_ERR') throw new SenseVoiceError(ErrorCode.Cancelled, 'Cancelled.');
+    if (code === 'EACCES' || code === 'EPERM') throw new SenseVoiceError(ErrorCode.FileNotFound, `The file cannot be read (permission denied): ${file}. Check its permissions.`, { path: file });
+    throw err;
+  }
   return hash.digest('hex');
 }
 
