@@ -37,6 +37,11 @@ export function sessionOptions(provider: ProviderName, threads: number): Inferen
   };
   // onnxruntime-node rejects an explicit undefined: leave the key out to let it choose.
   if (threads > 0) options.intraOpNumThreads = threads;
+  // On the CPU, intra-op threads that spin between parallel sections take the core that the VAD,
+  // ffmpeg and the editor need, and on a busy machine a spinning thread holds up its descheduled
+  // partner. Blocking instead cut wall and CPU time by 35-40% on a 2-core machine under load, and
+  // cost nothing measurable idle (npx tsx bench/experiments.ts --variants base,spin).
+  if (provider === 'cpu') options.extra = { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } };
   return options;
 }
 

@@ -145,7 +145,7 @@ describe('make-test-model: files and options', () => {
   });
 
   it('rejects unknown profiles, layouts and bad arguments with usage errors', () => {
-    assert.throws(() => makeTestModel({ outDir: tmp, layout: 'sherpa', profile: 'full' }), (e: unknown) => e instanceof UsageError && /planned but not built/.test(e.message));
+    assert.throws(() => makeTestModel({ outDir: tmp, layout: 'sherpa', profile: 'medium' }), (e: unknown) => e instanceof UsageError && /unknown profile 'medium'/.test(e.message));
     assert.throws(() => buildTestModelBytes({ layout: 'sherpa', profile: 'huge' }), (e: unknown) => e instanceof UsageError && /unknown profile 'huge'.*tiny/.test(e.message));
     assert.throws(() => buildTestModelBytes({ layout: 'kaldi' as 'sherpa' }), UsageError);
     assert.throws(() => buildTestModelBytes({ layout: 'sherpa', seed: -1 }), UsageError);
@@ -161,9 +161,9 @@ describe('make-test-model: files and options', () => {
     const ok = spawnSync(process.execPath, ['--import', 'tsx', 'tools/makeTestModel/main.ts', '--out', out, '--profile', 'tiny', '--layout', 'sherpa', '--seed', String(SEED)], { cwd: REPO_ROOT, encoding: 'utf8' });
     assert.equal(ok.status, 0, ok.stderr);
     assert.ok(fs.readFileSync(path.join(out, 'model.onnx')).equals(fs.readFileSync(sherpaModel.model)), 'CLI and API write the same bytes');
-    const bad = spawnSync(process.execPath, ['--import', 'tsx', 'tools/makeTestModel/main.ts', '--out', out, '--profile', 'full', '--layout', 'sherpa'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, ['--import', 'tsx', 'tools/makeTestModel/main.ts', '--out', out, '--profile', 'medium', '--layout', 'sherpa'], { cwd: REPO_ROOT, encoding: 'utf8' });
     assert.equal(bad.status, 2);
-    assert.match(bad.stderr, /profile 'full' is planned but not built yet[\s\S]*usage:/);
+    assert.match(bad.stderr, /unknown profile 'medium'[\s\S]*usage:/);
   });
 });
 

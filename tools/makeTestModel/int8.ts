@@ -30,6 +30,29 @@ export function quantizedMatMul(g: GraphBuilder, name: string, weight: FloatTens
   const wq = g.int8s(`${name}_quantized`, weight.dims, q.data);
   const wScale = g.floats(`${name}_scale`, [], [q.scale]);
   const wZero = g.int8s(`${name}_zero_point`, [], new Int8Array(1));
+  return quantizedMatMulEmitter(g, wq, wScale, wZero);
+}
+
+/**
+ * quantizedMatMul for a streamed weight (the full profile): `produce` makes the float weight when
+ * the file is written; the int8 data goes out first and its scale right after it.
+ */
+export function streamedQuantizedMatMul(g: GraphBuilder, name: string, dims: readonly number[], produce: () => Float32Array): (a: string, hint: string) => string {
+  let scale: number | null = null;
+  const wq = g.streamedTensor(`${name}_quantized`, dims, DataType.INT8, () => {
+    const q = quantizeSymmetric(produce());
+    scale = q.scale;
+    return q.data;
+  });
+  const wScale = g.streamedTensor(`${name}_scale`, [], DataType.FLOAT, () => {
+    if (scale === null) throw new Error(`${name}: scale asked for before the weight was quantised`);
+    return Float32Array.of(scale);
+  });
+  const wZero = g.int8s(`${name}_zero_point`, [], new Int8Array(1));
+  return quantizedMatMulEmitter(g, wq, wScale, wZero);
+}
+
+function quantizedMatMulEmitter(g: GraphBuilder, wq: string, wScale: string, wZero: string): (a: string, hint: string) => string {
   return (a: string, hint: string): string => {
     const [aq, aScale, aZero] = g.node('DynamicQuantizeLinear', [a], `${hint}_quant`, {}, 3) as [string, string, string];
     const acc = g.op('MatMulInteger', [aq, wq, aZero, wZero], `${hint}_int32`);

@@ -8,6 +8,7 @@ import { resolveProfile } from './profiles';
 import { buildTinyGraph } from './tinyGraph';
 import { UsageError } from './usageError';
 import { makeTinyWeights } from './weights';
+import { writeFullModel, type FullModelStats } from './fullModel';
 
 /** The project root (this file is tools/makeTestModel/makeTestModel.ts). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -17,7 +18,7 @@ export const DEFAULT_ASSETS_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'model
 export interface MakeTestModelOptions {
   /** Defaults to testModelCacheDir(options): .cache/test-models/<profile>-<layout>-seed<seed>[-int8]. */
   readonly outDir?: string;
-  /** 'tiny' (default). */
+  /** 'tiny' (default) or 'full' (SenseVoiceSmall's real shapes, ~940 MB: written to disk only). */
   readonly profile?: string;
   readonly layout: LayoutName;
   /** Unsigned 32-bit integer; default DEFAULT_SEED. */
@@ -43,6 +44,8 @@ export interface TestModel {
   readonly files: readonly string[];
   /** The files this call had to (re)write; empty when the folder was already up to date. */
   readonly written: readonly string[];
+  /** Full profile: parameter count, file sizes and what generating them cost (kept from the run that wrote them). */
+  readonly full?: FullModelStats;
 }
 
 /** On the five clips in ../shared/audio/sense_voice this seed gives varied tags, EMO_UNKNOWN on two. */
@@ -79,6 +82,9 @@ export function testModelCacheDir(options: Omit<MakeTestModelOptions, 'outDir'>)
 /** The model file(s) in memory, without touching the disk (except reading am.mvn for sherpa metadata). */
 export function buildTestModelBytes(options: Omit<MakeTestModelOptions, 'outDir'>): { model: Uint8Array; int8Model?: Uint8Array } {
   const r = resolve(options);
+  if (r.profile.name === 'full') {
+    throw new UsageError(`profile 'full' is ~940 MB and is only streamed to disk: use makeTestModel (or the CLI), not buildTestModelBytes`);
+  }
   const weights = makeTinyWeights(r.profile, r.seed);
   const description = `Synthetic random-weight test model (profile ${r.profile.name}, seed ${r.seed}) in the SenseVoiceSmall contract; it transcribes nothing meaningful.`;
   const metadata = r.layout.metadata ? sherpaMetadata(r.assetsDir, description) : [];
@@ -115,9 +121,29 @@ export function makeTestModel(options: MakeTestModelOptions): TestModel {
       throw new UsageError(`asset ${asset} not found in ${r.assetsDir} (pass assetsDir / --assets)`);
     }
   }
-  const bytes = buildTestModelBytes(options);
   fs.mkdirSync(dir, { recursive: true });
   const written: string[] = [];
+  if (r.profile.name === 'full') {
+    const full = writeFullModel({ dir, profile: r.profile, layout: r.layout, seed: r.seed, int8: r.int8, assetsDir: r.assetsDir, written });
+    const assets = r.layout.assets.map((asset) => {
+      const target = path.join(dir, asset);
+      writeIfChanged(target, fs.readFileSync(path.join(r.assetsDir, asset)), written);
+      return target;
+    });
+    return {
+      dir,
+      layout: r.layout.name,
+      profile: r.profile.name,
+      seed: r.seed,
+      model: full.model,
+      ...(full.int8Model ? { int8Model: full.int8Model } : {}),
+      ...(r.layout.name === 'sherpa' ? { tokens: path.join(dir, 'tokens.txt') } : {}),
+      files: [full.model, ...(full.int8Model ? [full.int8Model] : []), ...assets],
+      written,
+      full: full.stats,
+    };
+  }
+  const bytes = buildTestModelBytes(options);
   const model = path.join(dir, r.layout.modelFile);
   writeIfChanged(model, bytes.model, written);
   const int8Path = path.join(dir, r.layout.int8File);

@@ -1,6 +1,6 @@
-// Model sizes. `tiny` is the synthetic network the tests use; `full` is reserved for a replica of
-// SenseVoiceSmall's real shapes (560 -> 512, 50 + 20 SAN-M blocks, 25055-way CTC) for benchmarks and
-// is not built yet: its graph will need its own builder beside tinyGraph.ts.
+// Model sizes. `tiny` is the synthetic network the tests use; `full` is a replica of SenseVoiceSmall's
+// real shapes and operators (560 -> 512, 1 + 49 SAN-M blocks and 20 "tp" blocks, 25055-way CTC) with
+// random weights, for benchmarks (fullGraph.ts; streamed to disk, never built in memory).
 import { UsageError } from './usageError';
 
 export interface TinyProfile {
@@ -52,9 +52,27 @@ export interface TinyGains {
   readonly conditioning: number;
 }
 
-export type Profile = TinyProfile;
-export const PROFILE_NAMES = ['tiny'] as const;
-export const PLANNED_PROFILES = ['full'] as const;
+/** SenseVoiceSmall's encoder (FunASR SenseVoiceEncoderSmall) and CTC head, as REFERENCE.md gives them. */
+export interface FullProfile {
+  readonly name: 'full';
+  readonly featureDim: number;
+  readonly dModel: number;
+  readonly heads: number;
+  readonly ffn: number;
+  /** Depthwise FSMN memory kernel over time (frames); odd. */
+  readonly fsmnKernel: number;
+  /** `encoders0` (560 -> 512, no residual) and `encoders` (512 -> 512): 1 + 49 SAN-M blocks. */
+  readonly blocks: number;
+  /** `tp_encoders`: SAN-M blocks after `after_norm`, then `tp_norm`. */
+  readonly tpBlocks: number;
+  /** Rows of the query embedding table (7 + 7 language ids + 2 text-norm ids in FunASR). */
+  readonly queryEmbeddings: number;
+  /** Added to the blank's CTC bias: ~half the text frames decode to blank, as speech does. */
+  readonly blankBias: number;
+}
+
+export type Profile = TinyProfile | FullProfile;
+export const PROFILE_NAMES = ['tiny', 'full'] as const;
 
 const TINY: TinyProfile = {
   name: 'tiny',
@@ -81,11 +99,22 @@ const TINY: TinyProfile = {
   },
 };
 
+export const FULL: FullProfile = {
+  name: 'full',
+  featureDim: 560,
+  dModel: 512,
+  heads: 4,
+  ffn: 2048,
+  fsmnKernel: 11,
+  blocks: 50,
+  tpBlocks: 20,
+  queryEmbeddings: 16,
+  blankBias: 4,
+};
+
 /** The profile called `name`, or a UsageError that lists the ones that exist. */
 export function resolveProfile(name: string): Profile {
   if (name === 'tiny') return TINY;
-  if ((PLANNED_PROFILES as readonly string[]).includes(name)) {
-    throw new UsageError(`profile '${name}' is planned but not built yet; available: ${PROFILE_NAMES.join(', ')}`);
-  }
+  if (name === 'full') return FULL;
   throw new UsageError(`unknown profile '${name}'; available: ${PROFILE_NAMES.join(', ')}`);
 }
