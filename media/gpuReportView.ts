@@ -3,6 +3,7 @@
 // text, paths, GPU names) is set with textContent, never as markup.
 import type { ChecklistItem, CheckStatus, GpuReport, ProviderProbe } from '../daemon/protocol';
 import type { GpuHostMessage, GpuPageMessage, GpuViewState } from '../extension/gpuCheck/messages';
+import { causeText } from '../extension/gpuCheck/causeText';
 import { bytesText, msText, placementText } from '../daemon/diagnostics/reportMarkdown';
 import { providerLabel } from '../daemon/inference/providers';
 
@@ -13,6 +14,8 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const STATUS_TEXT: Record<CheckStatus, string> = { pass: 'Pass', warn: 'Warning', fail: 'Fail' };
+/** Numbers and their units stay on one line in narrow table cells. */
+const nowrap = (s: string) => s.replace(/ /g, '\u00a0');
 
 function $(id: string): HTMLElement {
   const found = document.getElementById(id);
@@ -63,13 +66,14 @@ function checklist(items: ChecklistItem[]): HTMLElement {
 }
 
 function providerRow(p: ProviderProbe): Child[] {
-  const result = p.ok ? el('span', 'badge pass', 'Works') : el('span', 'badge fail', p.cause ?? 'Failed');
+  const result = p.ok ? el('span', 'badge pass', 'Works') : el('span', 'badge fail', causeText(p.cause));
+  if (p.cause) result.title = p.cause;
   let why: Child = p.ok ? (p.placement ? placementText(p.placement) : '') : p.reason;
   if (!p.ok && (p.error || p.log?.length)) {
     const details = el('details', 'raw', el('summary', undefined, "The library's own words"), el('pre', undefined, [p.error ?? '', ...(p.log ?? [])].filter(Boolean).join('\n')));
     why = el('div', undefined, p.reason ?? '', details);
   }
-  return [providerLabel(p.provider), result, msText(p.ms), why, p.ok ? '' : (p.fix ?? '')];
+  return [providerLabel(p.provider), result, nowrap(msText(p.ms)), why, p.ok ? '' : (p.fix ?? '')];
 }
 
 
@@ -97,7 +101,7 @@ function timing(r: GpuReport): HTMLElement | null {
       ['Provider', 'Model', 'Session', 'First run', 'Warm run', 'RTF'],
       b.runs.map((x) =>
         x.ok
-          ? [providerLabel(x.provider), `${x.modelFile === 'synthetic' ? 'synthetic' : x.modelFile} (${x.quantization})`, msText(x.sessionMs), msText(x.coldMs), msText(x.warmMs), x.rtf !== undefined ? `${x.rtf.toFixed(4)} (${(1 / x.rtf).toFixed(0)}x real time)` : '']
+          ? [providerLabel(x.provider), `${x.modelFile === 'synthetic' ? 'synthetic' : x.modelFile} (${x.quantization})`, nowrap(msText(x.sessionMs)), nowrap(msText(x.coldMs)), nowrap(msText(x.warmMs)), x.rtf !== undefined ? `${x.rtf.toFixed(4)} (${(1 / x.rtf).toFixed(0)}x real time)` : '']
           : [providerLabel(x.provider), x.modelFile, el('span', 'badge fail', 'Failed'), x.reason ?? '', x.error ?? '', ''],
       ),
     ),
@@ -145,6 +149,9 @@ function render(state: GpuViewState): void {
   } else if (state.error) {
     status.append(el('span', 'error', `${state.error.code}: ${state.error.message}`));
   }
+  // Nothing to say: no empty band under the title.
+  // (style, not the hidden attribute: the stylesheet's display: flex outranks it)
+  status.style.display = status.childElementCount === 0 ? 'none' : '';
   ($('rerun') as HTMLButtonElement).disabled = state.status === 'running';
   ($('copy') as HTMLButtonElement).disabled = !state.report;
 

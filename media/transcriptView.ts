@@ -136,14 +136,19 @@ function renderStatus(): void {
   ($('cancel') as HTMLButtonElement).hidden = state.status !== 'running';
   const retry = $('retry') as HTMLButtonElement;
   retry.hidden = !(state.status === 'cancelled' || (state.status === 'failed' && state.error?.canRetry));
+  // A failed run is retried; a cancelled one is started again (neither resumes where it stopped).
+  retry.textContent = state.status === 'failed' ? 'Retry' : 'Transcribe again';
   const count = `${state.segmentsDone} segment${state.segmentsDone === 1 ? '' : 's'}`;
   if (state.status === 'running') {
-    const pct = state.fraction !== null ? `${Math.round(state.fraction * 100)}%` : '';
+    // Rounded down, as the progress notification does: the two never disagree.
+    const pct = state.fraction !== null ? `${Math.floor(state.fraction * 100)}%` : '';
     text.textContent = ['Transcribing…', pct, count].filter(Boolean).join(' · ');
     bar.style.width = `${Math.round((state.fraction ?? 0) * 100)}%`;
     bar.classList.toggle('indeterminate', state.fraction === null);
   } else if (state.status === 'failed' && state.error) {
-    text.textContent = `${state.error.message} (${state.error.code})`;
+    // Segments finished before the failure stay below (e.g. the daemon stopped mid-file).
+    const kept = segments.length > 0 ? `Stopped after ${segments.length} segment${segments.length === 1 ? '' : 's'}: ` : '';
+    text.textContent = `${kept}${state.error.message} (${state.error.code})`;
   } else if (state.status === 'cancelled') {
     text.textContent = `Cancelled after ${count}.`;
   } else {

@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import { ErrorCode, SenseVoiceError } from '../protocol';
 import { HttpError, openUrl, type HttpOptions } from './httpClient';
-import type { FilePin } from './pins';
+import { pinOrigin, type FilePin } from './pins';
 
 export interface RetryPolicy {
   /** Attempts in a row that move no bytes before the download gives up. */
@@ -138,7 +138,7 @@ export async function downloadFile(r: FileDownloadRequest): Promise<FileDownload
     if (r.pin && r.strict && total !== undefined && total !== r.pin.size) {
       res.destroy();
       await removePart(part, meta);
-      throw mismatch(r, `${opened.url} offers ${total} bytes but the published ${r.pin.name} has ${r.pin.size}`);
+      throw mismatch(r, `${opened.url} offers ${total} bytes but ${pinOrigin(r.pin)} (${r.pin.name}) has ${r.pin.size}`);
     }
     validator = strongValidator(res.headers) ?? undefined;
     await fs.writeFile(meta, JSON.stringify({ url: r.url, validator, total } satisfies PartMeta));
@@ -156,7 +156,7 @@ export async function downloadFile(r: FileDownloadRequest): Promise<FileDownload
           res.destroy();
           await fh.close();
           await removePart(part, meta);
-          throw mismatch(r, `${opened.url} sent more than the ${r.pin.size} bytes of the published ${r.pin.name}`);
+          throw mismatch(r, `${opened.url} sent more than the ${r.pin.size} bytes of ${pinOrigin(r.pin)} (${r.pin.name})`);
         }
         r.onBytes(bytes, total);
       }
@@ -179,7 +179,7 @@ export async function downloadFile(r: FileDownloadRequest): Promise<FileDownload
   const verified = !!r.pin && bytes === r.pin.size && sha256 === r.pin.sha256;
   if (r.pin && r.strict && !verified) {
     await removePart(part, meta);
-    throw mismatch(r, `${r.pin.name} from ${r.url} has ${bytes} bytes with sha256 ${sha256}; the published file has ${r.pin.size} bytes with sha256 ${r.pin.sha256}`, sha256);
+    throw mismatch(r, `${r.pin.name} from ${r.url} has ${bytes} bytes with sha256 ${sha256}; ${pinOrigin(r.pin)} has ${r.pin.size} bytes with sha256 ${r.pin.sha256}`, sha256);
   }
   await fs.rename(part, r.dest);
   await fs.rm(meta, { force: true });

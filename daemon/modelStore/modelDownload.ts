@@ -17,6 +17,7 @@ import { extractArchive, findFile, type ExtractOptions } from './archive';
 import { downloadFile, throwIfCancelled, type RetryPolicy } from './fileDownload';
 import { HttpError, type HttpOptions } from './httpClient';
 import { MANIFEST_NAME, readManifest, writeManifest, type Manifest, type ManifestFile } from './manifest';
+import { enforced, pinOrigin, type FilePin } from './pins';
 import type { DownloadPlan, FileSet, PlannedFile } from './plans';
 import { PARTIAL_DIR } from './storeIndex';
 import { acquireLock } from './storeLock';
@@ -79,8 +80,8 @@ async function run(plan: DownloadPlan, overwrite: boolean, ctx: DownloadContext,
     if (!have) return null;
     const size = await fs.stat(path.join(target, f.name)).then((s) => s.size, () => -1);
     if (size !== have.size) return null;
-    // Named sources: the same published bytes, from wherever. URLs: the same URL.
-    if (plan.strict && f.pin && (have.sha256 !== f.pin.sha256 || have.size !== f.pin.size)) return null;
+    // Named sources (and declared pins): the same pinned bytes, from wherever. URLs: the same URL.
+    if (enforced(f.pin, plan.strict) && (have.sha256 !== f.pin.sha256 || have.size !== f.pin.size)) return null;
     if (!plan.strict && f.url && have.url !== f.url) return null;
     return { file: f, size, sha256: have.sha256, verified: have.verified, url: have.url, reused: true };
   };
@@ -150,7 +151,11 @@ async function run(plan: DownloadPlan, overwrite: boolean, ctx: DownloadContext,
     );
   }
   const matched = chosen.fetched.filter((f) => f.verified && plan.source === 'url');
-  if (matched.length) notes.push(`${matched.map((f) => f.file.name).join(', ')} ${matched.length === 1 ? 'matches its' : 'match their'} published checksum.`);
+  const published = matched.filter((f) => !f.file.pin?.declaredIn);
+  if (published.length) notes.push(`${published.map((f) => f.file.name).join(', ')} ${published.length === 1 ? 'matches its' : 'match their'} published checksum.`);
+  for (const [origin, files] of groupBy(matched.filter((f) => f.file.pin?.declaredIn), (f) => f.file.pin!.declaredIn!)) {
+    notes.push(`${files.map((f) => f.file.name).join(', ')} ${files.length === 1 ? 'matches its pin' : 'match their pins'} in ${origin}.`);
+  }
   return result(plan, target, layout, chosen.fetched, false, downloaded, resumed, notes);
 }
 
@@ -247,7 +252,7 @@ async function fetchOne(f: PlannedFile, plan: DownloadPlan, ctx: DownloadContext
     return { size: done.size, sha256: done.sha256, verified: true, downloadedBytes: 0, resumedBytes: done.size };
   }
   if (done) await fs.rm(dest, { force: true });
-  return downloadFile({ url: f.url!, dest, ...(f.pin ? { pin: f.pin } : {}), strict: plan.strict, http: ctx.http, retry: ctx.retry, signal: ctx.signal, onBytes, log: ctx.log });
+  return downloadFile({ url: f.url!, dest, ...(f.pin ? { pin: f.pin } : {}), strict: enforced(f.pin, plan.strict), http: ctx.http, retry: ctx.retry, signal: ctx.signal, onBytes, log: ctx.log });
 }
 
 async function viaArchive(
@@ -265,7 +270,7 @@ async function viaArchive(
   const existing = await hashFile(dest);
   if (!existing) {
     const got = await downloadFile({
-      url: archive.url, dest, ...(archive.pin ? { pin: archive.pin } : {}), strict: plan.strict, http: ctx.http, retry: ctx.retry, signal: ctx.signal, log: ctx.log,
+      url: archive.url, dest, ...(archive.pin ? { pin: archive.pin } : {}), strict: enforced(archive.pin, plan.strict), http: ctx.http, retry: ctx.retry, signal: ctx.signal, log: ctx.log,
       onBytes: (b, t) => counter.report(archive.name, b, t, `Downloading ${archive.name} from ${new URL(archive.url).host}`),
     });
     add(got.downloadedBytes, got.resumedBytes);
@@ -284,10 +289,10 @@ async function viaArchive(
       ctx.onProgress({ bytes: counter.done(), total: counter.total(), message: `Verifying ${f.name}` });
       const h = (await hashFile(found))!;
       const verified = !!f.pin && h.size === f.pin.size && h.sha256 === f.pin.sha256;
-      if (f.pin && plan.strict && !verified) {
+      if (enforced(f.pin, plan.strict) && !verified) {
         throw new SenseVoiceError(
           ErrorCode.ChecksumMismatch,
-          `${f.name} in ${archive.name} has ${h.size} bytes with sha256 ${h.sha256}; the published file has ${f.pin.size} bytes with sha256 ${f.pin.sha256}. The download was deleted.`,
+          `${f.name} in ${archive.name} has ${h.size} bytes with sha256 ${h.sha256}; ${pinOrigin(f.pin)} has ${f.pin.size} bytes with sha256 ${f.pin.sha256}. The download was deleted.`,
           { url: archive.url, file: f.name, expected: f.pin, sha256: h.sha256 },
         );
       }
@@ -358,6 +363,12 @@ async function installFolder(staging: string, target: string, ctx: DownloadConte
   }
 }
 
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const i of items) m.set(key(i), [...(m.get(key(i)) ?? []), i]);
+  return m;
+}
+
 function mib(n: number): string {
   return (n / 1024 / 1024).toFixed(0);
 }
@@ -384,6 +395,10 @@ function explain(err: unknown, plan: DownloadPlan): unknown {
       return new SenseVoiceError(ErrorCode.Cancelled, 'Download cancelled. The bytes downloaded so far are kept; start the same download again to resume it.');
     }
     if (err.code === ErrorCode.ChecksumMismatch) {
+      const declaredIn = (err.data as { expected?: FilePin } | undefined)?.expected?.declaredIn;
+      if (declaredIn) {
+        return new SenseVoiceError(err.code, `${err.message} The server sent a different or damaged file, or the pin is out of date: check it with whoever maintains ${declaredIn}.`, err.data);
+      }
       return new SenseVoiceError(err.code, `${err.message} The server sent a different or damaged file. ${HINT_SOURCES}`, err.data);
     }
     if (err.code === ErrorCode.ModelNotFound || err.code === ErrorCode.ModelInvalid) {

@@ -93,7 +93,7 @@ export class ModelStoreService {
     const overwrite = optionalBoolean(p, 'overwrite', m) ?? false;
     const token = optionalString(p, 'token', m);
     if (source && url) throw new SenseVoiceError(ErrorCode.InvalidParams, `${m}: give a source or a url, not both.`);
-    const plan = url ? urlPlan(url, variant) : sourcePlan(this.sources(), source ?? 'huggingface', variant);
+    const plan = url ? urlPlan(url, variant, this.env()) : sourcePlan(this.sources(), source ?? 'huggingface', variant);
     const http: HttpOptions = {
       env: this.env(),
       idleTimeoutMs: 30_000,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ErrorCode, SenseVoiceError, type ModelSourceInfo, type ModelSourceName, type ModelVariant } from '../protocol';
 import { FUNASR_FILES, SHERPA_FILES } from '../model/modelFolder';
 import { archiveKind, type ArchiveKind } from './archive';
-import { ALL_PINS, PINS, type FilePin } from './pins';
+import { ALL_PINS, declaredPinFor, declaredPins, PINS, type DeclaredPin, type FilePin } from './pins';
 
 /** One file of a model folder: its name in the store, where it comes from, and its pin. */
 export interface PlannedFile {
@@ -128,8 +128,10 @@ export function sourcePlan(table: SourceTable, source: ModelSourceName, variant:
  * - a .onnx file: stored under the layout's name, with its tokens (or am.mvn and the BPE model)
  *   fetched from the same folder;
  * - anything else is a folder: the variant's sherpa-onnx files, else the FunASR ones.
+ * A file a pin in SENSEVOICE_MODEL_PINS names (read from `env`) must match it; the others are
+ * verified when they match a published file and stored as NOT verified when they do not.
  */
-export function urlPlan(raw: string, variant: ModelVariant): DownloadPlan {
+export function urlPlan(raw: string, variant: ModelVariant, env: NodeJS.ProcessEnv = process.env): DownloadPlan {
   let url: URL;
   try {
     url = new URL(raw);
@@ -139,6 +141,8 @@ export function urlPlan(raw: string, variant: ModelVariant): DownloadPlan {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new SenseVoiceError(ErrorCode.InvalidParams, `${raw}: only http and https URLs can be downloaded. For a folder on this machine, use it as the model path instead.`);
   }
+  const declared = declaredPins(env);
+  const known = (name: string, fileUrl?: string): PlannedFile => pinned(declared, name, fileUrl);
   const id = `url-${createHash('sha256').update(`${url.href}|${variant}`).digest('hex').slice(0, 10)}`;
   const base = { id, source: 'url', variant, strict: false } as const;
   const sherpaName = variant === 'int8' ? SHERPA_FILES.int8 : SHERPA_FILES.fp32;
@@ -147,26 +151,27 @@ export function urlPlan(raw: string, variant: ModelVariant): DownloadPlan {
   const fileName = decodeURIComponent(path.posix.basename(url.pathname));
   const kind = archiveKind(fileName);
   if (kind) {
+    const archivePin = declaredPinFor(declared, url.href, fileName);
     return {
       ...base,
       sets: [
-        { layout: 'sherpa', modelFile: sherpaName, files: [sherpaName, SHERPA_FILES.tokens].map(known) },
-        { layout: 'funasr', modelFile: funasrName, files: [funasrName, ...funasrExtras].map(known) },
+        { layout: 'sherpa', modelFile: sherpaName, files: [sherpaName, SHERPA_FILES.tokens].map((n) => known(n)) },
+        { layout: 'funasr', modelFile: funasrName, files: [funasrName, ...funasrExtras].map((n) => known(n)) },
       ],
-      archive: { url: url.href, name: fileName, kind },
+      archive: { url: url.href, name: fileName, kind, ...(archivePin ? { pin: archivePin } : {}) },
     };
   }
   const folder = (name: string) => new URL(encodeURIComponent(name), url).href;
   if (fileName.toLowerCase().endsWith('.onnx')) {
-    const at = (name: string) => ({ ...known(name), url: folder(name) });
+    const at = (name: string) => known(name, folder(name));
     if (fileName === FUNASR_FILES.int8) {
-      return { ...base, sets: [{ layout: 'funasr', modelFile: fileName, files: [{ ...known(fileName), url: url.href }, ...funasrExtras.map(at)] }] };
+      return { ...base, sets: [{ layout: 'funasr', modelFile: fileName, files: [known(fileName, url.href), ...funasrExtras.map(at)] }] };
     }
     // Stored under the sherpa-onnx name for the variant, whatever the URL calls it.
-    return { ...base, sets: [{ layout: 'sherpa', modelFile: sherpaName, files: [{ ...known(sherpaName), url: url.href }, at(SHERPA_FILES.tokens)] }] };
+    return { ...base, sets: [{ layout: 'sherpa', modelFile: sherpaName, files: [known(sherpaName, url.href), at(SHERPA_FILES.tokens)] }] };
   }
   const dir = url.pathname.endsWith('/') ? url : new URL(`${url.pathname}/${url.search}`, url);
-  const inDir = (name: string): PlannedFile => ({ ...known(name), url: new URL(encodeURIComponent(name), dir).href });
+  const inDir = (name: string): PlannedFile => known(name, new URL(encodeURIComponent(name), dir).href);
   return {
     ...base,
     sets: [
@@ -176,8 +181,11 @@ export function urlPlan(raw: string, variant: ModelVariant): DownloadPlan {
   };
 }
 
-/** A file name with the published pin of that name, if there is one (to recognise a mirror). */
-function known(name: string): PlannedFile {
-  const pin = ALL_PINS.find((p) => p.name === name);
-  return { name, ...(pin ? { pin } : {}) };
+/**
+ * A file of a URL plan with its pin: the one SENSEVOICE_MODEL_PINS declares for it (which it must
+ * match), else the published pin of that name, if there is one (to recognise a mirror).
+ */
+function pinned(declared: readonly DeclaredPin[], name: string, url?: string): PlannedFile {
+  const pin = declaredPinFor(declared, url, name) ?? ALL_PINS.find((p) => p.name === name);
+  return { name, ...(url ? { url } : {}), ...(pin ? { pin } : {}) };
 }

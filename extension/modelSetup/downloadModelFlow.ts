@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { ErrorCode, SenseVoiceError, type GpuReport, type ModelDownloadParams, type ModelDownloadResult, type ModelSourceName, type ModelVariant } from '../../daemon/protocol';
 import type { DaemonSupervisor } from '../daemonSupervisor';
 import { daemonSettings } from '../config';
+import { downloadFailureText } from './downloadFailure';
 import { DownloadProgress } from './downloadProgress';
 import { adviseVariant, VARIANT_LABELS, type VariantAdvice } from './variantChoice';
 import { markModelReady, setModelPath } from './walkthrough';
@@ -42,7 +43,11 @@ export async function downloadModelFlow(sup: DaemonSupervisor, log: vscode.LogOu
     type Item = vscode.QuickPickItem & { source?: ModelSourceName; custom?: true };
     const items: Item[] = [
       ...list.sources.map((s, i) => ({ label: sourceTitle(s.name) + (i === 0 ? ' (recommended)' : ''), detail: s.description, description: s.variants.join(' · '), source: s.name })),
-      { label: 'A URL…', detail: 'A mirror or your own export: a folder, a .onnx file or a .tar.bz2 archive. Not verified unless it matches a published file.', custom: true },
+      {
+        label: '$(link) Enter a URL…',
+        detail: "A mirror or your own export: a folder, a .onnx file or a .tar.bz2 archive. Verified when it matches a published checksum or your organisation's pins (SENSEVOICE_MODEL_PINS).",
+        custom: true,
+      },
     ];
     const pick = await vscode.window.showQuickPick(items, { title: 'SenseVoice: download the model from', placeHolder: `Stored in ${list.store}, shared with the sensevoice command line`, ignoreFocusOut: true });
     if (!pick) return undefined;
@@ -124,7 +129,7 @@ async function explainFailure(err: unknown, sup: DaemonSupervisor, log: vscode.L
     return;
   }
   const actions = code === ErrorCode.DownloadFailed || code === ErrorCode.ChecksumMismatch ? ['Try Another Source…', 'Show Logs'] : ['Show Logs'];
-  const c = await vscode.window.showErrorMessage(`SenseVoice: ${message}`, ...actions);
+  const c = await vscode.window.showErrorMessage(downloadFailureText(err), ...actions);
   if (c === 'Try Another Source…') await downloadModelFlow(sup, log, { variant: params.variant });
   if (c === 'Show Logs') log.show();
 }

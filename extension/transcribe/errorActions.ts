@@ -23,7 +23,12 @@ export function codeNameOf(err: unknown): string {
   return code === undefined ? 'Error' : errorCodeName(code);
 }
 
-export function adviceFor(code: number | undefined): ErrorAdvice {
+/**
+ * What a failure offers. `daemonGaveUp`: the supervisor stopped restarting the daemon (past its
+ * crash budget), so only an explicit restart helps; otherwise it restarts the daemon by itself and a
+ * retry is what the user wants.
+ */
+export function adviceFor(code: number | undefined, daemonGaveUp = false): ErrorAdvice {
   const fixable = (setting: string): ErrorAdvice => ({ actions: ['Open Settings', 'Retry', 'Show Logs'], setting, retryable: true, silent: false });
   switch (code) {
     case ErrorCode.Cancelled:
@@ -36,7 +41,9 @@ export function adviceFor(code: number | undefined): ErrorAdvice {
     case ErrorCode.ProviderUnavailable:
       return fixable('sensevoice.provider');
     case ErrorCode.DaemonUnavailable:
-      return { actions: ['Restart Daemon', 'Show Logs'], retryable: true, silent: false };
+      return daemonGaveUp
+        ? { actions: ['Restart Daemon', 'Show Logs'], retryable: true, silent: false }
+        : { actions: ['Retry', 'Show Logs'], retryable: true, silent: false };
     case ErrorCode.FileNotFound:
     case ErrorCode.NotAFile:
     case ErrorCode.EmptyFile:
@@ -46,4 +53,15 @@ export function adviceFor(code: number | undefined): ErrorAdvice {
     default:
       return { actions: ['Retry', 'Show Logs'], retryable: true, silent: false };
   }
+}
+
+/**
+ * The notification's text for a failed file: the error's first line, and when the daemon stopped
+ * mid-job, what was kept of it.
+ */
+export function failureText(code: number | undefined, message: string, segmentsKept: number, advice: ErrorAdvice): string {
+  const first = message.split('\n')[0]!.trim();
+  if (code !== ErrorCode.DaemonUnavailable || segmentsKept === 0) return first;
+  const kept = segmentsKept === 1 ? 'The segment finished before it stopped is kept' : `The ${segmentsKept} segments finished before it stopped are kept`;
+  return `${first} ${kept}${advice.actions.includes('Retry') ? '; Retry transcribes the file again.' : '.'}`;
 }

@@ -3,18 +3,19 @@
 // and coded errors with the actions that can fix them.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ErrorCode, SenseVoiceError, type Transcript } from '../../daemon/protocol';
+import { ErrorCode, type Transcript } from '../../daemon/protocol';
 import type { TranscriptData } from '../../client/formats';
 import type { DaemonSupervisor } from '../daemonSupervisor';
 import { concurrency } from '../config';
 import type { TranscriptPanels } from '../transcript/transcriptPanels';
 import type { TranscriptSession } from '../transcript/transcriptSession';
 import { isAudioPath } from './audioFiles';
-import { adviceFor, codeNameOf, codeOf, type ErrorAdvice } from './errorActions';
+import { codeOf, type ErrorAdvice } from './errorActions';
 import { offerModelSetup } from '../modelSetup/registerModelSetup';
 import { JobRegistry, type Job } from './jobRegistry';
 import { batchFraction, progressMessage, type FileProgress } from './progressText';
 import { runPool } from './runPool';
+import { markFailure, runTranscriptionJob } from './transcriptionJob';
 
 export interface TranscribeOptions {
   /** Open (or focus) each file's transcript view. */
@@ -137,27 +138,18 @@ export class TranscriptionService {
   private async runOne(file: vscode.Uri, session: TranscriptSession, signal: AbortSignal, row: Row, report: () => void): Promise<Transcript> {
     const t0 = Date.now();
     this.log.info(`transcribing ${file.fsPath}`);
-    const t = await this.sup.request(
-      'transcribe/file',
-      { path: file.fsPath },
-      {
-        signal,
-        onProgress: (p) => {
-          if (typeof p.fraction === 'number') row.fraction = Math.min(1, Math.max(0, p.fraction));
-          if (typeof p.segmentsDone === 'number') row.segments = Math.max(row.segments, p.segmentsDone);
-          session.progress(p.fraction, p.segmentsDone);
-          report();
-        },
-        onSegment: (p) => {
-          session.segment(p.index, p.segment);
-          row.segments = Math.max(row.segments, session.segmentsDone);
-          report();
-        },
+    const t = await runTranscriptionJob(this.sup, file.fsPath, session, signal, {
+      onProgress: (p) => {
+        if (typeof p.fraction === 'number') row.fraction = Math.min(1, Math.max(0, p.fraction));
+        if (typeof p.segmentsDone === 'number') row.segments = Math.max(row.segments, p.segmentsDone);
+        report();
       },
-    );
-    if (signal.aborted) throw new SenseVoiceError(ErrorCode.Cancelled, 'Cancelled.');
+      onSegment: () => {
+        row.segments = Math.max(row.segments, session.segmentsDone);
+        report();
+      },
+    });
     const live = session.liveSegments;
-    session.finish(t);
     this.log.info(
       `transcribed ${file.fsPath}: ${t.segments.length} segment(s) (${live} shown live), ${t.durationSec.toFixed(1)} s of audio in ${Date.now() - t0} ms`,
     );
@@ -165,19 +157,16 @@ export class TranscriptionService {
     return t;
   }
 
-  /** Marks the failure in the view at once; returns what tells the user, if anything should. */
+  /** Marks the failure in the view at once (keeping finished segments); returns what tells the user, if anything should. */
   private reportFailure(file: vscode.Uri, session: TranscriptSession, err: unknown, options: TranscribeOptions): (() => void) | undefined {
-    const code = codeOf(err);
-    const advice = adviceFor(code);
-    const message = err instanceof Error ? err.message : String(err);
+    const f = markFailure(session, err, this.sup.state.kind);
+    const { code, advice } = f;
     if (advice.silent) {
-      session.cancelled();
-      this.log.info(`cancelled ${file.fsPath}`);
+      this.log.info(`cancelled ${file.fsPath} after ${f.segmentsKept} segment(s)`);
       return undefined;
     }
-    session.fail(codeNameOf(err), message, advice.retryable);
-    this.log.error(`${codeNameOf(err)}: ${file.fsPath}: ${message}`);
-    const first = message.split('\n')[0];
+    this.log.error(`${f.codeName}: ${file.fsPath}: ${f.message}${f.segmentsKept > 0 ? ` (${f.segmentsKept} finished segment(s) kept)` : ''}`);
+    const first = f.text;
     if (code === ErrorCode.ModelNotFound) {
       // No model yet: the setup flow (walkthrough the first time, then download / folder) is the fix.
       return () =>

@@ -66,6 +66,11 @@ export class TranscriptSession {
     return this.arrivedLive;
   }
 
+  /** Segments the session holds now: the final result's, or those that arrived live. */
+  get segmentCount(): number {
+    return this.live.size;
+  }
+
   /** Segments finished so far, as the daemon counts them or as they arrived. */
   get segmentsDone(): number {
     return this.state.segmentsDone;

@@ -2,15 +2,18 @@
 # End-to-end tests in a real VS Code: code-server (the VS Code workbench with a Node extension host)
 # started offline on 127.0.0.1, driven by playwright-core in Debian's Chromium. The extension is
 # installed from a freshly built .vsix into a fresh profile; a synthetic model stands in for the
-# real weights. Tools are cached in .tools/ (ignored); screenshots and logs go to test-output/e2e/.
-# Based on ../shared/e2e-recipe. Usage: npm run test:e2e  (or bash test/e2e/run.sh [test files...])
+# real weights. The daemons keep their transcript cache and model store in this run's folder; a
+# second workspace has no model path (the download tests fill its store from a loopback mirror
+# they start, under the pins file SENSEVOICE_MODEL_PINS names). Tools are cached in .tools/
+# (ignored); screenshots and logs go to test-output/e2e/. Based on ../shared/e2e-recipe.
+# Usage: npm run test:e2e  (or bash test/e2e/run.sh [test files...])
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 NODE24_VERSION=24.21.0
 CODE_SERVER_VERSION=4.139.1
 PORT=${E2E_PORT:-$((20000 + RANDOM % 20000))}
-TOOLS=$ROOT/.tools
+TOOLS=${E2E_TOOLS:-$ROOT/.tools}   # (E2E_TOOLS: another folder, e.g. to time a cold install)
 OUT=${E2E_OUT:-$ROOT/test-output/e2e}
 RUN=$ROOT/.cache/e2e            # per-run state: profile, extensions, workspace, model
 T0=$(date +%s)
@@ -53,18 +56,32 @@ npx --no-install vsce package --baseContentUrl https://example.invalid/ --baseIm
   --out "$VSIX" >"$OUT/vsce.log" 2>&1 || { cat "$OUT/vsce.log"; exit 1; }
 node esbuild.mjs   # vscode:prepublish built the production bundles; put the dev ones back for the other tests
 
-t "5 synthetic model, workspace, fresh profile"
+t "5 synthetic models, workspaces, fresh profile"
+# The daemons code-server starts (and the cli here) keep their transcript cache and model store in
+# this run's folder: a cached transcript from an earlier run would skip the work the tests watch.
+export SENSEVOICE_CACHE_DIR=$RUN/transcript-cache
+export SENSEVOICE_MODEL_STORE=$RUN/model-store
+# An organisation's pins for the model its mirror serves (the download tests write it).
+export SENSEVOICE_MODEL_PINS=$RUN/org-pins.json
 MODEL=$RUN/model
 npm run --silent make-test-model -- --out "$MODEL" --layout sherpa >"$OUT/make-test-model.log" 2>&1
+# What the loopback "mirror" serves: the int8 model and its tokens, sherpa-onnx layout.
+MIRROR=$RUN/mirror-model
+npm run --silent make-test-model -- --out "$MIRROR" --layout sherpa --int8 >>"$OUT/make-test-model.log" 2>&1
 WS=$RUN/workspace
 mkdir -p "$WS/.vscode" "$WS/recordings"
 cp ../shared/audio/sense_voice/en.wav ../shared/audio/sense_voice/zh.wav "$WS/"
+# A 10-minute recording (the shared clips with silences; cached in .cache/fixtures): long enough to
+# cancel, or to kill the daemon, while it is being transcribed.
+LONG=$(npx --no-install tsx -e 'import { makeLongAudio } from "./test/helpers/longAudio.ts"; console.log(makeLongAudio(10).file)')
+ln "$LONG" "$WS/long-meeting.wav" 2>/dev/null || cp "$LONG" "$WS/long-meeting.wav"
 cp ../shared/audio/librispeech/1221-135766-0001.wav "$WS/recordings/lecture.wav"
 printf '# Team notes\n\nAgenda: the release.\n' > "$WS/notes.md"
 printf 'not audio\n' > "$WS/readme.txt"
 printf 'This is not an MP3 file, only text.\n' > "$WS/broken.mp3"   # named like audio, is not: DecodeFailed
 # What the daemon itself says about en.wav: the test compares the view and the exports with it.
-node dist/cli.js transcribe "$WS/en.wav" --model "$MODEL" --format json > "$RUN/expected-en.json"
+# (its own cache: a transcript it cached would reach the extension's first run as a cache hit)
+SENSEVOICE_CACHE_DIR=$RUN/cli-cache node dist/cli.js transcribe "$WS/en.wav" --model "$MODEL" --format json > "$RUN/expected-en.json"
 # A saved transcript (as "Export JSON" writes them) with varied tags, one text being markup: the
 # view must show it as text. Its audio is missing, so the view plays nothing and says so.
 cat > "$WS/xss.transcript.json" <<JSON
@@ -82,6 +99,13 @@ JSON
 cat > "$WS/.vscode/settings.json" <<JSON
 { "sensevoice.modelPath": "$MODEL", "sensevoice.provider": "cpu" }
 JSON
+# What the daemon's GPU check says on this machine: the Check GPU panel must show the same.
+node dist/cli.js gpu-check --json --model "$MODEL" --provider cpu > "$RUN/expected-gpu.json" || true
+# A second workspace with no model path: its transcriptions use the model store (empty at first).
+WS_STORE=$RUN/workspace-store
+mkdir -p "$WS_STORE/.vscode"
+cp ../shared/audio/sense_voice/en.wav "$WS_STORE/"
+printf '{ "sensevoice.provider": "cpu" }\n' > "$WS_STORE/.vscode/settings.json"
 UD=$RUN/user-data; EXTS=$RUN/extensions
 mkdir -p "$UD/User" "$EXTS"
 cat > "$UD/User/settings.json" <<'JSON'
@@ -111,9 +135,12 @@ t "7 UI tests"
 FILES=("$@")
 [ ${#FILES[@]} -gt 0 ] || FILES=(test/e2e/*.test.mjs)
 status=0
-E2E_URL="http://127.0.0.1:$PORT" E2E_WS="$WS" E2E_OUT="$OUT" E2E_RUN="$RUN" E2E_USER_DATA="$UD" \
+E2E_URL="http://127.0.0.1:$PORT" E2E_WS="$WS" E2E_WS_STORE="$WS_STORE" E2E_MIRROR="$MIRROR" E2E_OUT="$OUT" E2E_RUN="$RUN" \
+  E2E_USER_DATA="$UD" E2E_EXTENSIONS="$EXTS" \
   node --import tsx --test --test-concurrency=1 "${FILES[@]}" || status=$?
-# The extension's own log, for a failure's post-mortem.
-find "$UD/logs" -name '*SenseVoice*.log' -exec cp {} "$OUT/" \; 2>/dev/null || true
+# The extension's own logs (one per window's extension host), for a failure's post-mortem.
+find "$UD/logs" -name '*SenseVoice*.log' 2>/dev/null | while read -r f; do
+  cp "$f" "$OUT/SenseVoice-$(basename "$(dirname "$(dirname "$f")")").log"
+done || true
 t "done (exit $status); screenshots in ${OUT#$ROOT/}/"
 exit $status

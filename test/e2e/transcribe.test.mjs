@@ -5,109 +5,30 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { emotionName, eventName, isPlainSpeechEvent } from '../../client/formats/labels.ts';
 import { formatSrt } from '../../client/formats/srt.ts';
 import { clockTime } from '../../client/formats/time.ts';
 import { parseTranscriptJson } from '../../client/formats/json.ts';
-
-const URL_BASE = process.env.E2E_URL;
-const WS = process.env.E2E_WS;
-const OUT = process.env.E2E_OUT;
-const RUN = process.env.E2E_RUN;
-const USER_DATA = process.env.E2E_USER_DATA;
-if (!URL_BASE || !WS || !OUT || !RUN || !USER_DATA) throw new Error('run through test/e2e/run.sh (E2E_* variables are missing)');
-const USER_SETTINGS = path.join(USER_DATA, 'User', 'settings.json');
-
-/** The extension's log (its LogOutputChannel's file in the profile), '' before it exists. */
-function extensionLog() {
-  const find = (dir) =>
-    fs.existsSync(dir)
-      ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? find(path.join(dir, e.name)) : e.name.includes('SenseVoice') ? [path.join(dir, e.name)] : []))
-      : [];
-  return find(path.join(USER_DATA, 'logs')).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
-}
+import * as wb from './workbench.mjs';
+import { RUN, WS, extensionLog, until } from './workbench.mjs';
 
 /** What the daemon (through the cli) says about en.wav: the view and exports must agree with it. */
 const expected = parseTranscriptJson(fs.readFileSync(path.join(RUN, 'expected-en.json'), 'utf8'));
 
 let browser;
 let page;
-const alerts = [];
+let alerts = [];
 const t0 = Date.now();
 const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 
-async function until(what, check, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
-function shot(name) {
-  return page.screenshot({ path: path.join(OUT, `${name}.png`) });
-}
-
-function explorerRow(name) {
-  return page.locator('.explorer-folders-view .monaco-list-row', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) });
-}
-
-/** Right-clicks an explorer row until the menu (whose contributions load late) has `item`. */
-async function contextMenu(rowName, item) {
-  const row = explorerRow(rowName);
-  await row.waitFor({ timeout: 60_000 });
-  const entry = page.getByRole('menuitem', { name: item });
-  for (let i = 0; ; i++) {
-    await row.click({ button: 'right' });
-    try {
-      await entry.first().waitFor({ timeout: 2_000 });
-      return entry.first();
-    } catch (e) {
-      if (i >= 20) throw e;
-      await page.keyboard.press('Escape');
-    }
-  }
-}
-
-/** Runs a context-menu entry; a click that lands while the menu still lays out is retried by keyboard. */
-async function chooseFromContextMenu(rowName, item) {
-  const entry = await contextMenu(rowName, item);
-  await entry.hover();
-  await entry.click();
-  const menu = page.locator('.context-view .monaco-menu');
-  try {
-    await menu.waitFor({ state: 'hidden', timeout: 2_000 });
-  } catch {
-    await page.keyboard.press('Enter');
-    await menu.waitFor({ state: 'hidden', timeout: 5_000 });
-  }
-}
-
-/** The webview frame whose page shows `fileName` in its header. */
-async function transcriptFrame(fileName) {
-  return until(`the transcript view of ${fileName}`, async () => {
-    for (const f of page.frames()) {
-      try {
-        if ((await f.locator('#file-name').count()) && (await f.locator('#file-name').innerText()) === fileName) return f;
-      } catch {
-        // frames come and go while the workbench lays out
-      }
-    }
-    return null;
-  }, 60_000);
-}
-
-async function runCommand(title) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
-  await page.keyboard.press('Enter');
-}
+// The shared helpers, bound to this file's page.
+const shot = (name) => wb.shot(page, name);
+const explorerRow = (name) => wb.explorerRow(page, name);
+const contextMenu = (row, item) => wb.contextMenu(page, row, item);
+const chooseFromContextMenu = (row, item) => wb.chooseFromContextMenu(page, row, item);
+const transcriptFrame = (fileName) => wb.transcriptFrame(page, fileName);
+const runCommand = (title) => wb.runCommand(page, title);
+const setUserSettings = (changes) => wb.setUserSettings(page, changes);
 
 /** The simple save dialog (code-server has no native one): accept the proposed path. */
 async function acceptSaveDialog(expectedName) {
@@ -121,56 +42,13 @@ async function waitForFile(file, timeoutMs = 20_000) {
   return fs.readFileSync(file, 'utf8');
 }
 
-/**
- * Changes user settings the way a user does: in the settings JSON editor, saved. (code-server
- * does not notice edits made to the file behind its back.)
- */
-async function setUserSettings(changes) {
-  const next = { ...JSON.parse(fs.readFileSync(USER_SETTINGS, 'utf8')), ...changes };
-  const text = JSON.stringify(next, null, 2);
-  await runCommand('Preferences: Open User Settings (JSON)');
-  // (1.139 opens it in a modal editor over the workbench, not in a tab)
-  const lines = page.locator('.monaco-editor .view-lines', { hasText: 'workbench.startupEditor' }).last();
-  await lines.waitFor({ timeout: 15_000 });
-  await lines.click();
-  await page.evaluate((t) => navigator.clipboard.writeText(t), text);
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Control+V');
-  await page.keyboard.press('Control+S');
-  await until('settings.json saved', () => {
-    try {
-      const saved = JSON.parse(fs.readFileSync(USER_SETTINGS, 'utf8'));
-      return Object.entries(changes).every(([k, v]) => JSON.stringify(saved[k]) === JSON.stringify(v));
-    } catch {
-      return false;
-    }
-  });
-  await page.keyboard.press('Control+W');
-  await lines.waitFor({ state: 'hidden', timeout: 10_000 });
-}
-
 describe('SenseVoice in VS Code', { timeout: 300_000 }, () => {
   before(async () => {
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run', '--disable-quic', '--autoplay-policy=no-user-gesture-required'],
-    });
-    const context = await browser.newContext({ viewport: { width: 1440, height: 960 }, permissions: ['clipboard-read', 'clipboard-write'] });
-    page = await context.newPage();
-    page.on('dialog', (d) => {
-      alerts.push(d.message());
-      void d.dismiss();
-    });
-    await page.goto(`${URL_BASE}/?folder=${encodeURIComponent(WS)}`);
-    await explorerRow('en.wav').waitFor({ timeout: 90_000 });
+    ({ browser, page, alerts } = await wb.openWorkbench({ firstRow: 'en.wav' }));
     console.log(`workbench ready after ${since()}`);
   });
 
-  afterEach(async (t) => {
-    // The screen after each step, for a failure's post-mortem.
-    await shot(`after-${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}`).catch(() => undefined);
-  });
+  afterEach(wb.afterEachShot(() => page));
 
   after(async () => {
     await browser?.close();

@@ -147,6 +147,26 @@ describe('transcript page', { skip, timeout: 60_000 }, () => {
     assert.deepEqual(await posted(), [{ type: 'retry' }]);
   });
 
+  it('keeps the segments of a run the daemon dropped, says so, and offers Retry', async () => {
+    await send({
+      type: 'snapshot',
+      state: state({ status: 'failed', segmentsDone: 2, segments: [seg(0, 0, 'kept one'), seg(1, 4, 'kept two')], error: { code: 'DaemonUnavailable', message: 'The SenseVoice daemon was killed by SIGKILL.', canRetry: true } }),
+    });
+    assert.deepEqual(await texts(), ['kept one', 'kept two']);
+    assert.equal(await page.locator('#status-text').innerText(), 'Stopped after 2 segments: The SenseVoice daemon was killed by SIGKILL. (DaemonUnavailable)');
+    assert.equal(await page.locator('#retry').innerText(), 'Retry');
+    assert.equal(await page.locator('#cancel').isVisible(), false);
+    assert.equal(await page.locator('#player').isVisible(), true, 'what was kept can be played and placed');
+    assert.equal(await page.locator('#copy-text').isDisabled(), false, 'what was kept can be copied');
+    assert.equal(await page.locator('.export-button[data-format="srt"]').isDisabled(), true, 'no export of a partial transcript');
+    await page.evaluate(() => (window.__posted.length = 0));
+    await page.locator('#retry').click();
+    assert.deepEqual(await posted(), [{ type: 'retry' }]);
+    await send({ type: 'snapshot', state: state({ status: 'cancelled', segmentsDone: 1, segments: [seg(0, 0, 'only')] }) });
+    assert.equal(await page.locator('#retry').innerText(), 'Transcribe again');
+    assert.equal(await page.locator('#status-text').innerText(), 'Cancelled after 1 segment.');
+  });
+
   it('keeps filters in the webview state and says when nothing matches', async () => {
     await send({ type: 'snapshot', state: state({ status: 'done', segments: [seg(0, 0, 'a', { emotion: 'HAPPY' }), seg(1, 4, 'b', { emotion: 'SAD' })], durationSec: 8 }) });
     await page.locator('.filter-chip[data-tag="SAD"]').click();

@@ -13,6 +13,7 @@ import { DaemonConnection } from '../../client/daemonConnection';
 import { ErrorCode, SenseVoiceError, type GpuReport, type ProgressParams } from '../../daemon/protocol';
 import { renderGpuReportMarkdown } from '../../daemon/diagnostics/reportMarkdown';
 import { gpuReportHtml } from '../../extension/gpuCheck/gpuReportHtml';
+import { causeText } from '../../extension/gpuCheck/causeText';
 import type { GpuViewState } from '../../extension/gpuCheck/messages';
 import { ROOT, requireBuilt } from '../helpers/paths';
 import { fakeNvidiaSmi, NVIDIA_SMI } from '../unit/diagnostics/fakeMachine';
@@ -148,7 +149,10 @@ test('the report page in Chromium: ready -> snapshot, rendered as text under the
     const checks = await page.$$eval('.checklist .check-title', (els) => els.map((e) => e.textContent));
     assert.deepEqual(checks, report.checklist.map((c) => c.title));
     const rows = await page.$$eval('table.providers tbody tr', (trs) => trs.map((tr) => tr.children[1]?.textContent));
-    assert.deepEqual(rows, report.providers.map((p) => (p.ok ? 'Works' : p.cause)));
+    // A failed provider's badge gives its cause in words; the code stays in its tooltip.
+    assert.deepEqual(rows, report.providers.map((p) => (p.ok ? 'Works' : causeText(p.cause))));
+    const titles = await page.$$eval('table.providers tbody tr', (trs) => trs.map((tr) => tr.children[1]?.querySelector('.badge')?.getAttribute('title') ?? null));
+    assert.deepEqual(titles, report.providers.map((p) => (p.ok ? null : (p.cause ?? null))));
     assert.equal(await page.$$eval('img', (imgs) => imgs.length), 0, 'error text is shown as text, never parsed');
     assert.ok((await page.textContent('table.providers'))?.includes('<img src=x'));
     assert.notEqual(await page.title(), 'owned');

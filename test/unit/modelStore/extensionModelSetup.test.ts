@@ -1,9 +1,11 @@
 // The extension's model setup logic that needs no window: which variant to offer, the progress
-// notification's increments, and the "Show Models" list.
+// notification's increments, the failure notification's line, and the "Show Models" list.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { adviseVariant } from '../../../extension/modelSetup/variantChoice';
 import { DownloadProgress } from '../../../extension/modelSetup/downloadProgress';
+import { downloadFailureText } from '../../../extension/modelSetup/downloadFailure';
+import { ErrorCode, SenseVoiceError } from '../../../daemon/protocol';
 import { modelPicks } from '../../../extension/modelSetup/modelPicks';
 import type { ModelListResult, StoredModel } from '../../../daemon/protocol';
 
@@ -55,4 +57,13 @@ test('show models: a configured folder outside the store is listed as the curren
   const picks = modelPicks(list);
   assert.deepEqual(picks.map((p) => [p.kind, p.picked]), [['automatic', false], ['current', true], ['download', false], ['folder', false]]);
   assert.match(picks[1]!.description, /current setting · funasr · int8/);
+});
+
+test('a failed download says refused or failed, with its code first, then the explanation', () => {
+  assert.equal(
+    downloadFailureText(new SenseVoiceError(ErrorCode.ChecksumMismatch, 'model.int8.onnx from https://m.example/model.int8.onnx has 3 bytes with sha256 ab; the pin in /p.json has 4 bytes.')),
+    'SenseVoice: the download was refused (ChecksumMismatch): model.int8.onnx from https://m.example/model.int8.onnx has 3 bytes with sha256 ab; the pin in /p.json has 4 bytes.',
+  );
+  assert.equal(downloadFailureText(new SenseVoiceError(ErrorCode.DownloadFailed, 'HTTP 404 at https://x.example/a\nmore')), 'SenseVoice: the download failed (DownloadFailed): HTTP 404 at https://x.example/a');
+  assert.equal(downloadFailureText(new Error('boom')), 'SenseVoice: the download failed: boom');
 });
