@@ -72,7 +72,8 @@ describe('Check GPU', { timeout: 180_000 }, () => {
     assert.equal(await raw.locator('pre').isVisible(), false);
     await raw.locator('summary').click();
     assert.match(await raw.locator('pre').innerText(), new RegExp(cudaExpected.error.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-    await frame.locator('.card', { hasText: 'Execution providers' }).evaluate((el) => el.scrollIntoView());
+    // (scrolled to the card's title, clear of the sticky header)
+    await frame.locator('.card', { hasText: 'Execution providers' }).evaluate((el) => window.scrollBy(0, el.getBoundingClientRect().top - document.querySelector('.header').offsetHeight - 12));
     await wb.shot(page, 'gpu-check-providers');
     await raw.locator('summary').click();
     assert.match(await frame.locator('.card', { hasText: 'Execution providers' }).innerText(), /Models load on CPU \(sensevoice\.provider: cpu\)\./);

@@ -20,7 +20,9 @@ async function startLongJob(minSegments) {
   const at = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
   await wb.chooseFromContextMenu(page, LONG, /SenseVoice: Transcribe/);
   const frame = await wb.transcriptFrame(page, LONG);
-  console.log(`  view open after ${at()}`);
+  // A view left from an earlier run shows that run until this one begins (and clears it).
+  await frame.locator('body[data-status="running"]').waitFor({ timeout: 30_000 });
+  console.log(`  view open and running after ${at()}`);
   await until(`${minSegments} live segments`, async () => (await frame.locator('.segment').count()) >= minSegments, 60_000);
   console.log(`  ${minSegments} segment(s) shown after ${at()}`);
   assert.equal(await frame.locator('body').getAttribute('data-status'), 'running', 'still running: the file is long enough');

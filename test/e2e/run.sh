@@ -44,8 +44,9 @@ fi
 
 t "3 code-server $CODE_SERVER_VERSION"
 if [ ! -x "$CS" ]; then
-  # Its postinstall refuses Node 20 and its native modules must match Node 24's headers.
-  PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" \
+  # Its postinstall refuses Node 20 and its native modules must match Node 24's headers. (It reads
+  # the Node version from npm_config_user_agent, which `npm run test:e2e` sets to its own Node 20.)
+  env -u npm_config_user_agent PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" \
     npm install --prefix "$TOOLS/code-server" --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION"
 fi
 
