@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DaemonConnection } from '../client/daemonConnection';
 import type { LanguageSetting, Transcript } from '../daemon/protocol';
-import { formatInfo, formatTranscript, type ExportFormat } from '../client/formats';
+import { formatInfo, formatJson, formatTranscript, type ExportFormat } from '../client/formats';
 import { describeError, printError, UsageError } from './output';
 
 export type CliFormat = 'json' | ExportFormat;
@@ -65,7 +65,7 @@ export async function transcribeCommand(daemon: DaemonConnection, o: TranscribeC
 }
 
 function emit(file: string, t: Transcript, o: TranscribeCliOptions): void {
-  const text = o.format === 'json' ? JSON.stringify(toJson(t)) + '\n' : formatTranscript(t, o.format, { emoji: o.emoji });
+  const text = o.format === 'json' ? formatJson(t, { pretty: false, timings: false }) + '\n' : formatTranscript(t, o.format, { emoji: o.emoji });
   if (!o.outDir) {
     const header = o.files.length > 1 && (o.format === 'txt' || o.format === 'md') ? `# ${file}\n\n` : '';
     process.stdout.write(header + text + (text.endsWith('\n') ? '' : '\n'));
@@ -79,22 +79,4 @@ function emit(file: string, t: Transcript, o: TranscribeCliOptions): void {
   fs.writeFileSync(tmp, text);
   fs.renameSync(tmp, target);
   process.stderr.write(`wrote ${target}\n`);
-}
-
-/** The documented JSON shape: {file, durationSec, model, segments}. */
-function toJson(t: Transcript) {
-  return {
-    file: t.file,
-    durationSec: t.durationSec,
-    model: t.model,
-    segments: t.segments.map((s) => ({
-      start: s.start,
-      end: s.end,
-      language: s.language,
-      emotion: s.emotion,
-      event: s.event,
-      text: s.text,
-      tokens: s.tokens.map((k) => ({ id: k.id, text: k.text, start: k.start })),
-    })),
-  };
 }

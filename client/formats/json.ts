@@ -9,6 +9,8 @@ export interface JsonOptions {
   pretty?: boolean;
   /** Token ids, pieces and times (default true). */
   tokens?: boolean;
+  /** Where the time went (default true); the cli's documented line format leaves it out. */
+  timings?: boolean;
 }
 
 /** The documented shape, in the documented key order: {file, durationSec, model, segments, timings}. */
@@ -27,7 +29,7 @@ export function formatJson(t: TranscriptData, options: JsonOptions = {}): string
       text: s.text,
       ...(withTokens ? { tokens: s.tokens.map((k) => ({ id: k.id, text: k.text, start: k.start })) } : {}),
     })),
-    ...(t.timings ? { timings: t.timings } : {}),
+    ...(t.timings && options.timings !== false ? { timings: t.timings } : {}),
   };
   return options.pretty === false ? JSON.stringify(doc) : JSON.stringify(doc, null, 2) + '\n';
 }
