@@ -2,14 +2,14 @@
 // setting, or a session option patched into a copy of dist/), run in turn on fresh copies of the same
 // input, each repetition going round all of them so load from elsewhere falls on all alike.
 //
-//   npx tsx bench/experiments.ts [--minutes 2] [--reps 5] [--threads N] [--variants base,batch1,spin,arena]
+//   npx tsx bench/experiments.ts [--minutes 2] [--reps 5] [--threads N] [--variants base,batch1,spin,no-arena]
 //                                [--at-once N]
 //
 // With --at-once N, each run is N copies of the input sent together (concurrency N), and the same N
 // files one after another are timed too (the throughput target).
 // Variants: base (as built), batch1 (batchSize 1), batch8, spin (ONNX Runtime's default spinning
-// intra-op threads, as before createSession.ts set allow_spinning 0), spin-batch1, arena (CPU memory
-// arena on), threads1 (one intra-op thread). Prints wall and CPU time, the daemon's own timings and
+// intra-op threads, as before createSession.ts set allow_spinning 0), spin-batch1, no-arena (CPU memory
+// arena off), threads1 (one intra-op thread). Prints wall and CPU time, the daemon's own timings and
 // peak RSS, min and median.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,7 +19,7 @@ import { longAudio, uniqueCopy } from './audio';
 import { BenchDaemon, type OurSettings } from './ourSystems';
 import { median } from './report';
 
-const ARENA_LINE = 'enableCpuMemArena: provider !== "cpu",';
+const ARENA_LINE = 'enableCpuMemArena: true,';
 /** How dist/ spells createSession.ts's line that stops the CPU threads spinning. */
 const NO_SPIN_LINE = 'if (provider === "cpu") options.extra = { session: { intra_op: { allow_spinning: "0" }, inter_op: { allow_spinning: "0" } } };';
 
@@ -35,7 +35,7 @@ const VARIANTS: Record<string, Variant> = {
   batch8: { settings: { batchSize: 8 } },
   spin: { patch: [NO_SPIN_LINE, ''] },
   'spin-batch1': { patch: [NO_SPIN_LINE, ''], settings: { batchSize: 1 } },
-  arena: { patch: [ARENA_LINE, 'enableCpuMemArena: true,'] },
+  'no-arena': { patch: [ARENA_LINE, 'enableCpuMemArena: false,'] },
   threads1: { settings: { threads: 1 } },
 };
 
@@ -62,7 +62,7 @@ async function main(argv: string[]): Promise<void> {
   const minutes = Number(arg('--minutes', '2'));
   const reps = Number(arg('--reps', '5'));
   const threads = Number(arg('--threads', String(os.availableParallelism())));
-  const names = arg('--variants', 'base,batch1,spin,arena').split(',');
+  const names = arg('--variants', 'base,batch1,spin,no-arena').split(',');
   const atOnce = Number(arg('--at-once', '1'));
   for (const n of names) if (!VARIANTS[n]) throw new Error(`unknown variant ${n}; known: ${Object.keys(VARIANTS).join(', ')}`);
   const model = makeTestModel({ layout: 'sherpa', profile: 'full', int8: true });

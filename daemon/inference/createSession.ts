@@ -29,18 +29,22 @@ export function sessionOptions(provider: ProviderName, threads: number): Inferen
     graphOptimizationLevel: 'all',
     interOpNumThreads: 1,
     executionMode: 'sequential',
-    // The CPU arena keeps peak buffers for the session's life, and memory patterns keep a plan per
-    // input shape (every segment length is a new shape): both off, so memory does not grow with a
-    // file's length.
-    enableCpuMemArena: provider !== 'cpu',
+    // The CPU arena keeps the largest buffers a run needed and reuses them; segments are capped (30 s)
+    // so that is bounded. Without it every activation and logits buffer goes through malloc, whose
+    // per-thread heaps fragment: a 3-hour file then ended 20-50% above a 10-minute file's peak, and
+    // by up to 100 MB more or less from one run to the next; with it, 314 vs 270 MB, run after run
+    // (tiny model, test/robustness/load.test.ts). Memory patterns stay off: they keep a plan per
+    // input shape, and every segment length is a new shape.
+    enableCpuMemArena: true,
     enableMemPattern: false,
   };
   // onnxruntime-node rejects an explicit undefined: leave the key out to let it choose.
   if (threads > 0) options.intraOpNumThreads = threads;
   // On the CPU, intra-op threads that spin between parallel sections take the core that the VAD,
   // ffmpeg and the editor need, and on a busy machine a spinning thread holds up its descheduled
-  // partner. Blocking instead cut wall and CPU time by 35-40% on a 2-core machine under load, and
-  // cost nothing measurable idle (npx tsx bench/experiments.ts --variants base,spin).
+  // partner. Blocking instead (2 cores, int8 SenseVoiceSmall-sized model): wall time -35-40% under
+  // load, -15% with the machine nearly idle, CPU time -26% (npx tsx bench/experiments.ts
+  // --variants base,spin).
   if (provider === 'cpu') options.extra = { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } };
   return options;
 }

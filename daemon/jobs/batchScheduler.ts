@@ -1,6 +1,7 @@
 // Feeds the inference worker: segments from every job wait here and, whenever the worker is free,
-// those of similar length are run together (padding costs little between near-equal lengths). An
-// idle worker takes what is there at once, so the first segment is not held back to fill a batch.
+// those of similar length are run together (padding costs little between near-equal lengths; int8
+// models run one at a time, see effectiveBatchSize). An idle worker takes what is there at once, so
+// the first segment is not held back to fill a batch.
 import { ErrorCode, SenseVoiceError } from '../protocol';
 import type { InferenceWorker } from '../workers/inferenceWorkerClient';
 import type { WorkItem, WorkResult } from '../workers/workerMessages';
@@ -92,7 +93,8 @@ export class BatchScheduler {
   }
 
   private take(): Entry[] {
-    const { batchSize, batchSeconds } = this.limits();
+    const { batchSeconds } = this.limits();
+    const batchSize = this.effectiveBatchSize();
     const first = this.waiting.shift()!;
     const batch = [first];
     let seconds = first.seconds;
@@ -112,6 +114,17 @@ export class BatchScheduler {
     this.waiting.length = 0;
     this.waiting.push(...rest);
     return batch;
+  }
+
+  /**
+   * The batch size setting, except for dynamically quantised (int8) models: they scale each
+   * activation by the range of the whole batch, so a segment's logits, and at times its tokens,
+   * would depend on which segments happen to share its batch, and the same file would not give the
+   * same transcript twice. They run one segment at a time; on the CPU, where they belong, batching
+   * bought no steady speed-up anyway (bench/, paired runs) and raised peak memory on long files.
+   */
+  private effectiveBatchSize(): number {
+    return this.worker.info?.quantization === 'int8' ? 1 : this.limits().batchSize;
   }
 
   private dropCancelled(): void {
