@@ -62,7 +62,7 @@ async function downloadModel(daemon: DaemonConnection, o: ModelCliOptions): Prom
     out.push(`${r.alreadyPresent ? 'Already in the store' : 'Model ready'}: ${r.path} (${r.layout}, ${r.variant}, ${r.verified ? 'verified' : 'NOT verified'})`);
     const w = Math.max(...r.files.map((f) => f.name.length));
     for (const f of r.files) {
-      const how = f.verified ? 'matches the published checksum' : 'no published checksum matched';
+      const how = !f.verified ? 'no published checksum matched' : f.pinnedIn ? `matches its pin in ${f.pinnedIn}` : 'matches the published checksum';
       out.push(`  ${f.name.padEnd(w)}  ${formatBytes(f.size).padStart(10)}  sha256 ${f.sha256}  ${how}${f.reused ? ' (already there)' : ''}`);
     }
     if (!r.alreadyPresent) out.push(`Downloaded ${formatBytes(r.downloadedBytes)}${r.resumedBytes ? `, resumed ${formatBytes(r.resumedBytes)} from an earlier attempt` : ''}.`);

@@ -35,6 +35,8 @@ export const ErrorCode = {
 
   Busy: 1201,
   Cancelled: 1202,
+  /** `transcribe/file` with `cachedOnly`: no cached transcript for this file, model and settings. */
+  NotCached: 1203,
   /** The daemon process exited or could not be started (raised on the client side only). */
   DaemonUnavailable: 1301,
 
@@ -258,6 +260,11 @@ export interface TranscribeFileParams {
   vad?: 'on' | 'off';
   maxSegmentSec?: number;
   batchSize?: number;
+  /**
+   * Answer from the transcript cache only: NotCached when this file (by content), model and these
+   * settings have no cached transcript; nothing is decoded or run. A client restoring a view uses it.
+   */
+  cachedOnly?: boolean;
   token?: string;
 }
 
@@ -449,6 +456,8 @@ export interface DownloadedFile {
   sha256: string;
   /** It matched a published pin. */
   verified: boolean;
+  /** When an organisation's pin (SENSEVOICE_MODEL_PINS) verified it: the pins file it came from. */
+  pinnedIn?: string;
   url: string;
   /** It was already in the store and was not downloaded again. */
   reused: boolean;

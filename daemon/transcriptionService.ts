@@ -51,6 +51,7 @@ export class TranscriptionService {
       maxSegmentSec: optionalNumber(p, 'maxSegmentSec', m, 1, 60) ?? s.maxSegmentSec,
     };
     const modelPath = optionalString(p, 'modelPath', m) ?? s.modelPath;
+    const cachedOnly = optionalBoolean(p, 'cachedOnly', m) ?? false;
     // The token is registered before any setup, so a cancel during model loading counts too.
     return this.d.cancellation.run(token, async (signal) => {
       const cancelled = () => {
@@ -59,16 +60,17 @@ export class TranscriptionService {
       const abs = await checkAudioFile(file);
       const ffmpeg = await this.d.ffmpeg();
       const engine = await this.d.models.get({ dir: modelPath, provider: s.provider, threads: s.threads });
-      const vad = options.vad === 'on' ? await this.loadVad() : null;
+      const vad = options.vad === 'on' && !cachedOnly ? await this.loadVad() : null;
       const st = await fs.promises.stat(abs);
       cancelled();
-      const joinKey = JSON.stringify([abs, st.size, st.mtimeMs, engine.info.modelFile, engine.info.provider, options]);
+      // A cache-only lookup never joins a real run (it must answer at once) nor is joined by one.
+      const joinKey = JSON.stringify([abs, st.size, st.mtimeMs, engine.info.modelFile, engine.info.provider, options, cachedOnly]);
       return this.queue.run(
         joinKey,
         async (report) => {
           const release = engine.retain();
           try {
-            return await this.work(report, { abs, file, options, ffmpegPath: ffmpeg.path, engine, vad });
+            return await this.work(report, { abs, file, options, ffmpegPath: ffmpeg.path, engine, vad, cachedOnly });
           } finally {
             release();
           }
@@ -85,36 +87,35 @@ export class TranscriptionService {
   /** One job's work: the cache, or a transcription that fills it. */
   private async work(
     report: JobReport,
-    j: { abs: string; file: string; options: TranscriptionOptions; ffmpegPath: string; engine: Engine; vad: SileroVad | null },
+    j: { abs: string; file: string; options: TranscriptionOptions; ffmpegPath: string; engine: Engine; vad: SileroVad | null; cachedOnly: boolean },
   ): Promise<Transcript> {
     const { abs, file, options, engine } = j;
-    {
-      {
-          const hash = await contentHash(abs, report.signal);
-          const cacheKey = TranscriptCache.key([hash, engine.info.modelFile, engine.info.sizeBytes, engine.info.quantization, engine.info.provider, options]);
-          const t0 = performance.now();
-          const cached = await this.cache.get(cacheKey);
-          if (cached) {
-            cached.segments.forEach((seg, i) => report.onSegment(i, seg));
-            report.onProgress(1, cached.segments.length, 'cached');
-            const ms = Math.round(performance.now() - t0);
-            return { ...cached, file, cached: true, timings: { decodeMs: 0, featuresMs: 0, inferenceMs: 0, totalMs: ms } };
-          }
-          const t = await runTranscription({
-            file: abs,
-            options,
-            ffmpegPath: j.ffmpegPath,
-            vad: j.vad!,
-            scheduler: engine.scheduler,
-            model: engine.info,
-            signal: report.signal,
-            onSegment: report.onSegment,
-            onProgress: report.onProgress,
-          });
-          await this.cache.set(cacheKey, t);
-          return { ...t, file };
-      }
+    const hash = await contentHash(abs, report.signal);
+    const cacheKey = TranscriptCache.key([hash, engine.info.modelFile, engine.info.sizeBytes, engine.info.quantization, engine.info.provider, options]);
+    const t0 = performance.now();
+    const cached = await this.cache.get(cacheKey);
+    if (cached) {
+      cached.segments.forEach((seg, i) => report.onSegment(i, seg));
+      report.onProgress(1, cached.segments.length, 'cached');
+      const ms = Math.round(performance.now() - t0);
+      return { ...cached, file, cached: true, timings: { decodeMs: 0, featuresMs: 0, inferenceMs: 0, totalMs: ms } };
     }
+    if (j.cachedOnly) {
+      throw new SenseVoiceError(ErrorCode.NotCached, `No cached transcript of ${file} for this model and these settings (the file, the model or a setting changed, or the cache was cleared).`);
+    }
+    const t = await runTranscription({
+      file: abs,
+      options,
+      ffmpegPath: j.ffmpegPath,
+      vad: j.vad!,
+      scheduler: engine.scheduler,
+      model: engine.info,
+      signal: report.signal,
+      onSegment: report.onSegment,
+      onProgress: report.onProgress,
+    });
+    await this.cache.set(cacheKey, t);
+    return { ...t, file };
   }
 
   private loadVad(): Promise<SileroVad> {

@@ -18,6 +18,8 @@ const vscode = acquireVsCodeApi();
 type Category = 'emotion' | 'event' | 'language';
 interface Persisted {
   filters: Record<Category, string[]>;
+  /** What the host needs to bring this view back after a window reload (extension/transcript/restoreState.ts). */
+  restore?: { filePath: string; transcriptFile: string | null };
 }
 
 const persisted = (vscode.getState() as Persisted | undefined) ?? { filters: { emotion: [], event: [], language: [] } };
@@ -70,9 +72,10 @@ function post(m: PageMessage): void {
   vscode.postMessage(m);
 }
 
-function saveFilters(): void {
+function saveState(): void {
   vscode.setState({
     filters: { emotion: [...filters.emotion], event: [...filters.event], language: [...filters.language] },
+    restore: state ? { filePath: state.filePath, transcriptFile: state.transcriptFile } : persisted.restore,
   } satisfies Persisted);
 }
 
@@ -193,7 +196,7 @@ function renderFilters(): void {
       b.addEventListener('click', () => {
         if (filters[c].has(tag)) filters[c].delete(tag);
         else filters[c].add(tag);
-        saveFilters();
+        saveState();
         renderFilters();
         applyFilters();
       });
@@ -212,7 +215,7 @@ function renderFilters(): void {
       filters.emotion.clear();
       filters.event.clear();
       filters.language.clear();
-      saveFilters();
+      saveState();
       renderFilters();
       applyFilters();
     });
@@ -469,6 +472,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   switch (m?.type) {
     case 'snapshot':
       state = m.state;
+      saveState();
       segments = [...m.state.segments].sort((a, b) => a.index - b.index);
       document.body.dataset.status = state.status;
       renderAudio();

@@ -160,7 +160,9 @@ async function run(plan: DownloadPlan, overwrite: boolean, ctx: DownloadContext,
 }
 
 function result(plan: DownloadPlan, target: string, layout: 'sherpa' | 'funasr', fetched: Fetched[], alreadyPresent: boolean, downloadedBytes: number, resumedBytes: number, notes: string[]): ModelDownloadResult {
-  const files: DownloadedFile[] = fetched.map((f) => ({ name: f.file.name, size: f.size, sha256: f.sha256, verified: f.verified, url: f.url, reused: f.reused }));
+  const files: DownloadedFile[] = fetched.map((f) => ({
+    name: f.file.name, size: f.size, sha256: f.sha256, verified: f.verified, ...(f.verified && f.file.pin?.declaredIn ? { pinnedIn: f.file.pin.declaredIn } : {}), url: f.url, reused: f.reused,
+  }));
   return {
     id: plan.id, path: target, variant: plan.variant, layout, verified: files.every((f) => f.verified), source: plan.source, files,
     alreadyPresent, downloadedBytes, resumedBytes, notes,

@@ -8,7 +8,7 @@ import type { DaemonSupervisor } from '../daemonSupervisor';
 import { exportWithFeedback } from '../exports/exportTranscript';
 import { insertMeetingNotes } from '../meetingNotes/insertMeetingNotes';
 import { TranscriptPasteDrop } from '../pasteDrop/transcriptPasteDrop';
-import { TranscriptPanels } from '../transcript/transcriptPanels';
+import { TRANSCRIPT_VIEW_TYPE, TranscriptPanels } from '../transcript/transcriptPanels';
 import type { TranscriptSession } from '../transcript/transcriptSession';
 import { AUDIO_EXTENSIONS, isAudioPath } from './audioFiles';
 import { TranscriptionService } from './transcriptionService';
@@ -41,12 +41,19 @@ export function registerTranscription(context: vscode.ExtensionContext, sup: Dae
   panels.actions = {
     cancel: (file) => service.cancel(file),
     retry: (file) => void service.transcribeFiles([file], { show: true }),
+    restore: (file, from) => void service.restore(file, from),
     export: async (session, format) => {
       await exportSession(vscode.Uri.file(session.filePath), session, format);
     },
   };
   const pasteDrop = new TranscriptPasteDrop(service, log);
   context.subscriptions.push(panels, pasteDrop.register(), { dispose: () => service.cancelAll() });
+  // Transcript views come back after a window reload (activation event onWebviewPanel:sensevoice.transcript).
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(TRANSCRIPT_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, saved) => panels.restore(panel, saved),
+    }),
+  );
 
   const register = (id: string, fn: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
@@ -84,7 +91,7 @@ export function registerTranscription(context: vscode.ExtensionContext, sup: Dae
       const t = parseTranscriptJson(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8'));
       const audio = audioFor(file.fsPath, t.file);
       const key = audio ? vscode.Uri.file(audio) : file;
-      panels.showLoaded(key, (s) => s.finish(t, 'file'));
+      panels.showLoaded(key, (s) => s.finish(t, 'file', file.fsPath));
     } catch (err) {
       const message = err instanceof TranscriptParseError ? err.message : `Could not read ${path.basename(file.fsPath)}: ${err instanceof Error ? err.message : String(err)}`;
       void vscode.window.showErrorMessage(`SenseVoice: ${message}`);

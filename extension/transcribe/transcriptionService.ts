@@ -1,10 +1,11 @@
 // Runs transcriptions for the commands: one job per file (a second click shows the running one),
 // a cancellable progress notification per batch, live segments into the file's transcript view,
 // and coded errors with the actions that can fix them.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ErrorCode, type Transcript } from '../../daemon/protocol';
-import type { TranscriptData } from '../../client/formats';
+import { parseTranscriptJson, type TranscriptData } from '../../client/formats';
 import type { DaemonSupervisor } from '../daemonSupervisor';
 import { concurrency } from '../config';
 import type { TranscriptPanels } from '../transcript/transcriptPanels';
@@ -80,6 +81,43 @@ export class TranscriptionService {
     let result: Transcript | undefined;
     await this.runBatch([file], options, (_, t) => (result = t));
     return result;
+  }
+
+  /**
+   * Fills a view VS Code brought back after a window reload, quietly (no notification, and never a
+   * model run the user did not ask for): the saved JSON it showed, read again, or the daemon's cached
+   * transcript of the file. When neither is there any more the view says why and offers Retry.
+   */
+  async restore(file: vscode.Uri, from: { transcriptFile: string | null }): Promise<void> {
+    const session = this.panels.session(file);
+    if (from.transcriptFile) {
+      try {
+        session.finish(parseTranscriptJson(await fs.promises.readFile(from.transcriptFile, 'utf8')), 'file', from.transcriptFile);
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        session.fail('TranscriptUnavailable', `${from.transcriptFile} could not be read again after the window reloaded: ${why}`, isAudioPath(file.fsPath));
+      }
+      return;
+    }
+    if (this.jobs.running(file.fsPath)) return;
+    session.begin();
+    const outcome = this.jobs.start(file.fsPath, (signal) => runTranscriptionJob(this.sup, file.fsPath, session, signal, {}, { cachedOnly: true }));
+    if (outcome.kind !== 'started') return;
+    try {
+      await outcome.job.promise;
+      this.log.info(`restored the transcript of ${file.fsPath} from the cache`);
+    } catch (err) {
+      if (codeOf(err) === ErrorCode.NotCached) {
+        session.fail(
+          'NotCached',
+          'This transcript was open before the window reloaded, but it is not in the cache any more (the file, the model or a setting changed, or the cache was cleared). Retry transcribes the file again.',
+          true,
+        );
+      } else {
+        const f = markFailure(session, err, this.sup.state.kind);
+        this.log.warn(`could not restore the transcript of ${file.fsPath}: ${f.codeName}: ${f.message}`);
+      }
+    }
   }
 
   private async runBatch(files: vscode.Uri[], options: TranscribeOptions, onDone?: (file: vscode.Uri, t: Transcript) => void): Promise<void> {

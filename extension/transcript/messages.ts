@@ -26,6 +26,8 @@ export interface ViewState {
   status: ViewStatus;
   /** Where the transcript came from: a run of the model now, or a saved JSON file. */
   origin: 'live' | 'file';
+  /** The saved JSON file a transcript was read from (origin 'file'), so a reloaded window reads it again. */
+  transcriptFile: string | null;
   /** 0..1 while running, when the daemon says. */
   fraction: number | null;
   segmentsDone: number;

@@ -9,6 +9,7 @@ import { exportEmoji } from '../config';
 import { isAudioPath } from '../transcribe/audioFiles';
 import { transcriptHtml, makeNonce } from './html';
 import { parsePageMessage, type HostMessage } from './messages';
+import { parseRestoreState } from './restoreState';
 import { TranscriptSession } from './transcriptSession';
 
 export const TRANSCRIPT_VIEW_TYPE = 'sensevoice.transcript';
@@ -17,6 +18,8 @@ export interface PanelActions {
   cancel(file: vscode.Uri): void;
   retry(file: vscode.Uri): void;
   export(session: TranscriptSession, format: ExportFormat): Promise<void>;
+  /** Fills a view VS Code brought back after a reload: the saved JSON again, or the daemon's cache. */
+  restore(file: vscode.Uri, from: { transcriptFile: string | null }): void;
 }
 
 interface Entry {
@@ -73,23 +76,51 @@ export class TranscriptPanels implements vscode.Disposable {
       entry.panel.reveal(undefined, options.preserveFocus);
       return;
     }
-    const audioFolder = vscode.Uri.file(path.dirname(file.fsPath));
     const panel = vscode.window.createWebviewPanel(
       TRANSCRIPT_VIEW_TYPE,
       `Transcript: ${path.basename(file.fsPath)}`,
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: options.preserveFocus ?? false },
       {
-        enableScripts: true,
+        ...this.webviewOptions(file),
         enableFindWidget: true,
         // Playback position and filters survive switching tabs.
         retainContextWhenHidden: true,
-        localResourceRoots: [
-          vscode.Uri.joinPath(this.extensionUri, 'dist', 'media'),
-          vscode.Uri.joinPath(this.extensionUri, 'media'),
-          audioFolder,
-        ],
       },
     );
+    this.attach(entry, panel);
+  }
+
+  /**
+   * A transcript view VS Code brings back after a window reload (see the serializer in
+   * registerTranscription.ts): shown at once, then filled from the saved JSON or the daemon's cache.
+   * A state the page could not have saved, or a file already shown elsewhere, closes it.
+   */
+  restore(panel: vscode.WebviewPanel, saved: unknown): void {
+    const r = parseRestoreState(saved);
+    const entry = r && this.entry(vscode.Uri.file(r.filePath));
+    if (!r || !entry || entry.panel) {
+      panel.dispose();
+      return;
+    }
+    panel.webview.options = this.webviewOptions(entry.file);
+    this.attach(entry, panel);
+    this.actions?.restore(entry.file, { transcriptFile: r.transcriptFile });
+  }
+
+  private webviewOptions(file: vscode.Uri): vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      localResourceRoots: [
+        vscode.Uri.joinPath(this.extensionUri, 'dist', 'media'),
+        vscode.Uri.joinPath(this.extensionUri, 'media'),
+        vscode.Uri.file(path.dirname(file.fsPath)),
+      ],
+    };
+  }
+
+  /** Makes `panel` the view of `entry`: page, messages, and what happens when it closes. */
+  private attach(entry: Entry, panel: vscode.WebviewPanel): void {
+    const file = entry.file;
     panel.iconPath = {
       light: vscode.Uri.joinPath(this.extensionUri, 'media', 'icons', 'transcript-light.svg'),
       dark: vscode.Uri.joinPath(this.extensionUri, 'media', 'icons', 'transcript-dark.svg'),

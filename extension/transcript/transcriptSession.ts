@@ -33,6 +33,7 @@ export class TranscriptSession {
       audioUri: null,
       status: 'running',
       origin: 'live',
+      transcriptFile: null,
       fraction: null,
       segmentsDone: 0,
       durationSec: null,
@@ -97,7 +98,7 @@ export class TranscriptSession {
     this.live.clear();
     this.arrivedLive = 0;
     this.transcript = null;
-    this.state = { ...this.state, status: 'running', origin: 'live', fraction: null, segmentsDone: 0, durationSec: null, model: null, rtf: null, error: null };
+    this.state = { ...this.state, status: 'running', origin: 'live', transcriptFile: null, fraction: null, segmentsDone: 0, durationSec: null, model: null, rtf: null, error: null };
     this.publish();
   }
 
@@ -118,14 +119,18 @@ export class TranscriptSession {
     this.emit({ type: 'progress', fraction: this.state.fraction, segmentsDone: this.state.segmentsDone });
   }
 
-  /** The final result replaces whatever arrived live: it is the authority on every segment. */
-  finish(t: TranscriptData, origin: ViewState['origin'] = 'live'): void {
+  /**
+   * The final result replaces whatever arrived live: it is the authority on every segment.
+   * `transcriptFile`: the saved JSON it was read from, for origin 'file'.
+   */
+  finish(t: TranscriptData, origin: ViewState['origin'] = 'live', transcriptFile: string | null = null): void {
     this.transcript = t;
     this.live = new Map(t.segments.map((s, i) => [i, toView(i, s)]));
     this.state = {
       ...this.state,
       status: 'done',
       origin,
+      transcriptFile: origin === 'file' ? transcriptFile : null,
       fraction: 1,
       segmentsDone: t.segments.length,
       durationSec: t.durationSec,

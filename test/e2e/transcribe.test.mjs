@@ -289,4 +289,25 @@ describe('SenseVoice in VS Code', { timeout: 300_000 }, () => {
     }
     console.log(`UI tests done after ${since()}`);
   });
+
+  it('brings the transcript views back after the window reloads: from the cache, and from the saved file', async () => {
+    await runCommand('File: Save All');
+    const restored = () => (extensionLog().match(/restored the transcript of \S*en\.wav from the cache/g) ?? []).length;
+    const runs = () => (extensionLog().match(/transcribing \S*en\.wav/g) ?? []).length;
+    const before = { restored: restored(), runs: runs() };
+    await page.reload();
+    await explorerRow('en.wav').waitFor({ timeout: 90_000 });
+    await page.locator('.tab', { hasText: 'Transcript: en.wav' }).click();
+    const frame = await transcriptFrame('en.wav');
+    await frame.locator('body[data-status="done"]').waitFor({ timeout: 60_000 });
+    assert.equal(await frame.locator('.segment').count(), expected.segments.length);
+    assert.equal(await frame.locator('.segment .text').first().innerText(), expected.segments[0].text.trim());
+    await until('the restore in the log', () => restored() > before.restored, 20_000);
+    assert.equal(runs(), before.runs, 'the model did not run again');
+    await shot('transcript-restored');
+    await page.locator('.tab', { hasText: 'Transcript: xss.transcript.json' }).click();
+    const saved = await transcriptFrame('xss.transcript.json');
+    await until('the saved transcript read again', async () => (await saved.locator('.segment').count()) === 5, 20_000);
+    assert.deepEqual(alerts, [], 'no script ran');
+  });
 });

@@ -112,10 +112,11 @@ const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => 
 test('the report page in Chromium: ready -> snapshot, rendered as text under the CSP, buttons post their messages', { skip: CHROMIUM ? false : 'skipped: no Chromium at /usr/bin/chromium' }, async () => {
   const script = fs.readFileSync(requireBuilt(path.join('media', 'gpuReportView.js')));
   const css = fs.readFileSync(path.join(ROOT, 'media', 'gpuReport.css'));
+  const baseCss = fs.readFileSync(path.join(ROOT, 'media', 'base.css'));
   let html = '';
   const server = http.createServer((req, res) => {
-    const body = req.url === '/view.js' ? script : req.url === '/style.css' ? css : req.url === '/' ? html : null;
-    res.writeHead(body === null ? 404 : 200, { 'content-type': req.url === '/view.js' ? 'text/javascript' : req.url === '/style.css' ? 'text/css' : 'text/html' });
+    const body = req.url === '/view.js' ? script : req.url === '/style.css' ? css : req.url === '/base.css' ? baseCss : req.url === '/' ? html : null;
+    res.writeHead(body === null ? 404 : 200, { 'content-type': req.url === '/view.js' ? 'text/javascript' : req.url?.endsWith('.css') ? 'text/css' : 'text/html' });
     res.end(body ?? '');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

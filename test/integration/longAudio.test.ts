@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { DaemonConnection } from '../../client/daemonConnection';
 import { ErrorCode, SenseVoiceError, type SegmentParams, type TranscriptSegment } from '../../daemon/protocol';
-import { requireBuilt, tempDir } from '../helpers/paths';
+import path from 'node:path';
+import { AUDIO, requireBuilt, tempDir } from '../helpers/paths';
 import { makeLongAudio, type LongAudio } from '../helpers/longAudio';
 import { testModel } from '../helpers/testModels';
 import { waitFor } from '../helpers/waitFor';
@@ -99,6 +100,20 @@ test('a second request for the same file joins the running job; a repeat comes f
   assert.equal(again.cached, true);
   assert.equal(ra.cached, undefined);
   assert.ok(again.timings.totalMs < ra.timings.totalMs / 5, `cached repeat took ${again.timings.totalMs} ms vs ${ra.timings.totalMs} ms`);
+});
+
+test('cachedOnly answers from the cache or with NotCached, and never runs the model', async () => {
+  const d = await daemon();
+  const clip = path.join(AUDIO, 'sense_voice/en.wav');
+  const before = (await d.request('daemon/status', undefined)).segmentsRecognised;
+  await assert.rejects(d.request('transcribe/file', { path: clip, cachedOnly: true }), (e: unknown) => e instanceof SenseVoiceError && e.code === ErrorCode.NotCached && /No cached transcript of .*en\.wav/.test(e.message));
+  assert.equal((await d.request('daemon/status', undefined)).segmentsRecognised, before, 'a cache-only lookup ran the model');
+  const full = await d.request('transcribe/file', { path: clip });
+  const hit = await d.request('transcribe/file', { path: clip, cachedOnly: true });
+  assert.equal(hit.cached, true);
+  assert.deepEqual(hit.segments, full.segments);
+  // Other settings are another transcript: not in the cache.
+  await assert.rejects(d.request('transcribe/file', { path: clip, cachedOnly: true, language: 'zh' }), (e: unknown) => e instanceof SenseVoiceError && e.code === ErrorCode.NotCached);
 });
 
 function ffmpegChildren(pid: number): number {

@@ -208,6 +208,23 @@ describe('the cli', () => {
     assert.match(t.stderr, /warning: No model path is set: using the UNVERIFIED int8 model in the store/);
   });
 
+  test("model download --url with an organisation's pins: each file says which pin verified it", async () => {
+    server.reset();
+    served = serveModels(server);
+    const url = `${server.origin}/url/sherpa/`;
+    const first = await cli(['model', 'download', '--url', url, '--json'], cliEnv(tempDir('cli-store')));
+    assert.equal(first.code, 0, first.stderr);
+    const model = (JSON.parse(first.stdout) as ModelDownloadResult).files.find((f) => f.name === 'model.int8.onnx')!;
+    const pins = path.join(tempDir('pins'), 'org pins.json');
+    fs.writeFileSync(pins, JSON.stringify({ pins: [{ url: `${url}model.int8.onnx`, size: model.size, sha256: model.sha256 }] }));
+    const dl = await cli(['model', 'download', '--url', url], { ...cliEnv(tempDir('cli-store')), SENSEVOICE_MODEL_PINS: pins });
+    assert.equal(dl.code, 0, dl.stderr);
+    assert.match(dl.stdout, /^Model ready: .*\(sherpa, int8, verified\)$/m);
+    assert.ok(dl.stdout.includes(`sha256 ${model.sha256}  matches its pin in ${pins}`), dl.stdout);
+    assert.match(dl.stdout, /tokens\.txt .* matches the published checksum/);
+    assert.ok(dl.stderr.includes(`note: model.int8.onnx matches its pin in ${pins}.`), dl.stderr);
+  });
+
   test('model download from a URL that 404s: DownloadFailed with the URL and what to try, exit 1', async () => {
     const store = tempDir('cli-store');
     const r = await cli(['model', 'download', '--url', `${server.origin}/nothing/here/`], cliEnv(store));
