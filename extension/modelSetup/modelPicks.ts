@@ -45,7 +45,7 @@ export function modelPicks(list: ModelListResult): ModelPick[] {
       usable: !problem,
     });
   }
-  picks.push({ kind: 'download', label: '$(cloud-download) Download Model…', description: '', detail: 'Into the shared store, verified against the published checksums.', picked: false });
+  picks.push({ kind: 'download', label: '$(cloud-download) Download Model…', description: '', detail: "Into the shared store, verified against the published checksums (or your organisation's pins, SENSEVOICE_MODEL_PINS).", picked: false });
   picks.push({ kind: 'folder', label: '$(folder-opened) Use Model Folder…', description: '', detail: 'A SenseVoiceSmall folder you already have (sherpa-onnx or FunASR layout).', picked: false });
   return picks;
 }
