@@ -93,27 +93,7 @@ export class BatchScheduler {
   }
 
   private take(): Entry[] {
-    const { batchSeconds } = this.limits();
-    const batchSize = this.effectiveBatchSize();
-    const first = this.waiting.shift()!;
-    const batch = [first];
-    let seconds = first.seconds;
-    const candidates = this.waiting
-      .map((e, i) => ({ e, i }))
-      .filter(({ e }) => Math.max(e.seconds, first.seconds) <= SIMILAR * Math.max(Math.min(e.seconds, first.seconds), 0.5))
-      .sort((a, b) => Math.abs(a.e.seconds - first.seconds) - Math.abs(b.e.seconds - first.seconds));
-    const taken = new Set<number>();
-    for (const { e, i } of candidates) {
-      if (batch.length >= batchSize) break;
-      if (seconds + e.seconds > batchSeconds) continue;
-      batch.push(e);
-      seconds += e.seconds;
-      taken.add(i);
-    }
-    const rest = this.waiting.filter((_, i) => !taken.has(i));
-    this.waiting.length = 0;
-    this.waiting.push(...rest);
-    return batch;
+    return takeBatch(this.waiting, { batchSize: this.effectiveBatchSize(), batchSeconds: this.limits().batchSeconds });
   }
 
   /**
@@ -142,4 +122,31 @@ function owned(a: Float32Array): Float32Array {
 
 function cancelled(): SenseVoiceError {
   return new SenseVoiceError(ErrorCode.Cancelled, 'Cancelled.');
+}
+
+/**
+ * The next batch from `waiting` (oldest first), removed from it: the oldest segment, then the others
+ * nearest to it in length within the SIMILAR ratio, up to the limits. The bench replays it
+ * (bench/batchSimulation.ts) to time the same batches against one-at-a-time runs.
+ */
+export function takeBatch<T extends { seconds: number }>(waiting: T[], limits: BatchLimits): T[] {
+  const first = waiting.shift()!;
+  const batch = [first];
+  let seconds = first.seconds;
+  const candidates = waiting
+    .map((e, i) => ({ e, i }))
+    .filter(({ e }) => Math.max(e.seconds, first.seconds) <= SIMILAR * Math.max(Math.min(e.seconds, first.seconds), 0.5))
+    .sort((a, b) => Math.abs(a.e.seconds - first.seconds) - Math.abs(b.e.seconds - first.seconds));
+  const taken = new Set<number>();
+  for (const { e, i } of candidates) {
+    if (batch.length >= limits.batchSize) break;
+    if (seconds + e.seconds > limits.batchSeconds) continue;
+    batch.push(e);
+    seconds += e.seconds;
+    taken.add(i);
+  }
+  const rest = waiting.filter((_, i) => !taken.has(i));
+  waiting.length = 0;
+  waiting.push(...rest);
+  return batch;
 }

@@ -2,18 +2,11 @@
 // (transcriptPanel.ts). Data only: transcript text crosses as strings and the page renders it as
 // text. No vscode import, so the page's bundle can take these types.
 import type { ExportFormat } from '../../client/formats';
+import type { TranscriptSegment } from '../../daemon/protocol';
 
-/** A segment as the page shows it: the protocol's segment without tokens, plus its position. */
-export interface ViewSegment {
-  /** Position in the file, from 0; live segments can arrive out of order. */
-  index: number;
-  start: number;
-  end: number;
-  language: string;
-  emotion: string;
-  event: string;
-  text: string;
-}
+/** A segment as the page shows it: the protocol's segment without tokens, plus its position in the file
+ * (from 0; live segments can arrive out of order). */
+export type ViewSegment = Omit<TranscriptSegment, 'tokens'> & { index: number };
 
 export type ViewStatus = 'running' | 'done' | 'cancelled' | 'failed';
 

@@ -123,32 +123,26 @@ export function makeTestModel(options: MakeTestModelOptions): TestModel {
   }
   fs.mkdirSync(dir, { recursive: true });
   const written: string[] = [];
+  let model: string;
+  let int8Model: string | undefined;
+  let stats: FullModelStats | undefined;
   if (r.profile.name === 'full') {
     const full = writeFullModel({ dir, profile: r.profile, layout: r.layout, seed: r.seed, int8: r.int8, assetsDir: r.assetsDir, written });
-    const assets = r.layout.assets.map((asset) => {
-      const target = path.join(dir, asset);
-      writeIfChanged(target, fs.readFileSync(path.join(r.assetsDir, asset)), written);
-      return target;
-    });
-    return {
-      dir,
-      layout: r.layout.name,
-      profile: r.profile.name,
-      seed: r.seed,
-      model: full.model,
-      ...(full.int8Model ? { int8Model: full.int8Model } : {}),
-      ...(r.layout.name === 'sherpa' ? { tokens: path.join(dir, 'tokens.txt') } : {}),
-      files: [full.model, ...(full.int8Model ? [full.int8Model] : []), ...assets],
-      written,
-      full: full.stats,
-    };
+    model = full.model;
+    int8Model = full.int8Model;
+    stats = full.stats;
+  } else {
+    const bytes = buildTestModelBytes(options);
+    model = path.join(dir, r.layout.modelFile);
+    writeIfChanged(model, bytes.model, written);
+    const int8Path = path.join(dir, r.layout.int8File);
+    if (bytes.int8Model) {
+      writeIfChanged(int8Path, bytes.int8Model, written);
+      int8Model = int8Path;
+    } else {
+      fs.rmSync(int8Path, { force: true }); // a stale variant from another run would not match these weights
+    }
   }
-  const bytes = buildTestModelBytes(options);
-  const model = path.join(dir, r.layout.modelFile);
-  writeIfChanged(model, bytes.model, written);
-  const int8Path = path.join(dir, r.layout.int8File);
-  if (bytes.int8Model) writeIfChanged(int8Path, bytes.int8Model, written);
-  else fs.rmSync(int8Path, { force: true }); // a stale variant from another run would not match these weights
   const assets = r.layout.assets.map((asset) => {
     const target = path.join(dir, asset);
     writeIfChanged(target, fs.readFileSync(path.join(r.assetsDir, asset)), written);
@@ -160,9 +154,10 @@ export function makeTestModel(options: MakeTestModelOptions): TestModel {
     profile: r.profile.name,
     seed: r.seed,
     model,
-    ...(bytes.int8Model ? { int8Model: int8Path } : {}),
+    ...(int8Model ? { int8Model } : {}),
     ...(r.layout.name === 'sherpa' ? { tokens: path.join(dir, 'tokens.txt') } : {}),
-    files: [model, ...(bytes.int8Model ? [int8Path] : []), ...assets],
+    files: [model, ...(int8Model ? [int8Model] : []), ...assets],
     written,
+    ...(stats ? { full: stats } : {}),
   };
 }
