@@ -295,7 +295,11 @@ describe('SenseVoice in VS Code', { timeout: 300_000 }, () => {
     const restored = () => (extensionLog().match(/restored the transcript of \S*en\.wav from the cache/g) ?? []).length;
     const runs = () => (extensionLog().match(/transcribing \S*en\.wav/g) ?? []).length;
     const before = { restored: restored(), runs: runs() };
-    await page.reload();
+    // As a user reloads: the command saves the workbench's state (open editors, webview state) before it
+    // reloads; a bare page reload can cut that short and lose the most recent tabs.
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+    await runCommand('Developer: Reload Window');
+    await reloaded;
     await explorerRow('en.wav').waitFor({ timeout: 90_000 });
     await page.locator('.tab', { hasText: 'Transcript: en.wav' }).click();
     const frame = await transcriptFrame('en.wav');
