@@ -10,7 +10,7 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const cli = path.join(root, 'dist', 'cli.js');
 const clips = process.argv.slice(2).length
   ? process.argv.slice(2)
-  : ['sense_voice/en.wav', 'sense_voice/zh.wav'].map((c) => path.join(root, '..', 'shared', 'audio', c));
+  : ['sense_voice/en.wav', 'sense_voice/zh.wav'].map((c) => path.join(root, 'test', 'fixtures', 'audio', c));
 
 const run = (args, opts = {}) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', ...opts });
 const say = (s) => process.stderr.write(`\n== ${s}\n`);

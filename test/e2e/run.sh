@@ -5,7 +5,7 @@
 # real weights. The daemons keep their transcript cache and model store in this run's folder; a
 # second workspace has no model path (the download tests fill its store from a loopback mirror
 # they start, under the pins file SENSEVOICE_MODEL_PINS names). Tools are cached in .tools/
-# (ignored); screenshots and logs go to test-output/e2e/. Based on ../shared/e2e-recipe.
+# (ignored); screenshots and logs go to test-output/e2e/. Based on the e2e recipe the project started from (code-server + playwright-core + Debian Chromium).
 # Usage: npm run test:e2e  (or bash test/e2e/run.sh [test files...])
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -71,12 +71,12 @@ MIRROR=$RUN/mirror-model
 npm run --silent make-test-model -- --out "$MIRROR" --layout sherpa --int8 >>"$OUT/make-test-model.log" 2>&1
 WS=$RUN/workspace
 mkdir -p "$WS/.vscode" "$WS/recordings"
-cp ../shared/audio/sense_voice/en.wav ../shared/audio/sense_voice/zh.wav "$WS/"
+cp test/fixtures/audio/sense_voice/en.wav test/fixtures/audio/sense_voice/zh.wav "$WS/"
 # A 10-minute recording (the shared clips with silences; cached in .cache/fixtures): long enough to
 # cancel, or to kill the daemon, while it is being transcribed.
 LONG=$(npx --no-install tsx -e 'import { makeLongAudio } from "./test/helpers/longAudio.ts"; console.log(makeLongAudio(10).file)')
 ln "$LONG" "$WS/long-meeting.wav" 2>/dev/null || cp "$LONG" "$WS/long-meeting.wav"
-cp ../shared/audio/librispeech/1221-135766-0001.wav "$WS/recordings/lecture.wav"
+cp test/fixtures/audio/librispeech/1221-135766-0001.wav "$WS/recordings/lecture.wav"
 printf '# Team notes\n\nAgenda: the release.\n' > "$WS/notes.md"
 printf 'not audio\n' > "$WS/readme.txt"
 printf 'This is not an MP3 file, only text.\n' > "$WS/broken.mp3"   # named like audio, is not: DecodeFailed
@@ -105,7 +105,7 @@ node dist/cli.js gpu-check --json --model "$MODEL" --provider cpu > "$RUN/expect
 # A second workspace with no model path: its transcriptions use the model store (empty at first).
 WS_STORE=$RUN/workspace-store
 mkdir -p "$WS_STORE/.vscode"
-cp ../shared/audio/sense_voice/en.wav "$WS_STORE/"
+cp test/fixtures/audio/sense_voice/en.wav "$WS_STORE/"
 printf '{ "sensevoice.provider": "cpu" }\n' > "$WS_STORE/.vscode/settings.json"
 UD=$RUN/user-data; EXTS=$RUN/extensions
 mkdir -p "$UD/User" "$EXTS"

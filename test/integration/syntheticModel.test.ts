@@ -1,5 +1,5 @@
 // The synthetic SenseVoice models of tools/makeTestModel: both layouts load in onnxruntime-node and
-// sherpa-onnx-node, honour the model contract of ../shared/REFERENCE.md, and behave the way the rest
+// sherpa-onnx-node, honour the model contract (README of tools/makeTestModel), and behave the way the rest
 // of the suite relies on (tags in the query frames, a CTC-like text pattern, int8 close to fp32).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

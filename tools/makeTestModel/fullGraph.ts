@@ -1,5 +1,5 @@
 // The full profile: SenseVoiceSmall's real shapes and operator mix with random weights, for
-// benchmarks (README.md here; ../../../shared/REFERENCE.md for the model). As FunASR's
+// benchmarks (README.md here). As FunASR's
 // SenseVoiceEncoderSmall and its ONNX exports compute it:
 //
 //   4 query embeddings (language, event/emotion x2, text norm; 560 wide) prepended to x [N,T,560]

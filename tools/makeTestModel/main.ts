@@ -16,7 +16,7 @@ export const USAGE = `usage: npm run make-test-model -- --out DIR --layout ${LAY
   --seed N        weights seed, 0..4294967295 (default ${DEFAULT_SEED}); same seed, same weights in both layouts
   --int8          also write the dynamically quantised int8 variant
   --assets DIR    where tokens.txt, am.mvn, config.yaml, the BPE model come from
-                  (default ../shared/models/sensevoice-small-assets)`;
+                  (default test/fixtures/sensevoice-small-assets)`;
 
 /** Parses argv (without node and the script) into options; throws UsageError on anything odd. */
 export function parseArgs(argv: readonly string[]): MakeTestModelOptions & { outDir: string } {

@@ -13,7 +13,7 @@ import { writeFullModel, type FullModelStats } from './fullModel';
 /** The project root (this file is tools/makeTestModel/makeTestModel.ts). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** tokens.txt, am.mvn, config.yaml and the BPE model of the real release (no weights). */
-export const DEFAULT_ASSETS_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'models', 'sensevoice-small-assets');
+export const DEFAULT_ASSETS_DIR = path.resolve(REPO_ROOT, 'test', 'fixtures', 'sensevoice-small-assets');
 
 export interface MakeTestModelOptions {
   /** Defaults to testModelCacheDir(options): .cache/test-models/<profile>-<layout>-seed<seed>[-int8]. */
@@ -48,7 +48,7 @@ export interface TestModel {
   readonly full?: FullModelStats;
 }
 
-/** On the five clips in ../shared/audio/sense_voice this seed gives varied tags, EMO_UNKNOWN on two. */
+/** On the five clips in test/fixtures/audio/sense_voice this seed gives varied tags, EMO_UNKNOWN on two. */
 export const DEFAULT_SEED = 4;
 
 interface Resolved {
