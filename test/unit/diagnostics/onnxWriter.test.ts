@@ -74,6 +74,21 @@ test('a graph decodes with onnx-proto field for field: nodes, attributes, initia
   assert.deepEqual(xShape, ['N', 3]);
 });
 
+test('the bytes are what onnx-proto itself encodes (field order, packed dims and ints), so generated models kept their bytes', () => {
+  const g = new GraphBuilder('g');
+  const x = g.input('x', DataType.FLOAT, ['N', 3]);
+  const q = g.int8s('q', [3, 2], Int8Array.of(1, -2, 3, -4, 5, -127));
+  g.int32s('i32', [], [7]);
+  g.int64s('i64', [2], [-1, 2 ** 40]);
+  g.streamedTensor('late', [2], DataType.FLOAT, () => Float32Array.of(1.5, -2));
+  const [a, b] = g.node('Split', [x], 'part', { axis: 1 }, 2) as [string, string];
+  g.op('Transpose', [a], 't', { perm: [1, 0] });
+  g.op('Foo', [b, q], 'f', { mode: 'constant', epsilon: { float: 0.25 }, empty: [] });
+  g.output('t', DataType.FLOAT, [3, 'N']);
+  const bytes = concatParts(g.encode({ producerName: 'p', producerVersion: '1', docString: 'd', metadata: [['k', 'v'], ['k2', '']] }));
+  assert.deepEqual(Buffer.from(onnx.ModelProto.encode(onnx.ModelProto.decode(bytes)).finish()), Buffer.from(bytes));
+});
+
 test('the project\'s header reader reads the written model\'s interface', async () => {
   const file = path.join(tempDir('onnxwriter'), 'probe.onnx');
   fs.writeFileSync(file, buildProbeModel().bytes);
