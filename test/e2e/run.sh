@@ -62,8 +62,9 @@ if [ ! -x "$CS" ]; then
   # Its postinstall checks the Node version and its native modules must match that Node's headers.
   # (It reads the version from npm_config_user_agent, which `npm run test:e2e` sets to its own Node.)
   nodedir=(); [ "$NODE_BIN" = "$N24/bin" ] && nodedir=(npm_config_nodedir="$N24")
-  # (Older ones, run as root, also insist on npm's old unsafe-perm flag, which npm 11 no longer has.)
-  env -u npm_config_user_agent PATH="$NODE_BIN:$PATH" npm_config_unsafe_perm=true "${nodedir[@]}" \
+  # (Older ones, run as root, also insist on npm's old unsafe-perm flag, which npm 11 no longer has,
+  # and node-pty's install runs `npx node-gyp`, which must not stop to ask.)
+  env -u npm_config_user_agent PATH="$NODE_BIN:$PATH" npm_config_unsafe_perm=true npm_config_yes=true "${nodedir[@]}" \
     npm install --prefix "$TOOLS/code-server-$CODE_SERVER_VERSION" --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION"
 fi
 

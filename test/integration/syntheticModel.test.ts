@@ -152,7 +152,12 @@ describe('make-test-model: files and options', () => {
     assert.throws(() => parseArgs(['--layout', 'sherpa']), /--out DIR is required/);
     assert.throws(() => parseArgs(['--out', 'x']), /--layout is required/);
     assert.throws(() => parseArgs(['--out', 'x', '--layout', 'sherpa', '--seed', '1.5']), /--seed/);
-    assert.throws(() => parseArgs(['--out', 'x', '--layout', 'sherpa', '--frobnicate']), /unknown argument/);
+    assert.throws(() => parseArgs(['--out', 'x', '--layout', 'sherpa', '--frobnicate']), (e: unknown) => e instanceof UsageError && /Unknown option '--frobnicate'/.test(e.message));
+    assert.throws(() => parseArgs(['--out', 'x', '--layout', 'sherpa', 'stray']), (e: unknown) => e instanceof UsageError && /Unexpected argument 'stray'/.test(e.message));
+    assert.throws(() => parseArgs(['--layout', 'sherpa', '--out']), (e: unknown) => e instanceof UsageError && /--out <value>' argument missing/.test(e.message));
+    assert.throws(() => parseArgs(['--out=', '--layout', 'sherpa']), /--out needs a value/);
+    assert.throws(() => parseArgs(['--out', 'x', '--layout', 'sherpa', '--out', 'y']), /--out given twice/);
+    assert.throws(() => parseArgs(['--out', 'x', '--layout', 'sherpa', '--int8=yes']), (e: unknown) => e instanceof UsageError && /'--int8' does not take an argument/.test(e.message));
     assert.deepEqual(parseArgs(['--out=x', '--layout', 'funasr', '--seed', '7', '--int8', '--profile', 'tiny']), { outDir: 'x', layout: 'funasr', seed: 7, profile: 'tiny', int8: true });
   });
 

@@ -16,7 +16,7 @@
 // language or text norm wins) through 32 encoder channels reserved for the tags, and the blank's
 // bias is raised so that a good share of text frames are blank. Both work on the 512-wide encoder
 // output, so the 25055-wide logits see exactly the real head's MatMul + Add, and no more memory.
-import { DataType, GraphBuilder } from './onnxBuilder';
+import { DataType, GraphBuilder } from '../../common/onnx/graphBuilder';
 import { streamedQuantizedMatMul } from './int8';
 import type { FullProfile } from './profiles';
 import { SeededRandom } from './seededRandom';

@@ -9,6 +9,8 @@ import { buildTinyGraph } from './tinyGraph';
 import { UsageError } from './usageError';
 import { makeTinyWeights } from './weights';
 import { writeFullModel, type FullModelStats } from './fullModel';
+import { modelHeader } from './modelHeader';
+import { concatParts } from '../../common/onnx/protoWriter';
 
 /** The project root (this file is tools/makeTestModel/makeTestModel.ts). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -89,7 +91,7 @@ export function buildTestModelBytes(options: Omit<MakeTestModelOptions, 'outDir'
   const description = `Synthetic random-weight test model (profile ${r.profile.name}, seed ${r.seed}) in the SenseVoiceSmall contract; it transcribes nothing meaningful.`;
   const metadata = r.layout.metadata ? sherpaMetadata(r.assetsDir, description) : [];
   const encode = (int8: boolean): Uint8Array =>
-    buildTinyGraph(weights, r.layout.names, int8).encode(metadata, `${description}${int8 ? ' int8 dynamic quantisation.' : ''}`);
+    concatParts(buildTinyGraph(weights, r.layout.names, int8).encode(modelHeader(metadata, `${description}${int8 ? ' int8 dynamic quantisation.' : ''}`)));
   const model = encode(false);
   return r.int8 ? { model, int8Model: encode(true) } : { model };
 }
