@@ -126,6 +126,8 @@ describe('Check GPU', { timeout: 180_000 }, () => {
     await frame.locator('#rerun').click();
     await until('a second check in the log', () => runs() === before + 1, 60_000);
     await frame.locator('.summary:not([data-old])').waitFor({ timeout: 10_000 });
+    // (the page draws the new report, then settles its status line: wait for that, not a fixed delay)
+    await until('the status line settles', async () => (await frame.evaluate(() => window.__statuses.at(-1))) !== 'status running', 10_000);
     const statuses = await frame.evaluate(() => window.__statuses);
     assert.ok(statuses.includes('status running'), `the page showed the check running: ${statuses.join(', ')}`);
     assert.equal(statuses.at(-1), 'status done');

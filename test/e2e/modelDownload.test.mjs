@@ -13,7 +13,7 @@ import path from 'node:path';
 import { parseTranscriptJson } from '../../client/formats/json.ts';
 import { LocalServer } from '../unit/modelStore/localServer.ts';
 import * as wb from './workbench.mjs';
-import { RUN, extensionLog, until } from './workbench.mjs';
+import { RUN, extensionLog, until, QUICK_INPUT_BOX } from './workbench.mjs';
 
 const WS_STORE = process.env.E2E_WS_STORE;
 const MIRROR = process.env.E2E_MIRROR;
@@ -50,7 +50,7 @@ async function downloadFromMirror(screenshotPrefix) {
   await urlRow.waitFor({ timeout: 20_000 });
   if (screenshotPrefix) await wb.shot(page, `${screenshotPrefix}-sources`);
   await urlRow.click();
-  const input = page.locator('.quick-input-widget input');
+  const input = page.locator(QUICK_INPUT_BOX);
   await until('the URL box', async () => (await page.locator('.quick-input-widget', { hasText: 'model URL' }).isVisible()) && (await input.inputValue()) === '');
   await input.fill(folderUrl);
   if (screenshotPrefix) await wb.shot(page, `${screenshotPrefix}-url`);

@@ -10,7 +10,7 @@ import { formatSrt } from '../../client/formats/srt.ts';
 import { clockTime } from '../../client/formats/time.ts';
 import { parseTranscriptJson } from '../../client/formats/json.ts';
 import * as wb from './workbench.mjs';
-import { RUN, WS, extensionLog, until } from './workbench.mjs';
+import { RUN, WS, extensionLog, until, QUICK_INPUT_BOX } from './workbench.mjs';
 
 /** What the daemon (through the cli) says about en.wav: the view and exports must agree with it. */
 const expected = parseTranscriptJson(fs.readFileSync(path.join(RUN, 'expected-en.json'), 'utf8'));
@@ -32,7 +32,7 @@ const setUserSettings = (changes) => wb.setUserSettings(page, changes);
 
 /** The simple save dialog (code-server has no native one): accept the proposed path. */
 async function acceptSaveDialog(expectedName) {
-  const input = page.locator('.quick-input-widget input');
+  const input = page.locator(QUICK_INPUT_BOX);
   await until('the save dialog', async () => (await input.isVisible()) && (await input.inputValue()).endsWith(expectedName));
   await page.keyboard.press('Enter');
 }
@@ -168,7 +168,7 @@ describe('SenseVoice in VS Code', { timeout: 300_000 }, () => {
     await runCommand('SenseVoice: Insert Meeting Notes');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'en.wav' }).first().waitFor({ timeout: 20_000 });
     await shot('meeting-notes-pick');
-    await page.locator('.quick-input-widget input').fill('en.wav');
+    await page.locator(QUICK_INPUT_BOX).fill('en.wav');
     await page.keyboard.press('Enter');
     await page.locator('.monaco-editor .view-lines', { hasText: 'Meeting notes: en' }).waitFor({ timeout: 30_000 });
     await page.keyboard.press('Control+S');
@@ -219,7 +219,7 @@ describe('SenseVoice in VS Code', { timeout: 300_000 }, () => {
 
   it('transcribes from the palette with a file picker', async () => {
     await runCommand('SenseVoice: Transcribe');
-    const input = page.locator('.quick-input-widget input');
+    const input = page.locator(QUICK_INPUT_BOX);
     await until('the open dialog', async () => (await input.isVisible()) && (await input.inputValue()).startsWith('/'));
     // Typed as a user does, after the folder the dialog starts in (it completes as you type).
     await until('the dialog in the workspace', async () => (await input.inputValue()) === `${WS}/`);

@@ -15,6 +15,11 @@ export const RUN = process.env.E2E_RUN;
 export const USER_DATA = process.env.E2E_USER_DATA;
 /** code-server's --extensions-dir: the installed extension (and its dist/daemon.js) lives there. */
 export const EXTENSIONS = process.env.E2E_EXTENSIONS;
+/**
+ * The quick input's text box. (Since VS Code 1.99 the widget also holds check boxes: a bare
+ * `.quick-input-widget input` matches several elements there.)
+ */
+export const QUICK_INPUT_BOX = '.quick-input-widget .quick-input-box input';
 if (!URL_BASE || !WS || !OUT || !RUN || !USER_DATA || !EXTENSIONS) throw new Error('run through test/e2e/run.sh (E2E_* variables are missing)');
 const USER_SETTINGS = path.join(USER_DATA, 'User', 'settings.json');
 
@@ -102,7 +107,7 @@ export async function chooseFromContextMenu(page, rowName, item) {
  * commands may not be listed yet: the palette is closed and opened again until they are.
  */
 export async function runCommand(page, title) {
-  const input = page.locator('.quick-input-widget input');
+  const input = page.locator(QUICK_INPUT_BOX);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   for (let i = 0; ; i++) {
     await page.keyboard.press('F1');
@@ -122,7 +127,7 @@ export async function runCommand(page, title) {
 /** Picks the quick pick's row whose label matches `label` (typed to filter, then chosen by click). */
 export async function pickQuickPick(page, label, filter) {
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
-  if (filter) await page.locator('.quick-input-widget input').fill(filter);
+  if (filter) await page.locator(QUICK_INPUT_BOX).fill(filter);
   await row.waitFor({ timeout: 20_000 });
   await row.click();
 }
