@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseTranscriptJson } from '../../client/formats/json.ts';
-import { LocalServer } from '../unit/modelStore/localServer.ts';
+import { LocalServer } from '../unit/daemon/modelStore/localServer.ts';
 import * as wb from './workbench.mjs';
 import { RUN, extensionLog, until } from './workbench.mjs';
 

@@ -16,7 +16,7 @@ import { gpuReportHtml } from '../../extension/gpuCheck/gpuReportHtml';
 import { causeText } from '../../extension/gpuCheck/causeText';
 import type { GpuViewState } from '../../extension/gpuCheck/messages';
 import { ROOT, requireBuilt } from '../helpers/paths';
-import { fakeNvidiaSmi, NVIDIA_SMI } from '../unit/diagnostics/fakeMachine';
+import { fakeNvidiaSmi, NVIDIA_SMI } from '../unit/daemon/diagnostics/fakeMachine';
 
 function cli(args: string[], env: NodeJS.ProcessEnv = process.env) {
   const r = spawnSync(process.execPath, [requireBuilt('cli.js'), ...args], { encoding: 'utf8', env, timeout: 120_000 });

@@ -14,8 +14,8 @@ import { ErrorCode, PROTOCOL_VERSION, SenseVoiceError, type ModelDownloadResult,
 import { SHERPA_ID } from '../../daemon/modelStore/plans';
 import { AUDIO, requireBuilt, tempDir } from '../helpers/paths';
 import { waitFor } from '../helpers/waitFor';
-import { LocalServer, fakeDns } from '../unit/modelStore/localServer';
-import { serveModels, testSources, type Served } from '../unit/modelStore/storeFixture';
+import { LocalServer, fakeDns } from '../unit/daemon/modelStore/localServer';
+import { serveModels, testSources, type Served } from '../unit/daemon/modelStore/storeFixture';
 
 let server: LocalServer;
 let served: Served;

@@ -5,9 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DaemonConnection } from '../../../../client/daemonConnection';
-import type { SegmentParams } from '../../../../daemon/protocol';
-import { tempDir } from '../../../helpers/paths';
+import { DaemonConnection } from '../../../client/daemonConnection';
+import type { SegmentParams } from '../../../daemon/protocol';
+import { tempDir } from '../../helpers/paths';
 
 const FAKE_DAEMON = `
 const rl = require('readline').createInterface({ input: process.stdin });

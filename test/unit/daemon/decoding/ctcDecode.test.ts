@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { ctcDecode, pieceText, sherpaTags } from '../../../daemon/decoding/ctcDecode';
-import { classifyTag, renderRichText, renderTag, tagName } from '../../../daemon/decoding/richTags';
-import { readTokenTable } from '../../../daemon/model/tokens';
+import { ctcDecode, pieceText, sherpaTags } from '../../../../daemon/decoding/ctcDecode';
+import { classifyTag, renderRichText, renderTag, tagName } from '../../../../daemon/decoding/richTags';
+import { readTokenTable } from '../../../../daemon/model/tokens';
 
 const V = 25055;
 const ID = {

@@ -8,9 +8,9 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ctcDecode, sherpaTags } from '../../../daemon/decoding/ctcDecode';
-import { readTokenTable } from '../../../daemon/model/tokens';
-import { oneHotLogits, oneHotSherpaModel, writeModel } from '../../fixtures/onnxModels';
+import { ctcDecode, sherpaTags } from '../../../../daemon/decoding/ctcDecode';
+import { readTokenTable } from '../../../../daemon/model/tokens';
+import { oneHotLogits, oneHotSherpaModel, writeModel } from '../../../fixtures/onnxModels';
 
 const TOKENS_TXT = '/work/shared/models/sensevoice-small-assets/tokens.txt';
 

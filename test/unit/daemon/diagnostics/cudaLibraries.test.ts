@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { parseLdconfig, parseLibraryName, scanCudaLibraries } from '../../../daemon/diagnostics/cudaLibraries';
+import { parseLdconfig, parseLibraryName, scanCudaLibraries } from '../../../../daemon/diagnostics/cudaLibraries';
 import { CUDA12_FILES, fakeLibraryFolder, without } from './fakeMachine';
 
 const scan = (o: { ld?: string[]; toolkit?: string[]; ldconfig?: string | null; ortBin?: string | null }) =>

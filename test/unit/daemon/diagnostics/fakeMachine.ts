@@ -3,7 +3,7 @@
 // really gives (../shared/REFERENCE.md and the issues users file).
 import fs from 'node:fs';
 import path from 'node:path';
-import { tempDir } from '../../helpers/paths';
+import { tempDir } from '../../../helpers/paths';
 
 /** A folder holding an executable `nvidia-smi` shell script with this body; use it as PATH. */
 export function fakeNvidiaSmi(body: string): string {
@@ -87,7 +87,7 @@ export type FakeProvider = 'works' | { error: string; log?: string[] } | 'crash'
  * with onnxruntime on the CPU, so outputs and timings are real; placement names the faked provider.
  */
 export function fakeRunJob(providers: Record<string, FakeProvider>, seen: string[] = []) {
-  return async (job: import('../../../daemon/diagnostics/sessionWorker').SessionJob): Promise<import('../../../daemon/diagnostics/sessionWorker').SessionJobResult> => {
+  return async (job: import('../../../../daemon/diagnostics/sessionWorker').SessionJob): Promise<import('../../../../daemon/diagnostics/sessionWorker').SessionJobResult> => {
     seen.push(job.provider);
     const how = providers[job.provider] ?? { error: `no available backend found. ERR: [${job.provider}] backend not found.` };
     if (how === 'crash') return { ok: false, runMs: [], error: 'the process running onnxruntime was killed by SIGSEGV', crashed: { code: null, signal: 'SIGSEGV' }, log: ['Segmentation fault'] };

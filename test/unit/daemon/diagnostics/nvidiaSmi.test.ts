@@ -2,8 +2,8 @@
 // case becomes the right status (and, in the checklist tests, the right fix).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareVersions, interpretNvidiaSmi, parseGpuCsv, queryNvidiaSmi } from '../../../daemon/diagnostics/nvidiaSmi';
-import { tempDir } from '../../helpers/paths';
+import { compareVersions, interpretNvidiaSmi, parseGpuCsv, queryNvidiaSmi } from '../../../../daemon/diagnostics/nvidiaSmi';
+import { tempDir } from '../../../helpers/paths';
 import { fakeNvidiaSmi, NVIDIA_SMI } from './fakeMachine';
 
 const query = (body: string, timeoutMs = 5000) => queryNvidiaSmi({ pathEnv: fakeNvidiaSmi(body), platform: 'linux', timeoutMs });

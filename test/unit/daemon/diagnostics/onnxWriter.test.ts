@@ -6,12 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
-import { ProtoWriter, concatParts, partBytes } from '../../../daemon/diagnostics/protoWriter';
-import { OnnxGraph, OnnxType } from '../../../daemon/diagnostics/onnxWriter';
-import { buildProbeModel, probeOutputMatches, PROBE_INPUT } from '../../../daemon/diagnostics/probeModel';
-import { buildSyntheticModel, inferenceFlops, SYNTHETIC_SHAPE, type SyntheticShape } from '../../../daemon/diagnostics/syntheticModel';
-import { readOnnxModelInfo } from '../../../daemon/model/onnxMetadata';
-import { tempDir } from '../../helpers/paths';
+import { ProtoWriter, concatParts, partBytes } from '../../../../daemon/diagnostics/protoWriter';
+import { OnnxGraph, OnnxType } from '../../../../daemon/diagnostics/onnxWriter';
+import { buildProbeModel, probeOutputMatches, PROBE_INPUT } from '../../../../daemon/diagnostics/probeModel';
+import { buildSyntheticModel, inferenceFlops, SYNTHETIC_SHAPE, type SyntheticShape } from '../../../../daemon/diagnostics/syntheticModel';
+import { readOnnxModelInfo } from '../../../../daemon/model/onnxMetadata';
+import { tempDir } from '../../../helpers/paths';
 
 test('varints: small, multi-byte, 2^53 and negative int64 (10-byte two\'s complement)', () => {
   const w = new ProtoWriter().varint(1, 1).varint(2, 300).varint(3, 2 ** 53).varint(4, -1);

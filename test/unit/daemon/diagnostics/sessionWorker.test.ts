@@ -5,10 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SessionWorker, resolveOnnxRuntime, type SessionJob } from '../../../daemon/diagnostics/sessionWorker';
-import { buildProbeModel } from '../../../daemon/diagnostics/probeModel';
-import { ErrorCode, SenseVoiceError } from '../../../daemon/protocol';
-import { tempDir } from '../../helpers/paths';
+import { SessionWorker, resolveOnnxRuntime, type SessionJob } from '../../../../daemon/diagnostics/sessionWorker';
+import { buildProbeModel } from '../../../../daemon/diagnostics/probeModel';
+import { ErrorCode, SenseVoiceError } from '../../../../daemon/protocol';
+import { tempDir } from '../../../helpers/paths';
 
 const model = buildProbeModel();
 const job = (provider: string, timeoutMs = 60_000): SessionJob => ({

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { describe, it } from 'node:test';
-import { applyCmvn, parseAmMvn } from '../../../daemon/features/cmvn';
+import { applyCmvn, parseAmMvn } from '../../../../daemon/features/cmvn';
 import { AM_MVN_PATH } from './helpers';
 
 const f = Math.fround;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { computeFbank, createFbankComputer, numFbankFrames, SENSE_VOICE_FBANK_OPTIONS } from '../../../daemon/features/fbank';
-import { FLOAT32_EPSILON } from '../../../daemon/features/featureMatrix';
-import { glibcLogf } from '../../../daemon/features/logf';
-import { kaldiMelBanks } from '../../../daemon/features/melBanks';
+import { computeFbank, createFbankComputer, numFbankFrames, SENSE_VOICE_FBANK_OPTIONS } from '../../../../daemon/features/fbank';
+import { FLOAT32_EPSILON } from '../../../../daemon/features/featureMatrix';
+import { glibcLogf } from '../../../../daemon/features/logf';
+import { kaldiMelBanks } from '../../../../daemon/features/melBanks';
 import { chirp, sine } from './helpers';
 
 const LOG_FLOOR = glibcLogf(FLOAT32_EPSILON); // ln(2^-23) = -15.942385 in float32

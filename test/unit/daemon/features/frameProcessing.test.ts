@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyWindow, preemphasize, removeDcOffset } from '../../../daemon/features/frameProcessing';
+import { applyWindow, preemphasize, removeDcOffset } from '../../../../daemon/features/frameProcessing';
 
 const close = (a: ArrayLike<number>, b: number[], tol = 1e-6): void => {
   assert.equal(a.length, b.length);

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { applyCmvn, type Cmvn } from '../../../daemon/features/cmvn';
-import { computeFbank } from '../../../daemon/features/fbank';
-import { computeFeatures, createFrontEnd } from '../../../daemon/features/frontEnd';
-import { applyLowFrameRate } from '../../../daemon/features/lowFrameRate';
+import { applyCmvn, type Cmvn } from '../../../../daemon/features/cmvn';
+import { computeFbank } from '../../../../daemon/features/fbank';
+import { computeFeatures, createFrontEnd } from '../../../../daemon/features/frontEnd';
+import { applyLowFrameRate } from '../../../../daemon/features/lowFrameRate';
 import { chirp, lcgNoise, readPcm16Wav, SHARED_AUDIO_DIR } from './helpers';
 
 /** A synthetic CMVN (no file needed): shift by -d/100, scale by 1 + d/560. */

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** ../shared next to the repository (clips and model assets that are not committed). */
-export const SHARED_DIR = path.resolve(__dirname, '../../../../shared');
+export const SHARED_DIR = path.resolve(__dirname, '../../../../../shared');
 export const SHARED_AUDIO_DIR = path.join(SHARED_DIR, 'audio');
 export const AM_MVN_PATH = path.join(SHARED_DIR, 'models/sensevoice-small-assets/am.mvn');
 

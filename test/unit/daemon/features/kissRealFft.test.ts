@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { kissRealFft } from '../../../daemon/features/kissRealFft';
+import { kissRealFft } from '../../../../daemon/features/kissRealFft';
 import { lcgNoise } from './helpers';
 
 function dft(x: Float32Array): { re: Float64Array; im: Float64Array } {

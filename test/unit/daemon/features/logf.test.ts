@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { glibcLogf } from '../../../daemon/features/logf';
+import { glibcLogf } from '../../../../daemon/features/logf';
 
 // (x, glibc 2.36 logf(x)) pairs where glibc is not the correctly rounded log; from a C program
 // calling logf at run time (gcc -O0 -fno-builtin, so the compiler could not fold them).

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { FeatureMatrix } from '../../../daemon/features/featureMatrix';
-import { applyLowFrameRate, lowFrameRateSource, numLowFrameRateFrames } from '../../../daemon/features/lowFrameRate';
+import type { FeatureMatrix } from '../../../../daemon/features/featureMatrix';
+import { applyLowFrameRate, lowFrameRateSource, numLowFrameRateFrames } from '../../../../daemon/features/lowFrameRate';
 
 /** frames x dim input whose value at (t, d) is t * 1000 + d: every copy is traceable. */
 function traceable(frames: number, dim: number): FeatureMatrix {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { inverseMelScale, kaldiMelBanks, melScale } from '../../../daemon/features/melBanks';
+import { inverseMelScale, kaldiMelBanks, melScale } from '../../../../daemon/features/melBanks';
 
 const SENSE_VOICE = { numBins: 80, fftSize: 512, sampleRate: 16000, lowFreq: 20, highFreq: 0 } as const;
 

@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { applyCmvn, parseAmMvn } from '../../../daemon/features/cmvn';
-import { computeFbank } from '../../../daemon/features/fbank';
-import { applyLowFrameRate } from '../../../daemon/features/lowFrameRate';
-import { kaldiMelBanks } from '../../../daemon/features/melBanks';
+import { applyCmvn, parseAmMvn } from '../../../../daemon/features/cmvn';
+import { computeFbank } from '../../../../daemon/features/fbank';
+import { applyLowFrameRate } from '../../../../daemon/features/lowFrameRate';
+import { kaldiMelBanks } from '../../../../daemon/features/melBanks';
 import { GOLDEN_CASES } from './golden/goldenCases';
 import { AM_MVN_PATH, sha256OfFloats } from './helpers';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hammingWindow } from '../../../daemon/features/window';
+import { hammingWindow } from '../../../../daemon/features/window';
 
 describe('hammingWindow (Kaldi)', () => {
   it('is 0.54 - 0.46 cos(2 pi i / (N - 1)): 0.08 at both ends', () => {

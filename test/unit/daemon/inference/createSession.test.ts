@@ -7,11 +7,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
 import * as ort from 'onnxruntime-node';
-import { createSession } from '../../../daemon/inference/createSession';
-import { explainProviderError, providerCandidates } from '../../../daemon/inference/providers';
-import { SenseVoiceModel } from '../../../daemon/inference/senseVoiceModel';
-import { ErrorCode, SenseVoiceError } from '../../../daemon/protocol';
-import { testModel } from '../../helpers/testModels';
+import { createSession } from '../../../../daemon/inference/createSession';
+import { explainProviderError, providerCandidates } from '../../../../daemon/inference/providers';
+import { SenseVoiceModel } from '../../../../daemon/inference/senseVoiceModel';
+import { ErrorCode, SenseVoiceError } from '../../../../daemon/protocol';
+import { testModel } from '../../../helpers/testModels';
 
 const REAL_ERRORS: Record<string, string> = {
   cuda: 'OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library',

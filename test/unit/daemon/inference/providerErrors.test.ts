@@ -2,8 +2,8 @@
 // bare "Failed to load shared library" narrowed down with what the GPU check found on the machine.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { explainProviderError } from '../../../daemon/inference/providers';
-import { ORT } from './fakeMachine';
+import { explainProviderError } from '../../../../daemon/inference/providers';
+import { ORT } from '../diagnostics/fakeMachine';
 
 const cases: { name: string; provider: 'cuda' | 'tensorrt' | 'webgpu' | 'dml' | 'coreml'; error: string; cause: string; reason: RegExp; fix: RegExp }[] = [
   { name: 'provider library not downloaded (this machine)', provider: 'cuda', error: `${ORT.cudaMissing}\n${ORT.sharedMissingLog}`, cause: 'provider-not-installed', reason: /CUDA provider library is not installed/, fix: /ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node/ },

@@ -3,11 +3,11 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { inspectModelFolder, type Cmvn, type InspectOptions } from '../../../daemon/model/modelFolder';
-import { ErrorCode, SenseVoiceError } from '../../../daemon/protocol';
+import { inspectModelFolder, type Cmvn, type InspectOptions } from '../../../../daemon/model/modelFolder';
+import { ErrorCode, SenseVoiceError } from '../../../../daemon/protocol';
 import {
   senseVoiceIo, sherpaMetadata, writeModel, type ModelSpec, VOCAB,
-} from '../../fixtures/onnxModels';
+} from '../../../fixtures/onnxModels';
 
 const ASSETS = '/work/shared/models/sensevoice-small-assets';
 let tmp: string;

@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { onnx } from 'onnx-proto';
-import { OnnxFormatError, readOnnxModelInfo } from '../../../daemon/model/onnxMetadata';
+import { OnnxFormatError, readOnnxModelInfo } from '../../../../daemon/model/onnxMetadata';
 import {
   encodeModel, oneHotSherpaModel, senseVoiceIo, sherpaMetadata, writeModel, writeSparseModel,
-} from '../../fixtures/onnxModels';
+} from '../../../fixtures/onnxModels';
 
 let tmp: string;
 before(async () => {

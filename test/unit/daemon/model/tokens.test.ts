@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { PieceType, parseSentencePieceModel, readSentencePieceTokens } from '../../../daemon/model/sentencePieceModel';
-import { TokenTableError, parseTokensJson, parseTokensTxt, readTokenTable } from '../../../daemon/model/tokens';
+import { PieceType, parseSentencePieceModel, readSentencePieceTokens } from '../../../../daemon/model/sentencePieceModel';
+import { TokenTableError, parseTokensJson, parseTokensTxt, readTokenTable } from '../../../../daemon/model/tokens';
 
 const ASSETS = '/work/shared/models/sensevoice-small-assets';
 const TOKENS_TXT = path.join(ASSETS, 'tokens.txt');

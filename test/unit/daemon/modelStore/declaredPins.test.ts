@@ -5,10 +5,10 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { declaredPinFor, declaredPins, enforced, MODEL_PINS_ENV, PINS, type DeclaredPin } from '../../../daemon/modelStore/pins';
-import { urlPlan } from '../../../daemon/modelStore/plans';
-import { ErrorCode, SenseVoiceError } from '../../../daemon/protocol';
-import { tempDir } from '../../helpers/paths';
+import { declaredPinFor, declaredPins, enforced, MODEL_PINS_ENV, PINS, type DeclaredPin } from '../../../../daemon/modelStore/pins';
+import { urlPlan } from '../../../../daemon/modelStore/plans';
+import { ErrorCode, SenseVoiceError } from '../../../../daemon/protocol';
+import { tempDir } from '../../../helpers/paths';
 import { LocalServer, sha256 } from './localServer';
 import { harness, serveModels, type Served } from './storeFixture';
 

@@ -4,10 +4,10 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { downloadFile, partPaths, type FileDownloadRequest } from '../../../daemon/modelStore/fileDownload';
-import { HttpError, type HttpOptions } from '../../../daemon/modelStore/httpClient';
-import { ErrorCode, SenseVoiceError } from '../../../daemon/protocol';
-import { tempDir } from '../../helpers/paths';
+import { downloadFile, partPaths, type FileDownloadRequest } from '../../../../daemon/modelStore/fileDownload';
+import { HttpError, type HttpOptions } from '../../../../daemon/modelStore/httpClient';
+import { ErrorCode, SenseVoiceError } from '../../../../daemon/protocol';
+import { tempDir } from '../../../helpers/paths';
 import { LocalProxy, LocalServer, bytes, fakeDns, sha256 } from './localServer';
 
 const SIZE = 3 * 1024 * 1024 + 123;

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { openUrl, HttpError, type HttpOptions } from '../../../daemon/modelStore/httpClient';
-import { tempDir } from '../../helpers/paths';
+import { openUrl, HttpError, type HttpOptions } from '../../../../daemon/modelStore/httpClient';
+import { tempDir } from '../../../helpers/paths';
 import { LocalProxy, fakeDns } from './localServer';
 
 const dir = tempDir('tls');

@@ -4,10 +4,10 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FUNASR_ID, SHERPA_ID } from '../../../daemon/modelStore/plans';
-import { MANIFEST_NAME } from '../../../daemon/modelStore/manifest';
-import { inspectModelFolder } from '../../../daemon/model/modelFolder';
-import { ErrorCode, SenseVoiceError, type ProgressParams } from '../../../daemon/protocol';
+import { FUNASR_ID, SHERPA_ID } from '../../../../daemon/modelStore/plans';
+import { MANIFEST_NAME } from '../../../../daemon/modelStore/manifest';
+import { inspectModelFolder } from '../../../../daemon/model/modelFolder';
+import { ErrorCode, SenseVoiceError, type ProgressParams } from '../../../../daemon/protocol';
 import { LocalServer, bytes } from './localServer';
 import { harness, serveModels, type Served } from './storeFixture';
 

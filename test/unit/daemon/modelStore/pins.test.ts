@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PINS } from '../../../daemon/modelStore/pins';
-import { officialSources } from '../../../daemon/modelStore/plans';
-import { ASSETS, SHARED } from '../../helpers/paths';
+import { PINS } from '../../../../daemon/modelStore/pins';
+import { officialSources } from '../../../../daemon/modelStore/plans';
+import { ASSETS, SHARED } from '../../../helpers/paths';
 
 test('the int8 model, the ModelScope model and the int8 archive pins are those of REFERENCE.md', () => {
   const ref = fs.readFileSync(path.join(SHARED, 'REFERENCE.md'), 'utf8').replace(/\s+/g, ' ');

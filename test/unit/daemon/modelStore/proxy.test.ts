@@ -1,7 +1,7 @@
 // Which proxy a URL goes through: the curl conventions for HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { proxyFor } from '../../../daemon/modelStore/proxy';
+import { proxyFor } from '../../../../daemon/modelStore/proxy';
 
 const at = (u: string, env: NodeJS.ProcessEnv) => proxyFor(new URL(u), env)?.url.href ?? null;
 

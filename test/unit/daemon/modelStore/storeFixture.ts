@@ -3,12 +3,12 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ModelStoreService, type ModelStoreOptions } from '../../../daemon/modelStore/modelStoreService';
-import { FUNASR_ID, SHERPA_ID, type DownloadPlan, type PlannedFile, type SourceTable } from '../../../daemon/modelStore/plans';
-import type { FilePin } from '../../../daemon/modelStore/pins';
-import type { ModelDownloadResult, ProgressParams } from '../../../daemon/protocol';
-import { tempDir } from '../../helpers/paths';
-import { testModel } from '../../helpers/testModels';
+import { ModelStoreService, type ModelStoreOptions } from '../../../../daemon/modelStore/modelStoreService';
+import { FUNASR_ID, SHERPA_ID, type DownloadPlan, type PlannedFile, type SourceTable } from '../../../../daemon/modelStore/plans';
+import type { FilePin } from '../../../../daemon/modelStore/pins';
+import type { ModelDownloadResult, ProgressParams } from '../../../../daemon/protocol';
+import { tempDir } from '../../../helpers/paths';
+import { testModel } from '../../../helpers/testModels';
 import { fakeDns, sha256, type LocalServer } from './localServer';
 
 export const ARCHIVE = 'sherpa-int8-test.tar.bz2';

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { modelStoreDir } from '../../../daemon/modelStore/storeLocation';
+import { modelStoreDir } from '../../../../daemon/modelStore/storeLocation';
 
 test('SENSEVOICE_MODEL_STORE wins everywhere', () => {
   assert.equal(modelStoreDir({ env: { SENSEVOICE_MODEL_STORE: '/data/models' }, platform: 'win32', home: 'C:\\Users\\me' }), path.resolve('/data/models'));

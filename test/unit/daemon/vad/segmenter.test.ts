@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Segmenter, type SampleRange } from '../../../daemon/vad/segmenter';
-import { SampleBuffer } from '../../../daemon/vad/sampleBuffer';
+import { Segmenter, type SampleRange } from '../../../../daemon/vad/segmenter';
+import { SampleBuffer } from '../../../../daemon/vad/sampleBuffer';
 
 const W = 512;
 const SR = 16_000;

@@ -2,12 +2,12 @@
 // notification's increments, the failure notification's line, and the "Show Models" list.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { adviseVariant } from '../../../extension/modelSetup/variantChoice';
-import { DownloadProgress } from '../../../extension/modelSetup/downloadProgress';
-import { downloadFailureText } from '../../../extension/modelSetup/downloadFailure';
-import { ErrorCode, SenseVoiceError } from '../../../daemon/protocol';
-import { modelPicks } from '../../../extension/modelSetup/modelPicks';
-import type { ModelListResult, StoredModel } from '../../../daemon/protocol';
+import { adviseVariant } from '../../../../extension/modelSetup/variantChoice';
+import { DownloadProgress } from '../../../../extension/modelSetup/downloadProgress';
+import { downloadFailureText } from '../../../../extension/modelSetup/downloadFailure';
+import { ErrorCode, SenseVoiceError } from '../../../../daemon/protocol';
+import { modelPicks } from '../../../../extension/modelSetup/modelPicks';
+import type { ModelListResult, StoredModel } from '../../../../daemon/protocol';
 
 test('variant: fp32 only when the GPU check found a GPU provider working', () => {
   assert.equal(adviseVariant('auto', { selectedProvider: 'cuda' }).variant, 'fp32');

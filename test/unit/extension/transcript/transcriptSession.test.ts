@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { TranscriptSegment } from '../../../../daemon/protocol';
 import type { HostMessage } from '../../../../extension/transcript/messages';
 import { TranscriptSession } from '../../../../extension/transcript/transcriptSession';
-import { meeting } from '../../formats/fixture';
+import { meeting } from '../../common/formats/fixture';
 
 function seg(start: number, text: string): TranscriptSegment {
   return { start, end: start + 1, language: 'en', emotion: 'HAPPY', event: 'Speech', text, tokens: [{ id: 1, text: 'x', start }] };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { charErrorRate, editDistance, wordErrorRate } from '../helpers/errorRate';
+import { charErrorRate, editDistance, wordErrorRate } from '../../../helpers/errorRate';
 
 test('error rates used by the real-model acceptance test', () => {
   assert.equal(editDistance([...'kitten'], [...'sitting']), 3);

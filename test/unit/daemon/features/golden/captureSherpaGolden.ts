@@ -1,7 +1,7 @@
 // Regenerates sherpaGolden.json: the features sherpa-onnx 1.13.8 itself computes for GOLDEN_CASES,
 // read out of the running binary with gdb. Not a test; run by hand on Linux x64 with gdb installed:
 //
-//   npx tsx test/unit/features/golden/captureSherpaGolden.ts
+//   npx tsx test/unit/daemon/features/golden/captureSherpaGolden.ts
 //
 // sherpa-onnx-node does not expose its features, so this builds a tiny SenseVoice-layout ONNX model
 // (logits = pad(sum(x)) * ones, with the real CMVN vectors from am.mvn in its metadata), decodes each
@@ -13,11 +13,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { onnx } from 'onnx-proto';
-import { parseAmMvn } from '../../../../daemon/features/cmvn';
+import { parseAmMvn } from '../../../../../daemon/features/cmvn';
 import { AM_MVN_PATH, sha256OfFloats } from '../helpers';
 import { GOLDEN_CASES } from './goldenCases';
 
-const ROOT = path.resolve(__dirname, '../../../..');
+const ROOT = path.resolve(__dirname, '../../../../..');
 const OUT_JSON = path.join(__dirname, 'sherpaGolden.json');
 const VOCAB = 8;
 
