@@ -1,6 +1,6 @@
 // The cli's commands. Each takes parsed options and a started daemon and returns an exit code.
 import type { DaemonConnection } from '../client/daemonConnection';
-import type { ProbeResult } from '../daemon/protocol';
+import type { ProbeResult } from '../common/protocol';
 import { describeError, formatBytes, formatDuration, printError } from './output';
 
 export async function infoCommand(daemon: DaemonConnection, json: boolean): Promise<number> {

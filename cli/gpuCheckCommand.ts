@@ -1,8 +1,8 @@
 // `sensevoice gpu-check`: the daemon's GPU report as text, JSON or Markdown. Exits 1 when a
 // checklist item fails (a GPU present but unused, no ffmpeg, …), so scripts can gate on it.
 import type { DaemonConnection } from '../client/daemonConnection';
-import type { CheckStatus, GpuReport } from '../daemon/protocol';
-import { renderGpuReportMarkdown, bytesText, msText } from '../daemon/diagnostics/reportMarkdown';
+import type { CheckStatus, GpuReport } from '../common/protocol';
+import { renderGpuReportMarkdown, bytesText, msText } from '../common/gpuCheck/reportMarkdown';
 import { providerLabel } from '../daemon/inference/providers';
 
 export interface GpuCheckCliOptions {

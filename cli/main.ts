@@ -6,7 +6,7 @@ import { gpuCheckCommand } from './gpuCheckCommand';
 import { checkModelArgs, modelCommand } from './modelCommands';
 import { printError, UsageError } from './output';
 import { startDaemon } from './spawnDaemon';
-import type { DaemonSettings, LanguageSetting, ModelSourceName, ModelVariant, ProviderSetting } from '../daemon/protocol';
+import type { DaemonSettings, LanguageSetting, ModelSourceName, ModelVariant, ProviderSetting } from '../common/protocol';
 import type { DaemonConnection } from '../client/daemonConnection';
 
 const USAGE = `Usage: sensevoice <command> [options]

@@ -1,6 +1,6 @@
 // `sensevoice model list|download`: the shared model store through the daemon.
 import type { DaemonConnection } from '../client/daemonConnection';
-import { ErrorCode, SenseVoiceError, type ModelDownloadResult, type ModelListResult, type ModelSourceName, type ModelVariant } from '../daemon/protocol';
+import { ErrorCode, SenseVoiceError, type ModelDownloadResult, type ModelListResult, type ModelSourceName, type ModelVariant } from '../common/protocol';
 import { formatBytes, printError, UsageError } from './output';
 import { ProgressBar } from './progressBar';
 

@@ -1,5 +1,5 @@
 // How the cli reports: results on stdout, `error: CODE: message` on stderr, exit codes.
-import { SenseVoiceError, errorCodeName } from '../daemon/protocol';
+import { SenseVoiceError, errorCodeName } from '../common/protocol';
 
 export class UsageError extends Error {}
 
@@ -23,4 +23,4 @@ export function formatDuration(sec: number): string {
 }
 
 /** Sizes as people read them (1.5 MiB): the same wording as the GPU report. */
-export { bytesText as formatBytes } from '../daemon/diagnostics/reportMarkdown';
+export { bytesText as formatBytes } from '../common/gpuCheck/reportMarkdown';

@@ -1,7 +1,7 @@
 // The daemon's request handlers over one Endpoint: lifecycle (initialize, shutdown), settings,
 // cancellation, and the methods of each area. No vscode import: settings arrive over the protocol.
 import type { Readable, Writable } from 'node:stream';
-import { Endpoint } from './rpc/endpoint';
+import { Endpoint } from '../common/rpc/endpoint';
 import { optionalBoolean, optionalEnum, optionalNumber, optionalString, paramObject, requiredString } from './rpc/params';
 import {
   ErrorCode,
@@ -17,7 +17,7 @@ import {
   type RequestName,
   type ResultOf,
   type SystemInfo,
-} from './protocol';
+} from '../common/protocol';
 import { CancellationRegistry } from './cancellation';
 import { sanitizeSettings, type EffectiveSettings } from './settings';
 import { DAEMON_VERSION } from './version';
@@ -26,7 +26,7 @@ import { ffmpegStaticPath, resolveFfmpeg, type ResolvedFfmpeg } from './ffmpeg/r
 import { decodeAudio, SAMPLE_RATE } from './ffmpeg/decodeAudio';
 import { ModelRegistry, workerEngineLoader } from './modelRegistry';
 import { ModelStoreService, type ModelStoreOptions } from './modelStore/modelStoreService';
-import { TranscriptionService } from './transcriptionService';
+import { TranscriptionService } from './jobs/transcriptionRequests';
 import { diagnoseGpu } from './diagnostics/diagnoseGpu';
 
 const PROVIDERS: readonly ProviderSetting[] = ['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'];

@@ -1,6 +1,6 @@
 // The daemon's settings, as sent by the client in `initialize` and `config/didChange`. Every value
 // is sanitized on read: a wrong type falls back to the default instead of failing later.
-import type { DaemonSettings, LanguageSetting, ProviderSetting } from './protocol';
+import type { DaemonSettings, LanguageSetting, ProviderSetting } from '../common/protocol';
 
 const PROVIDERS: readonly ProviderSetting[] = ['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'];
 const LANGUAGES: readonly LanguageSetting[] = ['auto', 'zh', 'en', 'yue', 'ja', 'ko'];

@@ -1,6 +1,6 @@
 // Typed, sanitized reads of the `sensevoice.*` settings, and which of them need a daemon restart.
 import * as vscode from 'vscode';
-import type { DaemonSettings, LanguageSetting, ProviderSetting } from '../daemon/protocol';
+import type { DaemonSettings, LanguageSetting, ProviderSetting } from '../common/protocol';
 
 const PROVIDERS: readonly ProviderSetting[] = ['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'];
 const LANGUAGES: readonly LanguageSetting[] = ['auto', 'zh', 'en', 'yue', 'ja', 'ko'];

@@ -1,10 +1,10 @@
 // The GPU report page. It draws the state the host sends (a snapshot after `ready` and at every
 // change) and sends back two requests: re-run, and copy as Markdown. Everything in a report (error
 // text, paths, GPU names) is set with textContent, never as markup.
-import type { ChecklistItem, CheckStatus, GpuReport, ProviderProbe } from '../daemon/protocol';
-import type { GpuHostMessage, GpuPageMessage, GpuViewState } from '../extension/gpuCheck/messages';
-import { causeText } from '../extension/gpuCheck/causeText';
-import { bytesText, msText, placementText } from '../daemon/diagnostics/reportMarkdown';
+import type { ChecklistItem, CheckStatus, GpuReport, ProviderProbe } from '../common/protocol';
+import type { GpuHostMessage, GpuPageMessage, GpuViewState } from '../common/pages/gpuReportMessages';
+import { causeText } from '../common/gpuCheck/causeText';
+import { bytesText, msText, placementText } from '../common/gpuCheck/reportMarkdown';
 import { providerLabel } from '../daemon/inference/providers';
 
 interface VsCodeApi {

@@ -1,10 +1,10 @@
 // The transcript view's page. It draws what the host sends (a snapshot after `ready`, then live
 // segments and progress) and asks the host for everything that leaves the page (exports, copies,
 // cancel). Transcript text is untrusted: it is only ever set with textContent, never as markup.
-import type { HostMessage, PageMessage, ViewSegment, ViewState } from '../extension/transcript/messages';
-import { emotionEmoji, emotionName, eventEmoji, eventName, isMoodless, isPlainSpeechEvent, languageName } from '../client/formats/labels';
-import { tagSpans } from '../client/formats/summary';
-import { clockSpan, clockTime, durationText } from '../client/formats/time';
+import type { HostMessage, PageMessage, ViewSegment, ViewState } from '../common/pages/transcriptMessages';
+import { emotionEmoji, emotionName, eventEmoji, eventName, isMoodless, isPlainSpeechEvent, languageName } from '../common/formats/labels';
+import { tagSpans } from '../common/formats/summary';
+import { clockSpan, clockTime, durationText } from '../common/formats/time';
 
 interface VsCodeApi {
   postMessage(message: PageMessage): void;

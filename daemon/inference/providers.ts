@@ -1,6 +1,6 @@
 // Which ONNX Runtime execution providers to try, in order, and what their failures mean in plain
 // words. The error strings are onnxruntime-node's own (1.30), as users see them.
-import type { ProviderFailureCause, ProviderSetting } from '../protocol';
+import type { ProviderFailureCause, ProviderSetting } from '../../common/protocol';
 
 export type ProviderName = 'cpu' | 'cuda' | 'tensorrt' | 'webgpu' | 'dml' | 'coreml';
 

@@ -1,12 +1,12 @@
 // One file's transcription: ffmpeg streams samples, the VAD cuts speech segments as they end, the
 // scheduler recognises them in batches on the worker, and each finished segment is reported at
 // once. Audio waiting for the worker is bounded, so memory does not grow with the file's length.
-import { ErrorCode, SenseVoiceError, type LanguageSetting, type Transcript, type TranscriptSegment } from '../protocol';
+import { ErrorCode, SenseVoiceError, type LanguageSetting, type Transcript, type TranscriptSegment } from '../../common/protocol';
 import { decodeAudio, SAMPLE_RATE } from '../ffmpeg/decodeAudio';
 import { VadSegmentStream } from '../vad/vadSegmentStream';
 import type { SileroVad } from '../vad/sileroVad';
 import type { BatchScheduler } from './batchScheduler';
-import type { ModelInfo } from '../protocol';
+import type { ModelInfo } from '../../common/protocol';
 
 export interface TranscriptionOptions {
   language: LanguageSetting;

@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ErrorCode, SenseVoiceError, type Transcript } from '../protocol';
+import { ErrorCode, SenseVoiceError, type Transcript } from '../../common/protocol';
 
 const VERSION = 1;
 

@@ -1,7 +1,7 @@
 // The protocol side of the model store: `model/list`, `model/download`, `model/inspect`, and the
 // fallback a request without a model path uses. server.ts registers these; the work lives in the
 // modules beside this one.
-import { ErrorCode, SenseVoiceError, type ModelDownloadResult, type ModelInspectResult, type ModelListResult, type ModelSourceName, type ModelVariant, type ProgressParams, type ProviderSetting } from '../protocol';
+import { ErrorCode, SenseVoiceError, type ModelDownloadResult, type ModelInspectResult, type ModelListResult, type ModelSourceName, type ModelVariant, type ProgressParams, type ProviderSetting } from '../../common/protocol';
 import { inspectModelFolder, type ModelFolderInfo } from '../model/modelFolder';
 import { optionalBoolean, optionalEnum, optionalString, paramObject, requiredString } from '../rpc/params';
 import { DAEMON_VERSION } from '../version';

@@ -3,7 +3,7 @@
 // without a model path falls back to.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { ModelVariant, PartialDownload, ProviderSetting, StoredModel } from '../protocol';
+import type { ModelVariant, PartialDownload, ProviderSetting, StoredModel } from '../../common/protocol';
 import { FUNASR_FILES, SHERPA_FILES, inspectModelFolder } from '../model/modelFolder';
 import { readManifest, type Manifest } from './manifest';
 

@@ -2,11 +2,11 @@
 // notes (title, date, duration, languages, events, moods, the timed transcript) at the cursor.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { formatMarkdown, type TranscriptData } from '../../client/formats';
+import { formatMarkdown, type TranscriptData } from '../../common/formats';
 import { exportEmoji } from '../config';
 import { recordingDate } from '../exports/exportTranscript';
 import { AUDIO_EXTENSIONS, AUDIO_GLOB } from '../transcribe/audioFiles';
-import type { TranscriptionService } from '../transcribe/transcriptionService';
+import type { TranscriptionService } from '../transcribe/fileTranscriber';
 import type { TranscriptPanels } from '../transcript/transcriptPanels';
 import { headingLevelAt, padForInsertion } from './notesPlacement';
 

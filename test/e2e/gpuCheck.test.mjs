@@ -5,7 +5,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { causeText } from '../../extension/gpuCheck/causeText.ts';
+import { causeText } from '../../common/gpuCheck/causeText.ts';
 import * as wb from './workbench.mjs';
 import { RUN, extensionLog, until } from './workbench.mjs';
 

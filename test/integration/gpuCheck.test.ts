@@ -10,11 +10,11 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { DaemonConnection } from '../../client/daemonConnection';
-import { ErrorCode, SenseVoiceError, type GpuReport, type ProgressParams } from '../../daemon/protocol';
-import { renderGpuReportMarkdown } from '../../daemon/diagnostics/reportMarkdown';
+import { ErrorCode, SenseVoiceError, type GpuReport, type ProgressParams } from '../../common/protocol';
+import { renderGpuReportMarkdown } from '../../common/gpuCheck/reportMarkdown';
 import { gpuReportHtml } from '../../extension/gpuCheck/gpuReportHtml';
-import { causeText } from '../../extension/gpuCheck/causeText';
-import type { GpuViewState } from '../../extension/gpuCheck/messages';
+import { causeText } from '../../common/gpuCheck/causeText';
+import type { GpuViewState } from '../../common/pages/gpuReportMessages';
 import { ROOT, requireBuilt } from '../helpers/paths';
 import { fakeNvidiaSmi, NVIDIA_SMI } from '../unit/daemon/diagnostics/fakeMachine';
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DaemonConnection } from '../../../client/daemonConnection';
-import type { SegmentParams } from '../../../daemon/protocol';
+import type { SegmentParams } from '../../../common/protocol';
 import { tempDir } from '../../helpers/paths';
 
 const FAKE_DAEMON = `

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { atomicWrite, TargetExistsError } from '../../../extension/exports/atomicWrite';
+import { atomicWrite, TargetExistsError } from '../../../common/atomicWrite';
 import { tempDir } from '../../helpers/paths';
 
 test('writes a new file and leaves no temporary file behind', async () => {

@@ -6,7 +6,7 @@ import type { DaemonConnection } from '../../../client/daemonConnection';
 import { CrashBudget } from '../../../extension/crashBudget';
 import { DaemonSupervisor, type DaemonState } from '../../../extension/daemonSupervisor';
 import { describeState } from '../../../extension/statusText';
-import { parseGpuPageMessage } from '../../../extension/gpuCheck/messages';
+import { parseGpuPageMessage } from '../../../common/pages/gpuReportMessages';
 import { gpuReportCsp, gpuReportHtml } from '../../../extension/gpuCheck/gpuReportHtml';
 
 /** Just enough of a connection for the supervisor's state machine. */

@@ -1,5 +1,5 @@
 // A small hand-made transcript that exercises every branch of the exports.
-import type { Transcript } from '../../../../daemon/protocol';
+import type { Transcript } from '../../../../common/protocol';
 
 export function meeting(): Transcript {
   return {

@@ -1,7 +1,7 @@
 // Golden strings for every export: a change to any of them is a change users will see.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { realTimeFactor } from '../../../../client/formats/summary';
+import { realTimeFactor } from '../../../../common/formats/summary';
 import {
   EXPORT_FORMATS,
   escapeMarkdown,
@@ -13,7 +13,7 @@ import {
   formatVtt,
   parseTranscriptJson,
   TranscriptParseError,
-} from '../../../../client/formats';
+} from '../../../../common/formats';
 import { meeting } from './fixture';
 
 test('SRT: numbered cues, comma timestamps, emoji first and last, arrows defused, blank cues dropped', () => {

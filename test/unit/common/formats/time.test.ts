@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clockSpan, clockTime, durationText, localDateTime, srtTimestamp, vttTimestamp } from '../../../../client/formats/time';
+import { clockSpan, clockTime, durationText, localDateTime, srtTimestamp, vttTimestamp } from '../../../../common/formats/time';
 
 test('SRT timestamps: hours always, comma, milliseconds rounded', () => {
   assert.equal(srtTimestamp(0), '00:00:00,000');

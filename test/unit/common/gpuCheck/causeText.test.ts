@@ -1,7 +1,7 @@
 // The GPU report's badge for a failed provider: its cause in words, never the code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { causeText } from '../../../../extension/gpuCheck/causeText';
+import { causeText } from '../../../../common/gpuCheck/causeText';
 
 test("a failed provider's badge says its cause in words", () => {
   assert.equal(causeText('provider-not-installed'), 'Not installed');

@@ -4,12 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { diagnoseGpu } from '../../../../daemon/diagnostics/diagnoseGpu';
-import { cell, msText, renderGpuReportMarkdown } from '../../../../daemon/diagnostics/reportMarkdown';
+import { cell, msText, renderGpuReportMarkdown } from '../../../../common/gpuCheck/reportMarkdown';
 import { scanCudaLibraries } from '../../../../daemon/diagnostics/cudaLibraries';
 import { findOnPath } from '../../../../daemon/ffmpeg/resolveFfmpeg';
 import { providerLabel } from '../../../../daemon/inference/providers';
 import { sanitizeSettings } from '../../../../daemon/settings';
-import type { CheckStatus, GpuReport } from '../../../../daemon/protocol';
+import type { CheckStatus, GpuReport } from '../../../../common/protocol';
 import { renderText } from '../../../../cli/gpuCheckCommand';
 import { testModel } from '../../../helpers/testModels';
 import { CUDA12_FILES, fakeLibraryFolder, fakeNvidiaSmi, fakeRunJob, NVIDIA_SMI, ORT, without } from '../../daemon/diagnostics/fakeMachine';

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildChecklist, type ChecklistFacts } from '../../../../daemon/diagnostics/checklist';
 import { decodersByFormat, parseAudioDecoders } from '../../../../daemon/diagnostics/ffmpegCheck';
-import type { BenchmarkResult, FfmpegCheck, GpuReport, NvidiaInfo } from '../../../../daemon/protocol';
+import type { BenchmarkResult, FfmpegCheck, GpuReport, NvidiaInfo } from '../../../../common/protocol';
 
 const FULL_FFMPEG: FfmpegCheck = { path: '/usr/bin/ffmpeg', version: '6.1', source: 'path', decoders: { mp3: ['mp3float', 'mp3'], aac: ['aac'], opus: ['opus', 'libopus'] } };
 const NO_NVIDIA: NvidiaInfo = { status: 'not-found', path: null, gpus: [], driverVersion: null, minDriverVersion: '525.60.13', driverOk: null };

@@ -9,7 +9,7 @@ import { diagnoseGpu, type DiagnoseOptions } from '../../../../daemon/diagnostic
 import { scanCudaLibraries } from '../../../../daemon/diagnostics/cudaLibraries';
 import { findOnPath } from '../../../../daemon/ffmpeg/resolveFfmpeg';
 import { sanitizeSettings } from '../../../../daemon/settings';
-import { ErrorCode, SenseVoiceError, type GpuReport, type OnnxRuntimeFacts } from '../../../../daemon/protocol';
+import { ErrorCode, SenseVoiceError, type GpuReport, type OnnxRuntimeFacts } from '../../../../common/protocol';
 import { deviceStatus } from '../../../../extension/gpuCheck/deviceStatus';
 import { tempDir } from '../../../helpers/paths';
 import { testModel } from '../../../helpers/testModels';

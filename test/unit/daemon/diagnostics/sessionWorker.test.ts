@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SessionWorker, resolveOnnxRuntime, type SessionJob } from '../../../../daemon/diagnostics/sessionWorker';
 import { buildProbeModel } from '../../../../daemon/diagnostics/probeModel';
-import { ErrorCode, SenseVoiceError } from '../../../../daemon/protocol';
+import { ErrorCode, SenseVoiceError } from '../../../../common/protocol';
 import { tempDir } from '../../../helpers/paths';
 
 const model = buildProbeModel();

@@ -10,7 +10,7 @@ import * as ort from 'onnxruntime-node';
 import { createSession } from '../../../../daemon/inference/createSession';
 import { explainProviderError, providerCandidates } from '../../../../daemon/inference/providers';
 import { SenseVoiceModel } from '../../../../daemon/inference/senseVoiceModel';
-import { ErrorCode, SenseVoiceError } from '../../../../daemon/protocol';
+import { ErrorCode, SenseVoiceError } from '../../../../common/protocol';
 import { testModel } from '../../../helpers/testModels';
 
 const REAL_ERRORS: Record<string, string> = {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { inspectModelFolder, type Cmvn, type InspectOptions } from '../../../../daemon/model/modelFolder';
-import { ErrorCode, SenseVoiceError } from '../../../../daemon/protocol';
+import { ErrorCode, SenseVoiceError } from '../../../../common/protocol';
 import {
   senseVoiceIo, sherpaMetadata, writeModel, type ModelSpec, VOCAB,
 } from '../../../fixtures/onnxModels';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { declaredPinFor, declaredPins, enforced, MODEL_PINS_ENV, PINS, type DeclaredPin } from '../../../../daemon/modelStore/pins';
 import { urlPlan } from '../../../../daemon/modelStore/plans';
-import { ErrorCode, SenseVoiceError } from '../../../../daemon/protocol';
+import { ErrorCode, SenseVoiceError } from '../../../../common/protocol';
 import { tempDir } from '../../../helpers/paths';
 import { LocalServer, sha256 } from './localServer';
 import { harness, serveModels, type Served } from './storeFixture';

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { downloadFile, partPaths, type FileDownloadRequest } from '../../../../daemon/modelStore/fileDownload';
 import { HttpError, type HttpOptions } from '../../../../daemon/modelStore/httpClient';
-import { ErrorCode, SenseVoiceError } from '../../../../daemon/protocol';
+import { ErrorCode, SenseVoiceError } from '../../../../common/protocol';
 import { tempDir } from '../../../helpers/paths';
 import { LocalProxy, LocalServer, bytes, fakeDns, sha256 } from './localServer';
 

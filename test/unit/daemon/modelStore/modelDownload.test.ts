@@ -7,7 +7,7 @@ import path from 'node:path';
 import { FUNASR_ID, SHERPA_ID } from '../../../../daemon/modelStore/plans';
 import { MANIFEST_NAME } from '../../../../daemon/modelStore/manifest';
 import { inspectModelFolder } from '../../../../daemon/model/modelFolder';
-import { ErrorCode, SenseVoiceError, type ProgressParams } from '../../../../daemon/protocol';
+import { ErrorCode, SenseVoiceError, type ProgressParams } from '../../../../common/protocol';
 import { LocalServer, bytes } from './localServer';
 import { harness, serveModels, type Served } from './storeFixture';
 

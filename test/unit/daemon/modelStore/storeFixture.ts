@@ -6,7 +6,7 @@ import path from 'node:path';
 import { ModelStoreService, type ModelStoreOptions } from '../../../../daemon/modelStore/modelStoreService';
 import { FUNASR_ID, SHERPA_ID, type DownloadPlan, type PlannedFile, type SourceTable } from '../../../../daemon/modelStore/plans';
 import type { FilePin } from '../../../../daemon/modelStore/pins';
-import type { ModelDownloadResult, ProgressParams } from '../../../../daemon/protocol';
+import type { ModelDownloadResult, ProgressParams } from '../../../../common/protocol';
 import { tempDir } from '../../../helpers/paths';
 import { testModel } from '../../../helpers/testModels';
 import { fakeDns, sha256, type LocalServer } from './localServer';

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { adviseVariant } from '../../../../extension/modelSetup/variantChoice';
 import { DownloadProgress } from '../../../../extension/modelSetup/downloadProgress';
 import { downloadFailureText } from '../../../../extension/modelSetup/downloadFailure';
-import { ErrorCode, SenseVoiceError } from '../../../../daemon/protocol';
+import { ErrorCode, SenseVoiceError } from '../../../../common/protocol';
 import { modelPicks } from '../../../../extension/modelSetup/modelPicks';
-import type { ModelListResult, StoredModel } from '../../../../daemon/protocol';
+import type { ModelListResult, StoredModel } from '../../../../common/protocol';
 
 test('variant: fp32 only when the GPU check found a GPU provider working', () => {
   assert.equal(adviseVariant('auto', { selectedProvider: 'cuda' }).variant, 'fp32');

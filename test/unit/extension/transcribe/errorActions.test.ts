@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ErrorCode, SenseVoiceError } from '../../../../daemon/protocol';
+import { ErrorCode, SenseVoiceError } from '../../../../common/protocol';
 import { adviceFor, codeNameOf, codeOf, failureText } from '../../../../extension/transcribe/errorActions';
 
 test('missing ffmpeg or model: open the right setting, retry, logs', () => {

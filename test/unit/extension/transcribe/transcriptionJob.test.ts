@@ -10,9 +10,9 @@ import { DaemonConnection } from '../../../../client/daemonConnection';
 import { CrashBudget } from '../../../../extension/crashBudget';
 import { DaemonSupervisor } from '../../../../extension/daemonSupervisor';
 import { markFailure, runTranscriptionJob } from '../../../../extension/transcribe/transcriptionJob';
-import type { HostMessage } from '../../../../extension/transcript/messages';
+import type { HostMessage } from '../../../../common/pages/transcriptMessages';
 import { TranscriptSession } from '../../../../extension/transcript/transcriptSession';
-import { ErrorCode, SenseVoiceError } from '../../../../daemon/protocol';
+import { ErrorCode, SenseVoiceError } from '../../../../common/protocol';
 import { tempDir } from '../../../helpers/paths';
 import { waitFor } from '../../../helpers/waitFor';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { TranscriptSegment } from '../../../../daemon/protocol';
-import type { HostMessage } from '../../../../extension/transcript/messages';
+import type { TranscriptSegment } from '../../../../common/protocol';
+import type { HostMessage } from '../../../../common/pages/transcriptMessages';
 import { TranscriptSession } from '../../../../extension/transcript/transcriptSession';
 import { meeting } from '../../common/formats/fixture';
 

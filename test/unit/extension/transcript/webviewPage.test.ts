@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { contentSecurityPolicy, makeNonce, transcriptHtml } from '../../../../extension/transcript/html';
-import { parsePageMessage } from '../../../../extension/transcript/messages';
+import { parsePageMessage } from '../../../../common/pages/transcriptMessages';
 import { ROOT } from '../../../helpers/paths';
 
 test('CSP: no inline script or style, scripts only with the nonce, media from the webview roots', () => {

@@ -1,8 +1,8 @@
 // The messages between the transcript view's page (media/transcriptView.ts) and its host
 // (transcriptPanel.ts). Data only: transcript text crosses as strings and the page renders it as
 // text. No vscode import, so the page's bundle can take these types.
-import type { ExportFormat } from '../../client/formats';
-import type { TranscriptSegment } from '../../daemon/protocol';
+import type { ExportFormat } from '../formats';
+import type { TranscriptSegment } from '../protocol';
 
 /** A segment as the page shows it: the protocol's segment without tokens, plus its position in the file
  * (from 0; live segments can arrive out of order). */

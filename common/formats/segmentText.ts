@@ -1,5 +1,5 @@
 // A segment's text as the exports print it: whitespace tidied, tags as emoji or as words.
-import type { TranscriptSegment } from '../../daemon/protocol';
+import type { TranscriptSegment } from '../protocol';
 import { emotionEmoji, emotionName, eventEmoji, eventName, isMoodless, isPlainSpeechEvent } from './labels';
 
 type Tagged = Pick<TranscriptSegment, 'text' | 'emotion' | 'event'>;

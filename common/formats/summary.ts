@@ -1,6 +1,6 @@
 // What a transcript amounts to: its languages, where the audio events happen and which moods it
 // carries. The Markdown notes and the transcript view's header and timeline read it from here.
-import type { Transcript, TranscriptSegment } from '../../daemon/protocol';
+import type { Transcript, TranscriptSegment } from '../protocol';
 import { isMoodless, isPlainSpeechEvent } from './labels';
 
 /** A stretch of time where one tag holds, merged over neighbouring segments. */

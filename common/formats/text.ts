@@ -1,5 +1,5 @@
 // Plain text (.txt): one line per segment, "[0:07] text", for reading and pasting anywhere.
-import type { Transcript } from '../../daemon/protocol';
+import type { Transcript } from '../protocol';
 import { richText } from './segmentText';
 import { clockTime } from './time';
 

@@ -1,6 +1,6 @@
 // A failed provider's cause in a few words, for the report's badge (the reason beside it says the
 // rest). No vscode import: the report page bundles it.
-import type { ProviderFailureCause } from '../../daemon/protocol';
+import type { ProviderFailureCause } from '../protocol';
 
 const CAUSE_TEXT: Record<ProviderFailureCause, string> = {
   'provider-not-installed': 'Not installed',

@@ -1,7 +1,7 @@
 // JSON (.transcript.json): the Transcript as the protocol defines it, and the reader that turns
 // such a file (or a line of `sensevoice transcribe --format json`) back into one, checking every
 // field so a hand-edited or foreign file fails with a message that says where.
-import type { TranscriptSegment, TranscriptToken } from '../../daemon/protocol';
+import type { TranscriptSegment, TranscriptToken } from '../protocol';
 import type { TranscriptData } from './transcriptData';
 
 export interface JsonOptions {

@@ -4,8 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ErrorCode, type Transcript } from '../../daemon/protocol';
-import { parseTranscriptJson, type TranscriptData } from '../../client/formats';
+import { ErrorCode, type Transcript } from '../../common/protocol';
+import { parseTranscriptJson, type TranscriptData } from '../../common/formats';
 import type { DaemonSupervisor } from '../daemonSupervisor';
 import { concurrency } from '../config';
 import type { TranscriptPanels } from '../transcript/transcriptPanels';

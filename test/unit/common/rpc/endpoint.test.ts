@@ -3,9 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { Endpoint } from '../../../../daemon/rpc/endpoint';
+import { Endpoint } from '../../../../common/rpc/endpoint';
 import { Daemon } from '../../../../daemon/server';
-import { ErrorCode, PROTOCOL_VERSION, SenseVoiceError, errorCodeName } from '../../../../daemon/protocol';
+import { ErrorCode, PROTOCOL_VERSION, SenseVoiceError, errorCodeName } from '../../../../common/protocol';
 
 function wire() {
   const toDaemon = new PassThrough();

@@ -1,5 +1,5 @@
 // SubRip (.srt): numbered cues, "HH:MM:SS,mmm --> HH:MM:SS,mmm", a blank line between cues.
-import type { Transcript } from '../../daemon/protocol';
+import type { Transcript } from '../protocol';
 import { richText } from './segmentText';
 import { srtTimestamp } from './time';
 

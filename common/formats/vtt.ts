@@ -1,5 +1,5 @@
 // WebVTT (.vtt): "WEBVTT", then cues "HH:MM:SS.mmm --> HH:MM:SS.mmm" with HTML-escaped text.
-import type { Transcript } from '../../daemon/protocol';
+import type { Transcript } from '../protocol';
 import { richText } from './segmentText';
 import type { SubtitleOptions } from './srt';
 import { vttTimestamp } from './time';

@@ -2,7 +2,7 @@
 // and the panel's "Copy as Markdown" copies it. Pure (the protocol's types and a provider label), so
 // the extension can bundle it without pulling in the daemon.
 import type { CheckStatus, GpuReport, ProviderProbe } from '../protocol';
-import { providerLabel } from '../inference/providers';
+import { providerLabel } from '../../daemon/inference/providers';
 
 const ICON: Record<CheckStatus, string> = { pass: '✅', warn: '⚠️', fail: '❌' };
 

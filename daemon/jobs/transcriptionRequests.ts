@@ -1,17 +1,17 @@
 // `transcribe/file`: parameters and settings in, a job on the queue (or a cached transcript) out,
 // with each finished segment and the progress sent to the requester as they happen.
 import fs from 'node:fs';
-import { ErrorCode, SenseVoiceError, type LanguageSetting, type ProgressParams, type SegmentParams, type Transcript } from './protocol';
-import { optionalBoolean, optionalEnum, optionalNumber, optionalString, paramObject, requiredString } from './rpc/params';
-import type { EffectiveSettings } from './settings';
-import type { Engine, ModelRegistry } from './modelRegistry';
-import type { ResolvedFfmpeg } from './ffmpeg/resolveFfmpeg';
-import { checkAudioFile } from './ffmpeg/decodeAudio';
-import { JobQueue, type JobReport } from './jobs/jobQueue';
-import { TranscriptCache, contentHash, defaultCacheDir } from './jobs/transcriptCache';
-import { runTranscription, type TranscriptionOptions } from './jobs/runTranscription';
-import { SileroVad } from './vad/sileroVad';
-import type { CancellationRegistry } from './cancellation';
+import { ErrorCode, SenseVoiceError, type LanguageSetting, type ProgressParams, type SegmentParams, type Transcript } from '../../common/protocol';
+import { optionalBoolean, optionalEnum, optionalNumber, optionalString, paramObject, requiredString } from '../rpc/params';
+import type { EffectiveSettings } from '../settings';
+import type { Engine, ModelRegistry } from '../modelRegistry';
+import type { ResolvedFfmpeg } from '../ffmpeg/resolveFfmpeg';
+import { checkAudioFile } from '../ffmpeg/decodeAudio';
+import { JobQueue, type JobReport } from './jobQueue';
+import { TranscriptCache, contentHash, defaultCacheDir } from './transcriptCache';
+import { runTranscription, type TranscriptionOptions } from './runTranscription';
+import { SileroVad } from '../vad/sileroVad';
+import type { CancellationRegistry } from '../cancellation';
 
 const LANGUAGES: readonly LanguageSetting[] = ['auto', 'zh', 'en', 'yue', 'ja', 'ko'];
 

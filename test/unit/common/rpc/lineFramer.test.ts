@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LineFramer } from '../../../../daemon/rpc/lineFramer';
+import { LineFramer } from '../../../../common/rpc/lineFramer';
 
 function collect(maxFrameBytes?: number) {
   const frames: string[] = [];
