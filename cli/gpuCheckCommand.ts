@@ -2,8 +2,9 @@
 // checklist item fails (a GPU present but unused, no ffmpeg, …), so scripts can gate on it.
 import type { DaemonConnection } from '../client/daemonConnection';
 import type { CheckStatus, GpuReport } from '../common/protocol';
-import { renderGpuReportMarkdown, bytesText, msText } from '../common/gpuCheck/reportMarkdown';
-import { providerLabel } from '../daemon/inference/providers';
+import { renderGpuReportMarkdown } from '../common/gpuCheck/reportMarkdown';
+import { providerLabel } from '../common/providerLabels';
+import { bytesText, msText } from '../common/units';
 
 export interface GpuCheckCliOptions {
   format: 'text' | 'json' | 'markdown';

@@ -4,8 +4,9 @@
 import type { ChecklistItem, CheckStatus, GpuReport, ProviderProbe } from '../common/protocol';
 import type { GpuHostMessage, GpuPageMessage, GpuViewState } from '../common/pages/gpuReportMessages';
 import { causeText } from '../common/gpuCheck/causeText';
-import { bytesText, msText, placementText } from '../common/gpuCheck/reportMarkdown';
-import { providerLabel } from '../daemon/inference/providers';
+import { placementText } from '../common/gpuCheck/reportMarkdown';
+import { providerLabel } from '../common/providerLabels';
+import { bytesText, msText } from '../common/units';
 
 interface VsCodeApi {
   postMessage(message: GpuPageMessage): void;

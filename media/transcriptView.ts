@@ -4,7 +4,8 @@
 import type { HostMessage, PageMessage, ViewSegment, ViewState } from '../common/pages/transcriptMessages';
 import { emotionEmoji, emotionName, eventEmoji, eventName, isMoodless, isPlainSpeechEvent, languageName } from '../common/formats/labels';
 import { tagSpans } from '../common/formats/summary';
-import { clockSpan, clockTime, durationText } from '../common/formats/time';
+import { clockSpan, clockTime } from '../common/formats/time';
+import { durationText } from '../common/units';
 
 interface VsCodeApi {
   postMessage(message: PageMessage): void;

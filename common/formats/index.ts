@@ -78,5 +78,5 @@ export { escapeMarkdown, baseName } from './markdown';
 export { srtCueText } from './srt';
 export { vttCueText } from './vtt';
 export { richText, tidyText } from './segmentText';
-export { srtTimestamp, vttTimestamp, clockTime, clockSpan, durationText, localDateTime } from './time';
+export { srtTimestamp, vttTimestamp, clockTime, clockSpan, localDateTime } from './time';
 export { summarize, realTimeFactor } from './summary';

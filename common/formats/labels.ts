@@ -1,6 +1,6 @@
 // Human words and emoji for SenseVoice's tags. Shared by the exports, the cli and the transcript
 // webview (which bundles it for the browser), so it imports nothing but the tag tables.
-import { EMOTION_EMOJI, EVENT_EMOJI } from '../../daemon/decoding/richTags';
+import { EMOTION_EMOJI, EVENT_EMOJI } from '../richTags';
 
 const LANGUAGE_NAMES: Readonly<Record<string, string>> = {
   zh: 'Chinese',

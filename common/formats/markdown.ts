@@ -4,7 +4,8 @@
 import { emotionEmoji, emotionName, eventEmoji, eventName, isPlainSpeechEvent, languageName } from './labels';
 import { moodWord, tidyText } from './segmentText';
 import { realTimeFactor, summarize, type TagShare } from './summary';
-import { clockSpan, clockTime, durationText } from './time';
+import { clockSpan, clockTime } from './time';
+import { durationText } from '../units';
 import type { TranscriptData } from './transcriptData';
 
 export interface MarkdownOptions {

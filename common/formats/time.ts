@@ -42,16 +42,6 @@ export function clockSpan(start: number, end: number): string {
   return a === b ? a : `${a}–${b}`;
 }
 
-/** A duration for a header: "7 s", "2 min 05 s", "1 h 02 min". */
-export function durationText(sec: number): string {
-  const whole = Math.max(0, Math.round(Number.isFinite(sec) ? sec : 0));
-  if (whole < 60) return `${whole} s`;
-  const h = Math.floor(whole / 3600);
-  const m = Math.floor(whole / 60) % 60;
-  const s = whole % 60;
-  return h > 0 ? `${h} h ${p2(m)} min` : `${m} min ${p2(s)} s`;
-}
-
 /** A local date and time for notes: "2026-01-05 09:03", from the clock of the machine. */
 export function localDateTime(d: Date): string {
   return `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}`;

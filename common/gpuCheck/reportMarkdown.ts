@@ -1,8 +1,9 @@
 // The GPU report as Markdown, for bug reports and chat: the cli prints it (`gpu-check --format md`)
 // and the panel's "Copy as Markdown" copies it. Pure (the protocol's types and a provider label), so
-// the extension can bundle it without pulling in the daemon.
+// every client can bundle it.
 import type { CheckStatus, GpuReport, ProviderProbe } from '../protocol';
-import { providerLabel } from '../../daemon/inference/providers';
+import { providerLabel } from '../providerLabels';
+import { bytesText, msText } from '../units';
 
 const ICON: Record<CheckStatus, string> = { pass: '✅', warn: '⚠️', fail: '❌' };
 
@@ -21,20 +22,6 @@ function fence(text: string): string[] {
   const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((m) => m.length));
   const f = '`'.repeat(longest + 1);
   return [f, text, f];
-}
-
-export function bytesText(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024;
-    i++;
-  }
-  return `${n.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
-}
-
-export function msText(ms: number | undefined): string {
-  return ms === undefined ? '–' : ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`;
 }
 
 function label(p: string): string {

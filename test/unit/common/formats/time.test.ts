@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clockSpan, clockTime, durationText, localDateTime, srtTimestamp, vttTimestamp } from '../../../../common/formats/time';
+import { clockSpan, clockTime, localDateTime, srtTimestamp, vttTimestamp } from '../../../../common/formats/time';
+import { durationText } from '../../../../common/units';
 
 test('SRT timestamps: hours always, comma, milliseconds rounded', () => {
   assert.equal(srtTimestamp(0), '00:00:00,000');

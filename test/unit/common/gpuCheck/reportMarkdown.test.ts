@@ -4,10 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { diagnoseGpu } from '../../../../daemon/diagnostics/diagnoseGpu';
-import { cell, msText, renderGpuReportMarkdown } from '../../../../common/gpuCheck/reportMarkdown';
+import { cell, renderGpuReportMarkdown } from '../../../../common/gpuCheck/reportMarkdown';
+import { msText } from '../../../../common/units';
 import { scanCudaLibraries } from '../../../../daemon/diagnostics/cudaLibraries';
 import { findOnPath } from '../../../../daemon/ffmpeg/resolveFfmpeg';
-import { providerLabel } from '../../../../daemon/inference/providers';
+import { providerLabel } from '../../../../common/providerLabels';
 import { sanitizeSettings } from '../../../../daemon/settings';
 import type { CheckStatus, GpuReport } from '../../../../common/protocol';
 import { renderText } from '../../../../cli/gpuCheckCommand';
