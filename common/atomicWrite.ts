@@ -1,6 +1,7 @@
 // Writes a file so that readers see the old content or the new, never half of it: the data goes to
 // a temporary file in the same folder, which then takes the target's name in one step. Without
-// `overwrite`, an existing target is never replaced, even one that appeared a moment ago.
+// `overwrite`, an existing target is never replaced, even one that appeared a moment ago. The one
+// copy for the transcript cache, the model store's manifests and the extension's exports.
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -11,13 +11,13 @@ import {
   type GpuReport,
   type InitializeResult,
   type ModelInfo,
-  type ProviderSetting,
   type ProbeResult,
   type ProgressParams,
   type RequestName,
   type ResultOf,
   type SystemInfo,
 } from '../common/protocol';
+import { PROVIDERS } from '../common/values';
 import { CancellationRegistry } from './cancellation';
 import { sanitizeSettings, type EffectiveSettings } from './settings';
 import { DAEMON_VERSION } from './version';
@@ -29,7 +29,6 @@ import { ModelStoreService, type ModelStoreOptions } from './modelStore/modelSto
 import { TranscriptionService } from './jobs/transcriptionRequests';
 import { diagnoseGpu } from './diagnostics/diagnoseGpu';
 
-const PROVIDERS: readonly ProviderSetting[] = ['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'];
 
 export interface DaemonOptions {
   input: Readable;

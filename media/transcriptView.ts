@@ -6,6 +6,7 @@ import { emotionEmoji, emotionName, eventEmoji, eventName, isMoodless, isPlainSp
 import { tagSpans } from '../common/formats/summary';
 import { clockSpan, clockTime } from '../common/formats/time';
 import { durationText } from '../common/units';
+import { EXPORT_FORMAT_IDS, isOneOf } from '../common/values';
 
 interface VsCodeApi {
   postMessage(message: PageMessage): void;
@@ -503,7 +504,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
 for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('.export-button'))) {
   b.addEventListener('click', () => {
     const format = b.dataset.format;
-    if (format === 'md' || format === 'srt' || format === 'vtt' || format === 'json' || format === 'txt') post({ type: 'export', format });
+    if (isOneOf(EXPORT_FORMAT_IDS, format)) post({ type: 'export', format });
   });
 }
 $('copy-text').addEventListener('click', () => post({ type: 'copy', what: 'text' }));

@@ -6,8 +6,9 @@ import { formatSrt } from './srt';
 import { formatText } from './text';
 import type { TranscriptData } from './transcriptData';
 import { formatVtt } from './vtt';
+import { EXPORT_FORMAT_IDS, isOneOf, type ExportFormat } from '../values';
 
-export type ExportFormat = 'md' | 'srt' | 'vtt' | 'json' | 'txt';
+export type { ExportFormat };
 
 /** Every option any format reads; each format ignores the ones it has no use for. */
 export interface FormatOptions {
@@ -46,7 +47,7 @@ export const EXPORT_FORMATS: readonly ExportFormatInfo[] = [
 ];
 
 export function isExportFormat(v: unknown): v is ExportFormat {
-  return typeof v === 'string' && EXPORT_FORMATS.some((f) => f.format === v);
+  return isOneOf(EXPORT_FORMAT_IDS, v);
 }
 
 export function formatInfo(format: ExportFormat): ExportFormatInfo {

@@ -1,7 +1,7 @@
 // The messages between the transcript view's page (media/transcriptView.ts) and its host
 // (transcriptPanel.ts). Data only: transcript text crosses as strings and the page renders it as
 // text. No vscode import, so the page's bundle can take these types.
-import type { ExportFormat } from '../formats';
+import { EXPORT_FORMAT_IDS, isOneOf, type ExportFormat } from '../values';
 import type { TranscriptSegment } from '../protocol';
 
 /** A segment as the page shows it: the protocol's segment without tokens, plus its position in the file
@@ -65,7 +65,7 @@ export function parsePageMessage(raw: unknown): PageMessage | null {
     case 'retry':
       return { type: m.type };
     case 'export':
-      return typeof m.format === 'string' && ['md', 'srt', 'vtt', 'json', 'txt'].includes(m.format) ? { type: 'export', format: m.format as ExportFormat } : null;
+      return isOneOf(EXPORT_FORMAT_IDS, m.format) ? { type: 'export', format: m.format } : null;
     case 'copy':
       if (m.what !== 'text' && m.what !== 'markdown' && m.what !== 'segment') return null;
       if (m.what === 'segment') return typeof m.index === 'number' && Number.isInteger(m.index) ? { type: 'copy', what: 'segment', index: m.index } : null;

@@ -1,7 +1,7 @@
 // One file's transcription: ffmpeg streams samples, the VAD cuts speech segments as they end, the
 // scheduler recognises them in batches on the worker, and each finished segment is reported at
 // once. Audio waiting for the worker is bounded, so memory does not grow with the file's length.
-import { ErrorCode, SenseVoiceError, type LanguageSetting, type Transcript, type TranscriptSegment } from '../../common/protocol';
+import { ErrorCode, SenseVoiceError, type LanguageSetting, type Transcript, type VadMode, type TranscriptSegment } from '../../common/protocol';
 import { decodeAudio, SAMPLE_RATE } from '../ffmpeg/decodeAudio';
 import { VadSegmentStream } from '../vad/vadSegmentStream';
 import type { SileroVad } from '../vad/sileroVad';
@@ -12,7 +12,7 @@ export interface TranscriptionOptions {
   language: LanguageSetting;
   itn: boolean;
   banEmotionUnknown: boolean;
-  vad: 'on' | 'off';
+  vad: VadMode;
   maxSegmentSec: number;
 }
 

@@ -1,7 +1,8 @@
 // `transcribe/file`: parameters and settings in, a job on the queue (or a cached transcript) out,
 // with each finished segment and the progress sent to the requester as they happen.
 import fs from 'node:fs';
-import { ErrorCode, SenseVoiceError, type LanguageSetting, type ProgressParams, type SegmentParams, type Transcript } from '../../common/protocol';
+import { ErrorCode, SenseVoiceError, type ProgressParams, type SegmentParams, type Transcript } from '../../common/protocol';
+import { LANGUAGES, VAD_MODES } from '../../common/values';
 import { optionalBoolean, optionalEnum, optionalNumber, optionalString, paramObject, requiredString } from '../rpc/params';
 import type { EffectiveSettings } from '../settings';
 import type { Engine, ModelRegistry } from '../modelRegistry';
@@ -12,8 +13,6 @@ import { TranscriptCache, contentHash, defaultCacheDir } from './transcriptCache
 import { runTranscription, type TranscriptionOptions } from './runTranscription';
 import { SileroVad } from '../vad/sileroVad';
 import type { CancellationRegistry } from '../cancellation';
-
-const LANGUAGES: readonly LanguageSetting[] = ['auto', 'zh', 'en', 'yue', 'ja', 'ko'];
 
 export interface TranscriptionServiceDeps {
   models: ModelRegistry;
@@ -47,7 +46,7 @@ export class TranscriptionService {
       language: optionalEnum(p, 'language', m, LANGUAGES) ?? s.language,
       itn: optionalBoolean(p, 'itn', m) ?? s.itn,
       banEmotionUnknown: optionalBoolean(p, 'banEmotionUnknown', m) ?? s.banEmotionUnknown,
-      vad: optionalEnum(p, 'vad', m, ['on', 'off'] as const) ?? s.vad,
+      vad: optionalEnum(p, 'vad', m, VAD_MODES) ?? s.vad,
       maxSegmentSec: optionalNumber(p, 'maxSegmentSec', m, 1, 60) ?? s.maxSegmentSec,
     };
     const modelPath = optionalString(p, 'modelPath', m) ?? s.modelPath;
