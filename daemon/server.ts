@@ -26,7 +26,7 @@ import { ffmpegStaticPath, resolveFfmpeg, type ResolvedFfmpeg } from './ffmpeg/r
 import { decodeAudio, SAMPLE_RATE } from './ffmpeg/decodeAudio';
 import { ModelRegistry, workerEngineLoader } from './modelRegistry';
 import { ModelStoreService, type ModelStoreOptions } from './modelStore/modelStoreService';
-import { TranscriptionService } from './jobs/transcriptionRequests';
+import { TranscriptionRequests } from './jobs/transcriptionRequests';
 import { diagnoseGpu } from './diagnostics/diagnoseGpu';
 
 
@@ -59,12 +59,12 @@ export class Daemon {
   }
   private ffmpeg: { key: string; found: Promise<ResolvedFfmpeg> } | null = null;
   readonly models = new ModelRegistry(workerEngineLoader(() => ({ batchSize: this.settings.batchSize, batchSeconds: BATCH_SECONDS })), (provider) => this.modelStore.findStored(provider));
-  readonly transcription: TranscriptionService;
+  readonly transcription: TranscriptionRequests;
 
   constructor(private readonly options: DaemonOptions) {
     this.endpoint = new Endpoint({ input: options.input, output: options.output, log: options.log, maxFrameBytes: options.maxFrameBytes });
     this.endpoint.requestGate = (method, run) => this.gate(method, run);
-    this.transcription = new TranscriptionService({
+    this.transcription = new TranscriptionRequests({
       models: this.models,
       settings: () => this.settings,
       ffmpeg: () => this.ffmpegBinary(),

@@ -14,7 +14,7 @@ import { runTranscription, type TranscriptionOptions } from './runTranscription'
 import { SileroVad } from '../vad/sileroVad';
 import type { CancellationRegistry } from '../cancellation';
 
-export interface TranscriptionServiceDeps {
+export interface TranscriptionRequestsDeps {
   models: ModelRegistry;
   settings: () => EffectiveSettings;
   ffmpeg: () => Promise<ResolvedFfmpeg>;
@@ -26,12 +26,12 @@ export interface TranscriptionServiceDeps {
   cacheDir?: string | null;
 }
 
-export class TranscriptionService {
+export class TranscriptionRequests {
   readonly queue: JobQueue;
   private readonly cache: TranscriptCache;
   private vad: Promise<SileroVad> | null = null;
 
-  constructor(private readonly d: TranscriptionServiceDeps) {
+  constructor(private readonly d: TranscriptionRequestsDeps) {
     this.queue = new JobQueue(() => d.settings().concurrency);
     this.cache = new TranscriptCache(d.cacheDir === undefined ? defaultCacheDir() : d.cacheDir);
   }

@@ -9,7 +9,7 @@ import { formatMarkdown } from '../../common/formats';
 import { exportEmoji } from '../config';
 import { recordingDate } from '../exports/exportTranscript';
 import { headingLevelAt, padForInsertion } from '../meetingNotes/notesPlacement';
-import type { TranscriptionService } from '../transcribe/fileTranscriber';
+import type { FileTranscriber } from '../transcribe/fileTranscriber';
 import { audioUrisFromUriList, findPlaceholder, placeholderIds, placeholderText } from './placeholders';
 
 const KIND = vscode.DocumentDropOrPasteEditKind.Empty.append('sensevoice', 'transcript');
@@ -25,7 +25,7 @@ export class TranscriptPasteDrop implements vscode.DocumentDropEditProvider, vsc
   private readonly pending = new Map<string, Pending>();
 
   constructor(
-    private readonly service: TranscriptionService,
+    private readonly service: FileTranscriber,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 

@@ -25,7 +25,7 @@ export interface TranscribeOptions {
 
 type Row = FileProgress;
 
-export class TranscriptionService {
+export class FileTranscriber {
   private readonly jobs = new JobRegistry<Transcript>();
 
   constructor(
