@@ -7,6 +7,7 @@ import { tagSpans } from '../common/formats/summary';
 import { clockSpan, clockTime } from '../common/formats/time';
 import { durationText } from '../common/units';
 import { EXPORT_FORMAT_IDS, isOneOf } from '../common/values';
+import { $, el, notice } from './dom';
 
 interface VsCodeApi {
   postMessage(message: PageMessage): void;
@@ -37,22 +38,9 @@ let currentIndex = -1;
 /** The audio URI on the player; undefined until the first snapshot says what it is. */
 let loadedAudio: string | null | undefined;
 
-function $(id: string): HTMLElement {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`missing #${id}`);
-  return el;
-}
-
 const audio = $('audio') as HTMLAudioElement;
 const list = $('segments');
 const timeline = $('timeline');
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 /** A small stroked icon drawn with DOM calls (no markup strings, no icon font). */
 function icon(paths: string[]): SVGSVGElement {
@@ -446,15 +434,6 @@ function renderAudio(): void {
 }
 
 // ---- messages -------------------------------------------------------------------------------
-
-let notifyTimer: ReturnType<typeof setTimeout> | undefined;
-function notice(text: string): void {
-  const n = $('notice');
-  n.textContent = text;
-  n.classList.add('shown');
-  clearTimeout(notifyTimer);
-  notifyTimer = setTimeout(() => n.classList.remove('shown'), 2500);
-}
 
 let pendingRefresh = false;
 /** Filters, header and timeline follow live segments at most once a frame. */

@@ -97,7 +97,7 @@ describe('Check GPU', { timeout: 180_000 }, () => {
   it('copies the whole report as Markdown', async () => {
     await page.evaluate(() => navigator.clipboard.writeText('(not yet)'));
     await frame.locator('#copy').click();
-    await frame.locator('#notice.visible', { hasText: 'Copied as Markdown' }).waitFor({ timeout: 10_000 });
+    await frame.locator('#notice.shown', { hasText: 'Copied as Markdown' }).waitFor({ timeout: 10_000 });
     const md = await until('the report on the clipboard', async () => {
       const text = await page.evaluate(() => navigator.clipboard.readText());
       return text !== '(not yet)' && text;
