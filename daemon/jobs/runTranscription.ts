@@ -106,7 +106,10 @@ export async function runTranscription(a: RunTranscriptionArgs): Promise<Transcr
     totalSamples = decoded.samples;
     const all = new Float32Array(totalSamples);
     let off = 0;
-    for (const c of chunks) (all.set(c, off), (off += c.length));
+    for (const c of chunks) {
+      all.set(c, off);
+      off += c.length;
+    }
     if (totalSamples > 0) submit(0, all, 0);
   } else {
     const vadStream = new VadSegmentStream(a.vad, { maxSegmentSec: a.options.maxSegmentSec }, async (s) => {

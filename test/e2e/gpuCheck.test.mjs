@@ -73,7 +73,7 @@ describe('Check GPU', { timeout: 180_000 }, () => {
     await raw.locator('summary').click();
     assert.match(await raw.locator('pre').innerText(), new RegExp(cudaExpected.error.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
     // (scrolled to the card's title, clear of the sticky header)
-    await frame.locator('.card', { hasText: 'Execution providers' }).evaluate((el) => window.scrollBy(0, el.getBoundingClientRect().top - document.querySelector('.header').offsetHeight - 12));
+    await frame.locator('.card', { hasText: 'Execution providers' }).evaluate((el) => window.scrollBy(0, el.getBoundingClientRect().top - /** @type {HTMLElement} */ (document.querySelector('.header')).offsetHeight - 12));
     await wb.shot(page, 'gpu-check-providers');
     await raw.locator('summary').click();
     assert.match(await frame.locator('.card', { hasText: 'Execution providers' }).innerText(), /Models load on CPU \(sensevoice\.provider: cpu\)\./);
@@ -119,7 +119,7 @@ describe('Check GPU', { timeout: 180_000 }, () => {
     assert.ok(before >= 1, 'the first check was logged');
     // Mark the page as drawn now, and watch the status line while the check runs again.
     await frame.evaluate(() => {
-      document.querySelector('.summary').dataset.old = 'yes';
+      /** @type {HTMLElement} */ (document.querySelector('.summary')).dataset.old = 'yes';
       window.__statuses = [];
       new MutationObserver(() => window.__statuses.push(document.getElementById('status').className)).observe(document.getElementById('status'), { attributes: true });
     });
