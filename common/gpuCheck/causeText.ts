@@ -1,5 +1,5 @@
 // A failed provider's cause in a few words, for the report's badge (the reason beside it says the
-// rest). No vscode import: the report page bundles it.
+// rest). The report page, the panel's host and the tests share it.
 import type { ProviderFailureCause } from '../protocol';
 
 const CAUSE_TEXT: Record<ProviderFailureCause, string> = {

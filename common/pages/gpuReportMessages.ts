@@ -1,6 +1,6 @@
-// The messages between the GPU report page (media/gpuReportView.ts) and its host (gpuReportPanel.ts).
-// Data only; the report crosses as the protocol's JSON and the page renders it as text. No vscode
-// import, so the page's bundle can take these types.
+// The messages between the GPU report page (media/gpuReportView.ts) and its host
+// (extension/gpuCheck/gpuReportPanel.ts). Data only; the report crosses as the protocol's JSON and the
+// page renders it as text.
 import type { GpuReport } from '../protocol';
 
 /** Everything the page draws; sent whole after `ready` and at every change. */

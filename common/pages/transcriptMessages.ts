@@ -1,6 +1,6 @@
 // The messages between the transcript view's page (media/transcriptView.ts) and its host
-// (transcriptPanel.ts). Data only: transcript text crosses as strings and the page renders it as
-// text. No vscode import, so the page's bundle can take these types.
+// (extension/transcript/transcriptPanels.ts). Data only: transcript text crosses as strings and the
+// page renders it as text.
 import { EXPORT_FORMAT_IDS, isOneOf, type ExportFormat } from '../values';
 import type { TranscriptSegment } from '../protocol';
 
