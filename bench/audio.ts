@@ -1,4 +1,4 @@
-// The benchmark's inputs: long recordings from test/helpers/longAudio.ts (the clips of ../shared/audio
+// The benchmark's inputs: long recordings from test/helpers/longAudio.ts (the clips of test/fixtures/audio
 // with silences between them), and per-run copies of them whose bytes differ but whose audio does
 // not, so the daemon's transcript cache (keyed by content) and its job joining (keyed by path and
 // settings) never answer for a run.

@@ -14,6 +14,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { makeTestModel, REPO_ROOT } from '../tools/makeTestModel/makeTestModel';
 import { longAudio, uniqueCopy } from './audio';
 import { BenchDaemon, type OurSettings } from './ourSystems';
@@ -39,6 +40,9 @@ const VARIANTS: Record<string, Variant> = {
   threads1: { settings: { threads: 1 } },
 };
 
+const USAGE = `usage: npx tsx bench/experiments.ts [--minutes 2] [--reps 5] [--threads N] [--variants LIST] [--at-once N]
+  variants (comma-separated): ${Object.keys(VARIANTS).join(', ')} (default base,batch1,spin,no-arena)`;
+
 /** A copy of dist/ with `patch` applied, inside the project so node_modules resolves from it. */
 function patchedDist(name: string, patch: [string, string] | undefined): string {
   const dist = path.join(REPO_ROOT, 'dist');
@@ -55,15 +59,28 @@ function patchedDist(name: string, patch: [string, string] | undefined): string 
 }
 
 async function main(argv: string[]): Promise<void> {
-  const arg = (name: string, fallback: string) => {
-    const i = argv.indexOf(name);
-    return i >= 0 && argv[i + 1] ? argv[i + 1] : fallback;
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      minutes: { type: 'string', default: '2' },
+      reps: { type: 'string', default: '5' },
+      threads: { type: 'string', default: String(os.availableParallelism()) },
+      variants: { type: 'string', default: 'base,batch1,spin,no-arena' },
+      'at-once': { type: 'string', default: '1' },
+    },
+  });
+  const number = (flag: keyof typeof values): number => {
+    const n = Number(values[flag]);
+    if (!(n > 0)) throw new Error(`--${flag} takes a positive number (got "${values[flag]}")`);
+    return n;
   };
-  const minutes = Number(arg('--minutes', '2'));
-  const reps = Number(arg('--reps', '5'));
-  const threads = Number(arg('--threads', String(os.availableParallelism())));
-  const names = arg('--variants', 'base,batch1,spin,no-arena').split(',');
-  const atOnce = Number(arg('--at-once', '1'));
+  const minutes = number('minutes');
+  const reps = number('reps');
+  const threads = number('threads');
+  const names = values.variants.split(',');
+  const atOnce = number('at-once');
   for (const n of names) if (!VARIANTS[n]) throw new Error(`unknown variant ${n}; known: ${Object.keys(VARIANTS).join(', ')}`);
   const model = makeTestModel({ layout: 'sherpa', profile: 'full', int8: true });
   // Only the int8 file: the daemon would pick it anyway, and this keeps the folder like the bench's.
@@ -119,6 +136,12 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
+  if (String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS_')) {
+    // A bad command line: node:util names the argument ("Unknown option '--frob'").
+    process.stderr.write(`experiments: ${(err as Error).message}\n\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
   process.stderr.write(`experiments: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
   process.exitCode = 1;
 });

@@ -1,6 +1,7 @@
 // Command line of `npm run bench`: the full benchmark by default (1, 10 and 60 minutes), --quick for
 // a few-minute check (0.5, 2 and 4 minutes, fewer runs).
 import os from 'node:os';
+import { parseArgs } from 'node:util';
 
 export type Role = 'small' | 'medium' | 'large';
 export const ROLES: readonly Role[] = ['small', 'medium', 'large'];
@@ -50,13 +51,55 @@ full-size synthetic SenseVoiceSmall (random weights, real shapes; generated once
 function list(v: string, flag: string, count: number, integer: boolean): number[] {
   const xs = v.split(',').map(Number);
   if (xs.length !== count || xs.some((x) => !Number.isFinite(x) || x <= 0 || (integer && !Number.isInteger(x)))) {
-    throw new Error(`${flag} takes ${count} comma-separated positive ${integer ? 'whole ' : ''}numbers (got "${v}")`);
+    throw new BenchUsageError(`${flag} takes ${count} comma-separated positive ${integer ? 'whole ' : ''}numbers (got "${v}")`);
   }
   return xs;
 }
 
-export function parseOptions(argv: readonly string[], root: string): BenchOptions {
-  const quick = argv.includes('--quick');
+/** A bad command line: run.ts prints the message and USAGE, and exits with code 2. */
+export class BenchUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BenchUsageError';
+  }
+}
+
+/** What `npm run bench -- ...` asks for: the usage text, an earlier run's table, or a run. */
+export type BenchCommand = { kind: 'help' } | { kind: 'table'; file: string } | { kind: 'run'; options: BenchOptions };
+
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  table: { type: 'boolean' },
+  quick: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  minutes: { type: 'string' },
+  runs: { type: 'string' },
+  'cold-runs': { type: 'string' },
+  'throughput-minutes': { type: 'string' },
+  threads: { type: 'string' },
+  batch: { type: 'string' },
+  'throughput-runs': { type: 'string' },
+  seed: { type: 'string' },
+  precision: { type: 'string' },
+  skip: { type: 'string' },
+  out: { type: 'string' },
+} as const;
+
+export function parseCommand(argv: readonly string[], root: string): BenchCommand {
+  let parsed;
+  try {
+    // --table takes an optional FILE, which node:util cannot express: it arrives as the one positional.
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true });
+  } catch (err) {
+    if (String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS_')) throw new BenchUsageError((err as Error).message);
+    throw err;
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) return { kind: 'help' };
+  if (positionals.length > (v.table ? 1 : 0)) throw new BenchUsageError(`unexpected argument "${positionals[v.table ? 1 : 0]}"`);
+  if (v.table) return { kind: 'table', file: positionals[0] ?? `${root}/bench/results.json` };
+
+  const quick = v.quick ?? false;
   const o: BenchOptions = {
     quick,
     minutes: quick ? { small: 0.5, medium: 2, large: 4 } : { small: 1, medium: 10, large: 60 },
@@ -69,68 +112,34 @@ export function parseOptions(argv: readonly string[], root: string): BenchOption
     precision: 'int8',
     seed: 4,
     skip: new Set(),
-    out: `${root}/bench/results.json`,
-    verbose: false,
+    out: v.out ?? `${root}/bench/results.json`,
+    verbose: v.verbose ?? false,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    switch (a) {
-      case '--quick':
-        break;
-      case '--verbose':
-        o.verbose = true;
-        break;
-      case '--minutes': {
-        const [s, m, l] = list(value(), a, 3, false);
-        o.minutes = { small: s, medium: m, large: l };
-        break;
-      }
-      case '--runs': {
-        const [s, m, l] = list(value(), a, 3, true);
-        o.runs = { small: s, medium: m, large: l };
-        break;
-      }
-      case '--cold-runs':
-        o.coldRuns = list(value(), a, 1, true)[0];
-        break;
-      case '--throughput-minutes':
-        o.throughputMinutes = list(value(), a, 1, false)[0];
-        break;
-      case '--threads':
-        o.threads = list(value(), a, 1, true)[0];
-        break;
-      case '--batch':
-        o.batchSize = list(value(), a, 1, true)[0];
-        break;
-      case '--throughput-runs':
-        o.throughputRuns = list(value(), a, 1, true)[0];
-        break;
-      case '--seed':
-        o.seed = list(value(), a, 1, true)[0];
-        break;
-      case '--precision': {
-        const p = value();
-        if (p !== 'int8' && p !== 'fp32') throw new Error(`--precision is int8 or fp32 (got "${p}")`);
-        o.precision = p;
-        break;
-      }
-      case '--skip':
-        for (const s of value().split(',')) {
-          if (!['cli', 'daemon', 'sherpa', 'model'].includes(s)) throw new Error(`--skip: unknown system "${s}"`);
-          o.skip.add(s);
-        }
-        break;
-      case '--out':
-        o.out = value();
-        break;
-      default:
-        throw new Error(`unknown argument "${a}"`);
-    }
+  if (v.minutes !== undefined) {
+    const [s, m, l] = list(v.minutes, '--minutes', 3, false);
+    o.minutes = { small: s, medium: m, large: l };
   }
-  return o;
+  if (v.runs !== undefined) {
+    const [s, m, l] = list(v.runs, '--runs', 3, true);
+    o.runs = { small: s, medium: m, large: l };
+  }
+  const one = (flag: keyof typeof OPTIONS, integer: boolean, apply: (n: number) => void) => {
+    const text = v[flag];
+    if (typeof text === 'string') apply(list(text, `--${flag}`, 1, integer)[0]);
+  };
+  one('cold-runs', true, (n) => (o.coldRuns = n));
+  one('throughput-minutes', false, (n) => (o.throughputMinutes = n));
+  one('threads', true, (n) => (o.threads = n));
+  one('batch', true, (n) => (o.batchSize = n));
+  one('throughput-runs', true, (n) => (o.throughputRuns = n));
+  one('seed', true, (n) => (o.seed = n));
+  if (v.precision !== undefined) {
+    if (v.precision !== 'int8' && v.precision !== 'fp32') throw new BenchUsageError(`--precision is int8 or fp32 (got "${v.precision}")`);
+    o.precision = v.precision;
+  }
+  for (const s of v.skip?.split(',') ?? []) {
+    if (!['cli', 'daemon', 'sherpa', 'model'].includes(s)) throw new BenchUsageError(`--skip: unknown system "${s}"`);
+    o.skip.add(s);
+  }
+  return { kind: 'run', options: o };
 }

@@ -12,7 +12,7 @@ import { ffmpegStaticPath, resolveFfmpeg } from '../daemon/ffmpeg/resolveFfmpeg'
 import { longAudio, uniqueCopy, type LongAudio } from './audio';
 import { BenchChild } from './childProcess';
 import { BenchDaemon, runCli, type BenchPaths, type OurSettings, type RunResult } from './ourSystems';
-import { parseOptions, ROLES, USAGE, type Role } from './options';
+import { BenchUsageError, parseCommand, ROLES, USAGE, type Role } from './options';
 import { readMemory } from './procStats';
 import { buildResults, formatTable, type BenchResults, type ColdStart, type ProfileRecord, type SystemName, type ThroughputRecord } from './report';
 
@@ -45,18 +45,17 @@ function timeoutFor(durationSec: number): number {
 }
 
 async function main(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  const command = parseCommand(argv, REPO_ROOT);
+  if (command.kind === 'help') {
     console.log(USAGE);
     return 0;
   }
-  const tableAt = argv.indexOf('--table');
-  if (tableAt >= 0) {
+  if (command.kind === 'table') {
     // Re-print the table of an earlier run.
-    const file = argv[tableAt + 1] ?? path.join(REPO_ROOT, 'bench', 'results.json');
-    process.stdout.write(formatTable(JSON.parse(fs.readFileSync(file, 'utf8')) as BenchResults));
+    process.stdout.write(formatTable(JSON.parse(fs.readFileSync(command.file, 'utf8')) as BenchResults));
     return 0;
   }
-  const o = parseOptions(argv, REPO_ROOT);
+  const o = command.options;
   const benchStart = performance.now();
   const loadStart = os.loadavg();
   const progress = (line: string) => process.stderr.write(`[bench ${((performance.now() - benchStart) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
@@ -344,7 +343,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`bench: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    if (err instanceof BenchUsageError) process.stderr.write(`bench: ${err.message}\n\n${USAGE}\n`);
+    else process.stderr.write(`bench: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
     process.exitCode = 2;
   },
 );

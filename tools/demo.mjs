@@ -4,12 +4,31 @@
 // saying so plainly (its tags and timestamps are real pipeline output; its text is not).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const USAGE = `usage: npm run demo [-- FILE...]   (or: node tools/demo.mjs FILE...)
+
+Transcribes FILE... (default: the sense_voice en and zh sample clips) with the real model when one is
+in the store or can be downloaded, else with a synthetic one.`;
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const cli = path.join(root, 'dist', 'cli.js');
-const clips = process.argv.slice(2).length
-  ? process.argv.slice(2)
-  : ['sense_voice/en.wav', 'sense_voice/zh.wav'].map((c) => path.join(root, '..', 'shared', 'audio', c));
+let args;
+try {
+  // Strict, so a stray flag is reported here instead of reaching `sensevoice transcribe` as an option.
+  args = parseArgs({ args: process.argv.slice(2), allowPositionals: true, strict: true, options: { help: { type: 'boolean', short: 'h' } } });
+} catch (err) {
+  if (!String(err?.code).startsWith('ERR_PARSE_ARGS_')) throw err;
+  process.stderr.write(`demo: ${err.message}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+if (args.values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+const clips = args.positionals.length
+  ? args.positionals
+  : ['sense_voice/en.wav', 'sense_voice/zh.wav'].map((c) => path.join(root, 'test', 'fixtures', 'audio', c));
 
 const run = (args, opts = {}) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', ...opts });
 const say = (s) => process.stderr.write(`\n== ${s}\n`);

@@ -11,7 +11,7 @@ import { createFrontEnd } from '../features/frontEnd';
 import { SENSE_VOICE_FBANK_OPTIONS } from '../features/fbank';
 import { sessionOptions } from '../inference/createSession';
 import { explainProviderError, isGpuProvider, type ProviderEnvironment, type ProviderName } from '../inference/providers';
-import { partBytes } from './protoWriter';
+import { writeParts } from '../../common/onnx/graphBuilder';
 import { buildSyntheticModel, inferenceFlops, REAL_MODEL_BLOCKS, SYNTHETIC_INPUTS, SYNTHETIC_SHAPE, type SyntheticShape } from './syntheticModel';
 import { syntheticSpeech } from './syntheticSpeech';
 import type { Feed, RunSessionJob } from './sessionWorker';
@@ -119,15 +119,12 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
 /** Written to a temporary file one tensor at a time, so its weights are never all in memory at once. */
 function writeSyntheticModel(shape: SyntheticShape): string {
   const file = path.join(os.tmpdir(), `sensevoice-gpu-check-${process.pid}-${Date.now()}.onnx`);
-  const fd = fs.openSync(file, 'w');
   try {
-    for (const part of buildSyntheticModel(shape)) fs.writeSync(fd, partBytes(part));
+    writeParts(file, buildSyntheticModel(shape));
   } catch (err) {
-    fs.closeSync(fd);
     fs.rmSync(file, { force: true });
     throw err;
   }
-  fs.closeSync(fd);
   return file;
 }
 

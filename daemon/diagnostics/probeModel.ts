@@ -1,8 +1,8 @@
 // The tiny model each execution provider is tried on: y = x · W + b with x [1,4], built in memory
 // (the shipped product carries no model file for this). Its answer is known, so a provider that
 // creates a session but computes garbage is caught too.
-import { OnnxGraph, OnnxType } from './onnxWriter';
-import { concatParts } from './protoWriter';
+import { DataType, GraphBuilder } from '../../common/onnx/graphBuilder';
+import { concatParts } from '../../common/onnx/protoWriter';
 
 const N = 4;
 /** W[i][j] = (i + 1) / 4 - j / 8, b[j] = j - 1.5: small values, exact in float16 too. */
@@ -18,13 +18,13 @@ export interface ProbeModel {
 }
 
 export function buildProbeModel(): ProbeModel {
-  const g = new OnnxGraph('sensevoice_gpu_probe');
-  const x = g.input('x', OnnxType.FLOAT, [1, N]);
+  const g = new GraphBuilder('sensevoice_gpu_probe');
+  const x = g.input('x', DataType.FLOAT, [1, N]);
   const w = g.floats('w', [N, N], WEIGHTS);
   const b = g.floats('b', [N], BIAS);
   const xw = g.op('MatMul', [x, w], 'xw');
-  g.node('Add', [xw, b], ['y']);
-  g.output('y', OnnxType.FLOAT, [1, N]);
+  g.node('Add', [xw, b], '', {}, ['y']);
+  g.output('y', DataType.FLOAT, [1, N]);
   const expected = new Float32Array(N);
   for (let j = 0; j < N; j++) {
     let s = BIAS[j] as number;
@@ -32,7 +32,7 @@ export function buildProbeModel(): ProbeModel {
     expected[j] = s;
   }
   return {
-    bytes: concatParts(g.encode({ producer: 'sensevoice-gpu-check' })),
+    bytes: concatParts(g.encode({ producerName: 'sensevoice-gpu-check' })),
     input: { name: 'x', dims: [1, N], data: PROBE_INPUT },
     output: 'y',
     expected,

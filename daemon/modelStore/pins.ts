@@ -3,10 +3,10 @@
 // the model (or serve their own export) declare their files' pins in a JSON file that
 // SENSEVOICE_MODEL_PINS names; see declaredPins below.
 //
-// Provenance: the int8 model, the ModelScope int8 model and the int8 archive are the pins of
-// ../shared/REFERENCE.md ("The model"). tokens.txt, am.mvn and the SentencePiece model are the real
-// release files kept in ../shared/models/sensevoice-small-assets (a unit test checks both against
-// those sources). The fp32 model.onnx pin is the figure published for the Hugging Face file by
+// Provenance: the int8 model, the ModelScope int8 model and the int8 archive are the published pins
+// quoted in test/fixtures/published-pins.md. tokens.txt, am.mvn and the SentencePiece model are the
+// real release files kept in test/fixtures/sensevoice-small-assets (a unit test checks both against
+// those fixtures). The fp32 model.onnx pin is the figure published for the Hugging Face file by
 // several independent projects (size 937,617,178 bytes, the LFS oid as sha256).
 
 import fs from 'node:fs';

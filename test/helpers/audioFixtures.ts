@@ -1,4 +1,4 @@
-// Audio made from ../shared/audio with ffmpeg at test time (cached in .cache/fixtures), so tests
+// Audio made from the fixture clips (test/fixtures/audio) with ffmpeg at test time (cached in .cache/fixtures), so tests
 // cover real codecs without committing binaries.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,7 +20,7 @@ export const VARIANTS: Variant[] = [
   { name: '48k-stereo', ext: 'wav', args: ['-ar', '48000', '-ac', '2', '-c:a', 'pcm_s16le'] },
 ];
 
-/** Transcodes `clip` (relative to ../shared/audio) and returns the new file's path. */
+/** Transcodes `clip` (relative to test/fixtures/audio) and returns the new file's path. */
 export function makeVariant(clip: string, v: Variant): string {
   const dir = path.join(CACHE, 'fixtures', v.name);
   fs.mkdirSync(dir, { recursive: true });

@@ -1,4 +1,4 @@
-// Awkward inputs a user really meets, made at test time from ../shared/audio with ffmpeg.
+// Awkward inputs a user really meets, made at test time from the fixture clips (test/fixtures/audio) with ffmpeg.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

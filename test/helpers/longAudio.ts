@@ -1,9 +1,9 @@
-// Long recordings made from ../shared/audio: the clips in turn with silences between them, to the
+// Long recordings made from the fixture clips (test/fixtures/audio): the clips in turn with silences between them, to the
 // length asked (cached in .cache/fixtures/long). Used by the long-audio tests and the benchmark.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { AUDIO, CACHE, sharedClips } from './paths';
+import { AUDIO, CACHE, fixtureClips } from './paths';
 import { wavDurationSec } from './audioFixtures';
 
 export interface LongAudio {
@@ -19,7 +19,7 @@ export function makeLongAudio(minutes: number, ext: 'wav' | 'mp3' = 'wav'): Long
   const dir = path.join(CACHE, 'fixtures', 'long');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `long-${minutes}min.${ext}`);
-  const clips = sharedClips();
+  const clips = fixtureClips();
   const layout: LongAudio['clips'] = [];
   const list: string[] = [];
   let t = 0;

@@ -1,5 +1,5 @@
 // Acceptance on the real SenseVoiceSmall weights, when a folder is given in SENSEVOICE_MODEL_DIR
-// (either layout). Compares with ../shared/audio/REFERENCES.txt. Thresholds: published outputs
+// (either layout). Compares with test/fixtures/audio/REFERENCES.txt. Thresholds: published outputs
 // (sv-itn / sv-noitn) within 10% CER (zh, ja, ko, yue) or WER (en) — the published runs used other
 // copies of the clips and other builds; human transcripts within 15% WER (LibriSpeech) and 10% CER
 // (AISHELL-2); the language, emotion and event tags equal the published ones.

@@ -1,5 +1,5 @@
 // The synthetic SenseVoice models of tools/makeTestModel: both layouts load in onnxruntime-node and
-// sherpa-onnx-node, honour the model contract of ../shared/REFERENCE.md, and behave the way the rest
+// sherpa-onnx-node, honour the model contract (README of tools/makeTestModel), and behave the way the rest
 // of the suite relies on (tags in the query frames, a CTC-like text pattern, int8 close to fp32).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -152,7 +152,12 @@ describe('make-test-model: files and options', () => {
     assert.throws(() => parseArgs(['--layout', 'sherpa']), /--out DIR is required/);
     assert.throws(() => parseArgs(['--out', 'x']), /--layout is required/);
     assert.throws(() => parseArgs(['--out', 'x', '--layout', 'sherpa', '--seed', '1.5']), /--seed/);
-    assert.throws(() => parseArgs(['--out', 'x', '--layout', 'sherpa', '--frobnicate']), /unknown argument/);
+    assert.throws(() => parseArgs(['--out', 'x', '--layout', 'sherpa', '--frobnicate']), (e: unknown) => e instanceof UsageError && /Unknown option '--frobnicate'/.test(e.message));
+    assert.throws(() => parseArgs(['--out', 'x', '--layout', 'sherpa', 'stray']), (e: unknown) => e instanceof UsageError && /Unexpected argument 'stray'/.test(e.message));
+    assert.throws(() => parseArgs(['--layout', 'sherpa', '--out']), (e: unknown) => e instanceof UsageError && /--out <value>' argument missing/.test(e.message));
+    assert.throws(() => parseArgs(['--out=', '--layout', 'sherpa']), /--out needs a value/);
+    assert.throws(() => parseArgs(['--out', 'x', '--layout', 'sherpa', '--out', 'y']), /--out given twice/);
+    assert.throws(() => parseArgs(['--out', 'x', '--layout', 'sherpa', '--int8=yes']), (e: unknown) => e instanceof UsageError && /'--int8' does not take an argument/.test(e.message));
     assert.deepEqual(parseArgs(['--out=x', '--layout', 'funasr', '--seed', '7', '--int8', '--profile', 'tiny']), { outDir: 'x', layout: 'funasr', seed: 7, profile: 'tiny', int8: true });
   });
 

@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { DaemonConnection } from '../../client/daemonConnection';
 import type { LanguageSetting, Transcript } from '../../common/protocol';
-import { AUDIO, requireBuilt, sharedClips } from '../helpers/paths';
+import { AUDIO, requireBuilt, fixtureClips } from '../helpers/paths';
 import { runSherpa, type SherpaJob, type SherpaResult } from '../helpers/sherpaRunner';
 import { testModel } from '../helpers/testModels';
 
-const CLIP_LANGUAGE: Record<string, LanguageSetting> = { aishell2: 'zh', librispeech: 'en' };
+const CLIP_LANGUAGE: Record<string, LanguageSetting> = { librispeech: 'en' };
 function clipLanguage(clip: string): LanguageSetting {
   const [dir, file] = clip.split('/');
   return CLIP_LANGUAGE[dir] ?? (path.basename(file, '.wav') as LanguageSetting);
@@ -58,7 +58,7 @@ for (const variant of ['fp32', 'int8'] as const) {
     // Ours picks int8 for the CPU when both files are present: give each variant its own folder view.
     const dir = variant === 'int8' ? model.dir : testModel('sherpa').dir;
     const cases: Case[] = [];
-    for (const clip of sharedClips()) {
+    for (const clip of fixtureClips()) {
       for (const language of ['auto', clipLanguage(clip)] as LanguageSetting[]) {
         for (const itn of [false, true]) cases.push({ clip, language, itn });
       }
@@ -76,7 +76,7 @@ for (const variant of ['fp32', 'int8'] as const) {
       if (c.language !== 'auto') assert.equal(tr.segments[0].language, c.language, 'a forced language is obeyed');
     }
     assert.ok(languages.size >= 3, 'the cases exercise several languages');
-    t.diagnostic(`${variant}: ${cases.length} cases over ${sharedClips().length} clips, ${counts.tokens} tokens compared, ${counts.mismatches} mismatches`);
+    t.diagnostic(`${variant}: ${cases.length} cases over ${fixtureClips().length} clips, ${counts.tokens} tokens compared, ${counts.mismatches} mismatches`);
   });
 }
 
@@ -84,7 +84,7 @@ test('the FunASR layout of the same weights gives the same transcript as the she
   const sherpa = testModel('sherpa');
   const funasr = testModel('funasr');
   let tokens = 0;
-  for (const clip of sharedClips()) {
+  for (const clip of fixtureClips()) {
     for (const itn of [false, true]) {
       const c: Case = { clip, language: 'auto', itn };
       const a = await ours(sherpa.dir, c);
@@ -95,13 +95,13 @@ test('the FunASR layout of the same weights gives the same transcript as the she
       tokens += a.segments[0].tokens.length;
     }
   }
-  t.diagnostic(`funasr vs sherpa layout: ${sharedClips().length * 2} cases, ${tokens} tokens, 0 mismatches`);
+  t.diagnostic(`funasr vs sherpa layout: ${fixtureClips().length * 2} cases, ${tokens} tokens, 0 mismatches`);
 });
 
 test('ban emotion unknown picks a real emotion where the model says EMO_UNKNOWN', async () => {
   const dir = testModel('sherpa').dir;
   let flipped = 0;
-  for (const clip of sharedClips()) {
+  for (const clip of fixtureClips()) {
     const plain = await ours(dir, { clip, language: 'auto', itn: false });
     const banned = (await daemon.request('transcribe/file', { path: path.join(AUDIO, clip), modelPath: dir, banEmotionUnknown: true, itn: false, vad: 'off' })).segments[0];
     assert.notEqual(banned.emotion, 'EMO_UNKNOWN', clip);

@@ -1,4 +1,4 @@
-// Silero VAD v5 on the real clips: speech found where ../shared/audio/REFERENCES.txt says it is.
+// Silero VAD v5 on the real clips: speech found where test/fixtures/audio/REFERENCES.txt says it is.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DaemonConnection } from '../../client/daemonConnection';
 import { ErrorCode, SenseVoiceError, type SegmentParams } from '../../common/protocol';
-import { AUDIO, CACHE, requireBuilt, sharedClips, tempDir } from '../helpers/paths';
+import { AUDIO, CACHE, requireBuilt, fixtureClips, tempDir } from '../helpers/paths';
 import { testModel } from '../helpers/testModels';
 import { makeLongAudio } from '../helpers/longAudio';
 import { makeVariant, VARIANTS } from '../helpers/audioFixtures';
@@ -27,7 +27,7 @@ function startDaemon(settings: Record<string, unknown> = {}): Promise<DaemonConn
 test('20 files queued at once with concurrency 2: all complete, none lost or duplicated; memory returns to baseline', { timeout: 300_000 }, async (t) => {
   const d = await startDaemon({ concurrency: 2 });
   try {
-    const files = [...sharedClips().map((c) => path.join(AUDIO, c)), ...sharedClips().map((c) => makeVariant(c, VARIANTS[0]))].slice(0, 20);
+    const files = [...fixtureClips().map((c) => path.join(AUDIO, c)), ...fixtureClips().map((c) => makeVariant(c, VARIANTS[0]))].slice(0, 20);
     assert.equal(new Set(files).size, 20);
     await d.request('transcribe/file', { path: makeLongAudio(1).file });
     const baseline = memoryOf(d.child.pid!).rss;

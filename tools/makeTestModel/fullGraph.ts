@@ -1,5 +1,5 @@
 // The full profile: SenseVoiceSmall's real shapes and operator mix with random weights, for
-// benchmarks (README.md here; ../../../shared/REFERENCE.md for the model). As FunASR's
+// benchmarks (README.md here). As FunASR's
 // SenseVoiceEncoderSmall and its ONNX exports compute it:
 //
 //   4 query embeddings (language, event/emotion x2, text norm; 560 wide) prepended to x [N,T,560]
@@ -16,7 +16,7 @@
 // language or text norm wins) through 32 encoder channels reserved for the tags, and the blank's
 // bias is raised so that a good share of text frames are blank. Both work on the 512-wide encoder
 // output, so the 25055-wide logits see exactly the real head's MatMul + Add, and no more memory.
-import { DataType, GraphBuilder } from './onnxBuilder';
+import { DataType, GraphBuilder } from '../../common/onnx/graphBuilder';
 import { streamedQuantizedMatMul } from './int8';
 import type { FullProfile } from './profiles';
 import { SeededRandom } from './seededRandom';

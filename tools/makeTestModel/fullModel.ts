@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sherpaMetadata, type Layout } from './layouts';
 import { FULL_GRAPH_VERSION, buildFullGraph } from './fullGraph';
-import { planStreamed } from './onnxBuilder';
+import { modelHeader } from './modelHeader';
+import { partsLayoutHash, writeParts } from '../../common/onnx/graphBuilder';
 import type { FullProfile } from './profiles';
 
 /** What the full model is and what generating it cost. */
@@ -67,7 +68,8 @@ export function writeFullModel(a: WriteFullModelArgs): { model: string; int8Mode
     const file = path.join(a.dir, fileName);
     const t0 = performance.now();
     const { graph, parameters } = buildFullGraph(a.profile, a.seed, a.layout.names, int8);
-    const plan = planStreamed(graph, metadata, `${description}${int8 ? ' int8 dynamic quantisation.' : ''}`);
+    const parts = graph.encode(modelHeader(metadata, `${description}${int8 ? ' int8 dynamic quantisation.' : ''}`));
+    const plan = { bytes: parts.reduce((n, p) => n + p.length, 0), layoutHash: partsLayoutHash(parts) };
     const had = reusable?.files[fileName];
     if (had && had.layoutHash === plan.layoutHash && had.bytes === plan.bytes && fs.existsSync(file) && fs.statSync(file).size === plan.bytes) {
       stamp.files[fileName] = had;
@@ -77,7 +79,7 @@ export function writeFullModel(a: WriteFullModelArgs): { model: string; int8Mode
     fs.rmSync(stampFile, { force: true });
     const tmp = `${file}.${process.pid}.tmp`;
     try {
-      plan.write(tmp);
+      writeParts(tmp, parts);
       fs.renameSync(tmp, file);
     } catch (err) {
       fs.rmSync(tmp, { force: true });

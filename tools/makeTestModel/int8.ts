@@ -5,7 +5,7 @@
 // The published model.int8.onnx / model_quant.onnx use the same operators, so a runtime that loads
 // these loads those.
 import type { FloatTensor } from './weights';
-import { DataType, type GraphBuilder } from './onnxBuilder';
+import { DataType, type GraphBuilder } from '../../common/onnx/graphBuilder';
 
 export interface QuantizedWeight {
   readonly data: Int8Array;

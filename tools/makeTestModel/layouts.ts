@@ -1,4 +1,4 @@
-// The two on-disk layouts a SenseVoiceSmall model comes in (../shared/REFERENCE.md): file names,
+// The two on-disk layouts a SenseVoiceSmall model comes in (README.md here): file names,
 // tensor names, the assets beside the model, and the sherpa-onnx metadata contract.
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,6 +1,7 @@
 // CLI: npm run make-test-model -- --out DIR [--profile tiny] --layout sherpa|funasr [--seed N] [--int8]
 // Writes a synthetic SenseVoice-layout model folder (see README.md here). Exit codes: 0 written or
 // already up to date, 2 usage error, 1 anything else.
+import { parseArgs as parseArgv } from 'node:util';
 import { LAYOUT_NAMES } from './layouts';
 import { DEFAULT_SEED, makeTestModel, type MakeTestModelOptions } from './makeTestModel';
 import { PROFILE_NAMES } from './profiles';
@@ -16,44 +17,51 @@ export const USAGE = `usage: npm run make-test-model -- --out DIR --layout ${LAY
   --seed N        weights seed, 0..4294967295 (default ${DEFAULT_SEED}); same seed, same weights in both layouts
   --int8          also write the dynamically quantised int8 variant
   --assets DIR    where tokens.txt, am.mvn, config.yaml, the BPE model come from
-                  (default ../shared/models/sensevoice-small-assets)`;
+                  (default test/fixtures/sensevoice-small-assets)`;
+
+const OPTIONS = {
+  out: { type: 'string' },
+  layout: { type: 'string' },
+  profile: { type: 'string' },
+  seed: { type: 'string' },
+  assets: { type: 'string' },
+  int8: { type: 'boolean' },
+} as const;
 
 /** Parses argv (without node and the script) into options; throws UsageError on anything odd. */
 export function parseArgs(argv: readonly string[]): MakeTestModelOptions & { outDir: string } {
-  const values: Record<string, string> = {};
-  let int8 = false;
-  const withValue = new Set(['--out', '--layout', '--profile', '--seed', '--assets']);
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (name === '--int8' && eq < 0) {
-      int8 = true;
-    } else if (withValue.has(name)) {
-      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-      if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) throw new UsageError(`${name} needs a value`);
-      if (name in values) throw new UsageError(`${name} given twice`);
-      values[name] = value;
-    } else {
-      throw new UsageError(`unknown argument '${arg}'`);
-    }
+  let parsed;
+  try {
+    parsed = parseArgv({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false, tokens: true });
+  } catch (err) {
+    // node:util's own messages name the argument: "Unknown option '--frob'", "Option '--out <value>' argument missing".
+    if (String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS_')) throw new UsageError((err as Error).message);
+    throw err;
   }
-  const outDir = values['--out'];
+  const seen = new Set<string>();
+  for (const t of parsed.tokens) {
+    if (t.kind !== 'option') continue;
+    if (seen.has(t.name)) throw new UsageError(`${t.rawName} given twice`);
+    seen.add(t.name);
+    if (t.value === '') throw new UsageError(`${t.rawName} needs a value`);
+  }
+  const { int8 = false, ...values } = parsed.values;
+  const outDir = values.out;
   if (!outDir) throw new UsageError('--out DIR is required');
-  const layout = values['--layout'];
+  const layout = values.layout;
   if (!layout) throw new UsageError(`--layout is required (${LAYOUT_NAMES.join(' or ')})`);
   if (!(LAYOUT_NAMES as readonly string[]).includes(layout)) {
     throw new UsageError(`unknown layout '${layout}'; use one of: ${LAYOUT_NAMES.join(', ')}`);
   }
-  const seedText = values['--seed'];
+  const seedText = values.seed;
   const seed = seedText === undefined ? undefined : /^\d+$/.test(seedText) ? Number(seedText) : NaN;
   if (seed !== undefined && !(seed <= 0xffffffff)) throw new UsageError(`--seed must be an integer from 0 to 4294967295, got '${seedText}'`);
   return {
     outDir,
     layout: layout as MakeTestModelOptions['layout'],
-    ...(values['--profile'] !== undefined ? { profile: values['--profile'] } : {}),
+    ...(values.profile !== undefined ? { profile: values.profile } : {}),
     ...(seed !== undefined ? { seed } : {}),
-    ...(values['--assets'] !== undefined ? { assetsDir: values['--assets'] } : {}),
+    ...(values.assets !== undefined ? { assetsDir: values.assets } : {}),
     int8,
   };
 }

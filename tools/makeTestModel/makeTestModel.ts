@@ -9,11 +9,13 @@ import { buildTinyGraph } from './tinyGraph';
 import { UsageError } from './usageError';
 import { makeTinyWeights } from './weights';
 import { writeFullModel, type FullModelStats } from './fullModel';
+import { modelHeader } from './modelHeader';
+import { concatParts } from '../../common/onnx/protoWriter';
 
 /** The project root (this file is tools/makeTestModel/makeTestModel.ts). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** tokens.txt, am.mvn, config.yaml and the BPE model of the real release (no weights). */
-export const DEFAULT_ASSETS_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'models', 'sensevoice-small-assets');
+export const DEFAULT_ASSETS_DIR = path.resolve(REPO_ROOT, 'test', 'fixtures', 'sensevoice-small-assets');
 
 export interface MakeTestModelOptions {
   /** Defaults to testModelCacheDir(options): .cache/test-models/<profile>-<layout>-seed<seed>[-int8]. */
@@ -48,7 +50,7 @@ export interface TestModel {
   readonly full?: FullModelStats;
 }
 
-/** On the five clips in ../shared/audio/sense_voice this seed gives varied tags, EMO_UNKNOWN on two. */
+/** On the five clips in test/fixtures/audio/sense_voice this seed gives varied tags, EMO_UNKNOWN on two. */
 export const DEFAULT_SEED = 4;
 
 interface Resolved {
@@ -89,7 +91,7 @@ export function buildTestModelBytes(options: Omit<MakeTestModelOptions, 'outDir'
   const description = `Synthetic random-weight test model (profile ${r.profile.name}, seed ${r.seed}) in the SenseVoiceSmall contract; it transcribes nothing meaningful.`;
   const metadata = r.layout.metadata ? sherpaMetadata(r.assetsDir, description) : [];
   const encode = (int8: boolean): Uint8Array =>
-    buildTinyGraph(weights, r.layout.names, int8).encode(metadata, `${description}${int8 ? ' int8 dynamic quantisation.' : ''}`);
+    concatParts(buildTinyGraph(weights, r.layout.names, int8).encode(modelHeader(metadata, `${description}${int8 ? ' int8 dynamic quantisation.' : ''}`)));
   const model = encode(false);
   return r.int8 ? { model, int8Model: encode(true) } : { model };
 }

@@ -18,7 +18,7 @@ export interface TinyProfile {
   readonly gains: TinyGains;
 }
 
-/** Scales of the random weights, tuned on the clips in ../shared/audio (see README.md here). */
+/** Scales of the random weights, tuned on the clips in test/fixtures/audio (see README.md here). */
 export interface TinyGains {
   /** Std of x·W1 for unit-variance features. */
   readonly encoder: number;

@@ -1,5 +1,5 @@
 // Token ids of SenseVoiceSmall's tokens.txt that the synthetic model emits in its four query frames.
-// Ids are those of the real vocabulary (see ../shared/REFERENCE.md), so decoders built against the
+// Ids are those of the real vocabulary (see README.md here), so decoders built against the
 // real model read the synthetic one unchanged.
 
 export const VOCAB_SIZE = 25055;

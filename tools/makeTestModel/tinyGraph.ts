@@ -5,7 +5,7 @@
 //   g --MatMul--> text logits [N,T,V]; blank = best text logit + gate (silence: always blank)
 //   mean_t(x) --MatMul--> tag scores --> 4 query frames [N,4,V]: language, emotion, event, text norm
 //   logits = concat(query frames, text frames) [N,T+4,V]
-import { DataType, GraphBuilder } from './onnxBuilder';
+import { DataType, GraphBuilder } from '../../common/onnx/graphBuilder';
 import { quantizedMatMul } from './int8';
 import { EMOTIONS, EMO_UNKNOWN_ID, EVENTS, FIRST_SPECIAL_ID, LANGUAGES, QUERY_FRAMES, VOCAB_SIZE, WITHOUT_ITN, WITH_ITN } from './tagIds';
 import { TAG_SCORES, TAG_SCORE_COUNT, type FloatTensor, type TinyWeights } from './weights';

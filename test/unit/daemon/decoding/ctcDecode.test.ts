@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { ctcDecode, pieceText, sherpaTags } from '../../../../daemon/decoding/ctcDecode';
 import { classifyTag, renderRichText, renderTag, tagName } from '../../../../daemon/decoding/richTags';
 import { readTokenTable } from '../../../../daemon/model/tokens';
+import { ASSETS } from '../../../helpers/paths';
 
 const V = 25055;
 const ID = {
@@ -12,7 +14,7 @@ const ID = {
 };
 let tokens: string[];
 before(async () => {
-  tokens = await readTokenTable('/work/shared/models/sensevoice-small-assets/tokens.txt');
+  tokens = await readTokenTable(path.join(ASSETS, 'tokens.txt'));
 });
 
 /** Logits where each frame's scores are given as {id: score}; every other id scores -10. */

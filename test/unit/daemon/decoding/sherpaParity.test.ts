@@ -11,8 +11,9 @@ import { after, before, describe, test } from 'node:test';
 import { ctcDecode, sherpaTags } from '../../../../daemon/decoding/ctcDecode';
 import { readTokenTable } from '../../../../daemon/model/tokens';
 import { oneHotLogits, oneHotSherpaModel, writeModel } from '../../../fixtures/onnxModels';
+import { ASSETS } from '../../../helpers/paths';
 
-const TOKENS_TXT = '/work/shared/models/sensevoice-small-assets/tokens.txt';
+const TOKENS_TXT = path.join(ASSETS, 'tokens.txt');
 
 interface SherpaResult {
   lang: string; emotion: string; event: string; text: string; tokens: string[]; timestamps: number[];

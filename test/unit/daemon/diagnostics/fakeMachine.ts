@@ -1,6 +1,6 @@
 // Fakes of the machine for the GPU check's tests: an nvidia-smi on PATH that prints what real ones
 // print, library folders with the CUDA files a user might have, and the error strings onnxruntime
-// really gives (../shared/REFERENCE.md and the issues users file).
+// really gives (nvidia-smi and ONNX Runtime output quoted in the issues users file).
 import fs from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../../../helpers/paths';

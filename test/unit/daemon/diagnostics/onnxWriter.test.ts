@@ -1,13 +1,14 @@
-// The daemon's own ONNX writer: what it writes is what onnx-proto (a full protobuf implementation)
-// decodes, what the project's header reader reads, and what onnxruntime runs with the known answer.
+// The ONNX writer the daemon and the test-model generator share (common/onnx): what it writes is what
+// onnx-proto (a full protobuf implementation) decodes, what the project's header reader reads, and what
+// onnxruntime runs with the known answer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
-import { ProtoWriter, concatParts, partBytes } from '../../../../daemon/diagnostics/protoWriter';
-import { OnnxGraph, OnnxType } from '../../../../daemon/diagnostics/onnxWriter';
+import { ProtoWriter, concatParts, partBytes } from '../../../../common/onnx/protoWriter';
+import { DataType, GraphBuilder } from '../../../../common/onnx/graphBuilder';
 import { buildProbeModel, probeOutputMatches, PROBE_INPUT } from '../../../../daemon/diagnostics/probeModel';
 import { buildSyntheticModel, inferenceFlops, SYNTHETIC_SHAPE, type SyntheticShape } from '../../../../daemon/diagnostics/syntheticModel';
 import { readOnnxModelInfo } from '../../../../daemon/model/onnxMetadata';
@@ -38,17 +39,17 @@ test('a lazy part is produced only when written, and must keep its declared leng
 });
 
 test('a graph decodes with onnx-proto field for field: nodes, attributes, initializers, shapes, metadata', () => {
-  const g = new OnnxGraph('g');
-  const x = g.input('x', OnnxType.FLOAT, ['N', 3]);
+  const g = new GraphBuilder('g');
+  const x = g.input('x', DataType.FLOAT, ['N', 3]);
   const w = g.floats('w', [3, 2], [1, 2, 3, 4, 5, 6]);
-  g.ints64('axes', [1], [-1]);
-  const lazy = g.lazyFloats('lazy', [2], () => Float32Array.of(0.5, -0.25));
+  g.int64s('axes', [1], [-1]);
+  const lazy = g.streamedTensor('lazy', [2], DataType.FLOAT, () => Float32Array.of(0.5, -0.25));
   const y = g.op('MatMul', [x, w], 'y');
-  g.node('Softmax', [y], ['z'], { axis: -1 });
+  g.node('Softmax', [y], '', { axis: -1 }, ['z']);
   g.op('LayerNormalization', [y, lazy, lazy], 'n', { axis: -1, epsilon: { float: 1e-5 } });
   g.op('Transpose', [y], 't', { perm: [1, 0] });
-  g.output('z', OnnxType.FLOAT, ['N', 2]);
-  const bytes = concatParts(g.encode({ producer: 'p', metadata: [['k', 'v']] }));
+  g.output('z', DataType.FLOAT, ['N', 2]);
+  const bytes = concatParts(g.encode({ producerName: 'p', metadata: [['k', 'v']] }));
   const m = onnx.ModelProto.decode(bytes);
   assert.equal(Number(m.irVersion), 8);
   assert.equal(m.producerName, 'p');
@@ -71,6 +72,21 @@ test('a graph decodes with onnx-proto field for field: nodes, attributes, initia
   assert.deepEqual(Array.from(new Float32Array(new Uint8Array(init.lazy!.rawData!).buffer)), [0.5, -0.25]);
   const xShape = graph.input?.[0]?.type?.tensorType?.shape?.dim?.map((d) => d.dimParam || Number(d.dimValue));
   assert.deepEqual(xShape, ['N', 3]);
+});
+
+test('the bytes are what onnx-proto itself encodes (field order, packed dims and ints), so generated models kept their bytes', () => {
+  const g = new GraphBuilder('g');
+  const x = g.input('x', DataType.FLOAT, ['N', 3]);
+  const q = g.int8s('q', [3, 2], Int8Array.of(1, -2, 3, -4, 5, -127));
+  g.int32s('i32', [], [7]);
+  g.int64s('i64', [2], [-1, 2 ** 40]);
+  g.streamedTensor('late', [2], DataType.FLOAT, () => Float32Array.of(1.5, -2));
+  const [a, b] = g.node('Split', [x], 'part', { axis: 1 }, 2) as [string, string];
+  g.op('Transpose', [a], 't', { perm: [1, 0] });
+  g.op('Foo', [b, q], 'f', { mode: 'constant', epsilon: { float: 0.25 }, empty: [] });
+  g.output('t', DataType.FLOAT, [3, 'N']);
+  const bytes = concatParts(g.encode({ producerName: 'p', producerVersion: '1', docString: 'd', metadata: [['k', 'v'], ['k2', '']] }));
+  assert.deepEqual(Buffer.from(onnx.ModelProto.encode(onnx.ModelProto.decode(bytes)).finish()), Buffer.from(bytes));
 });
 
 test('the project\'s header reader reads the written model\'s interface', async () => {

@@ -6,7 +6,7 @@ import { applyCmvn, type Cmvn } from '../../../../daemon/features/cmvn';
 import { computeFbank } from '../../../../daemon/features/fbank';
 import { computeFeatures, createFrontEnd } from '../../../../daemon/features/frontEnd';
 import { applyLowFrameRate } from '../../../../daemon/features/lowFrameRate';
-import { chirp, lcgNoise, readPcm16Wav, SHARED_AUDIO_DIR } from './helpers';
+import { chirp, lcgNoise, readPcm16Wav, FIXTURE_AUDIO_DIR } from './helpers';
 
 /** A synthetic CMVN (no file needed): shift by -d/100, scale by 1 + d/560. */
 const CMVN: Cmvn = {
@@ -54,7 +54,7 @@ describe('front end (fbank -> LFR -> CMVN)', () => {
   });
 
   it('measures its speed on 60 s of audio (printed, not asserted)', () => {
-    const clip = path.join(SHARED_AUDIO_DIR, 'sense_voice/en.wav');
+    const clip = path.join(FIXTURE_AUDIO_DIR, 'sense_voice/en.wav');
     const source = fs.existsSync(clip) ? readPcm16Wav(clip).samples : lcgNoise({ numSamples: 16000, amplitude: 0.3, seed: 1 });
     const samples = new Float32Array(60 * 16000);
     for (let i = 0; i < samples.length; i++) samples[i] = source[i % source.length];

@@ -1,14 +1,13 @@
 // Shared test helpers for the front end: deterministic signals, a PCM16 WAV reader, bit-level
-// comparison of float32 arrays, and where the shared audio and model assets live.
+// comparison of float32 arrays, and where the fixture clips and am.mvn live (test/fixtures).
 
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ASSETS, AUDIO } from '../../helpers/paths';
 
-/** ../shared next to the repository (clips and model assets that are not committed). */
-export const SHARED_DIR = path.resolve(__dirname, '../../../../../shared');
-export const SHARED_AUDIO_DIR = path.join(SHARED_DIR, 'audio');
-export const AM_MVN_PATH = path.join(SHARED_DIR, 'models/sensevoice-small-assets/am.mvn');
+export const FIXTURE_AUDIO_DIR = AUDIO;
+export const AM_MVN_PATH = path.join(ASSETS, 'am.mvn');
 
 /** Reads a 16-bit PCM mono WAV as floats in [-1, 1) (sample / 32768), with its sample rate. */
 export function readPcm16Wav(file: string): { sampleRate: number; samples: Float32Array } {

@@ -8,8 +8,8 @@ import { ErrorCode, SenseVoiceError } from '../../../../common/protocol';
 import {
   senseVoiceIo, sherpaMetadata, writeModel, type ModelSpec, VOCAB,
 } from '../../../fixtures/onnxModels';
+import { ASSETS } from '../../../helpers/paths';
 
-const ASSETS = '/work/shared/models/sensevoice-small-assets';
 let tmp: string;
 let realTokens: string;
 let n = 0;

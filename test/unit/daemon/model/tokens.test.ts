@@ -4,8 +4,8 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { PieceType, parseSentencePieceModel, readSentencePieceTokens } from '../../../../daemon/model/sentencePieceModel';
 import { TokenTableError, parseTokensJson, parseTokensTxt, readTokenTable } from '../../../../daemon/model/tokens';
+import { ASSETS } from '../../../helpers/paths';
 
-const ASSETS = '/work/shared/models/sensevoice-small-assets';
 const TOKENS_TXT = path.join(ASSETS, 'tokens.txt');
 const BPE_MODEL = path.join(ASSETS, 'chn_jpn_yue_eng_ko_spectok.bpe.model');
 

@@ -1,5 +1,5 @@
-// The pins are the published ones: those named in ../shared/REFERENCE.md appear there verbatim,
-// and the small files match the real release files kept in ../shared/models.
+// The pins are the published ones: those named in test/fixtures/published-pins.md appear there
+// verbatim, and the small files match the real release files kept in test/fixtures.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -7,13 +7,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PINS } from '../../../../daemon/modelStore/pins';
 import { officialSources } from '../../../../daemon/modelStore/plans';
-import { ASSETS, SHARED } from '../../../helpers/paths';
+import { ASSETS, FIXTURES } from '../../../helpers/paths';
 
-test('the int8 model, the ModelScope model and the int8 archive pins are those of REFERENCE.md', () => {
-  const ref = fs.readFileSync(path.join(SHARED, 'REFERENCE.md'), 'utf8').replace(/\s+/g, ' ');
+test('the int8 model, the ModelScope model and the int8 archive pins are the published ones', () => {
+  const ref = fs.readFileSync(path.join(FIXTURES, 'published-pins.md'), 'utf8').replace(/\s+/g, ' ');
   for (const pin of [PINS.sherpaInt8, PINS.funasrInt8, PINS.sherpaInt8Archive]) {
     const size = pin.size.toLocaleString('en-US');
-    assert.ok(ref.includes(`${size} bytes, sha256 ${pin.sha256}`) || ref.includes(`(${size} bytes, sha256 ${pin.sha256}`), `${pin.name}: ${size} / ${pin.sha256} not in REFERENCE.md`);
+    assert.ok(ref.includes(`${size} bytes, sha256 ${pin.sha256}`) || ref.includes(`(${size} bytes, sha256 ${pin.sha256}`), `${pin.name}: ${size} / ${pin.sha256} not in published-pins.md`);
   }
   assert.ok(ref.includes(PINS.sherpaInt8Archive.name));
 });

@@ -22,12 +22,38 @@ test('a proxy without a scheme is read as http; socks and https proxies are not 
 test('NO_PROXY: *, exact hosts, domain suffixes with or without a dot, ports', () => {
   const env = (no: string) => ({ HTTPS_PROXY: 'http://p:1', NO_PROXY: no });
   assert.equal(at('https://huggingface.co/', env('*')), null);
+  assert.equal(at('https://huggingface.co/', env('localhost, *')), null);
   assert.equal(at('https://huggingface.co/', env('huggingface.co')), null);
+  assert.equal(at('https://huggingface.co/', env('HuggingFace.CO')), null);
+  assert.equal(at('https://nothuggingface.co/', env('huggingface.co')), 'http://p:1/');
+  assert.equal(at('https://huggingface.co/', env('localhost')), 'http://p:1/');
+  // A domain covers its subdomains with or without a leading dot or '*.', and itself too (curl, wget,
+  // Python, Go; proxy-from-env 2.1.0 gives the opposite answer for the first and last two: see proxy.ts).
   assert.equal(at('https://cdn-lfs.huggingface.co/', env('huggingface.co')), null);
   assert.equal(at('https://cdn-lfs.huggingface.co/', env('.huggingface.co')), null);
-  assert.equal(at('https://nothuggingface.co/', env('huggingface.co')), 'http://p:1/');
+  assert.equal(at('https://cdn-lfs.huggingface.co/', env('*.huggingface.co')), null);
+  assert.equal(at('https://huggingface.co/', env('.huggingface.co')), null);
+  assert.equal(at('https://huggingface.co/', env('*.huggingface.co')), null);
+  // host:port bypasses only that port; a URL without a port has its scheme's default (443, 80).
   assert.equal(at('https://github.com/', env('localhost, 127.0.0.1 ,github.com:443')), null);
   assert.equal(at('https://github.com/', env('github.com:8443')), 'http://p:1/');
+  assert.equal(at('https://github.com:8443/', env('github.com:8443')), null);
+  assert.equal(at('http://github.com/', { HTTP_PROXY: 'http://p:1', NO_PROXY: 'github.com:80' }), null);
+  assert.equal(at('http://github.com/', { HTTP_PROXY: 'http://p:1', NO_PROXY: 'github.com:443' }), 'http://p:1/');
+  // IP addresses, IPv6 with or without brackets.
+  assert.equal(at('http://127.0.0.1:8080/', { HTTP_PROXY: 'http://p:1', NO_PROXY: '127.0.0.1' }), null);
+  assert.equal(at('http://[::1]:8080/', { HTTP_PROXY: 'http://p:1', NO_PROXY: '::1' }), null);
+  assert.equal(at('http://[::1]:8080/', { HTTP_PROXY: 'http://p:1', NO_PROXY: '[::1]:8080' }), null);
+  assert.equal(at('http://[::1]:8080/', { HTTP_PROXY: 'http://p:1', NO_PROXY: '[::1]:9090' }), 'http://p:1/');
+});
+
+test('NO_PROXY is read as no_proxy or NO_PROXY; the lower-case name wins', () => {
+  const proxy = { HTTPS_PROXY: 'http://p:1' };
+  assert.equal(at('https://huggingface.co/', { ...proxy, no_proxy: 'huggingface.co' }), null);
+  assert.equal(at('https://huggingface.co/', { ...proxy, NO_PROXY: 'huggingface.co' }), null);
+  assert.equal(at('https://huggingface.co/', { ...proxy, no_proxy: 'github.com', NO_PROXY: 'huggingface.co' }), 'http://p:1/');
+  assert.equal(at('https://huggingface.co/', { ...proxy, no_proxy: 'huggingface.co', NO_PROXY: 'github.com' }), null);
+  assert.equal(at('https://huggingface.co/', { https_proxy: 'http://lower:2', no_proxy: 'huggingface.co' }), null);
 });
 
 test('user:password in the proxy URL becomes Proxy-Authorization', () => {

@@ -138,7 +138,7 @@ function main(): void {
     comment: 'Captured from the running sherpa-onnx binary by captureSherpaGolden.ts; do not edit by hand.',
     sherpaOnnxNode: version,
     platform: `${process.platform}-${process.arch}`,
-    cmvnSource: 'am.mvn of ../shared/models/sensevoice-small-assets',
+    cmvnSource: 'am.mvn of test/fixtures/sensevoice-small-assets',
     melBanksSha256,
     cases,
   };

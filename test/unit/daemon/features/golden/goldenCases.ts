@@ -2,7 +2,7 @@
 // and the capture tool both build the samples from this list, so they cannot drift apart.
 
 import path from 'node:path';
-import { chirp, lcgNoise, readPcm16Wav, SHARED_AUDIO_DIR, sine } from '../helpers';
+import { chirp, lcgNoise, readPcm16Wav, FIXTURE_AUDIO_DIR, sine } from '../helpers';
 
 export interface GoldenCase {
   name: string;
@@ -14,8 +14,8 @@ export interface GoldenCase {
 
 const clip = (name: string, rel: string): GoldenCase => ({
   name,
-  clip: path.join(SHARED_AUDIO_DIR, rel),
-  samples: () => readPcm16Wav(path.join(SHARED_AUDIO_DIR, rel)).samples,
+  clip: path.join(FIXTURE_AUDIO_DIR, rel),
+  samples: () => readPcm16Wav(path.join(FIXTURE_AUDIO_DIR, rel)).samples,
 });
 
 export const GOLDEN_CASES: GoldenCase[] = [

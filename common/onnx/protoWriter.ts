@@ -1,8 +1,10 @@
-// A minimal protobuf writer: just what an ONNX model needs (varints, strings, bytes, floats, nested
-// messages). The daemon builds its probe and benchmark models at run time with it, so the shipped
-// product needs neither a model file nor onnx-proto. Large payloads (weights) can be given as a
-// length and a function that produces them, so a big model is written to disk one tensor at a time
-// instead of being held in memory twice.
+// A minimal protobuf writer: just what an ONNX model needs (varints, packed varints, strings, bytes,
+// floats, nested messages). graphBuilder.ts writes ONNX files over it, so the daemon (which builds its
+// GPU-check models at run time) ships neither a model file nor a protobuf library. Large payloads
+// (weights) can be given as a length and a function that produces them, so a big model is written to
+// disk one tensor at a time instead of being held in memory.
+// Fields go out in the order they are written; graphBuilder.ts writes them in onnx.proto's declaration
+// order, packing repeated integers as proto3-style encoders do (protobufjs, onnx's own Python writer).
 
 /** Bytes now, or a known length and a function that produces them when the message is written. */
 export type Part = Uint8Array | { readonly length: number; readonly produce: () => Uint8Array };
@@ -55,6 +57,16 @@ export class ProtoWriter {
   varint(field: number, value: number | bigint): this {
     this.key(field, WIRE_VARINT);
     this.rawVarint(value);
+    return this;
+  }
+
+  /** A repeated int32 / int64 field, packed: one length-delimited run of varints. */
+  packedVarints(field: number, values: readonly (number | bigint)[]): this {
+    const sub = new ProtoWriter();
+    for (const v of values) sub.rawVarint(v);
+    this.key(field, WIRE_BYTES);
+    this.rawVarint(sub.scratch.length);
+    for (const b of sub.scratch) this.scratch.push(b);
     return this;
   }
 
