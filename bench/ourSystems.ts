@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DaemonConnection } from '../client/daemonConnection';
-import type { DaemonSettings, DaemonStatus, Transcript, TranscriptTimings } from '../daemon/protocol';
+import type { DaemonSettings, DaemonStatus, Transcript, TranscriptTimings } from '../common/protocol';
 import { PeakSampler, readCpuMs, readMemory, resetPeak } from './procStats';
 
 export interface BenchPaths {

@@ -1,7 +1,8 @@
 // The cli's commands. Each takes parsed options and a started daemon and returns an exit code.
 import type { DaemonConnection } from '../client/daemonConnection';
-import type { ProbeResult } from '../daemon/protocol';
-import { describeError, formatBytes, formatDuration, printError } from './output';
+import type { ProbeResult } from '../common/protocol';
+import { bytesText, preciseDuration } from '../common/units';
+import { describeError, printError } from './output';
 
 export async function infoCommand(daemon: DaemonConnection, json: boolean): Promise<number> {
   const info = await daemon.request('system/info', undefined);
@@ -15,7 +16,7 @@ export async function infoCommand(daemon: DaemonConnection, json: boolean): Prom
       ['ffmpeg', info.ffmpeg ? `${info.ffmpeg.version} (${info.ffmpeg.path}, from ${info.ffmpeg.source})` : 'not found'],
       ['Platform', `${info.platform} ${info.arch}`],
       ['CPU', `${info.cpuModel} (${info.cpuCores} cores)`],
-      ['Memory', `${formatBytes(info.totalMemoryBytes)} total, ${formatBytes(info.freeMemoryBytes)} free`],
+      ['Memory', `${bytesText(info.totalMemoryBytes)} total, ${bytesText(info.freeMemoryBytes)} free`],
     ];
     const w = Math.max(...rows.map((r) => r[0].length));
     for (const [k, v] of rows) process.stdout.write(`${k.padEnd(w)}  ${v}\n`);
@@ -39,7 +40,7 @@ export async function probeCommand(daemon: DaemonConnection, files: string[], js
     if (json) process.stdout.write(JSON.stringify(r) + '\n');
     else {
       const ch = r.channels === 1 ? 'mono' : r.channels === 2 ? 'stereo' : `${r.channels} ch`;
-      process.stdout.write(`${file}  ${formatDuration(r.durationSec)} (${r.durationSec.toFixed(3)} s)  ${r.codec}  ${r.sampleRate} Hz  ${ch}\n`);
+      process.stdout.write(`${file}  ${preciseDuration(r.durationSec)} (${r.durationSec.toFixed(3)} s)  ${r.codec}  ${r.sampleRate} Hz  ${ch}\n`);
     }
   }
   return failures === 0 ? 0 : 1;

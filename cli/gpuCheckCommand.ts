@@ -1,9 +1,10 @@
 // `sensevoice gpu-check`: the daemon's GPU report as text, JSON or Markdown. Exits 1 when a
 // checklist item fails (a GPU present but unused, no ffmpeg, …), so scripts can gate on it.
 import type { DaemonConnection } from '../client/daemonConnection';
-import type { CheckStatus, GpuReport } from '../daemon/protocol';
-import { renderGpuReportMarkdown, bytesText, msText } from '../daemon/diagnostics/reportMarkdown';
-import { providerLabel } from '../daemon/inference/providers';
+import type { CheckStatus, GpuReport } from '../common/protocol';
+import { renderGpuReportMarkdown } from '../common/gpuCheck/reportMarkdown';
+import { providerLabel } from '../common/providerLabels';
+import { bytesText, msText } from '../common/units';
 
 export interface GpuCheckCliOptions {
   format: 'text' | 'json' | 'markdown';

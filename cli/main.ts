@@ -6,7 +6,8 @@ import { gpuCheckCommand } from './gpuCheckCommand';
 import { checkModelArgs, modelCommand } from './modelCommands';
 import { printError, UsageError } from './output';
 import { startDaemon } from './spawnDaemon';
-import type { DaemonSettings, LanguageSetting, ModelSourceName, ModelVariant, ProviderSetting } from '../daemon/protocol';
+import type { DaemonSettings } from '../common/protocol';
+import { EXPORT_FORMAT_IDS, LANGUAGES, MODEL_SOURCES, MODEL_VARIANTS, PROVIDERS, VAD_MODES } from '../common/values';
 import type { DaemonConnection } from '../client/daemonConnection';
 
 const USAGE = `Usage: sensevoice <command> [options]
@@ -90,18 +91,18 @@ async function main(argv: string[]): Promise<number> {
   const settings: DaemonSettings = {
     ffmpegPath: values.ffmpeg,
     modelPath: values.model,
-    provider: oneOf(values.provider, ['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'] as ProviderSetting[], '--provider'),
+    provider: oneOf(values.provider, PROVIDERS, '--provider'),
     threads: values.threads === undefined ? undefined : wholeNumber(values.threads, '--threads'),
-    language: oneOf(values.language, ['auto', 'zh', 'en', 'yue', 'ja', 'ko'] as LanguageSetting[], '--language'),
+    language: oneOf(values.language, LANGUAGES, '--language'),
     itn: values['no-itn'] ? false : values.itn,
     banEmotionUnknown: values['ban-emotion-unknown'],
-    vad: oneOf(values.vad, ['on', 'off'] as const, '--vad'),
+    vad: oneOf(values.vad, VAD_MODES, '--vad'),
     maxSegmentSec: values['max-segment'] === undefined ? undefined : boundedNumber(values['max-segment'], '--max-segment', 1, 60),
     batchSize: values.batch === undefined ? undefined : wholeNumber(values.batch, '--batch', 1, 64),
     concurrency: values.concurrency === undefined ? undefined : wholeNumber(values.concurrency, '--concurrency', 1, 16),
   };
   if (values.itn && values['no-itn']) throw new UsageError('--itn and --no-itn contradict each other.');
-  const format = oneOf(values.format, ['json', 'txt', 'srt', 'vtt', 'md'] as const, '--format') ?? (values.json ? 'json' : 'txt');
+  const format = oneOf(values.format, EXPORT_FORMAT_IDS, '--format') ?? (values.json ? 'json' : 'txt');
   const run = async (fn: (d: DaemonConnection) => Promise<number>) => {
     const daemon = await startDaemon(settings, values.verbose ?? false);
     try {
@@ -140,9 +141,9 @@ async function main(argv: string[]): Promise<number> {
     case 'model': {
       const options = {
         json: values.json ?? false,
-        source: oneOf(values.source, ['huggingface', 'github', 'modelscope'] as ModelSourceName[], '--source'),
+        source: oneOf(values.source, MODEL_SOURCES, '--source'),
         url: values.url,
-        variant: oneOf(values.variant, ['int8', 'fp32'] as ModelVariant[], '--variant'),
+        variant: oneOf(values.variant, MODEL_VARIANTS, '--variant'),
         force: values.force ?? false,
       };
       checkModelArgs(rest, options);

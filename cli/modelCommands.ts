@@ -1,7 +1,8 @@
 // `sensevoice model list|download`: the shared model store through the daemon.
 import type { DaemonConnection } from '../client/daemonConnection';
-import { ErrorCode, SenseVoiceError, type ModelDownloadResult, type ModelListResult, type ModelSourceName, type ModelVariant } from '../daemon/protocol';
-import { formatBytes, printError, UsageError } from './output';
+import { ErrorCode, SenseVoiceError, type ModelDownloadResult, type ModelListResult, type ModelSourceName, type ModelVariant } from '../common/protocol';
+import { bytesText } from '../common/units';
+import { printError, UsageError } from './output';
 import { ProgressBar } from './progressBar';
 
 export interface ModelCliOptions {
@@ -63,9 +64,9 @@ async function downloadModel(daemon: DaemonConnection, o: ModelCliOptions): Prom
     const w = Math.max(...r.files.map((f) => f.name.length));
     for (const f of r.files) {
       const how = !f.verified ? 'no published checksum matched' : f.pinnedIn ? `matches its pin in ${f.pinnedIn}` : 'matches the published checksum';
-      out.push(`  ${f.name.padEnd(w)}  ${formatBytes(f.size).padStart(10)}  sha256 ${f.sha256}  ${how}${f.reused ? ' (already there)' : ''}`);
+      out.push(`  ${f.name.padEnd(w)}  ${bytesText(f.size).padStart(10)}  sha256 ${f.sha256}  ${how}${f.reused ? ' (already there)' : ''}`);
     }
-    if (!r.alreadyPresent) out.push(`Downloaded ${formatBytes(r.downloadedBytes)}${r.resumedBytes ? `, resumed ${formatBytes(r.resumedBytes)} from an earlier attempt` : ''}.`);
+    if (!r.alreadyPresent) out.push(`Downloaded ${bytesText(r.downloadedBytes)}${r.resumedBytes ? `, resumed ${bytesText(r.resumedBytes)} from an earlier attempt` : ''}.`);
     out.push('sensevoice transcribe now uses it when no --model is given (see: sensevoice model list).');
     process.stdout.write(out.join('\n') + '\n');
   }
@@ -91,7 +92,7 @@ export function formatList(r: ModelListResult): string {
   } else {
     const rows = r.models.map((m) => [
       r.fallback && m.path === r.fallback.path && m.variant === r.fallback.variant ? '*' : ' ',
-      m.id, m.variant, m.layout, m.problem ? '-' : formatBytes(m.sizeBytes), m.verified ? 'yes' : 'NO', m.source === 'url' ? (m.url ?? 'url') : m.source,
+      m.id, m.variant, m.layout, m.problem ? '-' : bytesText(m.sizeBytes), m.verified ? 'yes' : 'NO', m.source === 'url' ? (m.url ?? 'url') : m.source,
     ]);
     const head = [' ', 'ID', 'VARIANT', 'LAYOUT', 'SIZE', 'VERIFIED', 'SOURCE'];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
@@ -103,7 +104,7 @@ export function formatList(r: ModelListResult): string {
   out.push(`Configured model (--model / sensevoice.modelPath): ${r.configured ? `${r.configured.path}${r.configured.problem ? ` (cannot be used: ${r.configured.problem})` : ` (${r.configured.layout}, ${r.configured.variants?.join(' + ')})`}` : 'none'}`);
   if (r.partial.length) {
     out.push('Partial downloads (run the same download again to resume):');
-    for (const p of r.partial) out.push(`  ${p.id}: ${p.file}, ${formatBytes(p.bytes)} so far`);
+    for (const p of r.partial) out.push(`  ${p.id}: ${p.file}, ${bytesText(p.bytes)} so far`);
   }
   return out.join('\n') + '\n';
 }

@@ -1,6 +1,6 @@
 // Download progress on stderr: one line redrawn in place on a terminal; on a pipe or a log file,
 // a plain line when the step changes, at every 10 %, and at least every `periodMs`.
-import { formatBytes } from './output';
+import { bytesText } from '../common/units';
 
 export interface BarStream {
   write(s: string): boolean;
@@ -66,14 +66,14 @@ export class ProgressBar {
 
   private amounts(p: BarUpdate): string {
     if (p.bytes === undefined) return '';
-    return p.total ? `${formatBytes(p.bytes)} / ${formatBytes(p.total)}` : formatBytes(p.bytes);
+    return p.total ? `${bytesText(p.bytes)} / ${bytesText(p.total)}` : bytesText(p.bytes);
   }
 
   private ttyLine(message: string, p: BarUpdate, fraction: number | undefined): string {
     const width = Math.max(40, (this.out.columns ?? 80) - 1);
     const rate = this.rate();
     const eta = rate && p.total && p.bytes !== undefined && rate > 0 ? ` ETA ${clock((p.total - p.bytes) / rate)}` : '';
-    const tail = [fraction !== undefined ? `${(fraction * 100).toFixed(0).padStart(3)}%` : '', this.amounts(p), rate ? `${formatBytes(rate)}/s${eta}` : '']
+    const tail = [fraction !== undefined ? `${(fraction * 100).toFixed(0).padStart(3)}%` : '', this.amounts(p), rate ? `${bytesText(rate)}/s${eta}` : '']
       .filter(Boolean)
       .join('  ');
     // The label keeps its words where it can; the bar gives way first (30 wide at most, 10 at least).
@@ -87,7 +87,7 @@ export class ProgressBar {
 
   private plainLine(message: string, p: BarUpdate, fraction: number | undefined): string {
     const rate = this.rate();
-    const parts = [this.amounts(p), rate ? `${formatBytes(rate)}/s` : ''].filter(Boolean).join(', ');
+    const parts = [this.amounts(p), rate ? `${bytesText(rate)}/s` : ''].filter(Boolean).join(', ');
     return `${message}${fraction !== undefined ? `: ${(fraction * 100).toFixed(0)}%` : ''}${parts ? ` (${parts})` : ''}`;
   }
 }

@@ -1,7 +1,7 @@
 // Starts the daemon that sits beside the cli in dist/, with this same node.
 import path from 'node:path';
 import { DaemonConnection } from '../client/daemonConnection';
-import type { DaemonSettings } from '../daemon/protocol';
+import type { DaemonSettings } from '../common/protocol';
 
 export function startDaemon(settings: DaemonSettings, verbose: boolean): Promise<DaemonConnection> {
   return DaemonConnection.start({

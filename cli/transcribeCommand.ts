@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DaemonConnection } from '../client/daemonConnection';
-import type { LanguageSetting, Transcript } from '../daemon/protocol';
-import { formatInfo, formatJson, formatTranscript, type ExportFormat } from '../client/formats';
+import type { LanguageSetting, Transcript, VadMode } from '../common/protocol';
+import { formatInfo, formatJson, formatTranscript, type ExportFormat } from '../common/formats';
 import { describeError, printError, UsageError } from './output';
 
 export type CliFormat = 'json' | ExportFormat;
@@ -15,7 +15,7 @@ export interface TranscribeCliOptions {
   modelPath: string | undefined;
   language: LanguageSetting | undefined;
   itn: boolean | undefined;
-  vad: 'on' | 'off' | undefined;
+  vad: VadMode | undefined;
   maxSegmentSec: number | undefined;
   format: CliFormat;
   outDir: string | undefined;

@@ -3,7 +3,7 @@
 // extension; imports no vscode, no onnxruntime, no ffmpeg.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { Endpoint } from '../daemon/rpc/endpoint';
+import { Endpoint } from '../common/rpc/endpoint';
 import {
   ErrorCode,
   PROTOCOL_VERSION,
@@ -16,7 +16,7 @@ import {
   type RequestName,
   type ResultOf,
   type SegmentParams,
-} from '../daemon/protocol';
+} from '../common/protocol';
 
 export interface SpawnDaemonOptions {
   /** The node (or Electron run as node) binary. */

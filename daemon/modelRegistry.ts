@@ -2,7 +2,7 @@
 // that feeds it. Loaded on demand, reused while the folder, provider and threads stay the same,
 // replaced when they change, and started again if its worker died.
 import path from 'node:path';
-import type { ModelInfo, ProviderSetting } from './protocol';
+import type { ModelInfo, ProviderSetting } from '../common/protocol';
 import { InferenceWorker } from './workers/inferenceWorkerClient';
 import { BatchScheduler, type BatchLimits } from './jobs/batchScheduler';
 import { findStoredModel, noModelError } from './modelStore/modelStoreService';

@@ -1,7 +1,7 @@
 // The daemon's request handlers over one Endpoint: lifecycle (initialize, shutdown), settings,
 // cancellation, and the methods of each area. No vscode import: settings arrive over the protocol.
 import type { Readable, Writable } from 'node:stream';
-import { Endpoint } from './rpc/endpoint';
+import { Endpoint } from '../common/rpc/endpoint';
 import { optionalBoolean, optionalEnum, optionalNumber, optionalString, paramObject, requiredString } from './rpc/params';
 import {
   ErrorCode,
@@ -11,13 +11,13 @@ import {
   type GpuReport,
   type InitializeResult,
   type ModelInfo,
-  type ProviderSetting,
   type ProbeResult,
   type ProgressParams,
   type RequestName,
   type ResultOf,
   type SystemInfo,
-} from './protocol';
+} from '../common/protocol';
+import { PROVIDERS } from '../common/values';
 import { CancellationRegistry } from './cancellation';
 import { sanitizeSettings, type EffectiveSettings } from './settings';
 import { DAEMON_VERSION } from './version';
@@ -26,10 +26,9 @@ import { ffmpegStaticPath, resolveFfmpeg, type ResolvedFfmpeg } from './ffmpeg/r
 import { decodeAudio, SAMPLE_RATE } from './ffmpeg/decodeAudio';
 import { ModelRegistry, workerEngineLoader } from './modelRegistry';
 import { ModelStoreService, type ModelStoreOptions } from './modelStore/modelStoreService';
-import { TranscriptionService } from './transcriptionService';
+import { TranscriptionRequests } from './jobs/transcriptionRequests';
 import { diagnoseGpu } from './diagnostics/diagnoseGpu';
 
-const PROVIDERS: readonly ProviderSetting[] = ['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'];
 
 export interface DaemonOptions {
   input: Readable;
@@ -60,12 +59,12 @@ export class Daemon {
   }
   private ffmpeg: { key: string; found: Promise<ResolvedFfmpeg> } | null = null;
   readonly models = new ModelRegistry(workerEngineLoader(() => ({ batchSize: this.settings.batchSize, batchSeconds: BATCH_SECONDS })), (provider) => this.modelStore.findStored(provider));
-  readonly transcription: TranscriptionService;
+  readonly transcription: TranscriptionRequests;
 
   constructor(private readonly options: DaemonOptions) {
     this.endpoint = new Endpoint({ input: options.input, output: options.output, log: options.log, maxFrameBytes: options.maxFrameBytes });
     this.endpoint.requestGate = (method, run) => this.gate(method, run);
-    this.transcription = new TranscriptionService({
+    this.transcription = new TranscriptionRequests({
       models: this.models,
       settings: () => this.settings,
       ffmpeg: () => this.ffmpegBinary(),

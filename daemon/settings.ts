@@ -1,9 +1,7 @@
 // The daemon's settings, as sent by the client in `initialize` and `config/didChange`. Every value
 // is sanitized on read: a wrong type falls back to the default instead of failing later.
-import type { DaemonSettings, LanguageSetting, ProviderSetting } from './protocol';
-
-const PROVIDERS: readonly ProviderSetting[] = ['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'];
-const LANGUAGES: readonly LanguageSetting[] = ['auto', 'zh', 'en', 'yue', 'ja', 'ko'];
+import type { DaemonSettings } from '../common/protocol';
+import { isOneOf, LANGUAGES, PROVIDERS, VAD_MODES } from '../common/values';
 
 export type EffectiveSettings = Required<Omit<DaemonSettings, 'ffmpegPath' | 'modelPath'>> &
   Pick<DaemonSettings, 'ffmpegPath' | 'modelPath'>;
@@ -17,12 +15,12 @@ export function sanitizeSettings(raw: unknown): EffectiveSettings {
   return {
     ffmpegPath: str(s.ffmpegPath),
     modelPath: str(s.modelPath),
-    provider: PROVIDERS.includes(s.provider as ProviderSetting) ? (s.provider as ProviderSetting) : 'auto',
+    provider: isOneOf(PROVIDERS, s.provider) ? s.provider : 'auto',
     threads,
-    language: LANGUAGES.includes(s.language as LanguageSetting) ? (s.language as LanguageSetting) : 'auto',
+    language: isOneOf(LANGUAGES, s.language) ? s.language : 'auto',
     itn: typeof s.itn === 'boolean' ? s.itn : true,
     banEmotionUnknown: typeof s.banEmotionUnknown === 'boolean' ? s.banEmotionUnknown : false,
-    vad: s.vad === 'on' || s.vad === 'off' ? s.vad : 'on',
+    vad: isOneOf(VAD_MODES, s.vad) ? s.vad : 'on',
     maxSegmentSec: typeof s.maxSegmentSec === 'number' && s.maxSegmentSec >= 1 && s.maxSegmentSec <= 60 ? s.maxSegmentSec : 30,
     batchSize: intIn(s.batchSize, 1, 64, 4),
     concurrency: intIn(s.concurrency, 1, 16, 2),

@@ -1,6 +1,6 @@
 // Facts for `system/info`: versions, ffmpeg, platform and hardware.
 import os from 'node:os';
-import type { FfmpegInfo, SystemInfo } from './protocol';
+import type { FfmpegInfo, SystemInfo } from '../common/protocol';
 import { DAEMON_VERSION } from './version';
 
 export function onnxRuntimeVersion(): string | null {

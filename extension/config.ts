@@ -1,9 +1,8 @@
 // Typed, sanitized reads of the `sensevoice.*` settings, and which of them need a daemon restart.
 import * as vscode from 'vscode';
-import type { DaemonSettings, LanguageSetting, ProviderSetting } from '../daemon/protocol';
+import type { DaemonSettings } from '../common/protocol';
+import { LANGUAGES, PROVIDERS, VAD_MODES } from '../common/values';
 
-const PROVIDERS: readonly ProviderSetting[] = ['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'];
-const LANGUAGES: readonly LanguageSetting[] = ['auto', 'zh', 'en', 'yue', 'ja', 'ko'];
 
 /** Settings that change how the daemon process is started: a change needs a restart. */
 export const RESTART_SETTINGS = ['sensevoice.nodePath'] as const;
@@ -52,7 +51,7 @@ export function daemonSettings(): DaemonSettings {
     language: oneOf('language', LANGUAGES, 'auto'),
     itn: bool('itn', true),
     banEmotionUnknown: bool('banEmotionUnknown', false),
-    vad: oneOf('vad', ['on', 'off'] as const, 'on'),
+    vad: oneOf('vad', VAD_MODES, 'on'),
     maxSegmentSec: num('maxSegmentSec', 30, 1, 60),
     batchSize: int('batchSize', 4, 1, 64),
     concurrency: int('concurrency', 2, 1, 16),

@@ -2,7 +2,7 @@
 // within the crash budget, stops it on request, and reports its state. No vscode import, so it is
 // tested with real child processes and a fake clock.
 import type { DaemonConnection, DaemonExit, RequestOptions } from '../client/daemonConnection';
-import { ErrorCode, SenseVoiceError, type ParamsOf, type RequestName, type ResultOf } from '../daemon/protocol';
+import { ErrorCode, SenseVoiceError, type ParamsOf, type RequestName, type ResultOf } from '../common/protocol';
 import { CrashBudget } from './crashBudget';
 
 export type DaemonState =

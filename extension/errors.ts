@@ -1,6 +1,6 @@
 // Shows a daemon error to the user: the message says what to do; codes pick the buttons.
 import * as vscode from 'vscode';
-import { ErrorCode, SenseVoiceError } from '../daemon/protocol';
+import { ErrorCode, SenseVoiceError } from '../common/protocol';
 
 export function showError(err: unknown, log: vscode.LogOutputChannel): void {
   const message = err instanceof Error ? err.message : String(err);

@@ -1,11 +1,13 @@
 // The GPU report page. It draws the state the host sends (a snapshot after `ready` and at every
 // change) and sends back two requests: re-run, and copy as Markdown. Everything in a report (error
 // text, paths, GPU names) is set with textContent, never as markup.
-import type { ChecklistItem, CheckStatus, GpuReport, ProviderProbe } from '../daemon/protocol';
-import type { GpuHostMessage, GpuPageMessage, GpuViewState } from '../extension/gpuCheck/messages';
-import { causeText } from '../extension/gpuCheck/causeText';
-import { bytesText, msText, placementText } from '../daemon/diagnostics/reportMarkdown';
-import { providerLabel } from '../daemon/inference/providers';
+import type { ChecklistItem, CheckStatus, GpuReport, ProviderProbe } from '../common/protocol';
+import type { GpuHostMessage, GpuPageMessage, GpuViewState } from '../common/pages/gpuReportMessages';
+import { causeText } from '../common/gpuCheck/causeText';
+import { placementText } from '../common/gpuCheck/reportMarkdown';
+import { providerLabel } from '../common/providerLabels';
+import { bytesText, msText } from '../common/units';
+import { $, el, notice, type Child } from './dom';
 
 interface VsCodeApi {
   postMessage(message: GpuPageMessage): void;
@@ -16,22 +18,6 @@ const vscode = acquireVsCodeApi();
 const STATUS_TEXT: Record<CheckStatus, string> = { pass: 'Pass', warn: 'Warning', fail: 'Fail' };
 /** Numbers and their units stay on one line in narrow table cells. */
 const nowrap = (s: string) => s.replace(/ /g, '\u00a0');
-
-function $(id: string): HTMLElement {
-  const found = document.getElementById(id);
-  if (!found) throw new Error(`missing #${id}`);
-  return found;
-}
-
-type Child = Node | string | null | undefined | false;
-
-/** An element with a class and children (strings become text nodes). */
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  for (const c of children) if (c !== null && c !== undefined && c !== false) e.append(typeof c === 'string' ? document.createTextNode(c) : c);
-  return e;
-}
 
 function badge(status: CheckStatus): HTMLElement {
   return el('span', `badge ${status}`, STATUS_TEXT[status]);
@@ -164,15 +150,6 @@ function render(state: GpuViewState): void {
   const summary = el('div', `summary ${r.summary.status}`, badge(r.summary.status), el('p', 'headline', r.summary.headline));
   const meta = el('p', 'muted', `${new Date(r.createdAt).toLocaleString()} · ${r.quick ? 'quick check' : 'full check'} in ${msText(r.durationMs)}`);
   main.replaceChildren(summary, meta, checklist(r.checklist), providers(r), ...[timing(r)].filter((x): x is HTMLElement => x !== null), hardware(r));
-}
-
-let noticeTimer: ReturnType<typeof setTimeout> | undefined;
-function notice(text: string): void {
-  const n = $('notice');
-  n.textContent = text;
-  n.classList.add('visible');
-  clearTimeout(noticeTimer);
-  noticeTimer = setTimeout(() => n.classList.remove('visible'), 2500);
 }
 
 $('rerun').addEventListener('click', () => vscode.postMessage({ type: 'rerun' }));

@@ -1,10 +1,13 @@
 // The transcript view's page. It draws what the host sends (a snapshot after `ready`, then live
 // segments and progress) and asks the host for everything that leaves the page (exports, copies,
 // cancel). Transcript text is untrusted: it is only ever set with textContent, never as markup.
-import type { HostMessage, PageMessage, ViewSegment, ViewState } from '../extension/transcript/messages';
-import { emotionEmoji, emotionName, eventEmoji, eventName, isMoodless, isPlainSpeechEvent, languageName } from '../client/formats/labels';
-import { tagSpans } from '../client/formats/summary';
-import { clockSpan, clockTime, durationText } from '../client/formats/time';
+import type { HostMessage, PageMessage, ViewSegment, ViewState } from '../common/pages/transcriptMessages';
+import { emotionEmoji, emotionName, eventEmoji, eventName, isMoodless, isPlainSpeechEvent, languageName } from '../common/formats/labels';
+import { tagSpans } from '../common/formats/summary';
+import { clockSpan, clockTime } from '../common/formats/time';
+import { durationText } from '../common/units';
+import { EXPORT_FORMAT_IDS, isOneOf } from '../common/values';
+import { $, el, notice } from './dom';
 
 interface VsCodeApi {
   postMessage(message: PageMessage): void;
@@ -35,22 +38,9 @@ let currentIndex = -1;
 /** The audio URI on the player; undefined until the first snapshot says what it is. */
 let loadedAudio: string | null | undefined;
 
-function $(id: string): HTMLElement {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`missing #${id}`);
-  return el;
-}
-
 const audio = $('audio') as HTMLAudioElement;
 const list = $('segments');
 const timeline = $('timeline');
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 /** A small stroked icon drawn with DOM calls (no markup strings, no icon font). */
 function icon(paths: string[]): SVGSVGElement {
@@ -445,15 +435,6 @@ function renderAudio(): void {
 
 // ---- messages -------------------------------------------------------------------------------
 
-let notifyTimer: ReturnType<typeof setTimeout> | undefined;
-function notice(text: string): void {
-  const n = $('notice');
-  n.textContent = text;
-  n.classList.add('shown');
-  clearTimeout(notifyTimer);
-  notifyTimer = setTimeout(() => n.classList.remove('shown'), 2500);
-}
-
 let pendingRefresh = false;
 /** Filters, header and timeline follow live segments at most once a frame. */
 function refreshSoon(): void {
@@ -502,7 +483,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
 for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('.export-button'))) {
   b.addEventListener('click', () => {
     const format = b.dataset.format;
-    if (format === 'md' || format === 'srt' || format === 'vtt' || format === 'json' || format === 'txt') post({ type: 'export', format });
+    if (isOneOf(EXPORT_FORMAT_IDS, format)) post({ type: 'export', format });
   });
 }
 $('copy-text').addEventListener('click', () => post({ type: 'copy', what: 'text' }));

@@ -3,7 +3,6 @@
 // network allows, and only when neither works falls back to the synthetic random-weight model,
 // saying so plainly (its tags and timestamps are real pipeline output; its text is not).
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 

@@ -16,7 +16,8 @@
 // ban_emo_unk follows FunASR's SenseVoiceSmall.inference: EMO_UNKNOWN's logit is -inf in every
 // frame, so the emotion slot shows the runner-up emotion.
 
-import { EMOTION_UNKNOWN, classifyTag, renderTag, tagId } from './richTags';
+import { EMOTION_UNKNOWN } from '../../common/richTags';
+import { classifyTag, renderTag, tagId } from './richTags';
 
 /** Number of query frames the model prepends to the features. */
 export const QUERY_FRAMES = 4;

@@ -2,29 +2,9 @@
 // query frames emit, identified by their spelling in tokens.txt (`<|en|>`, `<|HAPPY|>`, …) rather
 // than by id, so the decoder works with any token table that spells them the usual way. Tags travel
 // as bare names ('en', 'NEUTRAL', 'Speech', 'woitn'); renderTag gives back the `<|…|>` form.
+import { EMOTION_EMOJI, EMOTIONS, EVENT_EMOJI, EVENTS, TEXT_NORMS } from '../../common/richTags';
 
 export type TagKind = 'language' | 'emotion' | 'event' | 'textNorm';
-
-/** Languages the model recognises well and accepts as a hint; the vocabulary spells ~100 more. */
-export const HINT_LANGUAGES = ['zh', 'en', 'yue', 'ja', 'ko'] as const;
-/** `nospeech` sits in the language slot: the model's verdict that nothing was said. */
-export const NO_SPEECH = 'nospeech';
-export const EMOTIONS = [
-  'HAPPY', 'SAD', 'ANGRY', 'NEUTRAL', 'FEARFUL', 'DISGUSTED', 'SURPRISED', 'OTHER', 'EMO_UNKNOWN',
-] as const;
-export const EVENTS = [
-  'Speech', 'BGM', 'Laughter', 'Applause', 'Cry', 'Sneeze', 'Breath', 'Cough', 'Sing', 'Speech_Noise', 'GBG', 'Event_UNK',
-] as const;
-export const TEXT_NORMS = ['withitn', 'woitn'] as const;
-export const EMOTION_UNKNOWN = 'EMO_UNKNOWN';
-
-/** The conventional rich-text emoji; NEUTRAL, Speech and the unknowns have none. */
-export const EMOTION_EMOJI: Readonly<Record<string, string>> = {
-  HAPPY: '😊', SAD: '😔', ANGRY: '😡', FEARFUL: '😰', DISGUSTED: '🤢', SURPRISED: '😮',
-};
-export const EVENT_EMOJI: Readonly<Record<string, string>> = {
-  BGM: '🎼', Applause: '👏', Laughter: '😀', Cry: '😭', Sneeze: '🤧', Cough: '😷',
-};
 
 const emotionSet = new Set<string>(EMOTIONS);
 const eventSet = new Set<string>(EVENTS);

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { BenchmarkResult, BenchmarkRun } from '../protocol';
+import type { BenchmarkResult, BenchmarkRun } from '../../common/protocol';
 import type { ModelFolderInfo } from '../model/modelFolder';
 import { createFrontEnd } from '../features/frontEnd';
 import { SENSE_VOICE_FBANK_OPTIONS } from '../features/fbank';

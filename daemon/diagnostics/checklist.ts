@@ -1,8 +1,9 @@
 // The guide's checklist, judged from the facts the GPU check gathered: driver, provider, audio
 // pre-decoding, warm-up at load, VAD segment cap, concurrency. Pure, so every verdict is tested
 // against faked facts. Also the one-line answer at the top of the report.
-import type { BenchmarkResult, ChecklistItem, CheckStatus, FfmpegCheck, GpuReport, NvidiaInfo, ProviderFailureCause, ProviderProbe } from '../protocol';
-import { providerCandidates, providerLabel, type ProviderName } from '../inference/providers';
+import type { BenchmarkResult, ChecklistItem, CheckStatus, FfmpegCheck, GpuReport, NvidiaInfo, ProviderFailureCause, ProviderProbe } from '../../common/protocol';
+import { providerCandidates, type ProviderName } from '../inference/providers';
+import { providerLabel } from '../../common/providerLabels';
 
 export interface ChecklistFacts {
   platform: NodeJS.Platform;

@@ -4,7 +4,7 @@
 // cache, or beside onnxruntime-node's own binary; a CUDA toolkit folder alone is not enough.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CudaLibrary, CudaLibraryScan, CudaRequirement } from '../protocol';
+import type { CudaLibrary, CudaLibraryScan, CudaRequirement } from '../../common/protocol';
 import { findOnPath } from '../ffmpeg/resolveFfmpeg';
 import { runCommand } from './nvidiaSmi';
 

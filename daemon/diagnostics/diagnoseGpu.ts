@@ -3,10 +3,11 @@
 // model in a child process, times the working ones, and judges the guide's checklist. Every outside
 // dependency is a seam, so tests fake the machine instead of needing one.
 import os from 'node:os';
-import { ErrorCode, SenseVoiceError, type CudaLibraryScan, type GpuReport, type ModelFacts, type OnnxRuntimeFacts, type ProviderProbe } from '../protocol';
+import { ErrorCode, SenseVoiceError, type CudaLibraryScan, type GpuReport, type ModelFacts, type OnnxRuntimeFacts, type ProviderProbe } from '../../common/protocol';
 import type { EffectiveSettings } from '../settings';
 import type { ResolvedFfmpeg } from '../ffmpeg/resolveFfmpeg';
-import { providerCandidates, providerLabel, type ProviderEnvironment, type ProviderName } from '../inference/providers';
+import { providerCandidates, type ProviderEnvironment, type ProviderName } from '../inference/providers';
+import { providerLabel } from '../../common/providerLabels';
 import { runBenchmark, type BenchmarkModel } from './benchmark';
 import { buildChecklist, selectProvider, summarize } from './checklist';
 import { scanCudaLibraries } from './cudaLibraries';

@@ -1,6 +1,6 @@
 // ffmpeg for the GPU check: which one, and whether it decodes the compressed formats people record
 // in (mp3, aac, opus). A minimal build can lack some; then those files fail with DecodeFailed.
-import type { FfmpegCheck } from '../protocol';
+import type { FfmpegCheck } from '../../common/protocol';
 import type { ResolvedFfmpeg } from '../ffmpeg/resolveFfmpeg';
 import { runCommand, type CommandOutcome } from './nvidiaSmi';
 

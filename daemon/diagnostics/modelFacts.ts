@@ -1,6 +1,6 @@
 // The model the GPU check looks at: its layout, the file each kind of provider would run (int8 on the
 // CPU, fp32 on GPUs when both exist, as the loader chooses), and the int8-on-CUDA trap.
-import { errorCodeName, SenseVoiceError, type ModelFacts } from '../protocol';
+import { errorCodeName, SenseVoiceError, type ModelFacts } from '../../common/protocol';
 import { inspectModelFolder, type ModelFolderInfo } from '../model/modelFolder';
 
 export interface InspectedModel {

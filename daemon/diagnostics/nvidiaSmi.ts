@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { NvidiaGpu, NvidiaInfo } from '../protocol';
+import type { NvidiaGpu, NvidiaInfo } from '../../common/protocol';
 import { findOnPath } from '../ffmpeg/resolveFfmpeg';
 
 export const NVIDIA_SMI_ARGS = [

@@ -3,7 +3,7 @@
 // install with ONNXRUNTIME_NODE_INSTALL=skip, or without network, never made).
 import fs from 'node:fs';
 import path from 'node:path';
-import type { OnnxRuntimeFacts } from '../protocol';
+import type { OnnxRuntimeFacts } from '../../common/protocol';
 import { onnxRuntimeVersion } from '../systemInfo';
 
 type ListBackends = () => unknown;

@@ -1,7 +1,7 @@
 // Tries each execution provider that matters on this platform: a session on the tiny probe model,
 // one run, the answer checked. Each failure keeps onnxruntime's own error and log, and gets a cause,
 // a plain reason and a fix that takes the rest of the machine into account (driver, libraries).
-import type { CudaLibraryScan, NvidiaInfo, ProviderProbe } from '../protocol';
+import type { CudaLibraryScan, NvidiaInfo, ProviderProbe } from '../../common/protocol';
 import { explainProviderError, type ProviderEnvironment, type ProviderName } from '../inference/providers';
 import { buildProbeModel, probeOutputMatches } from './probeModel';
 import type { RunSessionJob, SessionJobResult } from './sessionWorker';

@@ -3,7 +3,7 @@
 // logged meanwhile, where it placed the graph's nodes, and whether the process crashed or hung. A
 // crash or timeout costs only that job: the next one starts a fresh child.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { ErrorCode, SenseVoiceError } from '../protocol';
+import { ErrorCode, SenseVoiceError } from '../../common/protocol';
 import { JOB_MARKER, SESSION_WORKER_SCRIPT } from './sessionWorkerScript';
 
 export type FeedType = 'float32' | 'int32' | 'int64';

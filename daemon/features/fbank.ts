@@ -7,7 +7,7 @@
 // kaldi-native-fbank does every one of these steps in float32, so each is mirrored here with
 // float32 storage and Math.fround on intermediates; where the order of operations matters for the
 // rounding, the comment at that line says so. Checked bit for bit against sherpa-onnx 1.13.8
-// (features dumped from the running binary; see test/unit/features/golden/).
+// (features dumped from the running binary; see test/unit/daemon/features/golden/).
 
 import { FLOAT32_EPSILON, type FeatureMatrix } from './featureMatrix';
 import { applyWindow, preemphasize, removeDcOffset as removeDc } from './frameProcessing';

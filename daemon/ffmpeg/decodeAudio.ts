@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ErrorCode, SenseVoiceError } from '../protocol';
+import { ErrorCode, SenseVoiceError } from '../../common/protocol';
 import { headerComplete, parseContainerDuration, parseExactContainerDuration, parseSourceInfo, type SourceInfo } from './sourceInfo';
 
 export const SAMPLE_RATE = 16_000;

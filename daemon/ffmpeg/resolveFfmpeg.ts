@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ErrorCode, SenseVoiceError, type FfmpegInfo } from '../protocol';
+import { ErrorCode, SenseVoiceError, type FfmpegInfo } from '../../common/protocol';
 
 export interface ResolveFfmpegOptions {
   /** The `sensevoice.ffmpegPath` setting or the cli's `--ffmpeg` flag. */

@@ -1,7 +1,7 @@
 // Creates the ONNX Runtime session on the first provider that works, recording why each earlier one
 // did not, so "why is my GPU not used?" always has an answer.
 import type { InferenceSession } from 'onnxruntime-node';
-import { ErrorCode, SenseVoiceError, type ProviderAttempt, type ProviderSetting } from '../protocol';
+import { ErrorCode, SenseVoiceError, type ProviderAttempt, type ProviderSetting } from '../../common/protocol';
 import { explainProviderError, providerCandidates, type ProviderName } from './providers';
 
 export interface CreateSessionOptions {

@@ -1,6 +1,7 @@
 // Which ONNX Runtime execution providers to try, in order, and what their failures mean in plain
 // words. The error strings are onnxruntime-node's own (1.30), as users see them.
-import type { ProviderFailureCause, ProviderSetting } from '../protocol';
+import type { ProviderFailureCause, ProviderSetting } from '../../common/protocol';
+import { providerLabel } from '../../common/providerLabels';
 
 export type ProviderName = 'cpu' | 'cuda' | 'tensorrt' | 'webgpu' | 'dml' | 'coreml';
 
@@ -18,13 +19,6 @@ export function providerCandidates(setting: ProviderSetting, platform: NodeJS.Pl
     default:
       return ['cpu'];
   }
-}
-
-const LABELS: Record<string, string> = { cpu: 'CPU', cuda: 'CUDA', tensorrt: 'TensorRT', webgpu: 'WebGPU', dml: 'DirectML', coreml: 'CoreML' };
-
-/** A provider's name as people write it ("TensorRT", "DirectML"); unknown names as given. */
-export function providerLabel(provider: string): string {
-  return LABELS[provider] ?? provider;
 }
 
 /** Whether a provider runs on a GPU (or other accelerator). */

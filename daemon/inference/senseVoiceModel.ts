@@ -1,7 +1,7 @@
 // A loaded SenseVoice model: the validated folder, the ONNX session on the provider that worked,
 // the front end with the model's CMVN, and one warm-up run done at load.
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
-import { ErrorCode, SenseVoiceError, type LanguageSetting, type ModelInfo, type ProviderSetting } from '../protocol';
+import { ErrorCode, SenseVoiceError, type LanguageSetting, type ModelInfo, type ProviderSetting } from '../../common/protocol';
 import { inspectModelFolder, type ModelFolderInfo } from '../model/modelFolder';
 import { createFrontEnd, type FrontEnd } from '../features/frontEnd';
 import { SENSE_VOICE_FBANK_OPTIONS } from '../features/fbank';

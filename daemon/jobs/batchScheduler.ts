@@ -2,7 +2,7 @@
 // those of similar length are run together (padding costs little between near-equal lengths; int8
 // models run one at a time, see effectiveBatchSize). An idle worker takes what is there at once, so
 // the first segment is not held back to fill a batch.
-import { ErrorCode, SenseVoiceError } from '../protocol';
+import { ErrorCode, SenseVoiceError } from '../../common/protocol';
 import type { InferenceWorker } from '../workers/inferenceWorkerClient';
 import type { WorkItem, WorkResult } from '../workers/workerMessages';
 

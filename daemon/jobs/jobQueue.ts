@@ -2,7 +2,7 @@
 // file and settings already queued or running joins that job (it is replayed what has finished so
 // far) instead of starting another. Each requester can cancel its own interest; the job itself
 // stops (ffmpeg killed, no further batches) when nobody is left waiting for it.
-import { ErrorCode, SenseVoiceError, type Transcript, type TranscriptSegment } from '../protocol';
+import { ErrorCode, SenseVoiceError, type Transcript, type TranscriptSegment } from '../../common/protocol';
 
 export interface JobListener {
   onSegment: (index: number, segment: TranscriptSegment) => void;

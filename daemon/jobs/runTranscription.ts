@@ -1,18 +1,18 @@
 // One file's transcription: ffmpeg streams samples, the VAD cuts speech segments as they end, the
 // scheduler recognises them in batches on the worker, and each finished segment is reported at
 // once. Audio waiting for the worker is bounded, so memory does not grow with the file's length.
-import { ErrorCode, SenseVoiceError, type LanguageSetting, type Transcript, type TranscriptSegment } from '../protocol';
+import { ErrorCode, SenseVoiceError, type LanguageSetting, type Transcript, type VadMode, type TranscriptSegment } from '../../common/protocol';
 import { decodeAudio, SAMPLE_RATE } from '../ffmpeg/decodeAudio';
 import { VadSegmentStream } from '../vad/vadSegmentStream';
 import type { SileroVad } from '../vad/sileroVad';
 import type { BatchScheduler } from './batchScheduler';
-import type { ModelInfo } from '../protocol';
+import type { ModelInfo } from '../../common/protocol';
 
 export interface TranscriptionOptions {
   language: LanguageSetting;
   itn: boolean;
   banEmotionUnknown: boolean;
-  vad: 'on' | 'off';
+  vad: VadMode;
   maxSegmentSec: number;
 }
 
@@ -106,7 +106,10 @@ export async function runTranscription(a: RunTranscriptionArgs): Promise<Transcr
     totalSamples = decoded.samples;
     const all = new Float32Array(totalSamples);
     let off = 0;
-    for (const c of chunks) (all.set(c, off), (off += c.length));
+    for (const c of chunks) {
+      all.set(c, off);
+      off += c.length;
+    }
     if (totalSamples > 0) submit(0, all, 0);
   } else {
     const vadStream = new VadSegmentStream(a.vad, { maxSegmentSec: a.options.maxSegmentSec }, async (s) => {

@@ -5,7 +5,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ErrorCode, SenseVoiceError, type Transcript } from '../protocol';
+import { atomicWrite } from '../../common/atomicWrite';
+import { ErrorCode, SenseVoiceError, type Transcript } from '../../common/protocol';
 
 const VERSION = 1;
 
@@ -63,9 +64,7 @@ export class TranscriptCache {
     try {
       await fs.promises.mkdir(this.dir, { recursive: true });
       const file = path.join(this.dir, `${key}.json`);
-      const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-      await fs.promises.writeFile(tmp, JSON.stringify(t));
-      await fs.promises.rename(tmp, file);
+      await atomicWrite(file, JSON.stringify(t), { overwrite: true });
       await this.prune();
     } catch {
       // A cache that cannot be written is only slower; the transcript itself is not affected.

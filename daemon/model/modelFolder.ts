@@ -9,7 +9,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseAmMvn, type Cmvn } from '../features/cmvn';
-import { ErrorCode, SenseVoiceError } from '../protocol';
+import { ErrorCode, SenseVoiceError } from '../../common/protocol';
 import { OnnxFormatError, readOnnxModelInfo, type OnnxModelInfo, type OnnxValueInfo } from './onnxMetadata';
 import { readSentencePieceTokens } from './sentencePieceModel';
 import { TokenTableError, readTokenTable } from './tokens';

@@ -366,7 +366,7 @@ async function notOnnx(path: string, file: WindowedFile, detail: string): Promis
   let hint = '';
   if (text.startsWith('version https://git-lfs')) {
     hint = ' It is a Git LFS pointer, not the model: run `git lfs pull` in its repository or download the file itself.';
-  } else if (/^[\x09\x0a\x0d\x20-\x7e]{16,}/.test(text)) {
+  } else if (/^[\t\n\r\x20-\x7e]{16,}/.test(text)) {
     hint = ` It looks like a text file (it starts with ${JSON.stringify(text.slice(0, 40))}).`;
   }
   return new OnnxFormatError(

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ErrorCode, SenseVoiceError } from '../protocol';
+import { ErrorCode, SenseVoiceError } from '../../common/protocol';
 
 export type ArchiveKind = 'tar.bz2' | 'tar.gz' | 'tar';
 

@@ -5,7 +5,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
-import { ErrorCode, SenseVoiceError } from '../protocol';
+import { ErrorCode, SenseVoiceError } from '../../common/protocol';
 import { HttpError, openUrl, type HttpOptions } from './httpClient';
 import { pinOrigin, type FilePin } from './pins';
 

@@ -1,8 +1,8 @@
 // The note SenseVoice keeps in each store folder it made: which files it downloaded, from where,
 // their sha256 and whether they matched a published pin. A folder without one was made by the user.
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { atomicWrite } from '../../common/atomicWrite';
 
 export const MANIFEST_NAME = 'sensevoice-model.json';
 
@@ -43,16 +43,5 @@ export async function readManifest(dir: string): Promise<Manifest | null> {
 
 /** Writes the manifest atomically (temp file + rename). */
 export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
-  await writeFileAtomic(path.join(dir, MANIFEST_NAME), JSON.stringify(manifest, null, 2) + '\n');
-}
-
-export async function writeFileAtomic(file: string, data: string): Promise<void> {
-  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  await fs.writeFile(tmp, data);
-  try {
-    await fs.rename(tmp, file);
-  } catch (err) {
-    await fs.rm(tmp, { force: true });
-    throw err;
-  }
+  await atomicWrite(path.join(dir, MANIFEST_NAME), JSON.stringify(manifest, null, 2) + '\n', { overwrite: true });
 }

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ErrorCode, SenseVoiceError, type DownloadedFile, type ModelDownloadResult } from '../protocol';
+import { ErrorCode, SenseVoiceError, type DownloadedFile, type ModelDownloadResult } from '../../common/protocol';
 import { inspectModelFolder } from '../model/modelFolder';
 import { extractArchive, findFile, type ExtractOptions } from './archive';
 import { downloadFile, throwIfCancelled, type RetryPolicy } from './fileDownload';

@@ -1,7 +1,8 @@
 // The protocol side of the model store: `model/list`, `model/download`, `model/inspect`, and the
 // fallback a request without a model path uses. server.ts registers these; the work lives in the
 // modules beside this one.
-import { ErrorCode, SenseVoiceError, type ModelDownloadResult, type ModelInspectResult, type ModelListResult, type ModelSourceName, type ModelVariant, type ProgressParams, type ProviderSetting } from '../protocol';
+import { ErrorCode, SenseVoiceError, type ModelDownloadResult, type ModelInspectResult, type ModelListResult, type ModelVariant, type ProgressParams, type ProviderSetting } from '../../common/protocol';
+import { MODEL_SOURCES, MODEL_VARIANTS } from '../../common/values';
 import { inspectModelFolder, type ModelFolderInfo } from '../model/modelFolder';
 import { optionalBoolean, optionalEnum, optionalString, paramObject, requiredString } from '../rpc/params';
 import { DAEMON_VERSION } from '../version';
@@ -13,8 +14,6 @@ import { describeSources, officialSources, sourcePlan, urlPlan, type SourceTable
 import { chooseStoredModel, listStore, type StoreChoice } from './storeIndex';
 import { modelStoreDir } from './storeLocation';
 
-const SOURCES: readonly ModelSourceName[] = ['huggingface', 'github', 'modelscope'];
-const VARIANTS: readonly ModelVariant[] = ['int8', 'fp32'];
 
 export interface ModelStoreOptions {
   /** Read on every call, so SENSEVOICE_MODEL_STORE set after start is honoured. */
@@ -87,9 +86,9 @@ export class ModelStoreService {
   async download(raw: unknown, runner: DownloadRunner): Promise<ModelDownloadResult> {
     const m = 'model/download';
     const p = paramObject(raw, m);
-    const source = optionalEnum(p, 'source', m, SOURCES);
+    const source = optionalEnum(p, 'source', m, MODEL_SOURCES);
     const url = optionalString(p, 'url', m);
-    const variant = optionalEnum(p, 'variant', m, VARIANTS) ?? 'int8';
+    const variant = optionalEnum(p, 'variant', m, MODEL_VARIANTS) ?? 'int8';
     const overwrite = optionalBoolean(p, 'overwrite', m) ?? false;
     const token = optionalString(p, 'token', m);
     if (source && url) throw new SenseVoiceError(ErrorCode.InvalidParams, `${m}: give a source or a url, not both.`);

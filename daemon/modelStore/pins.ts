@@ -10,7 +10,7 @@
 // several independent projects (size 937,617,178 bytes, the LFS oid as sha256).
 
 import fs from 'node:fs';
-import { ErrorCode, SenseVoiceError } from '../protocol';
+import { ErrorCode, SenseVoiceError } from '../../common/protocol';
 
 /** A file's published (or declared) identity. */
 export interface FilePin {

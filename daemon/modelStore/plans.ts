@@ -2,7 +2,7 @@
 // store folder, the files, their pins) so tests can point one at a local server with their own pins.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { ErrorCode, SenseVoiceError, type ModelSourceInfo, type ModelSourceName, type ModelVariant } from '../protocol';
+import { ErrorCode, SenseVoiceError, type ModelSourceInfo, type ModelSourceName, type ModelVariant } from '../../common/protocol';
 import { FUNASR_FILES, SHERPA_FILES } from '../model/modelFolder';
 import { archiveKind, type ArchiveKind } from './archive';
 import { ALL_PINS, declaredPinFor, declaredPins, PINS, type DeclaredPin, type FilePin } from './pins';

@@ -3,7 +3,8 @@
 // without a model path falls back to.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { ModelVariant, PartialDownload, ProviderSetting, StoredModel } from '../protocol';
+import type { ModelVariant, PartialDownload, ProviderSetting, StoredModel } from '../../common/protocol';
+import { MODEL_VARIANTS } from '../../common/values';
 import { FUNASR_FILES, SHERPA_FILES, inspectModelFolder } from '../model/modelFolder';
 import { readManifest, type Manifest } from './manifest';
 
@@ -40,7 +41,7 @@ async function fromManifest(dir: string, id: string, m: Manifest): Promise<Store
   const layout = m.layout === 'funasr' ? 'funasr' : 'sherpa';
   const files = LAYOUT_FILES[layout];
   const out: StoredModel[] = [];
-  for (const variant of ['int8', 'fp32'] as const) {
+  for (const variant of MODEL_VARIANTS) {
     const name = files[variant];
     const size = await sizeOf(path.join(dir, name));
     if (size === null) continue;

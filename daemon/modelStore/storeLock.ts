@@ -1,7 +1,7 @@
 // One download per store folder at a time, across processes (the cli and the extension each run a
 // daemon): a lock file holding the pid, taken over when that process is gone.
 import fs from 'node:fs/promises';
-import { ErrorCode, SenseVoiceError } from '../protocol';
+import { ErrorCode, SenseVoiceError } from '../../common/protocol';
 
 const held = new Set<string>();
 

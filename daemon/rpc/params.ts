@@ -1,5 +1,5 @@
 // Checks of request parameters: a wrong type is the client's fault, answered with InvalidParams.
-import { ErrorCode, SenseVoiceError } from '../protocol';
+import { ErrorCode, SenseVoiceError } from '../../common/protocol';
 
 export type ParamObject = Record<string, unknown>;
 

@@ -2,7 +2,7 @@
 // from the previous window and a recurrent state carried per stream. One session serves every stream.
 import path from 'node:path';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
-import { ErrorCode, SenseVoiceError } from '../protocol';
+import { ErrorCode, SenseVoiceError } from '../../common/protocol';
 
 export const VAD_WINDOW = 512;
 const CONTEXT = 64;

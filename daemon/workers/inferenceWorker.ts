@@ -5,7 +5,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { SenseVoiceModel } from '../inference/senseVoiceModel';
 import { ctcDecode } from '../decoding/ctcDecode';
-import { ErrorCode, SenseVoiceError, type TranscriptSegment } from '../protocol';
+import { ErrorCode, SenseVoiceError, type TranscriptSegment } from '../../common/protocol';
 import type { FromWorker, ToWorker, WorkItem, WorkResult } from './workerMessages';
 
 const port = parentPort;

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ErrorCode, SenseVoiceError, type ModelInfo, type ProviderSetting } from '../protocol';
+import { ErrorCode, SenseVoiceError, type ModelInfo, type ProviderSetting } from '../../common/protocol';
 import type { FromWorker, ToWorker, WorkItem, WorkResult } from './workerMessages';
 
 export interface BatchResult {

@@ -1,5 +1,5 @@
 // Messages between the daemon's main thread and its inference worker (internal to the daemon).
-import type { LanguageSetting, ModelInfo, ProviderSetting, TranscriptSegment } from '../protocol';
+import type { LanguageSetting, ModelInfo, ProviderSetting, TranscriptSegment } from '../../common/protocol';
 
 /** One utterance to recognise: its samples (transferred, not copied) and where it sits in the file. */
 export interface WorkItem {

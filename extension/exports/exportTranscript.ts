@@ -3,9 +3,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { baseName, formatInfo, formatTranscript, localDateTime, type ExportFormat, type TranscriptData } from '../../client/formats';
+import { baseName, formatInfo, formatTranscript, localDateTime, type ExportFormat, type TranscriptData } from '../../common/formats';
 import { exportEmoji, exportLocation } from '../config';
-import { atomicWrite, TargetExistsError } from './atomicWrite';
+import { atomicWrite, TargetExistsError } from '../../common/atomicWrite';
 
 export interface ExportRequest {
   transcript: TranscriptData;

@@ -1,6 +1,6 @@
 // What the status bar should say after a GPU check: the provider and the GPU's name, and a hint when
 // an NVIDIA GPU is present but inference runs on the CPU. Pure, so it is tested without VS Code.
-import type { GpuReport } from '../../daemon/protocol';
+import type { GpuReport } from '../../common/protocol';
 
 export interface DeviceStatus {
   /** The provider models load on; undefined when the report does not say (a quick check). */

@@ -3,12 +3,12 @@
 // change; Copy as Markdown and Re-run come back as messages. After each report the status bar learns
 // where inference runs and whether a GPU sits unused.
 import * as vscode from 'vscode';
-import { ErrorCode, errorCodeName, SenseVoiceError, type GpuReport } from '../../daemon/protocol';
-import { renderGpuReportMarkdown } from '../../daemon/diagnostics/reportMarkdown';
+import { ErrorCode, errorCodeName, SenseVoiceError, type GpuReport } from '../../common/protocol';
+import { renderGpuReportMarkdown } from '../../common/gpuCheck/reportMarkdown';
 import type { DaemonSupervisor } from '../daemonSupervisor';
 import { deviceStatus } from './deviceStatus';
 import { gpuReportHtml, makeNonce } from './gpuReportHtml';
-import { parseGpuPageMessage, type GpuHostMessage, type GpuViewState } from './messages';
+import { parseGpuPageMessage, type GpuHostMessage, type GpuViewState } from '../../common/pages/gpuReportMessages';
 
 export const GPU_REPORT_VIEW_TYPE = 'sensevoice.gpuReport';
 

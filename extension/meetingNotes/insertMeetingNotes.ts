@@ -2,11 +2,11 @@
 // notes (title, date, duration, languages, events, moods, the timed transcript) at the cursor.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { formatMarkdown, type TranscriptData } from '../../client/formats';
+import { formatMarkdown, type TranscriptData } from '../../common/formats';
 import { exportEmoji } from '../config';
 import { recordingDate } from '../exports/exportTranscript';
 import { AUDIO_EXTENSIONS, AUDIO_GLOB } from '../transcribe/audioFiles';
-import type { TranscriptionService } from '../transcribe/transcriptionService';
+import type { FileTranscriber } from '../transcribe/fileTranscriber';
 import type { TranscriptPanels } from '../transcript/transcriptPanels';
 import { headingLevelAt, padForInsertion } from './notesPlacement';
 
@@ -64,7 +64,7 @@ async function pickSource(panels: TranscriptPanels): Promise<vscode.Uri | undefi
   return picked?.[0];
 }
 
-export async function insertMeetingNotes(panels: TranscriptPanels, service: TranscriptionService, source?: vscode.Uri): Promise<boolean> {
+export async function insertMeetingNotes(panels: TranscriptPanels, service: FileTranscriber, source?: vscode.Uri): Promise<boolean> {
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== 'markdown') {
     void vscode.window.showWarningMessage('SenseVoice: open a Markdown file and place the cursor where the notes should go.');

@@ -1,7 +1,7 @@
 // The notification's line for a download that did not finish: what happened first (refused for a
 // checksum that does not match, else failed), with the error code, then the daemon's explanation.
 // No vscode import, so it is unit-tested.
-import { ErrorCode, SenseVoiceError } from '../../daemon/protocol';
+import { ErrorCode, SenseVoiceError } from '../../common/protocol';
 
 export function downloadFailureText(err: unknown): string {
   const message = (err instanceof Error ? err.message : String(err)).split('\n')[0]!;

@@ -2,7 +2,7 @@
 // advice first), then download with a cancellable progress notification. The daemon verifies,
 // resumes and stores; this file only asks and reports.
 import * as vscode from 'vscode';
-import { ErrorCode, SenseVoiceError, type GpuReport, type ModelDownloadParams, type ModelDownloadResult, type ModelSourceName, type ModelVariant } from '../../daemon/protocol';
+import { ErrorCode, SenseVoiceError, type GpuReport, type ModelDownloadParams, type ModelDownloadResult, type ModelSourceName, type ModelVariant } from '../../common/protocol';
 import type { DaemonSupervisor } from '../daemonSupervisor';
 import { daemonSettings } from '../config';
 import { downloadFailureText } from './downloadFailure';

@@ -1,6 +1,6 @@
 // Turns the daemon's `$/progress` (bytes so far, total) into what `withProgress` wants: increments
 // of a 0..100 bar and a message with the amounts. No vscode import, so it is unit-tested.
-import type { ProgressParams } from '../../daemon/protocol';
+import type { ProgressParams } from '../../common/protocol';
 
 export interface ProgressStep {
   /** Percent to add to the bar (withProgress adds increments up). */

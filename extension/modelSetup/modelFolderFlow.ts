@@ -1,7 +1,7 @@
 // "SenseVoice: Use Model Folder…" and "SenseVoice: Show Models": choose a folder (checked by the
 // daemon on the spot before the setting is written) or one of the models in the shared store.
 import * as vscode from 'vscode';
-import { SenseVoiceError } from '../../daemon/protocol';
+import { SenseVoiceError } from '../../common/protocol';
 import type { DaemonSupervisor } from '../daemonSupervisor';
 import { modelPicks, type ModelPick } from './modelPicks';
 import { markModelReady, setModelPath } from './walkthrough';

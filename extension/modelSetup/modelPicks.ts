@@ -1,6 +1,6 @@
 // The "Show Models" list: one entry per store folder (a folder may hold int8 and fp32; the daemon
 // picks between them by provider), the automatic choice, and the actions. No vscode import.
-import type { ModelListResult, StoredModel } from '../../daemon/protocol';
+import type { ModelListResult, StoredModel } from '../../common/protocol';
 
 export type ModelPick =
   | { kind: 'automatic'; label: string; description: string; detail: string; picked: boolean }

@@ -2,7 +2,7 @@
 // offerModelSetup (or run `sensevoice.setUpModel`): the first time it opens the walkthrough, after
 // that it offers the two ways to get a model.
 import * as vscode from 'vscode';
-import { ErrorCode, SenseVoiceError } from '../../daemon/protocol';
+import { ErrorCode, SenseVoiceError } from '../../common/protocol';
 import type { DaemonSupervisor } from '../daemonSupervisor';
 import { downloadModelFlow, type DownloadArgs } from './downloadModelFlow';
 import { showModelsFlow, useModelFolderFlow } from './modelFolderFlow';

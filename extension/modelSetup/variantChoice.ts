@@ -1,6 +1,6 @@
 // Which model variant to offer first: fp32 when a GPU provider works (ONNX Runtime's GPU providers
 // have no int8 kernels), int8 otherwise. No vscode import, so it is unit-tested.
-import type { GpuReport, ModelVariant, ProviderSetting } from '../../daemon/protocol';
+import type { GpuReport, ModelVariant, ProviderSetting } from '../../common/protocol';
 
 export interface VariantAdvice {
   variant: ModelVariant;

@@ -1,7 +1,7 @@
 // The placeholder an "Insert transcript" paste or drop leaves in the document while the audio is
 // transcribed, and how it is found again. A visible line (so the user sees what is coming) with an
 // HTML comment carrying the job's id (so it is found even after edits around it). Pure functions.
-import { escapeMarkdown } from '../../client/formats';
+import { escapeMarkdown } from '../../common/formats';
 import { isAudioPath } from '../transcribe/audioFiles';
 
 const MARKER = /<!-- sensevoice-transcript:([a-z0-9]+) -->/g;

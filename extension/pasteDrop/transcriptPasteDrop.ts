@@ -5,11 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { formatMarkdown } from '../../client/formats';
+import { formatMarkdown } from '../../common/formats';
 import { exportEmoji } from '../config';
 import { recordingDate } from '../exports/exportTranscript';
 import { headingLevelAt, padForInsertion } from '../meetingNotes/notesPlacement';
-import type { TranscriptionService } from '../transcribe/transcriptionService';
+import type { FileTranscriber } from '../transcribe/fileTranscriber';
 import { audioUrisFromUriList, findPlaceholder, placeholderIds, placeholderText } from './placeholders';
 
 const KIND = vscode.DocumentDropOrPasteEditKind.Empty.append('sensevoice', 'transcript');
@@ -25,7 +25,7 @@ export class TranscriptPasteDrop implements vscode.DocumentDropEditProvider, vsc
   private readonly pending = new Map<string, Pending>();
 
   constructor(
-    private readonly service: TranscriptionService,
+    private readonly service: FileTranscriber,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 

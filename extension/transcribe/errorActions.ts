@@ -1,5 +1,5 @@
 // What a failed transcription offers the user, chosen by error code (never by message text).
-import { ErrorCode, SenseVoiceError, errorCodeName } from '../../daemon/protocol';
+import { ErrorCode, SenseVoiceError, errorCodeName } from '../../common/protocol';
 
 export type ErrorAction = 'Retry' | 'Open Settings' | 'Show Logs' | 'Restart Daemon';
 

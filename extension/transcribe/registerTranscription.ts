@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { EXPORT_FORMATS, isExportFormat, parseTranscriptJson, TranscriptParseError, type ExportFormat } from '../../client/formats';
+import { EXPORT_FORMATS, isExportFormat, parseTranscriptJson, TranscriptParseError, type ExportFormat } from '../../common/formats';
 import type { DaemonSupervisor } from '../daemonSupervisor';
 import { exportWithFeedback } from '../exports/exportTranscript';
 import { insertMeetingNotes } from '../meetingNotes/insertMeetingNotes';
@@ -11,7 +11,7 @@ import { TranscriptPasteDrop } from '../pasteDrop/transcriptPasteDrop';
 import { TRANSCRIPT_VIEW_TYPE, TranscriptPanels } from '../transcript/transcriptPanels';
 import type { TranscriptSession } from '../transcript/transcriptSession';
 import { AUDIO_EXTENSIONS, isAudioPath } from './audioFiles';
-import { TranscriptionService } from './transcriptionService';
+import { FileTranscriber } from './fileTranscriber';
 
 /** Arguments a keybinding, a script or a test may pass to `sensevoice.exportTranscript`. */
 interface ExportArgs {
@@ -30,7 +30,7 @@ function toUri(v: string | vscode.Uri | undefined): vscode.Uri | undefined {
 
 export function registerTranscription(context: vscode.ExtensionContext, sup: DaemonSupervisor, log: vscode.LogOutputChannel): void {
   const panels = new TranscriptPanels(context.extensionUri);
-  const service = new TranscriptionService(sup, panels, log);
+  const service = new FileTranscriber(sup, panels, log);
   const exportSession = (file: vscode.Uri, session: TranscriptSession, format: ExportFormat, target?: vscode.Uri) => {
     if (!session.transcript) {
       void vscode.window.showWarningMessage('SenseVoice: the transcript is not finished yet.');

@@ -1,6 +1,8 @@
 // The transcript view's static skeleton; the shared shell (extension/webviewPage.ts) adds the strict
 // Content-Security-Policy (with media from the audio's folder). Nothing from a transcript or a file
 // name is written here; the page's script fills it in as text.
+import type { ExportFormat } from '../../common/formats';
+import { EXPORT_FORMAT_IDS } from '../../common/values';
 import { contentSecurityPolicy as pagePolicy, makeNonce, webviewPage } from '../webviewPage';
 
 export { makeNonce };
@@ -13,13 +15,15 @@ export interface TranscriptHtmlOptions {
   styleUri: string;
 }
 
+const BUTTON_LABELS: Record<ExportFormat, string> = { md: 'Markdown', srt: 'SRT', vtt: 'VTT', json: 'JSON', txt: 'Text' };
+
 /** The policy: scripts only with the nonce, styles and media only from the webview's own roots. */
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
   return pagePolicy(cspSource, nonce, { media: true });
 }
 
 export function transcriptHtml(o: TranscriptHtmlOptions): string {
-  const formats: [string, string][] = [['md', 'Markdown'], ['srt', 'SRT'], ['vtt', 'VTT'], ['json', 'JSON'], ['txt', 'Text']];
+  const formats = EXPORT_FORMAT_IDS.map((f) => [f, BUTTON_LABELS[f]] as const);
   return webviewPage({
     ...o,
     title: 'SenseVoice transcript',

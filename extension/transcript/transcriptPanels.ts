@@ -4,11 +4,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { formatTranscript, type ExportFormat } from '../../client/formats';
+import { formatTranscript, type ExportFormat } from '../../common/formats';
 import { exportEmoji } from '../config';
 import { isAudioPath } from '../transcribe/audioFiles';
 import { transcriptHtml, makeNonce } from './html';
-import { parsePageMessage, type HostMessage } from './messages';
+import { parsePageMessage, type HostMessage } from '../../common/pages/transcriptMessages';
 import { parseRestoreState } from './restoreState';
 import { TranscriptSession } from './transcriptSession';
 

@@ -2,9 +2,9 @@
 // each index once), progress, then the final result or the error. Every change is also handed to
 // the listener (the open view, if any) as the incremental message its page needs; `snapshot()`
 // gives the whole state. A session outlives its view: notes can be made from a closed one.
-import type { TranscriptSegment } from '../../daemon/protocol';
-import { realTimeFactor, type TranscriptData } from '../../client/formats';
-import type { HostMessage, ViewSegment, ViewState } from './messages';
+import type { TranscriptSegment } from '../../common/protocol';
+import { realTimeFactor, type TranscriptData } from '../../common/formats';
+import type { HostMessage, ViewSegment, ViewState } from '../../common/pages/transcriptMessages';
 
 export interface SessionOptions {
   fileName: string;

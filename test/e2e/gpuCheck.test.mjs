@@ -5,7 +5,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { causeText } from '../../extension/gpuCheck/causeText.ts';
+import { causeText } from '../../common/gpuCheck/causeText.ts';
 import * as wb from './workbench.mjs';
 import { RUN, extensionLog, until } from './workbench.mjs';
 
@@ -73,7 +73,7 @@ describe('Check GPU', { timeout: 180_000 }, () => {
     await raw.locator('summary').click();
     assert.match(await raw.locator('pre').innerText(), new RegExp(cudaExpected.error.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
     // (scrolled to the card's title, clear of the sticky header)
-    await frame.locator('.card', { hasText: 'Execution providers' }).evaluate((el) => window.scrollBy(0, el.getBoundingClientRect().top - document.querySelector('.header').offsetHeight - 12));
+    await frame.locator('.card', { hasText: 'Execution providers' }).evaluate((el) => window.scrollBy(0, el.getBoundingClientRect().top - /** @type {HTMLElement} */ (document.querySelector('.header')).offsetHeight - 12));
     await wb.shot(page, 'gpu-check-providers');
     await raw.locator('summary').click();
     assert.match(await frame.locator('.card', { hasText: 'Execution providers' }).innerText(), /Models load on CPU \(sensevoice\.provider: cpu\)\./);
@@ -97,7 +97,7 @@ describe('Check GPU', { timeout: 180_000 }, () => {
   it('copies the whole report as Markdown', async () => {
     await page.evaluate(() => navigator.clipboard.writeText('(not yet)'));
     await frame.locator('#copy').click();
-    await frame.locator('#notice.visible', { hasText: 'Copied as Markdown' }).waitFor({ timeout: 10_000 });
+    await frame.locator('#notice.shown', { hasText: 'Copied as Markdown' }).waitFor({ timeout: 10_000 });
     const md = await until('the report on the clipboard', async () => {
       const text = await page.evaluate(() => navigator.clipboard.readText());
       return text !== '(not yet)' && text;
@@ -119,7 +119,7 @@ describe('Check GPU', { timeout: 180_000 }, () => {
     assert.ok(before >= 1, 'the first check was logged');
     // Mark the page as drawn now, and watch the status line while the check runs again.
     await frame.evaluate(() => {
-      document.querySelector('.summary').dataset.old = 'yes';
+      /** @type {HTMLElement} */ (document.querySelector('.summary')).dataset.old = 'yes';
       window.__statuses = [];
       new MutationObserver(() => window.__statuses.push(document.getElementById('status').className)).observe(document.getElementById('status'), { attributes: true });
     });

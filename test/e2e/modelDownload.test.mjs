@@ -10,8 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseTranscriptJson } from '../../client/formats/json.ts';
-import { LocalServer } from '../unit/modelStore/localServer.ts';
+import { parseTranscriptJson } from '../../common/formats/json.ts';
+import { LocalServer } from '../unit/daemon/modelStore/localServer.ts';
 import * as wb from './workbench.mjs';
 import { RUN, extensionLog, until, QUICK_INPUT_BOX } from './workbench.mjs';
 

@@ -5,10 +5,10 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { emotionName, eventName, isPlainSpeechEvent } from '../../client/formats/labels.ts';
-import { formatSrt } from '../../client/formats/srt.ts';
-import { clockTime } from '../../client/formats/time.ts';
-import { parseTranscriptJson } from '../../client/formats/json.ts';
+import { emotionName, eventName, isPlainSpeechEvent } from '../../common/formats/labels.ts';
+import { formatSrt } from '../../common/formats/srt.ts';
+import { clockTime } from '../../common/formats/time.ts';
+import { parseTranscriptJson } from '../../common/formats/json.ts';
 import * as wb from './workbench.mjs';
 import { RUN, WS, extensionLog, until, QUICK_INPUT_BOX } from './workbench.mjs';
 

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DaemonConnection } from '../../client/daemonConnection';
-import type { ProgressParams } from '../../daemon/protocol';
+import type { ProgressParams } from '../../common/protocol';
 import { AUDIO, requireBuilt, tempDir } from '../helpers/paths';
 import { testModel } from '../helpers/testModels';
 

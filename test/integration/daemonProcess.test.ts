@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { PROTOCOL_VERSION } from '../../daemon/protocol';
+import { PROTOCOL_VERSION } from '../../common/protocol';
 import { requireBuilt } from '../helpers/paths';
 import { waitFor } from '../helpers/waitFor';
 

@@ -10,13 +10,22 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { DaemonConnection } from '../../client/daemonConnection';
-import { ErrorCode, SenseVoiceError, type GpuReport, type ProgressParams } from '../../daemon/protocol';
-import { renderGpuReportMarkdown } from '../../daemon/diagnostics/reportMarkdown';
+import { ErrorCode, SenseVoiceError, type GpuReport, type ProgressParams } from '../../common/protocol';
+import { renderGpuReportMarkdown } from '../../common/gpuCheck/reportMarkdown';
 import { gpuReportHtml } from '../../extension/gpuCheck/gpuReportHtml';
-import { causeText } from '../../extension/gpuCheck/causeText';
-import type { GpuViewState } from '../../extension/gpuCheck/messages';
+import { causeText } from '../../common/gpuCheck/causeText';
+import type { GpuViewState } from '../../common/pages/gpuReportMessages';
 import { ROOT, requireBuilt } from '../helpers/paths';
-import { fakeNvidiaSmi, NVIDIA_SMI } from '../unit/diagnostics/fakeMachine';
+import { fakeNvidiaSmi, NVIDIA_SMI } from '../unit/daemon/diagnostics/fakeMachine';
+
+/** The page's globals as the callbacks below use them: they run in the browser, and this program compiles without the DOM library. */
+interface PageGlobals {
+  posted: { type: string }[];
+  violations: string[];
+  postMessage(message: unknown, targetOrigin: string): void;
+  document: { getElementById(id: string): { textContent: string | null } | null };
+  getComputedStyle(element: unknown): { position: string };
+}
 
 function cli(args: string[], env: NodeJS.ProcessEnv = process.env) {
   const r = spawnSync(process.execPath, [requireBuilt('cli.js'), ...args], { encoding: 'utf8', env, timeout: 120_000 });
@@ -137,14 +146,14 @@ test('the report page in Chromium: ready -> snapshot, rendered as text under the
       window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m) });
     `);
     await page.goto(origin);
-    const posted = () => page.evaluate(() => (window as unknown as { posted: { type: string }[] }).posted.map((m) => m.type));
-    await page.waitForFunction(() => (window as unknown as { posted: unknown[] }).posted.length > 0);
+    const posted = () => page.evaluate(() => (globalThis as unknown as PageGlobals).posted.map((m) => m.type));
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).posted.length > 0);
     assert.deepEqual(await posted(), ['ready'], 'the page asks for its snapshot');
 
     const report: GpuReport = structuredClone(realReport());
     report.providers[0]!.error = '<img src=x onerror="document.title=\'owned\'"> not markup';
     const state: GpuViewState = { status: 'done', fraction: 1, message: null, report, error: null };
-    await page.evaluate((s) => window.postMessage({ type: 'snapshot', state: s }, '*'), state);
+    await page.evaluate((s) => (globalThis as unknown as PageGlobals).postMessage({ type: 'snapshot', state: s }, '*'), state);
     await page.waitForSelector('.summary .headline');
     assert.equal(await page.textContent('.summary .headline'), report.summary.headline);
     const checks = await page.$$eval('.checklist .check-title', (els) => els.map((e) => e.textContent));
@@ -161,12 +170,12 @@ test('the report page in Chromium: ready -> snapshot, rendered as text under the
     await page.click('#copy');
     await page.click('#rerun');
     assert.deepEqual(await posted(), ['ready', 'copyMarkdown', 'rerun']);
-    await page.evaluate(() => window.postMessage({ type: 'snapshot', state: { status: 'running', fraction: 0.5, message: 'Trying CUDA…', report: null, error: null } }, '*'));
-    await page.waitForFunction(() => document.getElementById('status')?.textContent?.includes('Trying CUDA'));
-    assert.equal(await page.$eval('#rerun', (b) => (b as HTMLButtonElement).disabled), true, 'no second run while one is going');
-    assert.deepEqual(await page.evaluate(() => (window as unknown as { violations: string[] }).violations), [], 'nothing broke the CSP');
+    await page.evaluate(() => (globalThis as unknown as PageGlobals).postMessage({ type: 'snapshot', state: { status: 'running', fraction: 0.5, message: 'Trying CUDA…', report: null, error: null } }, '*'));
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.getElementById('status')?.textContent?.includes('Trying CUDA'));
+    assert.equal(await page.$eval('#rerun', (b) => (b as unknown as { disabled: boolean }).disabled), true, 'no second run while one is going');
+    assert.deepEqual(await page.evaluate(() => (globalThis as unknown as PageGlobals).violations), [], 'nothing broke the CSP');
     assert.deepEqual(pageErrors, []);
-    assert.equal(await page.$eval('.header', (h) => getComputedStyle(h).position), 'sticky', 'the stylesheet loaded under the CSP');
+    assert.equal(await page.$eval('.header', (h) => (globalThis as unknown as PageGlobals).getComputedStyle(h).position), 'sticky', 'the stylesheet loaded under the CSP');
   } finally {
     await browser.close();
     server.close();

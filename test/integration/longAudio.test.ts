@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { DaemonConnection } from '../../client/daemonConnection';
-import { ErrorCode, SenseVoiceError, type SegmentParams, type TranscriptSegment } from '../../daemon/protocol';
+import { ErrorCode, SenseVoiceError, type SegmentParams, type TranscriptSegment } from '../../common/protocol';
 import path from 'node:path';
 import { AUDIO, requireBuilt, tempDir } from '../helpers/paths';
 import { makeLongAudio, type LongAudio } from '../helpers/longAudio';

@@ -9,13 +9,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Daemon } from '../../daemon/server';
-import { Endpoint } from '../../daemon/rpc/endpoint';
-import { ErrorCode, PROTOCOL_VERSION, SenseVoiceError, type ModelDownloadResult, type ModelListResult, type ProgressParams } from '../../daemon/protocol';
+import { Endpoint } from '../../common/rpc/endpoint';
+import { ErrorCode, PROTOCOL_VERSION, SenseVoiceError, type ModelDownloadResult, type ModelListResult, type ProgressParams } from '../../common/protocol';
 import { SHERPA_ID } from '../../daemon/modelStore/plans';
 import { AUDIO, requireBuilt, tempDir } from '../helpers/paths';
 import { waitFor } from '../helpers/waitFor';
-import { LocalServer, fakeDns } from '../unit/modelStore/localServer';
-import { serveModels, testSources, type Served } from '../unit/modelStore/storeFixture';
+import { LocalServer, fakeDns } from '../unit/daemon/modelStore/localServer';
+import { serveModels, testSources, type Served } from '../unit/daemon/modelStore/storeFixture';
 
 let server: LocalServer;
 let served: Served;
@@ -176,7 +176,7 @@ describe('the cli', () => {
     const dl = await cli(['model', 'download', '--url', url], env);
     assert.equal(dl.code, 0, dl.stderr);
     assert.match(dl.stdout, /^Model ready: .*\(sherpa, int8, NOT verified\)$/m);
-    assert.match(dl.stdout, /model\.int8\.onnx .* sha256 [0-9a-f]{64}  no published checksum matched/);
+    assert.match(dl.stdout, /model\.int8\.onnx .* sha256 [0-9a-f]{64} {2}no published checksum matched/);
     assert.match(dl.stdout, /tokens\.txt .* matches the published checksum/);
     assert.match(dl.stderr, /^warning: NOT VERIFIED: model\.int8\.onnx/m);
     // Not a terminal: plain progress lines, not a redrawn bar.

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { DaemonConnection } from '../../client/daemonConnection';
-import type { LanguageSetting, Transcript } from '../../daemon/protocol';
+import type { LanguageSetting, Transcript } from '../../common/protocol';
 import { AUDIO, requireBuilt, fixtureClips } from '../helpers/paths';
 import { runSherpa, type SherpaJob, type SherpaResult } from '../helpers/sherpaRunner';
 import { testModel } from '../helpers/testModels';

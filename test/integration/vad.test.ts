@@ -21,7 +21,10 @@ async function segmentsOf(file: string, chunk = 4000): Promise<SpeechSegment[]> 
   await decodeAudio({ ffmpegPath: 'ffmpeg', file, onSamples: (c) => void pending.push(c) });
   const all = new Float32Array(pending.reduce((n, c) => n + c.length, 0));
   let o = 0;
-  for (const c of pending) (all.set(c, o), (o += c.length));
+  for (const c of pending) {
+    all.set(c, o);
+    o += c.length;
+  }
   for (let i = 0; i < all.length; i += chunk) await stream.push(all.subarray(i, i + chunk));
   await stream.end();
   return segs;

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { DaemonConnection } from '../../client/daemonConnection';
-import { ErrorCode, SenseVoiceError, errorCodeName, type Transcript } from '../../daemon/protocol';
+import { ErrorCode, SenseVoiceError, errorCodeName, type Transcript } from '../../common/protocol';
 import { requireBuilt, tempDir } from '../helpers/paths';
 import { testModel } from '../helpers/testModels';
 import { badAudio, EN } from '../helpers/badAudio';

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { DaemonConnection } from '../../client/daemonConnection';
-import { ErrorCode, SenseVoiceError } from '../../daemon/protocol';
+import { ErrorCode, SenseVoiceError } from '../../common/protocol';
 import { requireBuilt, tempDir } from '../helpers/paths';
 import { testModel } from '../helpers/testModels';
 import { makeLongAudio } from '../helpers/longAudio';

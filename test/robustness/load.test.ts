@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DaemonConnection } from '../../client/daemonConnection';
-import { ErrorCode, SenseVoiceError, type SegmentParams } from '../../daemon/protocol';
+import { ErrorCode, SenseVoiceError, type SegmentParams } from '../../common/protocol';
 import { AUDIO, CACHE, requireBuilt, fixtureClips, tempDir } from '../helpers/paths';
 import { testModel } from '../helpers/testModels';
 import { makeLongAudio } from '../helpers/longAudio';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { DaemonConnection } from '../../../client/daemonConnection';
 import { CrashBudget } from '../../../extension/crashBudget';
 import { DaemonSupervisor, type DaemonState } from '../../../extension/daemonSupervisor';
-import { ErrorCode, SenseVoiceError } from '../../../daemon/protocol';
+import { ErrorCode, SenseVoiceError } from '../../../common/protocol';
 import { requireBuilt } from '../../helpers/paths';
 import { waitFor } from '../../helpers/waitFor';
 

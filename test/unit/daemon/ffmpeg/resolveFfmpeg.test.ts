@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { findOnPath, resolveFfmpeg } from '../../../../daemon/ffmpeg/resolveFfmpeg';
-import { ErrorCode, SenseVoiceError } from '../../../../daemon/protocol';
+import { ErrorCode, SenseVoiceError } from '../../../../common/protocol';
 import { tempDir } from '../../../helpers/paths';
 
 function fakeFfmpeg(dir: string, version: string, works = true): string {

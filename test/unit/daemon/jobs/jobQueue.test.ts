@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { JobQueue, type JobReport } from '../../../../daemon/jobs/jobQueue';
-import { ErrorCode, SenseVoiceError, type Transcript } from '../../../../daemon/protocol';
+import { ErrorCode, SenseVoiceError, type Transcript } from '../../../../common/protocol';
 
 const quiet = { onSegment: () => undefined, onProgress: () => undefined };
 function transcript(file: string): Transcript {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TranscriptCache, contentHash } from '../../../../daemon/jobs/transcriptCache';
-import { ErrorCode, SenseVoiceError, type Transcript } from '../../../../daemon/protocol';
+import { ErrorCode, SenseVoiceError, type Transcript } from '../../../../common/protocol';
 import { tempDir } from '../../../helpers/paths';
 
 const t: Transcript = { file: 'a.wav', durationSec: 1, model: { layout: 'sherpa', quantization: 'int8', provider: 'cpu' }, segments: [], timings: { decodeMs: 1, featuresMs: 1, inferenceMs: 1, totalMs: 3 } };

@@ -1,0 +1,116 @@
+// Markdown meeting notes (.md): title, facts, a summary of audio events and moods, then the
+// transcript with timestamps and emotion marks. Transcript text is escaped, so whatever the model
+// heard ("<img …>", "*", "[x](y)") shows literally in a Markdown preview.
+import { emotionEmoji, emotionName, eventEmoji, eventName, isPlainSpeechEvent, languageName } from './labels';
+import { moodWord, tidyText } from './segmentText';
+import { realTimeFactor, summarize, type TagShare } from './summary';
+import { clockSpan, clockTime } from './time';
+import { durationText } from '../units';
+import type { TranscriptData } from './transcriptData';
+
+export interface MarkdownOptions {
+  /** Emoji for events and moods (default true); else words. */
+  emoji?: boolean;
+  /** The heading; default "Meeting notes: <file name without extension>". */
+  title?: string;
+  /** A ready-made date line (e.g. localDateTime(the file's mtime)); no date line when absent. */
+  date?: string;
+  /** Heading level of the title, 1-4 (default 1); the sections sit one level below. */
+  headingLevel?: number;
+}
+
+/** Backslash-escapes what Markdown would read as syntax inside a paragraph (CommonMark allows any). */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]<>&|~#!]/g, (c) => `\\${c}`);
+}
+
+/** 'meeting' for '/a/b/meeting.final.wav' (works on either slash, no node:path: the webview reads it too). */
+export function baseName(file: string, keepExtension = false): string {
+  const name = file.split(/[\\/]/).pop() ?? file;
+  if (keepExtension) return name;
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(0, dot) : name;
+}
+
+function percent(share: number): string {
+  return `${Math.round(share * 100)}%`;
+}
+
+function moodLabel(tag: string, emoji: boolean): string {
+  const e = emoji ? emotionEmoji(tag) : '';
+  return e ? `${e} ${emotionName(tag)}` : emotionName(tag);
+}
+
+function languagesLine(languages: TagShare[]): string {
+  if (languages.length === 0) return 'none detected';
+  if (languages.length === 1) return `${languageName(languages[0].tag)} (${languages[0].tag})`;
+  return languages.map((l) => `${languageName(l.tag)} (${l.tag}) ${percent(l.share)}`).join(', ');
+}
+
+export function formatMarkdown(t: TranscriptData, options: MarkdownOptions = {}): string {
+  const emoji = options.emoji ?? true;
+  const level = Math.min(4, Math.max(1, Math.round(options.headingLevel ?? 1)));
+  const h = '#'.repeat(level);
+  const summary = summarize(t.segments);
+  const out: string[] = [];
+
+  out.push(`${h} ${escapeMarkdown(options.title ?? `Meeting notes: ${baseName(t.file)}`)}`, '');
+  if (options.date) out.push(`- **Date:** ${escapeMarkdown(options.date)}`);
+  out.push(`- **Audio:** ${escapeMarkdown(baseName(t.file, true))}`);
+  out.push(`- **Duration:** ${clockTime(t.durationSec)} (${durationText(t.durationSec)})`);
+  out.push(`- **Languages:** ${languagesLine(summary.languages)}`);
+  const rtf = realTimeFactor(t);
+  const model = `SenseVoiceSmall (${t.model.layout}, ${t.model.quantization}) on ${escapeMarkdown(t.model.provider)}`;
+  const speed = rtf === null ? '' : `, real-time factor ${rtf < 0.001 ? 'under 0.001' : rtf.toFixed(3)}`;
+  out.push(`- **Transcribed with:** ${model}${speed}`);
+  out.push('');
+
+  out.push(`${h}# Summary`, '');
+  const byEvent = new Map<string, string[]>();
+  for (const span of summary.events) {
+    const list = byEvent.get(span.tag) ?? [];
+    list.push(clockSpan(span.start, span.end));
+    byEvent.set(span.tag, list);
+  }
+  if (byEvent.size === 0) out.push('- No music, laughter, applause or other sounds besides speech.');
+  for (const [tag, times] of byEvent) {
+    const e = emoji ? eventEmoji(tag) : '';
+    out.push(`- ${e ? `${e} ` : ''}**${escapeMarkdown(eventName(tag))}:** ${times.join(', ')}`);
+  }
+  const moods = summary.moods.filter((m) => m.share > 0);
+  if (moods.length > 0) out.push(`- **Moods:** ${moods.map((m) => `${moodLabel(m.tag, emoji)} ${percent(m.share)}`).join(' · ')}`);
+  const byMood = new Map<string, string[]>();
+  for (const span of summary.moodSpans) {
+    if (span.tag === 'OTHER') continue;
+    const list = byMood.get(span.tag) ?? [];
+    list.push(clockSpan(span.start, span.end));
+    byMood.set(span.tag, list);
+  }
+  // Where each mood is heard; not worth a line when one mood holds throughout.
+  if (moods.length > 1 || summary.moodSpans.length > 1) {
+    for (const [tag, times] of byMood) out.push(`  - ${moodLabel(tag, emoji)}: ${times.join(', ')}`);
+  }
+  out.push('');
+
+  out.push(`${h}# Transcript`, '');
+  const segments = [...t.segments].sort((a, b) => a.start - b.start);
+  if (segments.length === 0) out.push('_Nothing was recognised._', '');
+  for (const s of segments) {
+    const parts = [`**[${clockTime(s.start)}]**`];
+    if (!isPlainSpeechEvent(s.event)) {
+      const e = emoji ? eventEmoji(s.event) : '';
+      parts.push(e || `\\[${escapeMarkdown(eventName(s.event))}\\]`);
+    }
+    const text = tidyText(s.text);
+    parts.push(text ? escapeMarkdown(text) : '_(no speech)_');
+    if (emoji) {
+      const e = emotionEmoji(s.emotion);
+      if (e) parts.push(e);
+    } else {
+      const w = moodWord(s);
+      if (w) parts.push(`_(${w})_`);
+    }
+    out.push(parts.join(' '), '');
+  }
+  return out.join('\n');
+}

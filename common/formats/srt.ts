@@ -1,0 +1,28 @@
+// SubRip (.srt): numbered cues, "HH:MM:SS,mmm --> HH:MM:SS,mmm", a blank line between cues.
+import type { Transcript } from '../protocol';
+import { richText } from './segmentText';
+import { srtTimestamp } from './time';
+
+export interface SubtitleOptions {
+  /** Emoji for events and emotions (default true); else "[Music]"-style words. */
+  emoji?: boolean;
+}
+
+/**
+ * SRT has no escaping: a cue ends at a blank line and a line holding "-->" reads as a timing line
+ * to many players. Text is already one line (tidyText); an arrow in it is spelled "->" instead.
+ */
+export function srtCueText(text: string): string {
+  return text.replace(/-->/g, '->');
+}
+
+export function formatSrt(t: Pick<Transcript, 'segments'>, options: SubtitleOptions = {}): string {
+  const emoji = options.emoji ?? true;
+  const cues: string[] = [];
+  for (const s of [...t.segments].sort((a, b) => a.start - b.start)) {
+    const text = srtCueText(richText(s, emoji));
+    if (!text) continue;
+    cues.push(`${cues.length + 1}\n${srtTimestamp(s.start)} --> ${srtTimestamp(Math.max(s.end, s.start))}\n${text}\n`);
+  }
+  return cues.join('\n');
+}

@@ -1,0 +1,28 @@
+// The messages between the GPU report page (media/gpuReportView.ts) and its host
+// (extension/gpuCheck/gpuReportPanel.ts). Data only; the report crosses as the protocol's JSON and the
+// page renders it as text.
+import type { GpuReport } from '../protocol';
+
+/** Everything the page draws; sent whole after `ready` and at every change. */
+export interface GpuViewState {
+  status: 'idle' | 'running' | 'done' | 'failed';
+  /** 0..1 while running, when the daemon says. */
+  fraction: number | null;
+  /** What the check is doing now ("Trying CUDA…"). */
+  message: string | null;
+  /** The latest report; kept while a re-run is in progress. */
+  report: GpuReport | null;
+  error: { code: string; message: string } | null;
+}
+
+/** Host -> page. */
+export type GpuHostMessage = { type: 'snapshot'; state: GpuViewState } | { type: 'notice'; text: string };
+
+/** Page -> host. */
+export type GpuPageMessage = { type: 'ready' } | { type: 'rerun' } | { type: 'copyMarkdown' };
+
+/** A page message, or null for anything else (the page is not trusted to send well-formed data). */
+export function parseGpuPageMessage(raw: unknown): GpuPageMessage | null {
+  const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
+  return type === 'ready' || type === 'rerun' || type === 'copyMarkdown' ? { type } : null;
+}

@@ -1,0 +1,76 @@
+// Error codes and the error that carries one. Clients branch on the code, never on the message.
+
+/** Error codes: the JSON-RPC range for protocol faults, 1000+ for the application's own. */
+export const ErrorCode = {
+  ParseError: -32700,
+  InvalidRequest: -32600,
+  MethodNotFound: -32601,
+  InvalidParams: -32602,
+  InternalError: -32603,
+  /** A request other than `initialize` arrived before `initialize`. */
+  NotInitialized: -32002,
+  /** A request arrived after `shutdown`. */
+  ShuttingDown: -32003,
+  /** A frame larger than the daemon accepts. */
+  FrameTooLarge: -32004,
+
+  FfmpegNotFound: 1001,
+  DecodeFailed: 1002,
+  FileNotFound: 1003,
+  NotAFile: 1004,
+  EmptyFile: 1005,
+  NoAudioStream: 1006,
+  ProtocolVersionMismatch: 1010,
+
+  ModelNotFound: 1101,
+  ModelInvalid: 1102,
+  ProviderUnavailable: 1103,
+  ModelNotLoaded: 1104,
+  InferenceFailed: 1105,
+
+  Busy: 1201,
+  Cancelled: 1202,
+  /** `transcribe/file` with `cachedOnly`: no cached transcript for this file, model and settings. */
+  NotCached: 1203,
+  /** The daemon process exited or could not be started (raised on the client side only). */
+  DaemonUnavailable: 1301,
+
+  // Model store and downloads (daemon/modelStore).
+  /** A model download could not complete (network, HTTP status, proxy); the message names the URL. */
+  DownloadFailed: 1401,
+  /** A downloaded file does not match its published size or sha256; it was deleted. */
+  ChecksumMismatch: 1402,
+  /** The store already holds a folder or file that SenseVoice did not make; pass overwrite to replace it. */
+  ModelExists: 1403,
+  /** Not enough free disk space in the model store for the download. */
+  NotEnoughSpace: 1404,
+  /** A downloaded archive could not be unpacked. */
+  ExtractFailed: 1405,
+} as const;
+
+export type ErrorCodeName = keyof typeof ErrorCode;
+export type ErrorCodeValue = (typeof ErrorCode)[ErrorCodeName];
+
+const codeNames = new Map<number, ErrorCodeName>(
+  (Object.entries(ErrorCode) as [ErrorCodeName, number][]).map(([name, code]) => [code, name]),
+);
+
+/** The name of an error code, or `Error<code>` for one this version does not know. */
+export function errorCodeName(code: number): string {
+  return codeNames.get(code) ?? `Error${code}`;
+}
+
+/** An error with a protocol code; thrown in the daemon, re-created from the wire on the client. */
+export class SenseVoiceError extends Error {
+  constructor(
+    readonly code: ErrorCodeValue | number,
+    message: string,
+    readonly data?: unknown,
+  ) {
+    super(message);
+    this.name = 'SenseVoiceError';
+  }
+  get codeName(): string {
+    return errorCodeName(this.code);
+  }
+}

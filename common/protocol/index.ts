@@ -1,0 +1,26 @@
+// The one contract between the extension, the cli and the daemon. JSON-RPC 2.0, one frame per line
+// over the daemon's stdin/stdout. Everything that crosses the pipe is declared in this folder, one
+// file per area; this file composes their requests and notifications into the two maps. No runtime
+// dependencies, so every side can import it.
+import type { GpuCheckRequests } from './gpuCheck';
+import type { ModelStoreRequests } from './modelStore';
+import type { SessionNotifications, SessionRequests } from './session';
+import type { TranscriptionNotifications, TranscriptionRequests } from './transcription';
+
+export * from './errors';
+export * from './session';
+export * from './transcription';
+export * from './modelStore';
+export * from './gpuCheck';
+export type { LanguageSetting, ModelSourceName, ModelVariant, ProviderSetting, VadMode } from '../values';
+
+/** Requests: name -> params and result. Clients call these; the daemon serves them. */
+export interface RequestMap extends SessionRequests, TranscriptionRequests, ModelStoreRequests, GpuCheckRequests {}
+
+/** Notifications: name -> params. */
+export interface NotificationMap extends SessionNotifications, TranscriptionNotifications {}
+
+export type RequestName = keyof RequestMap;
+export type NotificationName = keyof NotificationMap;
+export type ParamsOf<M extends RequestName> = RequestMap[M]['params'];
+export type ResultOf<M extends RequestName> = RequestMap[M]['result'];

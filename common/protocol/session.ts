@@ -1,0 +1,139 @@
+// The daemon's lifecycle and the protocol's own traffic: initialize, settings, shutdown, status,
+// `$/progress` and `$/cancel`.
+import type { LanguageSetting, ProviderSetting, VadMode } from '../values';
+import type { ModelInfo } from './transcription';
+
+/** Bumped on any incompatible change; `initialize` refuses a client speaking another version. */
+export const PROTOCOL_VERSION = 1;
+
+/** Settings the daemon reads; sent in `initialize` and `config/didChange`. All optional. */
+export interface DaemonSettings {
+  /** Explicit ffmpeg binary (the `sensevoice.ffmpegPath` setting or `--ffmpeg`). */
+  ffmpegPath?: string;
+  /** Model folder in either layout (sherpa-onnx or FunASR). */
+  modelPath?: string;
+  /** Execution provider; `auto` tries the platform's GPU providers, then CPU. */
+  provider?: ProviderSetting;
+  /** Intra-op threads for inference; 0 lets ONNX Runtime choose. */
+  threads?: number;
+  /** Language hint. */
+  language?: LanguageSetting;
+  /** Inverse text normalisation (punctuation, digits). */
+  itn?: boolean;
+  /** Never report EMO_UNKNOWN: pick the likeliest real emotion instead. */
+  banEmotionUnknown?: boolean;
+  /** Voice activity detection: `on` cuts files into speech segments; `off` is one whole-file segment. */
+  vad?: VadMode;
+  /** Longest VAD segment in seconds (default 30): longer speech is cut at its quietest point. */
+  maxSegmentSec?: number;
+  /** Segments per inference batch (1 disables batching). */
+  batchSize?: number;
+  /** Files transcribed at once. */
+  concurrency?: number;
+}
+
+/** Sent first by every client. */
+export interface InitializeParams {
+  /** Must equal PROTOCOL_VERSION. */
+  protocolVersion: number;
+  /** Who is asking, for the daemon's log ("vscode 1.99", "cli"). */
+  clientName: string;
+  /** Initial settings. */
+  settings?: DaemonSettings;
+}
+
+/** The daemon's answer to `initialize`. */
+export interface InitializeResult {
+  protocolVersion: number;
+  daemonVersion: string;
+  pid: number;
+}
+
+/** Facts about the machine and the runtime, for `system/info`. */
+export interface SystemInfo {
+  daemonVersion: string;
+  node: string;
+  onnxruntime: string | null;
+  ffmpeg: FfmpegInfo | null;
+  /** Why ffmpeg is unavailable, when it is. */
+  ffmpegError: string | null;
+  platform: string;
+  arch: string;
+  cpuModel: string;
+  cpuCores: number;
+  totalMemoryBytes: number;
+  freeMemoryBytes: number;
+}
+
+/** Where ffmpeg was found and which one it is. */
+export interface FfmpegInfo {
+  path: string;
+  /** Which rule found it. */
+  source: 'setting' | 'ffmpeg-static' | 'path';
+  version: string;
+}
+
+
+/** Parameters of `$/progress`: sent by the daemon for requests that carried a token. */
+export interface ProgressParams {
+  token: string;
+  /** 0..1 where known. */
+  fraction?: number;
+  message?: string;
+  /** Segments finished so far (transcription). */
+  segmentsDone?: number;
+  /** Bytes done so far (downloads). */
+  bytes?: number;
+  /** Bytes in all, where known (downloads). */
+  total?: number;
+}
+
+/** Parameters of `$/cancel`: sent by a client to stop the request that carried `token`. */
+export interface CancelParams {
+  token: string;
+}
+
+/** Parameters of `config/didChange`. */
+export interface ConfigChangeParams {
+  settings: DaemonSettings;
+}
+
+/** What the daemon is doing now, for `daemon/status`. */
+export interface DaemonStatus {
+  pid: number;
+  uptimeSec: number;
+  /** Transcription jobs running and waiting (joined requests count once). */
+  jobsRunning: number;
+  jobsQueued: number;
+  /** Segments waiting for the inference worker. */
+  segmentsQueued: number;
+  /** Inference batches run and segments recognised since start. */
+  batches: number;
+  segmentsRecognised: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  /** The loaded model, if any. */
+  model: ModelInfo | null;
+}
+
+/** The session's requests. */
+export interface SessionRequests {
+  /** Client -> daemon, first: checks the protocol version and takes settings. */
+  initialize: { params: InitializeParams; result: InitializeResult };
+  /** Client -> daemon: finish in-flight work, refuse new requests; the process exits on stdin close. */
+  shutdown: { params: Record<string, never> | undefined; result: null };
+  /** Client -> daemon: versions, ffmpeg, platform and hardware. */
+  'system/info': { params: Record<string, never> | undefined; result: SystemInfo };
+  /** Client -> daemon: jobs, queue, memory and the loaded model, answered at once even while jobs run. */
+  'daemon/status': { params: Record<string, never> | undefined; result: DaemonStatus };
+}
+
+/** The session's notifications. */
+export interface SessionNotifications {
+  /** Daemon -> client: progress of a request that carried a token. */
+  '$/progress': ProgressParams;
+  /** Client -> daemon: cancel the request that carried the token. */
+  '$/cancel': CancelParams;
+  /** Client -> daemon: settings changed. */
+  'config/didChange': ConfigChangeParams;
+}

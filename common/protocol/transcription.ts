@@ -1,0 +1,155 @@
+// Audio, the model and transcripts: `audio/probe`, `model/load`, `transcribe/file` and the live
+// `transcribe/segment` notifications.
+import type { LanguageSetting, ProviderSetting, VadMode } from '../values';
+
+/** Parameters of `audio/probe`. */
+export interface ProbeParams {
+  path: string;
+  /** Lets the client cancel with `$/cancel`. */
+  token?: string;
+}
+
+/** What `audio/probe` learned by decoding the whole file to 16 kHz mono. */
+export interface ProbeResult {
+  path: string;
+  /** Seconds of audio after decoding (samples / 16000). */
+  durationSec: number;
+  /** The source's codec as ffmpeg names it ("pcm_s16le", "mp3", "opus"). */
+  codec: string;
+  /** The source's sample rate in Hz. */
+  sampleRate: number;
+  /** The source's channel count. */
+  channels: number;
+  /** Samples after decoding at 16 kHz. */
+  samples: number;
+}
+
+/** Parameters of `transcribe/segment`: one finished segment, sent as soon as it is ready. */
+export interface SegmentParams {
+  token: string;
+  /** Position of the segment in the file, from 0. Segments can arrive out of order. */
+  index: number;
+  segment: TranscriptSegment;
+}
+
+/** One execution provider tried while loading a model, and what happened. */
+export interface ProviderAttempt {
+  provider: string;
+  ok: boolean;
+  /** Milliseconds the attempt took. */
+  ms: number;
+  /** ONNX Runtime's own error, verbatim. */
+  error?: string;
+  /** The error in plain words. */
+  reason?: string;
+  /** What the user can do about it. */
+  fix?: string;
+}
+
+/** Parameters of `model/load`; omitted fields come from the settings. */
+export interface ModelLoadParams {
+  /** Model folder; defaults to the modelPath setting. */
+  path?: string;
+  provider?: ProviderSetting;
+  threads?: number;
+  token?: string;
+}
+
+/** The model in use: what was loaded, where it runs, and what loading cost. */
+export interface ModelInfo {
+  dir: string;
+  /** Which published layout the folder has. */
+  layout: 'sherpa' | 'funasr';
+  quantization: 'int8' | 'fp32';
+  modelFile: string;
+  sizeBytes: number;
+  vocabSize: number;
+  /** The provider asked for. */
+  requestedProvider: ProviderSetting;
+  /** The provider the session actually runs on. */
+  provider: string;
+  /** Every provider tried, in order, with the reason for each failure. */
+  attempts: ProviderAttempt[];
+  /** Session creation time, in ms. */
+  loadMs: number;
+  /** The first (warm-up) inference right after load, in ms; reported apart from loadMs. */
+  warmupMs: number;
+  /** Notes for the user, e.g. an int8 model on a GPU provider. */
+  warnings: string[];
+}
+
+/** Parameters of `transcribe/file`; omitted options come from the settings. */
+export interface TranscribeFileParams {
+  path: string;
+  /** Model folder; defaults to the modelPath setting. */
+  modelPath?: string;
+  language?: LanguageSetting;
+  itn?: boolean;
+  banEmotionUnknown?: boolean;
+  /** Voice activity detection; `off` transcribes the whole file as one segment. */
+  vad?: VadMode;
+  maxSegmentSec?: number;
+  batchSize?: number;
+  /**
+   * Answer from the transcript cache only: NotCached when this file (by content), model and these
+   * settings have no cached transcript; nothing is decoded or run. A client restoring a view uses it.
+   */
+  cachedOnly?: boolean;
+  token?: string;
+}
+
+/** One recognised token: its id, the piece as tokens.txt spells it, and its start time in seconds. */
+export interface TranscriptToken {
+  id: number;
+  text: string;
+  start: number;
+}
+
+/** A stretch of speech with its tags and text; times in seconds from the file's start. */
+export interface TranscriptSegment {
+  start: number;
+  end: number;
+  /** Spoken language: zh, en, yue, ja, ko, nospeech, or a tag the model printed. */
+  language: string;
+  /** HAPPY, SAD, ANGRY, NEUTRAL, FEARFUL, DISGUSTED, SURPRISED, OTHER, EMO_UNKNOWN. */
+  emotion: string;
+  /** Speech, BGM, Laughter, Applause, Cry, Sneeze, Breath, Cough, … */
+  event: string;
+  text: string;
+  tokens: TranscriptToken[];
+}
+
+/** Where the time went, in ms. */
+export interface TranscriptTimings {
+  decodeMs: number;
+  featuresMs: number;
+  inferenceMs: number;
+  totalMs: number;
+}
+
+/** The result of `transcribe/file`. */
+export interface Transcript {
+  file: string;
+  durationSec: number;
+  model: { layout: ModelInfo['layout']; quantization: ModelInfo['quantization']; provider: string };
+  segments: TranscriptSegment[];
+  timings: TranscriptTimings;
+  /** True when the transcript came from the cache (same content, model and settings). */
+  cached?: boolean;
+}
+
+/** The transcription requests. */
+export interface TranscriptionRequests {
+  /** Client -> daemon: decode a file through ffmpeg and report its duration and source format. */
+  'audio/probe': { params: ProbeParams; result: ProbeResult };
+  /** Client -> daemon: load (or reuse) a model on the best provider, warm it up, report how. */
+  'model/load': { params: ModelLoadParams; result: ModelInfo };
+  /** Client -> daemon: transcribe one file; progress goes to `$/progress` under the token. */
+  'transcribe/file': { params: TranscribeFileParams; result: Transcript };
+}
+
+/** The transcription notifications. */
+export interface TranscriptionNotifications {
+  /** Daemon -> client: a finished segment of a `transcribe/file` that carried a token. */
+  'transcribe/segment': SegmentParams;
+}

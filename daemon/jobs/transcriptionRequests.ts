@@ -1,0 +1,131 @@
+// `transcribe/file`: parameters and settings in, a job on the queue (or a cached transcript) out,
+// with each finished segment and the progress sent to the requester as they happen.
+import fs from 'node:fs';
+import { ErrorCode, SenseVoiceError, type ProgressParams, type SegmentParams, type Transcript } from '../../common/protocol';
+import { LANGUAGES, VAD_MODES } from '../../common/values';
+import { optionalBoolean, optionalEnum, optionalNumber, optionalString, paramObject, requiredString } from '../rpc/params';
+import type { EffectiveSettings } from '../settings';
+import type { Engine, ModelRegistry } from '../modelRegistry';
+import type { ResolvedFfmpeg } from '../ffmpeg/resolveFfmpeg';
+import { checkAudioFile } from '../ffmpeg/decodeAudio';
+import { JobQueue, type JobReport } from './jobQueue';
+import { TranscriptCache, contentHash, defaultCacheDir } from './transcriptCache';
+import { runTranscription, type TranscriptionOptions } from './runTranscription';
+import { SileroVad } from '../vad/sileroVad';
+import type { CancellationRegistry } from '../cancellation';
+
+export interface TranscriptionRequestsDeps {
+  models: ModelRegistry;
+  settings: () => EffectiveSettings;
+  ffmpeg: () => Promise<ResolvedFfmpeg>;
+  cancellation: CancellationRegistry;
+  progress: (p: ProgressParams) => void;
+  segment: (p: SegmentParams) => void;
+  log: (message: string) => void;
+  /** Transcript cache folder; null disables the disk cache. */
+  cacheDir?: string | null;
+}
+
+export class TranscriptionRequests {
+  readonly queue: JobQueue;
+  private readonly cache: TranscriptCache;
+  private vad: Promise<SileroVad> | null = null;
+
+  constructor(private readonly d: TranscriptionRequestsDeps) {
+    this.queue = new JobQueue(() => d.settings().concurrency);
+    this.cache = new TranscriptCache(d.cacheDir === undefined ? defaultCacheDir() : d.cacheDir);
+  }
+
+  async handle(raw: unknown): Promise<Transcript> {
+    const m = 'transcribe/file';
+    const p = paramObject(raw, m);
+    const s = this.d.settings();
+    const file = requiredString(p, 'path', m);
+    const token = optionalString(p, 'token', m);
+    const options: TranscriptionOptions = {
+      language: optionalEnum(p, 'language', m, LANGUAGES) ?? s.language,
+      itn: optionalBoolean(p, 'itn', m) ?? s.itn,
+      banEmotionUnknown: optionalBoolean(p, 'banEmotionUnknown', m) ?? s.banEmotionUnknown,
+      vad: optionalEnum(p, 'vad', m, VAD_MODES) ?? s.vad,
+      maxSegmentSec: optionalNumber(p, 'maxSegmentSec', m, 1, 60) ?? s.maxSegmentSec,
+    };
+    const modelPath = optionalString(p, 'modelPath', m) ?? s.modelPath;
+    const cachedOnly = optionalBoolean(p, 'cachedOnly', m) ?? false;
+    // The token is registered before any setup, so a cancel during model loading counts too.
+    return this.d.cancellation.run(token, async (signal) => {
+      const cancelled = () => {
+        if (signal.aborted) throw new SenseVoiceError(ErrorCode.Cancelled, 'Cancelled.');
+      };
+      const abs = await checkAudioFile(file);
+      const ffmpeg = await this.d.ffmpeg();
+      const engine = await this.d.models.get({ dir: modelPath, provider: s.provider, threads: s.threads });
+      const vad = options.vad === 'on' && !cachedOnly ? await this.loadVad() : null;
+      const st = await fs.promises.stat(abs);
+      cancelled();
+      // A cache-only lookup never joins a real run (it must answer at once) nor is joined by one.
+      const joinKey = JSON.stringify([abs, st.size, st.mtimeMs, engine.info.modelFile, engine.info.provider, options, cachedOnly]);
+      return this.queue.run(
+        joinKey,
+        async (report) => {
+          const release = engine.retain();
+          try {
+            return await this.work(report, { abs, file, options, ffmpegPath: ffmpeg.path, engine, vad, cachedOnly });
+          } finally {
+            release();
+          }
+        },
+        {
+          onSegment: (index, segment) => token && this.d.segment({ token, index, segment }),
+          onProgress: (fraction, segmentsDone, message) => token && this.d.progress({ token, fraction, segmentsDone, message }),
+        },
+        signal,
+      );
+    });
+  }
+
+  /** One job's work: the cache, or a transcription that fills it. */
+  private async work(
+    report: JobReport,
+    j: { abs: string; file: string; options: TranscriptionOptions; ffmpegPath: string; engine: Engine; vad: SileroVad | null; cachedOnly: boolean },
+  ): Promise<Transcript> {
+    const { abs, file, options, engine } = j;
+    const hash = await contentHash(abs, report.signal);
+    const cacheKey = TranscriptCache.key([hash, engine.info.modelFile, engine.info.sizeBytes, engine.info.quantization, engine.info.provider, options]);
+    const t0 = performance.now();
+    const cached = await this.cache.get(cacheKey);
+    if (cached) {
+      cached.segments.forEach((seg, i) => report.onSegment(i, seg));
+      report.onProgress(1, cached.segments.length, 'cached');
+      const ms = Math.round(performance.now() - t0);
+      return { ...cached, file, cached: true, timings: { decodeMs: 0, featuresMs: 0, inferenceMs: 0, totalMs: ms } };
+    }
+    if (j.cachedOnly) {
+      throw new SenseVoiceError(ErrorCode.NotCached, `No cached transcript of ${file} for this model and these settings (the file, the model or a setting changed, or the cache was cleared).`);
+    }
+    const t = await runTranscription({
+      file: abs,
+      options,
+      ffmpegPath: j.ffmpegPath,
+      vad: j.vad!,
+      scheduler: engine.scheduler,
+      model: engine.info,
+      signal: report.signal,
+      onSegment: report.onSegment,
+      onProgress: report.onProgress,
+    });
+    await this.cache.set(cacheKey, t);
+    return { ...t, file };
+  }
+
+  private loadVad(): Promise<SileroVad> {
+    this.vad ??= SileroVad.load();
+    this.vad.catch(() => (this.vad = null));
+    return this.vad;
+  }
+
+  cancelAll(): void {
+    this.queue.cancelAll();
+  }
+}
+
+

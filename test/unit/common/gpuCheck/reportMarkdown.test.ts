@@ -1,0 +1,127 @@
+// "Copy as Markdown" and `gpu-check --format md` render the report's JSON; here the Markdown is read
+// back (its tables parsed) and compared with the JSON it came from, field by field. The cli's text
+// rendering is checked the same way.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { diagnoseGpu } from '../../../../daemon/diagnostics/diagnoseGpu';
+import { cell, renderGpuReportMarkdown } from '../../../../common/gpuCheck/reportMarkdown';
+import { msText } from '../../../../common/units';
+import { scanCudaLibraries } from '../../../../daemon/diagnostics/cudaLibraries';
+import { findOnPath } from '../../../../daemon/ffmpeg/resolveFfmpeg';
+import { providerLabel } from '../../../../common/providerLabels';
+import { sanitizeSettings } from '../../../../daemon/settings';
+import type { CheckStatus, GpuReport } from '../../../../common/protocol';
+import { renderText } from '../../../../cli/gpuCheckCommand';
+import { testModel } from '../../../helpers/testModels';
+import { CUDA12_FILES, fakeLibraryFolder, fakeNvidiaSmi, fakeRunJob, NVIDIA_SMI, ORT, without } from '../../daemon/diagnostics/fakeMachine';
+
+const ICON: Record<CheckStatus, string> = { pass: '✅', warn: '⚠️', fail: '❌' };
+
+let base: Promise<GpuReport> | undefined;
+async function report(): Promise<GpuReport> {
+  base ??= makeReport();
+  const r = structuredClone(await base);
+  // Text that must not break the Markdown: a pipe in a table cell, backticks in a fenced block.
+  r.checklist[0]!.detail += ' (a | b)';
+  r.providers[0]!.log = [...(r.providers[0]!.log ?? []), 'a line with ``` inside'];
+  return r;
+}
+
+async function makeReport(): Promise<GpuReport> {
+  const libDir = fakeLibraryFolder(without(CUDA12_FILES, /cudnn/));
+  const r = await diagnoseGpu({
+    settings: sanitizeSettings({ vad: 'off', concurrency: 3, threads: 2 }),
+    modelPath: testModel('sherpa', { int8: true }).dir,
+    platform: 'linux',
+    env: { PATH: fakeNvidiaSmi(NVIDIA_SMI.twoCards) },
+    resolveFfmpeg: async () => ({ path: findOnPath('ffmpeg', process.env.PATH) ?? '/usr/bin/ffmpeg', source: 'path', version: 'test', skipped: [] }),
+    libraries: (bin) => scanCudaLibraries({ platform: 'linux', libraryPathEnv: libDir, ortBinDir: bin, toolkitDirs: [], ldconfigOutput: null }),
+    onnxRuntime: () => ({ version: '1.30.0', backends: [{ name: 'cpu', bundled: true }, { name: 'cuda', bundled: false }], binDir: null, providerLibraries: ['libonnxruntime_providers_cuda.so'] }),
+    runJob: fakeRunJob({ cuda: { error: ORT.cudaMissing, log: [ORT.cudnnMissingLog] }, webgpu: { error: ORT.webgpu }, cpu: 'works' }),
+    benchmark: { clipSec: 2, warmRuns: 1 },
+  });
+  return r;
+}
+
+/** The rows of the first table after `heading`, cells unescaped. */
+function tableAfter(md: string, heading: string): string[][] {
+  const lines = md.split('\n');
+  let i = lines.indexOf(heading);
+  assert.ok(i >= 0, `no ${heading}`);
+  while (!lines[i]!.startsWith('|')) i++;
+  const rows: string[][] = [];
+  for (i += 2; i < lines.length && lines[i]!.startsWith('|'); i++) {
+    rows.push(lines[i]!.slice(2, -2).split(/ (?<!\\)\| /).map((c) => c.replace(/\\\|/g, '|')));
+  }
+  return rows;
+}
+
+test('the Markdown says what the JSON says: summary, checklist, providers, errors, timing, hardware, model', async () => {
+  const r = await report();
+  const md = renderGpuReportMarkdown(r);
+  assert.ok(md.includes(`${ICON[r.summary.status]} **${r.summary.headline}**`));
+
+  const checklist = tableAfter(md, '## Checklist');
+  assert.equal(checklist.length, r.checklist.length);
+  r.checklist.forEach((c, i) => assert.deepEqual(checklist[i], [ICON[c.status], c.title, c.detail.replace(/\s+/g, ' '), c.fix ? c.fix.replace(/\s+/g, ' ') : '–']));
+  assert.ok(checklist[0]![2]!.endsWith('(a | b)'), 'a pipe survives inside its cell');
+
+  const providers = tableAfter(md, '## Execution providers');
+  assert.deepEqual(providers.map((p) => p[0]), r.providers.map((p) => providerLabel(p.provider)));
+  for (const [i, p] of r.providers.entries()) {
+    const row = providers[i]!;
+    assert.equal(row[1], p.ok ? '✅ works' : `❌ ${p.cause}`);
+    assert.equal(row[2], msText(p.ms));
+    if (!p.ok) {
+      assert.equal(row[3], p.reason);
+      assert.equal(row[4], p.fix);
+    }
+  }
+  assert.ok(md.includes(`Selected: **${providerLabel(r.selectedProvider!)}**`));
+
+  // Each failure's own words, verbatim, in a fence that the backticks inside cannot close.
+  for (const p of r.providers.filter((x) => !x.ok)) {
+    const at = md.indexOf(`### ${providerLabel(p.provider)}: the library's own words`);
+    assert.ok(at >= 0);
+    const block = md.slice(at).split('\n');
+    const fence = block[2]!;
+    assert.match(fence, /^`{3,}$/);
+    const end = block.indexOf(fence, 3);
+    assert.deepEqual(block.slice(3, end), [p.error, ...(p.log ?? [])].filter(Boolean).join('\n').split('\n'));
+  }
+  assert.ok(md.includes('````\n'), 'the fence grew past the ``` in the log');
+
+  const timing = tableAfter(md, `## Timing (${r.benchmark!.clipSec} s clip)`);
+  assert.equal(timing.length, r.benchmark!.runs.length);
+  for (const [i, x] of r.benchmark!.runs.entries()) {
+    assert.deepEqual(timing[i]!.slice(0, 6), [providerLabel(x.provider), `${x.modelFile.split('/').pop()} (${x.quantization})`, msText(x.sessionMs), msText(x.coldMs), msText(x.warmMs), x.rtf!.toFixed(4)]);
+  }
+
+  const gpus = tableAfter(md, '## NVIDIA');
+  assert.deepEqual(gpus.map((g) => g[0]), r.nvidia.gpus.map((g) => g.name));
+  assert.equal(gpus[1]![3], '–', '[N/A] free memory shows as a dash');
+
+  const libs = tableAfter(md, '## CUDA libraries');
+  assert.deepEqual(libs.map((l) => [l[0], l[1], l[2]]), r.cudaLibraries.requirements.map((q) => [q.library, q.soname, q.status]));
+
+  const model = tableAfter(md, '## Model');
+  assert.deepEqual(model.map((m) => [m[1], m[2]]), [[r.model.cpuFile!.path, r.model.cpuFile!.quantization], [r.model.gpuFile!.path, r.model.gpuFile!.quantization]]);
+  assert.ok(md.includes(`provider ${r.settings.provider} · threads 2 · vad off · maxSegmentSec 30 · concurrency 3`));
+});
+
+test('the cli\'s text shows the answer, each provider with its fix, and each check with its verdict', async () => {
+  const r = await report();
+  const text = renderText(r);
+  assert.ok(text.includes(`${r.summary.status.toUpperCase()}  ${r.summary.headline}`));
+  for (const p of r.providers) assert.match(text, new RegExp(`^  ${providerLabel(p.provider)}\\s+${p.ok ? 'works' : 'FAILED'}`, 'm'));
+  for (const p of r.providers.filter((x) => !x.ok && x.fix)) assert.ok(text.includes(`fix: ${p.fix}`));
+  for (const c of r.checklist) assert.match(text, new RegExp(`^  ${c.status.toUpperCase()}  ${c.title}`, 'm'));
+  assert.match(text, /^NVIDIA\s+driver 535\.183\.01: NVIDIA A100-SXM4-80GB/m);
+});
+
+test('cells: one line, pipes escaped, empty as a dash', () => {
+  assert.equal(cell('a |\n b'), 'a \\| b');
+  assert.equal(cell(''), '–');
+  assert.equal(cell(null), '–');
+  assert.equal(cell(3), '3');
+});
