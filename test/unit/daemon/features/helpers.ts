@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ASSETS, AUDIO } from '../../helpers/paths';
+import { ASSETS, AUDIO } from '../../../helpers/paths';
 
 export const FIXTURE_AUDIO_DIR = AUDIO;
 export const AM_MVN_PATH = path.join(ASSETS, 'am.mvn');
