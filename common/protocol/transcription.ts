@@ -1,6 +1,7 @@
 // Audio, the model and transcripts: `audio/probe`, `model/load`, `transcribe/file` and the live
 // `transcribe/segment` notifications.
-import type { LanguageSetting, ProviderSetting, VadMode } from '../values';
+import type { ProviderSetting } from '../values';
+import type { DaemonSettings } from './session';
 
 /** Parameters of `audio/probe`. */
 export interface ProbeParams {
@@ -78,18 +79,15 @@ export interface ModelInfo {
   warnings: string[];
 }
 
+/** Options a `transcribe/file` request may set for itself (same meanings as the settings). */
+export type TranscribeOptions = Pick<
+  DaemonSettings,
+  'modelPath' | 'language' | 'itn' | 'banEmotionUnknown' | 'vad' | 'maxSegmentSec' | 'batchSize'
+>;
+
 /** Parameters of `transcribe/file`; omitted options come from the settings. */
-export interface TranscribeFileParams {
+export interface TranscribeFileParams extends TranscribeOptions {
   path: string;
-  /** Model folder; defaults to the modelPath setting. */
-  modelPath?: string;
-  language?: LanguageSetting;
-  itn?: boolean;
-  banEmotionUnknown?: boolean;
-  /** Voice activity detection; `off` transcribes the whole file as one segment. */
-  vad?: VadMode;
-  maxSegmentSec?: number;
-  batchSize?: number;
   /**
    * Answer from the transcript cache only: NotCached when this file (by content), model and these
    * settings have no cached transcript; nothing is decoded or run. A client restoring a view uses it.
