@@ -3,6 +3,7 @@
 // and a daemon that keeps answering while it works.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { DaemonConnection } from '../../client/daemonConnection';
 import { ErrorCode, SenseVoiceError, type SegmentParams, type TranscriptSegment } from '../../daemon/protocol';
 import path from 'node:path';
@@ -143,4 +144,21 @@ test('cancel stops the job promptly: ffmpeg killed, no segment after the job\'s 
   assert.ok((await d.request('system/info', undefined)).node);
   assert.equal(arrived.length, atAnswer, 'no segment after the job answered Cancelled');
   assert.ok(arrived.at(-1)!.p.segment.end < long.durationSec / 2, 'and the job did not run on to the end');
+});
+
+test('with VAD off a file is one model pass, capped at 5 minutes: 5 min 1 s is refused with InvalidParams that says to turn VAD on', async () => {
+  const d = await daemon();
+  const justOver = path.join(tempDir('vad-off-cap'), 'five-min-one-s.wav');
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', long.file, '-t', '301', '-c:a', 'pcm_s16le', justOver]);
+  for (const file of [justOver, long.file]) {
+    await assert.rejects(d.request('transcribe/file', { path: file, vad: 'off' }), (e: unknown) => {
+      assert.ok(e instanceof SenseVoiceError, String(e));
+      assert.equal(e.code, ErrorCode.InvalidParams, e.message);
+      assert.match(e.message, /limited to 5 minutes.*Turn VAD on for long files\./);
+      return true;
+    });
+  }
+  // The same file with VAD on is transcribed, and the daemon serves on.
+  const t = await d.request('transcribe/file', { path: justOver, vad: 'on' });
+  assert.ok(Math.abs(t.durationSec - 301) < 0.05, `${t.durationSec}`);
 });
