@@ -128,7 +128,7 @@ export class Daemon {
     this.endpoint.onNotification('config/didChange', (raw) => {
       const s = typeof raw === 'object' && raw !== null ? (raw as { settings?: unknown }).settings : undefined;
       this.settings = sanitizeSettings(s);
-      this.log('settings changed');
+      this.log(`settings changed: ${settingsLine(this.settings)}`);
     });
   }
 
@@ -145,6 +145,7 @@ export class Daemon {
     this.settings = sanitizeSettings(p.settings);
     this.state = 'ready';
     this.log(`initialized by ${clientName} (daemon ${DAEMON_VERSION}, pid ${process.pid})`);
+    this.log(`settings: ${settingsLine(this.settings)}`);
     return { protocolVersion: PROTOCOL_VERSION, daemonVersion: DAEMON_VERSION, pid: process.pid };
   }
 
@@ -242,4 +243,9 @@ export class Daemon {
     return model.info;
   }
 
+}
+
+/** The settings that shape a run, in one log line, so `--verbose` and the log show what arrived. */
+function settingsLine(s: ReturnType<typeof sanitizeSettings>): string {
+  return `provider ${s.provider}, threads ${s.threads}, batch ${s.batchSize}, concurrency ${s.concurrency}, vad ${s.vad}, max segment ${s.maxSegmentSec} s, language ${s.language}, itn ${s.itn}, ban emotion unknown ${s.banEmotionUnknown}`;
 }

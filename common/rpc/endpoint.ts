@@ -132,6 +132,21 @@ export class Endpoint {
       this.write(createJSONRPCErrorResponse(null, ErrorCode.InvalidRequest, 'Batch requests are not supported.'));
       return;
     }
+    // The library takes any id and any method that is not undefined, and throws on a bare null: the
+    // spec asks for Invalid Request, answered with a null id when the id itself is not valid.
+    if (typeof payload !== 'object' || payload === null) {
+      this.write(createJSONRPCErrorResponse(null, ErrorCode.InvalidRequest, 'Invalid Request: a frame must be a JSON object.'));
+      return;
+    }
+    const frame = payload as Record<string, unknown>;
+    if ('id' in frame && !isId(frame.id)) {
+      this.write(createJSONRPCErrorResponse(null, ErrorCode.InvalidRequest, 'Invalid Request: an id must be a string, a number or null.'));
+      return;
+    }
+    if ('method' in frame && typeof frame.method !== 'string') {
+      this.write(createJSONRPCErrorResponse(isId(frame.id) ? (frame.id as string | number | null) : null, ErrorCode.InvalidRequest, 'Invalid Request: the method must be a string.'));
+      return;
+    }
     if (isResponse(payload)) {
       this.client.receive(payload);
       return;
@@ -160,6 +175,10 @@ export class Endpoint {
       this.options.log(`notification ${n.method} failed: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
+}
+
+function isId(v: unknown): boolean {
+  return typeof v === 'string' || typeof v === 'number' || v === null;
 }
 
 function isResponse(p: unknown): p is JSONRPCResponse {

@@ -285,6 +285,30 @@ describe('SenseVoice in VS Code', { timeout: 300_000 }, () => {
       await page.locator('.tab', { hasText: tab }).click();
       const frame = await transcriptFrame(name);
       await until('the view in light colours', async () => (await frame.locator('body.vscode-light').count()) > 0, 10_000);
+      // The colours as drawn: a light page and segment, dark text on them, readable contrast.
+      const colours = await frame.locator('.segment').first().evaluate((seg) => {
+        const css = (el, prop) => getComputedStyle(el)[prop];
+        // The first ancestor-or-self with an opaque background is what the segment is drawn on.
+        const bg = (el) => {
+          for (let e = el; e; e = e.parentElement) {
+            const c = css(e, 'backgroundColor');
+            if (!/rgba\(.*, 0\)$|transparent/.test(c)) return c;
+          }
+          return 'rgb(255, 255, 255)';
+        };
+        return { body: bg(document.body), segment: bg(seg), text: css(seg.querySelector('.text') ?? seg, 'color') };
+      });
+      const luminance = (c) => {
+        const [r, g, b] = c.match(/[\d.]+/g).slice(0, 3).map((v) => {
+          const x = Number(v) / 255;
+          return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      assert.ok(luminance(colours.body) > 0.7, `${name}: light page background ${colours.body}`);
+      assert.ok(luminance(colours.segment) > 0.7, `${name}: light segment background ${colours.segment}`);
+      const contrast = (luminance(colours.segment) + 0.05) / (luminance(colours.text) + 0.05);
+      assert.ok(contrast >= 4.5, `${name}: text ${colours.text} on ${colours.segment}: contrast ${contrast.toFixed(1)} (WCAG AA is 4.5)`);
       await shot(file);
     }
     console.log(`UI tests done after ${since()}`);

@@ -117,12 +117,16 @@ test('model/load reports layout, quantisation, provider, load and warm-up times;
     env: { ...process.env, SENSEVOICE_CACHE_DIR: tempDir('fresh-cache') },
   });
   try {
-    const info = await daemon.request('model/load', { path: testModel('sherpa', { int8: true }).dir });
+    const dir = testModel('sherpa', { int8: true }).dir;
+    const t0 = performance.now();
+    const info = await daemon.request('model/load', { path: dir });
+    const wallMs = performance.now() - t0;
     assert.equal(info.layout, 'sherpa');
     assert.equal(info.quantization, 'int8');
     assert.equal(info.provider, 'cpu');
     assert.equal(info.requestedProvider, 'cpu');
-    assert.ok(info.loadMs >= 0 && info.warmupMs > 0, JSON.stringify(info));
+    // Creating a session and running it take real time, and both happen inside the request.
+    assert.ok(info.loadMs >= 1 && info.warmupMs >= 1 && info.loadMs + info.warmupMs <= Math.ceil(wallMs), `${JSON.stringify(info)}; the request took ${wallMs} ms`);
     assert.deepEqual(info.attempts.map((a) => a.provider), ['cpu']);
     const progress: ProgressParams[] = [];
     const t = await daemon.request('transcribe/file', { path: path.join(AUDIO, 'sense_voice/yue.wav'), modelPath: info.dir, vad: 'off' }, { onProgress: (p) => progress.push(p) });
@@ -132,4 +136,99 @@ test('model/load reports layout, quantisation, provider, load and warm-up times;
   } finally {
     await daemon.dispose();
   }
+});
+
+const PICTOGRAPH = /\p{Extended_Pictographic}/u;
+
+test('--no-emoji: no emoji in txt, the event as a bracketed word instead', () => {
+  const dir = testModel('sherpa').dir;
+  const en = path.join(AUDIO, 'sense_voice/en.wav');
+  const withEmoji = cli(['transcribe', en, '--model', dir]);
+  assert.equal(withEmoji.code, 0, withEmoji.stderr);
+  assert.match(withEmoji.stdout, PICTOGRAPH, 'by default events and moods are emoji');
+  const plain = cli(['transcribe', en, '--model', dir, '--no-emoji']);
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.doesNotMatch(plain.stdout, PICTOGRAPH);
+  // The synthetic model hears applause in en.wav (its event tag, per the JSON).
+  const json = JSON.parse(cli(['transcribe', en, '--model', dir, '--format', 'json']).stdout) as { segments: { event: string }[] };
+  assert.equal(json.segments[0]!.event, 'Applause');
+  assert.match(plain.stdout.split('\n')[0]!, /^\[0:01\] \[Applause\] \S/);
+});
+
+test('--format md: meeting notes in Markdown, one bold time stamp per segment', () => {
+  const dir = testModel('sherpa').dir;
+  const en = path.join(AUDIO, 'sense_voice/en.wav');
+  const r = cli(['transcribe', en, '--model', dir, '--format', 'md']);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.split('\n');
+  assert.equal(lines[0], '# Meeting notes: en');
+  assert.ok(lines.includes('- **Audio:** en.wav'), r.stdout);
+  assert.ok(lines.includes('## Summary') && lines.includes('## Transcript'), r.stdout);
+  const segments = JSON.parse(cli(['transcribe', en, '--model', dir, '--format', 'json']).stdout).segments as { start: number }[];
+  const stamps = lines.filter((l) => /^\*\*\[\d+:\d\d\]\*\* /.test(l));
+  assert.deepEqual(stamps.map((l) => l.slice(0, 10)), ['**[0:01]**', '**[0:03]**']);
+  assert.equal(stamps.length, segments.length);
+});
+
+test('--ban-emotion-unknown: no EMO_UNKNOWN where the model would say it', () => {
+  const dir = testModel('sherpa').dir;
+  const files = ['en', 'ja', 'zh'].map((n) => path.join(AUDIO, `sense_voice/${n}.wav`));
+  const emotions = (extra: string[]) =>
+    cli(['transcribe', ...files, '--model', dir, '--format', 'json', ...extra])
+      .stdout.trim()
+      .split('\n')
+      .flatMap((l) => (JSON.parse(l) as { segments: { emotion: string }[] }).segments.map((s) => s.emotion));
+  const free = emotions([]);
+  assert.ok(free.includes('EMO_UNKNOWN'), `the synthetic model says EMO_UNKNOWN somewhere here: ${free}`);
+  const banned = emotions(['--ban-emotion-unknown']);
+  assert.equal(banned.length, free.length);
+  assert.ok(!banned.includes('EMO_UNKNOWN'), `${banned}`);
+  assert.deepEqual(
+    banned.filter((_, i) => free[i] !== 'EMO_UNKNOWN'),
+    free.filter((e) => e !== 'EMO_UNKNOWN'),
+    'the other segments keep their emotion',
+  );
+});
+
+test('--verbose shows the daemon log with --threads, --batch, --concurrency and --max-segment as the daemon took them; without it, no log', () => {
+  const dir = testModel('sherpa').dir;
+  const en = path.join(AUDIO, 'sense_voice/en.wav');
+  const v = cli(['transcribe', en, '--model', dir, '--provider', 'cpu', '--verbose', '--threads', '1', '--batch', '3', '--concurrency', '5', '--max-segment', '7']);
+  assert.equal(v.code, 0, v.stderr);
+  assert.match(v.stderr, /^\[daemon [^\]]+\] initialized by cli /m);
+  assert.match(v.stderr, /^\[daemon [^\]]+\] settings: provider cpu, threads 1, batch 3, concurrency 5, vad on, max segment 7 s,/m);
+  assert.match(v.stderr, /^model: sherpa fp32 on cpu \(load \d+ ms, warm-up \d+ ms\)$/m);
+  assert.match(v.stderr, /en\.wav: 7\.15 s, \d+ segment\(s\) in \d+ ms/);
+  const quiet = cli(['transcribe', en, '--model', dir, '--threads', '1', '--batch', '3']);
+  assert.equal(quiet.code, 0, quiet.stderr);
+  assert.doesNotMatch(quiet.stderr, /\[daemon |^model: /m);
+});
+
+test('--max-segment cuts long speech at the cap', () => {
+  const dir = testModel('sherpa').dir;
+  const long = path.join(AUDIO, 'librispeech/1221-135766-0001.wav'); // 16.7 s, little silence
+  const segs = (extra: string[]) => JSON.parse(cli(['transcribe', long, '--model', dir, '--format', 'json', ...extra]).stdout).segments as { start: number; end: number }[];
+  const byDefault = segs([]);
+  assert.ok(byDefault.some((s) => s.end - s.start > 5), `some segment is longer than 5 s by default: ${JSON.stringify(byDefault.map((s) => s.end - s.start))}`);
+  const capped = segs(['--max-segment', '5']);
+  for (const s of capped) assert.ok(s.end - s.start <= 5.001, `segment ${s.start}-${s.end}`);
+  assert.ok(capped.length > byDefault.length);
+});
+
+test('several files print in the order given (a long one first, a short one after it); a failed file in --json is {file, error}', () => {
+  const dir = testModel('sherpa').dir;
+  const long = path.join(AUDIO, 'librispeech/1221-135766-0001.wav');
+  const short = path.join(AUDIO, 'sense_voice/ko.wav');
+  const missing = path.join(tempDir('missing'), 'gone.wav');
+  const files = [long, missing, short, path.join(AUDIO, 'sense_voice/en.wav')];
+  const r = cli(['transcribe', ...files, '--model', dir, '--json', '--concurrency', '2', '--vad', 'off']);
+  assert.equal(r.code, 1, 'a failed file makes the exit status non-zero');
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(lines.map((l) => l.file), files);
+  assert.deepEqual(Object.keys(lines[1]!), ['file', 'error']);
+  assert.deepEqual(Object.keys(lines[1]!.error as object), ['code', 'message']);
+  assert.equal((lines[1]!.error as { code: string }).code, 'FileNotFound');
+  assert.match((lines[1]!.error as { message: string }).message, /gone\.wav/);
+  assert.match(r.stderr, /^error: FileNotFound: /m);
+  for (const i of [0, 2, 3]) assert.ok(Array.isArray(lines[i]!.segments), `file ${i} transcribed`);
 });

@@ -29,16 +29,20 @@ test('the daemon SIGKILLed in the middle of a job: the cli notices, says so and 
   let stderr = '';
   cli.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   cli.stdout.resume();
+  const spawnedAt = Date.now();
   const [daemonPid] = await waitFor(() => {
     const d = childrenNamed(cli.pid!, 'node');
     return d.length > 0 && decodingFfmpeg(d[0]).length > 0 ? d : undefined;
   }, 'the daemon to start decoding', 30_000);
   const killedAt = Date.now();
+  // The baseline: starting the cli, its daemon, the model and ffmpeg, measured in this run.
+  const startupMs = killedAt - spawnedAt;
   process.kill(daemonPid, 'SIGKILL');
   const code = await new Promise<number | null>((resolve) => cli.once('exit', resolve));
   assert.equal(code, 1);
   assert.match(stderr, /error: DaemonUnavailable: .*killed by SIGKILL/);
-  assert.ok(Date.now() - killedAt < 10_000, 'noticed promptly');
+  const noticedMs = Date.now() - killedAt;
+  assert.ok(noticedMs < startupMs, `noticed in ${noticedMs} ms, sooner than the ${startupMs} ms it took to start`);
 });
 
 test('ffmpeg killed mid-decode: DecodeFailed, no hang, and the daemon serves on', async () => {

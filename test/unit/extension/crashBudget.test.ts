@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CrashBudget } from '../../../extension/crashBudget';
+import { CrashBudget, DEFAULT_CRASH_BUDGET } from '../../../extension/crashBudget';
 
 test('allows maxRestarts crashes in the window, refuses the next, recovers as the window slides', () => {
   let now = 1_000_000;
@@ -35,4 +35,21 @@ test('reset gives a fresh budget', () => {
   b.reset();
   assert.equal(b.recent, 0);
   assert.equal(b.recordCrash(), true);
+});
+
+test('the budget the extension uses: 3 restarts in 3 minutes, the 4th crash within them gives up', () => {
+  assert.deepEqual(DEFAULT_CRASH_BUDGET, { maxRestarts: 3, windowMs: 180_000 });
+  let now = 0;
+  const b = new CrashBudget({ ...DEFAULT_CRASH_BUDGET, now: () => now });
+  for (const at of [0, 60_000, 120_000]) {
+    now = at;
+    assert.equal(b.recordCrash(), true, `crash at ${at / 1000} s is restarted`);
+  }
+  now = 179_999;
+  assert.equal(b.recordCrash(), false, 'a 4th crash inside 3 minutes of the first is not');
+  const later = new CrashBudget({ ...DEFAULT_CRASH_BUDGET, now: () => now });
+  for (const at of [0, 60_000, 120_000, 180_000]) {
+    now = at;
+    assert.equal(later.recordCrash(), true, `crash at ${at / 1000} s: the first has left the 3-minute window by the 4th`);
+  }
 });

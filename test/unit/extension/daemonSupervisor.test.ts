@@ -70,9 +70,20 @@ test('a request in flight when the daemon dies fails with DaemonUnavailable', as
   const { sup } = makeSupervisor(3);
   try {
     const conn = await sup.connection();
-    const pending = conn.request('audio/probe', { path: '/dev/zero' });
-    conn.child.kill('SIGKILL');
-    await assert.rejects(pending, (e: SenseVoiceError) => e.code === ErrorCode.DaemonUnavailable || e.code === ErrorCode.NotAFile);
+    // The GPU check takes seconds; its first progress proves the daemon has it and is working on it.
+    let killed = false;
+    const pending = conn.request('gpu/diagnose', {}, {
+      onProgress: () => {
+        if (!killed) conn.child.kill('SIGKILL');
+        killed = true;
+      },
+    });
+    await assert.rejects(pending, (e: SenseVoiceError) => {
+      assert.equal(e.code, ErrorCode.DaemonUnavailable, e.message);
+      assert.match(e.message, /killed by SIGKILL/);
+      return true;
+    });
+    assert.equal(killed, true, 'the request was in flight when the daemon died');
   } finally {
     await sup.stop();
   }

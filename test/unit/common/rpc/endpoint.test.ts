@@ -102,3 +102,21 @@ test('an oversized frame is answered with FrameTooLarge and the next request is 
   const r = (await client.request('initialize', { protocolVersion: PROTOCOL_VERSION, clientName: 't' })) as { pid: number };
   assert.equal(r.pid, process.pid);
 });
+
+test('an id that is not a string, number or null, a method that is not a string, a bare null: Invalid Request, never run', async () => {
+  // Found by the protocol fuzz: such frames were run and answered with the bad id echoed back.
+  const { toDaemon, toClient, client } = await initialized();
+  for (const [text, id] of [
+    ['{"jsonrpc":"2.0","id":{"a":1},"method":"daemon/status"}', null],
+    ['{"jsonrpc":"2.0","id":[3],"method":"daemon/status"}', null],
+    ['{"jsonrpc":"2.0","id":true,"method":"system/info"}', null],
+    ['{"jsonrpc":"2.0","id":9,"method":5}', 9],
+    ['null', null],
+    ['42', null],
+  ] as const) {
+    const r = await rawExchange(toDaemon, toClient, text + '\n');
+    assert.deepEqual([r.id, (r.error as { code: number } | undefined)?.code, 'result' in r], [id, ErrorCode.InvalidRequest, false], text);
+  }
+  const info = (await client.request('system/info', {})) as { node: string };
+  assert.equal(info.node, process.versions.node);
+});

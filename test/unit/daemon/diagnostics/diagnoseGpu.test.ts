@@ -34,6 +34,7 @@ interface Machine {
   modelPath?: string;
   quick?: boolean;
   seen?: string[];
+  returned?: { provider: string; createMs: number; runMs: number[] }[];
   signal?: AbortSignal;
 }
 
@@ -49,7 +50,7 @@ function check(m: Machine): Promise<GpuReport> {
     // The real scan over the fake folder; the real machine's ldconfig and toolkits are left out.
     libraries: (bin) => scanCudaLibraries({ platform: 'linux', libraryPathEnv: libDir, ortBinDir: bin, toolkitDirs: [], ldconfigOutput: null }),
     onnxRuntime: () => m.build ?? CPU_ONLY_BUILD,
-    runJob: fakeRunJob(m.providers, m.seen),
+    runJob: fakeRunJob(m.providers, m.seen, m.returned),
     benchmark: { clipSec: 2, warmRuns: 1, syntheticShape: { blocks: 1, dModel: 32, ffn: 64, vocab: 64, featureDim: 560 } },
     signal: m.signal,
   };
@@ -60,7 +61,8 @@ const item = (r: GpuReport, id: string) => r.checklist.find((c) => c.id === id)!
 const probe = (r: GpuReport, p: string) => r.providers.find((x) => x.provider === p)!;
 
 test('a working RTX 4090 with CUDA 12 and cuDNN 9: CUDA is selected, named, timed, and the status bar says so', async () => {
-  const r = await check({ smi: NVIDIA_SMI.workingCard, libs: CUDA12_FILES, build: CUDA_BUILD, providers: { cuda: 'works', cpu: 'works', tensorrt: { error: ORT.tensorrtMissing }, webgpu: NO_WEBGPU } });
+  const returned: { provider: string; createMs: number; runMs: number[] }[] = [];
+  const r = await check({ smi: NVIDIA_SMI.workingCard, libs: CUDA12_FILES, build: CUDA_BUILD, providers: { cuda: 'works', cpu: 'works', tensorrt: { error: ORT.tensorrtMissing }, webgpu: NO_WEBGPU }, returned });
   assert.equal(r.selectedProvider, 'cuda');
   assert.deepEqual(r.summary, { status: 'pass', provider: 'cuda', device: 'NVIDIA GeForce RTX 4090', headline: r.summary.headline });
   assert.match(r.summary.headline, /^The GPU works: inference runs on CUDA \(NVIDIA GeForce RTX 4090\)/);
@@ -70,7 +72,16 @@ test('a working RTX 4090 with CUDA 12 and cuDNN 9: CUDA is selected, named, time
   assert.deepEqual(r.benchmark?.runs.map((x) => [x.provider, x.ok]), [['cuda', true], ['cpu', true]], 'TensorRT is never timed');
   assert.equal(r.benchmark?.model, 'synthetic');
   const cuda = r.benchmark!.runs[0]!;
-  assert.ok(cuda.sessionMs! >= 0 && cuda.coldMs! > 0 && cuda.warmMs! > 0 && cuda.rtf! > 0);
+  // The benchmark's times are its CUDA session's own (to 0.1 ms): creation, first run, median of the rest.
+  const timed = returned.filter((x) => x.provider === 'cuda' && x.runMs.length > 1);
+  assert.equal(timed.length, 1, 'one timed CUDA benchmark job');
+  const { createMs, runMs } = timed[0]!;
+  const later = runMs.slice(1).sort((a, b) => a - b);
+  const median = later.length % 2 ? later[(later.length - 1) / 2]! : (later[later.length / 2 - 1]! + later[later.length / 2]!) / 2;
+  assert.ok(Math.abs(cuda.sessionMs! - createMs) <= 0.05, `sessionMs ${cuda.sessionMs} vs ${createMs}`);
+  assert.ok(Math.abs(cuda.coldMs! - runMs[0]!) <= 0.05, `coldMs ${cuda.coldMs} vs ${runMs[0]}`);
+  assert.ok(Math.abs(cuda.warmMs! - median) <= 0.05, `warmMs ${cuda.warmMs} vs ${median}`);
+  assert.ok(Math.abs(cuda.rtf! - median / 1000 / 2) <= 0.0001, `rtf ${cuda.rtf} for a 2 s clip`);
   assert.equal(item(r, 'warmup').status, 'pass');
   assert.match(item(r, 'warmup').detail, /first run took \d+ ms and later runs \d+ ms/);
   assert.deepEqual(deviceStatus(r), { provider: 'cuda', device: 'NVIDIA GeForce RTX 4090' });

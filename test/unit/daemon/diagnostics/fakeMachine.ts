@@ -86,7 +86,8 @@ export type FakeProvider = 'works' | { error: string; log?: string[] } | 'crash'
  * A session-job runner where each provider does what `providers` says. "Works" runs the job for real
  * with onnxruntime on the CPU, so outputs and timings are real; placement names the faked provider.
  */
-export function fakeRunJob(providers: Record<string, FakeProvider>, seen: string[] = []) {
+/** `returned` collects each working job's result, so tests can compare the report's times with what the sessions took. */
+export function fakeRunJob(providers: Record<string, FakeProvider>, seen: string[] = [], returned: { provider: string; createMs: number; runMs: number[] }[] = []) {
   return async (job: import('../../../../daemon/diagnostics/sessionWorker').SessionJob): Promise<import('../../../../daemon/diagnostics/sessionWorker').SessionJobResult> => {
     seen.push(job.provider);
     const how = providers[job.provider] ?? { error: `no available backend found. ERR: [${job.provider}] backend not found.` };
@@ -108,6 +109,7 @@ export function fakeRunJob(providers: Record<string, FakeProvider>, seen: string
     }
     await session.release();
     const ep = `${job.provider === 'cuda' ? 'CUDA' : job.provider === 'cpu' ? 'CPU' : job.provider}ExecutionProvider`;
+    returned.push({ provider: job.provider, createMs, runMs });
     return { ok: true, createMs, runMs, outputs, log: [], placement: { [ep]: 1 } };
   };
 }

@@ -3,7 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareVersions, interpretNvidiaSmi, parseGpuCsv, queryNvidiaSmi } from '../../../../daemon/diagnostics/nvidiaSmi';
+import fs from 'node:fs';
+import path from 'node:path';
 import { tempDir } from '../../../helpers/paths';
+import { waitFor } from '../../../helpers/waitFor';
 import { fakeNvidiaSmi, NVIDIA_SMI } from './fakeMachine';
 
 const query = (body: string, timeoutMs = 5000) => queryNvidiaSmi({ pathEnv: fakeNvidiaSmi(body), platform: 'linux', timeoutMs });
@@ -52,10 +55,21 @@ test('a crash (SIGSEGV) and a hang (killed at the timeout) are handled', async (
   const crashed = await query(NVIDIA_SMI.crash);
   assert.equal(crashed.status, 'failed');
   assert.match(crashed.error ?? '', /SIGSEGV/);
+  // A hang like NVIDIA_SMI.hang, which also says its pid, so its end can be seen.
+  const pidFile = path.join(tempDir('smi-hang'), 'pid');
   const t0 = Date.now();
-  const hung = await query(NVIDIA_SMI.hang, 300);
+  const hung = await query(`echo $$ > ${pidFile}\nexec sleep 600`, 300);
   assert.equal(hung.status, 'timeout');
-  assert.ok(Date.now() - t0 < 5000, 'the hang was cut at the timeout');
+  assert.ok(Date.now() - t0 >= 300, 'not before the timeout');
+  const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+  // Cut at the timeout, not waited out: the process is killed (gone, or a zombie until reaped).
+  await waitFor(() => {
+    try {
+      return /^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    } catch {
+      return true;
+    }
+  }, `the hung nvidia-smi ${pid} to be killed`);
 });
 
 test('no nvidia-smi on PATH: not-found, and nothing to judge', async () => {

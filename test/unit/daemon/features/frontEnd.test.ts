@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { applyCmvn, type Cmvn } from '../../../../daemon/features/cmvn';
 import { computeFbank } from '../../../../daemon/features/fbank';
 import { computeFeatures, createFrontEnd } from '../../../../daemon/features/frontEnd';
 import { applyLowFrameRate } from '../../../../daemon/features/lowFrameRate';
-import { chirp, lcgNoise, readPcm16Wav, FIXTURE_AUDIO_DIR } from './helpers';
+import { chirp, lcgNoise } from './helpers';
 
 /** A synthetic CMVN (no file needed): shift by -d/100, scale by 1 + d/560. */
 const CMVN: Cmvn = {
@@ -51,23 +49,5 @@ describe('front end (fbank -> LFR -> CMVN)', () => {
 
   it('refuses CMVN vectors of the wrong size', () => {
     assert.throws(() => createFrontEnd({ cmvn: { negMean: new Float32Array(80), invStddev: new Float32Array(80) } }), /expected 560/);
-  });
-
-  it('measures its speed on 60 s of audio (printed, not asserted)', () => {
-    const clip = path.join(FIXTURE_AUDIO_DIR, 'sense_voice/en.wav');
-    const source = fs.existsSync(clip) ? readPcm16Wav(clip).samples : lcgNoise({ numSamples: 16000, amplitude: 0.3, seed: 1 });
-    const samples = new Float32Array(60 * 16000);
-    for (let i = 0; i < samples.length; i++) samples[i] = source[i % source.length];
-    const fe = createFrontEnd({ cmvn: CMVN });
-    fe.compute({ samples: samples.subarray(0, 16000) }); // warm up the JIT
-    const runs: number[] = [];
-    for (let r = 0; r < 3; r++) {
-      const t0 = performance.now();
-      const out = fe.compute({ samples });
-      runs.push(performance.now() - t0);
-      assert.equal(out.frames, 1000);
-    }
-    const best = Math.min(...runs);
-    console.log(`front end: 60 s of audio in ${best.toFixed(1)} ms (best of 3: ${runs.map((r) => r.toFixed(1)).join(', ')} ms), ${(60000 / best).toFixed(0)}x real time`);
   });
 });

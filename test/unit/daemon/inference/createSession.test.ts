@@ -21,13 +21,33 @@ const REAL_ERRORS: Record<string, string> = {
   coreml: 'no available backend found. ERR: [coreml] backend not found.',
 };
 
+/** What the fake sessions spent, timed from outside the code under test. */
+interface Spent {
+  createMs: number;
+  runMs: number;
+}
+
 /** A create() where the named providers "work" (really on the CPU) and the rest fail as on this machine. */
-function fakeCreate(working: string[], seen: { provider: string; file: string }[] = []) {
+function fakeCreate(working: string[], seen: { provider: string; file: string }[] = [], spent?: Spent) {
   return async (file: string, options: InferenceSession.SessionOptions): Promise<InferenceSession> => {
     const provider = String(options.executionProviders?.[0]);
     seen.push({ provider, file });
     if (!working.includes(provider)) throw new Error(REAL_ERRORS[provider] ?? `unexpected provider ${provider}`);
-    return ort.InferenceSession.create(file, { ...options, executionProviders: ['cpu'] });
+    const t0 = performance.now();
+    const session = await ort.InferenceSession.create(file, { ...options, executionProviders: ['cpu'] });
+    if (spent) {
+      spent.createMs += performance.now() - t0;
+      const run = session.run.bind(session);
+      (session as { run: unknown }).run = async (...args: Parameters<typeof run>) => {
+        const r0 = performance.now();
+        try {
+          return await run(...args);
+        } finally {
+          spent.runMs += performance.now() - r0;
+        }
+      };
+    }
+    return session;
   };
 }
 
@@ -51,7 +71,10 @@ test('each real error string maps to a plain reason and a fix', () => {
 test('auto on Linux without a GPU: CUDA and WebGPU fail with reasons, the CPU runs the int8 model', async () => {
   const m = testModel('sherpa', { int8: true });
   const seen: { provider: string; file: string }[] = [];
-  const model = await SenseVoiceModel.load({ dir: m.dir, provider: 'auto', threads: 1, platform: 'linux', createSession: fakeCreate(['cpu'], seen) });
+  const spent: Spent = { createMs: 0, runMs: 0 };
+  const t0 = performance.now();
+  const model = await SenseVoiceModel.load({ dir: m.dir, provider: 'auto', threads: 1, platform: 'linux', createSession: fakeCreate(['cpu'], seen, spent) });
+  const wallMs = performance.now() - t0;
   try {
     assert.equal(model.info.provider, 'cpu');
     assert.deepEqual(model.info.attempts.map((a) => [a.provider, a.ok]), [['cuda', false], ['webgpu', false], ['cpu', true]]);
@@ -61,7 +84,11 @@ test('auto on Linux without a GPU: CUDA and WebGPU fail with reasons, the CPU ru
     assert.equal(model.info.quantization, 'int8', 'int8 on the CPU');
     assert.ok(seen.slice(0, 2).every((s) => s.file.endsWith('model.onnx')), 'GPU providers are offered the fp32 file');
     assert.ok(seen[2].file.endsWith('model.int8.onnx'));
-    assert.ok(model.info.warmupMs >= 0 && model.info.loadMs >= 0);
+    // The reported times hold what the session really spent: its creation (load) and its one run
+    // (warm-up), each within the whole load's wall time.
+    assert.ok(spent.createMs >= 1 && spent.runMs >= 1, `measurable: ${JSON.stringify(spent)}`);
+    assert.ok(model.info.loadMs >= Math.floor(spent.createMs) && model.info.loadMs <= Math.ceil(wallMs), `loadMs ${model.info.loadMs}, session created in ${spent.createMs} ms, load took ${wallMs} ms`);
+    assert.ok(model.info.warmupMs >= Math.floor(spent.runMs) && model.info.warmupMs <= Math.ceil(wallMs - spent.createMs), `warmupMs ${model.info.warmupMs}, ran ${spent.runMs} ms`);
   } finally {
     await model.dispose();
   }

@@ -320,10 +320,8 @@ describe('inspectModelFolder: nothing to load', () => {
 describe('inspectModelFolder: a real model', () => {
   const realDir = process.env.SENSEVOICE_MODEL_DIR;
   test('inspects SENSEVOICE_MODEL_DIR', { skip: realDir ? false : 'SENSEVOICE_MODEL_DIR is not set' }, async () => {
-    const t0 = performance.now();
     const info = await inspectModelFolder(realDir!, { preferQuantized: true, readCmvn: fakeCmvn().readCmvn });
     assert.equal(info.vocabSize, VOCAB);
     assert.equal(info.negMean.length, 560);
-    assert.ok(performance.now() - t0 < 5000);
   });
 });

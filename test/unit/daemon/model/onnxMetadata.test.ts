@@ -172,10 +172,8 @@ describe('readOnnxModelInfo', () => {
       bigSize = await writeSparseModel(big, spec);
     });
 
-    test('is read quickly, touching a small part of the file', async () => {
-      const t0 = performance.now();
+    test('is read touching a small part of the file (few reads, under 512 KiB of 900 MB)', async () => {
       const info = await readOnnxModelInfo(big);
-      const ms = performance.now() - t0;
       assert.equal(info.fileSize, bigSize);
       assert.ok(bigSize > 900e6);
       assert.deepEqual(info.metadata, sherpaMetadata());
@@ -185,7 +183,6 @@ describe('readOnnxModelInfo', () => {
       // The nodes are read (they are small and sit together); each initializer costs one small read.
       assert.ok(info.bytesRead < 512 * 1024, `read ${info.bytesRead} bytes`);
       assert.ok(info.reads < 600, `${info.reads} reads`);
-      assert.ok(ms < 2000, `took ${ms.toFixed(0)} ms`);
     });
 
     test('cut short (an interrupted download) is reported as truncated', async () => {
