@@ -27,7 +27,12 @@ function startDaemon(settings: Record<string, unknown> = {}): Promise<DaemonConn
 test('20 files queued at once with concurrency 2: two run side by side and never more, all complete, none lost or duplicated; memory returns to baseline', { timeout: 300_000 }, async (t) => {
   const d = await startDaemon({ concurrency: 2 });
   try {
-    const files = [...fixtureClips().map((c) => path.join(AUDIO, c)), ...fixtureClips().map((c) => makeVariant(c, VARIANTS[0]))].slice(0, 20);
+    // The 8 fixture clips, then as mp3 and as flac: 20 distinct files.
+    const files = [
+      ...fixtureClips().map((c) => path.join(AUDIO, c)),
+      ...fixtureClips().map((c) => makeVariant(c, VARIANTS[0]!)),
+      ...fixtureClips().map((c) => makeVariant(c, VARIANTS[1]!)),
+    ].slice(0, 20);
     assert.equal(new Set(files).size, 20);
     await d.request('transcribe/file', { path: makeLongAudio(1).file });
     const baseline = memoryOf(d.child.pid!).rss;
