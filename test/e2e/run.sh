@@ -4,7 +4,8 @@
 # installed from a freshly built .vsix into a fresh profile; a synthetic model stands in for the
 # real weights. The daemons keep their transcript cache and model store in this run's folder; a
 # second workspace has no model path (the download tests fill its store from a loopback mirror
-# they start, under the pins file SENSEVOICE_MODEL_PINS names). Tools are cached in .tools/
+# they start, under the pins file SENSEVOICE_MODEL_PINS names); a third one, with no model path at
+# first, has clips of its own for the setup and settings tests. Tools are cached in .tools/
 # (ignored); screenshots and logs go to test-output/e2e/. Based on the e2e recipe the project started from (code-server + playwright-core + Debian Chromium).
 # It runs on the newest code-server it was written for and on the oldest VS Code the manifest claims
 # (engines.vscode ^1.99: code-server 4.99.4 carries VS Code 1.99.3): E2E_CODE_SERVER picks the version.
@@ -125,6 +126,14 @@ WS_STORE=$RUN/workspace-store
 mkdir -p "$WS_STORE/.vscode"
 cp test/fixtures/audio/sense_voice/en.wav "$WS_STORE/"
 printf '{ "sensevoice.provider": "cpu" }\n' > "$WS_STORE/.vscode/settings.json"
+# A third workspace with no model path, for the setup and settings tests: its first transcription
+# finds no model (the test empties the store meanwhile); then the test sets the model path.
+WS_SETUP=$RUN/workspace-setup
+mkdir -p "$WS_SETUP/.vscode"
+cp test/fixtures/audio/sense_voice/en.wav "$WS_SETUP/first.wav"
+cp test/fixtures/audio/sense_voice/zh.wav "$WS_SETUP/reload.wav"
+cp test/fixtures/audio/sense_voice/en.wav "$WS_SETUP/restart.wav"
+printf '{ "sensevoice.provider": "cpu" }\n' > "$WS_SETUP/.vscode/settings.json"
 UD=$RUN/user-data; EXTS=$RUN/extensions
 mkdir -p "$UD/User" "$EXTS"
 cat > "$UD/User/settings.json" <<'JSON'
@@ -154,7 +163,8 @@ t "7 UI tests"
 FILES=("$@")
 [ ${#FILES[@]} -gt 0 ] || FILES=(test/e2e/*.test.mjs)
 status=0
-E2E_URL="http://127.0.0.1:$PORT" E2E_WS="$WS" E2E_WS_STORE="$WS_STORE" E2E_MIRROR="$MIRROR" E2E_OUT="$OUT" E2E_RUN="$RUN" \
+E2E_URL="http://127.0.0.1:$PORT" E2E_WS="$WS" E2E_WS_STORE="$WS_STORE" E2E_WS_SETUP="$WS_SETUP" E2E_MODEL="$MODEL" \
+  E2E_MIRROR="$MIRROR" E2E_OUT="$OUT" E2E_RUN="$RUN" \
   E2E_USER_DATA="$UD" E2E_EXTENSIONS="$EXTS" \
   node --import tsx --test --test-concurrency=1 "${FILES[@]}" || status=$?
 # The extension's own logs (one per window's extension host), for a failure's post-mortem.

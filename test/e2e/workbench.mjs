@@ -171,21 +171,34 @@ export function extensionLog() {
  * Changes user settings the way a user does: in the settings JSON editor, saved. (code-server
  * does not notice edits made to the file behind its back.)
  */
-export async function setUserSettings(page, changes) {
-  const next = { ...JSON.parse(fs.readFileSync(USER_SETTINGS, 'utf8')), ...changes };
+export function setUserSettings(page, changes) {
+  return editSettingsJson(page, { file: USER_SETTINGS, command: 'Preferences: Open User Settings (JSON)', shows: 'workbench.startupEditor' }, changes);
+}
+
+/**
+ * Changes the settings of the workspace `folder` (open in `page`), in its settings JSON editor; a
+ * key set to undefined is removed. The file must exist and name a `sensevoice.` setting.
+ */
+export function setWorkspaceSettings(page, folder, changes) {
+  return editSettingsJson(page, { file: path.join(folder, '.vscode', 'settings.json'), command: 'Preferences: Open Workspace Settings (JSON)', shows: 'sensevoice.' }, changes);
+}
+
+/** Opens a settings file by its command (the editor shows text `shows`), replaces it with itself and `changes`, saves and closes it. */
+async function editSettingsJson(page, { file, command, shows }, changes) {
+  const next = { ...JSON.parse(fs.readFileSync(file, 'utf8')), ...changes };
   const text = JSON.stringify(next, null, 2);
-  await runCommand(page, 'Preferences: Open User Settings (JSON)');
+  await runCommand(page, command);
   // (1.139 opens it in a modal editor over the workbench, not in a tab)
-  const lines = page.locator('.monaco-editor .view-lines', { hasText: 'workbench.startupEditor' }).last();
+  const lines = page.locator('.monaco-editor .view-lines', { hasText: shows }).last();
   await lines.waitFor({ timeout: 15_000 });
   await lines.click();
   await page.evaluate((t) => navigator.clipboard.writeText(t), text);
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Control+V');
   await page.keyboard.press('Control+S');
-  await until('settings.json saved', () => {
+  await until(`${path.basename(path.dirname(file))}/${path.basename(file)} saved`, () => {
     try {
-      const saved = JSON.parse(fs.readFileSync(USER_SETTINGS, 'utf8'));
+      const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
       return Object.entries(changes).every(([k, v]) => JSON.stringify(saved[k]) === JSON.stringify(v));
     } catch {
       return false;
