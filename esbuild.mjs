@@ -21,17 +21,31 @@ const nodeCommon = {
 };
 
 const webviewEntries = fs.existsSync('media')
-  ? fs.readdirSync('media').filter((f) => /^[a-zA-Z]+View\.ts$/.test(f)).map((f) => path.join('media', f))
+  ? fs
+      .readdirSync('media')
+      .filter((f) => /^[a-zA-Z]+View\.ts$/.test(f))
+      .map((f) => path.join('media', f))
   : [];
 
 const builds = [
   { ...nodeCommon, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist' },
-  { ...nodeCommon, entryPoints: { daemon: 'daemon/main.ts', cli: 'cli/main.ts', inferenceWorker: 'daemon/workers/inferenceWorker.ts' }, outdir: 'dist' },
+  {
+    ...nodeCommon,
+    entryPoints: { daemon: 'daemon/main.ts', cli: 'cli/main.ts', inferenceWorker: 'daemon/workers/inferenceWorker.ts' },
+    outdir: 'dist',
+  },
 ];
 if (webviewEntries.length > 0) {
   builds.push({
-    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production,
-    minify: production, logLevel: 'warning', entryPoints: webviewEntries, outdir: 'dist/media',
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+    entryPoints: webviewEntries,
+    outdir: 'dist/media',
   });
 }
 

@@ -22,8 +22,15 @@ const MAY_IMPORT = {
 };
 
 /** Packages a folder must not import, and why. */
-const NO_VSCODE = { name: 'vscode', message: 'Only extension/ runs inside VS Code; share through common/ (the daemon gets settings in initialize and config/didChange).' };
-const NO_ONNX = { name: 'onnxruntime-node', message: 'Only the daemon loads ONNX Runtime; ask the daemon over the protocol.' };
+const NO_VSCODE = {
+  name: 'vscode',
+  message:
+    'Only extension/ runs inside VS Code; share through common/ (the daemon gets settings in initialize and config/didChange).',
+};
+const NO_ONNX = {
+  name: 'onnxruntime-node',
+  message: 'Only the daemon loads ONNX Runtime; ask the daemon over the protocol.',
+};
 const FORBIDDEN_PACKAGES = {
   common: [NO_VSCODE, NO_ONNX],
   media: [NO_VSCODE, NO_ONNX],
@@ -54,12 +61,15 @@ function boundaries() {
             'error',
             {
               paths: FORBIDDEN_PACKAGES[folder] ?? [],
-              patterns: banned.length === 0 ? [] : [
-                {
-                  regex: `^${up}(${banned.join('|')})(/|$)`,
-                  message: `${folder}/ may import only ${[...allowed].join('/, ')}/ of the project: what the daemon and its clients share belongs in common/.`,
-                },
-              ],
+              patterns:
+                banned.length === 0
+                  ? []
+                  : [
+                      {
+                        regex: `^${up}(${banned.join('|')})(/|$)`,
+                        message: `${folder}/ may import only ${[...allowed].join('/, ')}/ of the project: what the daemon and its clients share belongs in common/.`,
+                      },
+                    ],
             },
           ],
         },
@@ -71,7 +81,19 @@ function boundaries() {
 
 export default defineConfig(
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
-  { ignores: ['dist/', 'out/', 'node_modules/', 'test/fixtures/', '.tools/', '.cache/', 'test-output/', '.vscode-test/', '.cs-*/'] },
+  {
+    ignores: [
+      'dist/',
+      'out/',
+      'node_modules/',
+      'test/fixtures/',
+      '.tools/',
+      '.cache/',
+      'test-output/',
+      '.vscode-test/',
+      '.cs-*/',
+    ],
+  },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

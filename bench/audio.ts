@@ -23,7 +23,8 @@ export function uniqueCopy(src: string, dir: string, tag: string): string {
   const fdIn = fs.openSync(src, 'r');
   fs.readSync(fdIn, head, 0, 12, 0);
   fs.closeSync(fdIn);
-  if (head.toString('latin1', 0, 4) !== 'RIFF' || head.toString('latin1', 8, 12) !== 'WAVE') throw new Error(`${src} is not a RIFF/WAVE file`);
+  if (head.toString('latin1', 0, 4) !== 'RIFF' || head.toString('latin1', 8, 12) !== 'WAVE')
+    throw new Error(`${src} is not a RIFF/WAVE file`);
   let payload = Buffer.from(tag, 'utf8');
   if (payload.length % 2) payload = Buffer.concat([payload, Buffer.alloc(1)]); // RIFF chunks are word-aligned
   const chunk = Buffer.alloc(8 + payload.length);

@@ -31,7 +31,11 @@ export class BenchChild {
   }
 
   /** Forks `script` (execArgv e.g. ['--import', 'tsx'] for TypeScript); returns once it is running. */
-  static async start(script: string, execArgv: string[], log: (line: string) => void): Promise<{ child: BenchChild; spawnMs: number }> {
+  static async start(
+    script: string,
+    execArgv: string[],
+    log: (line: string) => void,
+  ): Promise<{ child: BenchChild; spawnMs: number }> {
     const t0 = performance.now();
     const cp = fork(script, [], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     let tail = '';
@@ -73,14 +77,21 @@ export class BenchChild {
   }
 
   /** A request whose peak memory (VmHWM reset at its start) and CPU time are measured on their own. */
-  async measured<T extends ChildReply>(message: Record<string, unknown>, timeoutMs: number): Promise<T & { peakRssBytes: number; cpuMs: number | null }> {
+  async measured<T extends ChildReply>(
+    message: Record<string, unknown>,
+    timeoutMs: number,
+  ): Promise<T & { peakRssBytes: number; cpuMs: number | null }> {
     resetPeak(this.pid);
     const sampler = new PeakSampler(this.pid).start();
     const cpu0 = readCpuMs(this.pid);
     const reply = await this.request<T>(message, timeoutMs);
     const cpu1 = readCpuMs(this.pid);
     const peak = sampler.stop();
-    return { ...reply, peakRssBytes: Math.max(peak.hwmBytes, peak.sampledPeakBytes), cpuMs: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null };
+    return {
+      ...reply,
+      peakRssBytes: Math.max(peak.hwmBytes, peak.sampledPeakBytes),
+      cpuMs: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null,
+    };
   }
 
   memory(): ReturnType<typeof readMemory> {

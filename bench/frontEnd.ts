@@ -10,7 +10,9 @@ import type { Cmvn } from '../daemon/features/cmvn';
 import { decodeAudio } from '../daemon/ffmpeg/decodeAudio';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { reps: { type: 'string', default: '7' }, seconds: { type: 'string', default: '60' } } });
+  const { values } = parseArgs({
+    options: { reps: { type: 'string', default: '7' }, seconds: { type: 'string', default: '60' } },
+  });
   const reps = Number(values.reps);
   const seconds = Number(values.seconds);
   if (!(reps >= 1 && seconds >= 1)) throw new Error('--reps and --seconds take numbers >= 1');
@@ -26,7 +28,10 @@ async function main(): Promise<void> {
   }
   const samples = new Float32Array(seconds * 16_000);
   for (let i = 0; i < samples.length; i++) samples[i] = source[i % source.length]!;
-  const cmvn: Cmvn = { negMean: Float32Array.from({ length: 560 }, (_, d) => -d / 100), invStddev: Float32Array.from({ length: 560 }, (_, d) => 1 + d / 560) };
+  const cmvn: Cmvn = {
+    negMean: Float32Array.from({ length: 560 }, (_, d) => -d / 100),
+    invStddev: Float32Array.from({ length: 560 }, (_, d) => 1 + d / 560),
+  };
   const fe = createFrontEnd({ cmvn });
   fe.compute({ samples: samples.subarray(0, 16_000) }); // warm up the JIT
   const runs: number[] = [];
@@ -37,7 +42,9 @@ async function main(): Promise<void> {
   }
   const sorted = [...runs].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)]!;
-  console.log(`front end: ${seconds} s of audio in ${median.toFixed(1)} ms (median of ${reps}; min ${sorted[0]!.toFixed(1)}, max ${sorted.at(-1)!.toFixed(1)} ms), ${((seconds * 1000) / median).toFixed(0)}x real time`);
+  console.log(
+    `front end: ${seconds} s of audio in ${median.toFixed(1)} ms (median of ${reps}; min ${sorted[0]!.toFixed(1)}, max ${sorted.at(-1)!.toFixed(1)} ms), ${((seconds * 1000) / median).toFixed(0)}x real time`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -51,7 +51,9 @@ full-size synthetic SenseVoiceSmall (random weights, real shapes; generated once
 function list(v: string, flag: string, count: number, integer: boolean): number[] {
   const xs = v.split(',').map(Number);
   if (xs.length !== count || xs.some((x) => !Number.isFinite(x) || x <= 0 || (integer && !Number.isInteger(x)))) {
-    throw new BenchUsageError(`${flag} takes ${count} comma-separated positive ${integer ? 'whole ' : ''}numbers (got "${v}")`);
+    throw new BenchUsageError(
+      `${flag} takes ${count} comma-separated positive ${integer ? 'whole ' : ''}numbers (got "${v}")`,
+    );
   }
   return xs;
 }
@@ -91,12 +93,14 @@ export function parseCommand(argv: readonly string[], root: string): BenchComman
     // --table takes an optional FILE, which node:util cannot express: it arrives as the one positional.
     parsed = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true });
   } catch (err) {
-    if (String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS_')) throw new BenchUsageError((err as Error).message);
+    if (String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS_'))
+      throw new BenchUsageError((err as Error).message);
     throw err;
   }
   const { values: v, positionals } = parsed;
   if (v.help) return { kind: 'help' };
-  if (positionals.length > (v.table ? 1 : 0)) throw new BenchUsageError(`unexpected argument "${positionals[v.table ? 1 : 0]}"`);
+  if (positionals.length > (v.table ? 1 : 0))
+    throw new BenchUsageError(`unexpected argument "${positionals[v.table ? 1 : 0]}"`);
   if (v.table) return { kind: 'table', file: positionals[0] ?? `${root}/bench/results.json` };
 
   const quick = v.quick ?? false;
@@ -134,7 +138,8 @@ export function parseCommand(argv: readonly string[], root: string): BenchComman
   one('throughput-runs', true, (n) => (o.throughputRuns = n));
   one('seed', true, (n) => (o.seed = n));
   if (v.precision !== undefined) {
-    if (v.precision !== 'int8' && v.precision !== 'fp32') throw new BenchUsageError(`--precision is int8 or fp32 (got "${v.precision}")`);
+    if (v.precision !== 'int8' && v.precision !== 'fp32')
+      throw new BenchUsageError(`--precision is int8 or fp32 (got "${v.precision}")`);
     o.precision = v.precision;
   }
   for (const s of v.skip?.split(',') ?? []) {

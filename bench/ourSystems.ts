@@ -92,7 +92,11 @@ export class BenchDaemon {
       onStderr: (line) => log(`[daemon] ${line}`),
     });
     const t1 = performance.now();
-    const info = await conn.request('model/load', { path: settings.modelDir, provider: 'cpu', threads: settings.threads });
+    const info = await conn.request('model/load', {
+      path: settings.modelDir,
+      provider: 'cpu',
+      threads: settings.threads,
+    });
     const t2 = performance.now();
     const mem = readMemory(conn.child.pid!);
     return new BenchDaemon(
@@ -128,7 +132,12 @@ export class BenchDaemon {
   }
 
   /** Sends every file at once and waits for all; per-file results plus the batch's wall time and peak. */
-  async transcribeMany(files: string[]): Promise<{ wallMs: number; peakRssBytes: number; cpuMs: number | null; runs: (RunResult & { transcript: Transcript })[] }> {
+  async transcribeMany(files: string[]): Promise<{
+    wallMs: number;
+    peakRssBytes: number;
+    cpuMs: number | null;
+    runs: (RunResult & { transcript: Transcript })[];
+  }> {
     resetPeak(this.pid);
     const sampler = new PeakSampler(this.pid).start();
     const cpu0 = readCpuMs(this.pid);
@@ -136,9 +145,14 @@ export class BenchDaemon {
     const runs = await Promise.all(
       files.map(async (file) => {
         let first: number | null = null;
-        const transcript = await this.conn.request('transcribe/file', { path: file }, { onSegment: () => (first ??= performance.now() - t0) });
+        const transcript = await this.conn.request(
+          'transcribe/file',
+          { path: file },
+          { onSegment: () => (first ??= performance.now() - t0) },
+        );
         const wallMs = performance.now() - t0;
-        if (transcript.cached) throw new Error(`${file}: the transcript came from the cache; the benchmark must never hit it`);
+        if (transcript.cached)
+          throw new Error(`${file}: the transcript came from the cache; the benchmark must never hit it`);
         return { transcript, wallMs, firstSegmentMs: first };
       }),
     );
@@ -174,17 +188,36 @@ export class BenchDaemon {
  * `sensevoice transcribe FILE... --format json` in a fresh process per run: node start, daemon
  * spawn, model load and warm-up are all inside the wall time. Peak: the cli and its daemon together.
  */
-export async function runCli(paths: BenchPaths, settings: OurSettings, files: string[], timeoutMs: number): Promise<RunResult> {
+export async function runCli(
+  paths: BenchPaths,
+  settings: OurSettings,
+  files: string[],
+  timeoutMs: number,
+): Promise<RunResult> {
   const cacheDir = fs.mkdtempSync(path.join(paths.scratch, 'cache-'));
   const args = [
-    path.join(paths.dist, 'cli.js'), 'transcribe', ...files,
-    '--model', settings.modelDir, '--provider', 'cpu', '--threads', String(settings.threads), '--vad', 'on', '--format', 'json',
+    path.join(paths.dist, 'cli.js'),
+    'transcribe',
+    ...files,
+    '--model',
+    settings.modelDir,
+    '--provider',
+    'cpu',
+    '--threads',
+    String(settings.threads),
+    '--vad',
+    'on',
+    '--format',
+    'json',
     ...(settings.concurrency !== undefined ? ['--concurrency', String(settings.concurrency)] : []),
     ...(settings.batchSize !== undefined ? ['--batch', String(settings.batchSize)] : []),
   ];
   const cpu0 = readCpuMs('self');
   const t0 = performance.now();
-  const child = spawn(process.execPath, args, { env: { ...process.env, SENSEVOICE_CACHE_DIR: cacheDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, SENSEVOICE_CACHE_DIR: cacheDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const sampler = new PeakSampler(child.pid!, { tree: true, intervalMs: 100 }).start();
   let stdout = '';
   let stderr = '';
@@ -199,7 +232,10 @@ export async function runCli(paths: BenchPaths, settings: OurSettings, files: st
   const peak = sampler.stop();
   fs.rmSync(cacheDir, { recursive: true, force: true });
   if (code !== 0) throw new Error(`cli exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
-  const results = stdout.trim().split('\n').map((l) => JSON.parse(l) as { segments: { tokens: unknown[] }[] });
+  const results = stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { segments: { tokens: unknown[] }[] });
   return {
     wallMs,
     firstSegmentMs: null,

@@ -119,7 +119,11 @@ export class PeakSampler {
     this.timer = null;
     this.sample();
     const perProcess = Object.fromEntries(this.hwm);
-    return { sampledPeakBytes: this.sampledPeak, hwmBytes: [...this.hwm.values()].reduce((a, b) => a + b, 0), perProcess };
+    return {
+      sampledPeakBytes: this.sampledPeak,
+      hwmBytes: [...this.hwm.values()].reduce((a, b) => a + b, 0),
+      perProcess,
+    };
   }
 }
 

@@ -37,7 +37,29 @@ interface RunMessage {
 }
 
 async function decode(ffmpeg: string, file: string): Promise<Float32Array> {
-  const ff = spawn(ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', `file:${file}`, '-map', '0:a:0', '-ac', '1', '-ar', '16000', '-f', 'f32le', '-acodec', 'pcm_f32le', 'pipe:1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const ff = spawn(
+    ffmpeg,
+    [
+      '-hide_banner',
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-i',
+      `file:${file}`,
+      '-map',
+      '0:a:0',
+      '-ac',
+      '1',
+      '-ar',
+      '16000',
+      '-f',
+      'f32le',
+      '-acodec',
+      'pcm_f32le',
+      'pipe:1',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const chunks: Buffer[] = [];
   let err = '';
   ff.stdout.on('data', (c: Buffer) => chunks.push(c));
@@ -62,13 +84,20 @@ function feeds(m: SenseVoiceModel, items: FeatureMatrix[]): Record<string, OrtTe
   const names = m.folder.inputNames;
   return {
     [names.features]: new Tensor('float32', x, [n, maxFrames, dim]),
-    [names.lengths]: new Tensor('int32', Int32Array.from(items, (f) => f.frames), [n]),
+    [names.lengths]: new Tensor(
+      'int32',
+      Int32Array.from(items, (f) => f.frames),
+      [n],
+    ),
     [names.language]: new Tensor('int32', new Int32Array(n).fill(m.languageId('auto')), [n]),
     [names.textNorm]: new Tensor('int32', new Int32Array(n).fill(m.textNormId(true)), [n]),
   };
 }
 
-async function timedRun(m: SenseVoiceModel, f: Record<string, OrtTensor>): Promise<{ ms: number; cpuMs: number; out: InferenceSession.OnnxValueMapType }> {
+async function timedRun(
+  m: SenseVoiceModel,
+  f: Record<string, OrtTensor>,
+): Promise<{ ms: number; cpuMs: number; out: InferenceSession.OnnxValueMapType }> {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const out = await m.session.run(f, [m.folder.outputName]);
@@ -89,7 +118,9 @@ async function run(msg: RunMessage): Promise<Record<string, unknown>> {
   let featuresMs = 0;
   const featuresOf = (span: { start: number; end: number }): FeatureMatrix => {
     const t = performance.now();
-    const f = m.frontEnd.compute({ samples: samples.slice(Math.round(span.start * 16000), Math.min(samples.length, Math.round(span.end * 16000))) });
+    const f = m.frontEnd.compute({
+      samples: samples.slice(Math.round(span.start * 16000), Math.min(samples.length, Math.round(span.end * 16000))),
+    });
     featuresMs += performance.now() - t;
     return f;
   };
@@ -115,7 +146,12 @@ async function run(msg: RunMessage): Promise<Record<string, unknown>> {
     perSegment.push({ frames: f.frames, ms: r.ms });
     const logits = r.out[m.folder.outputName] as OrtTensor;
     const c0 = performance.now();
-    const d = ctcDecode(logits.data as Float32Array, { tokens: m.folder.tokens, vocab: logits.dims[2], frames: logits.dims[1], blankId: m.folder.blankId });
+    const d = ctcDecode(logits.data as Float32Array, {
+      tokens: m.folder.tokens,
+      vocab: logits.dims[2],
+      frames: logits.dims[1],
+      blankId: m.folder.blankId,
+    });
     ctcMs += performance.now() - c0;
     tokens += d.tokens.length;
   }
@@ -136,7 +172,10 @@ async function run(msg: RunMessage): Promise<Record<string, unknown>> {
 
   if (msg.batchSize && msg.batchSize > 1) {
     const runnable = msg.spans.filter((_, i) => frameCounts[i] > 0);
-    const batches = simulateBatches(frameCounts.filter((n) => n > 0), msg.batchSize);
+    const batches = simulateBatches(
+      frameCounts.filter((n) => n > 0),
+      msg.batchSize,
+    );
     let batchedMs = 0;
     let batchedCpuMs = 0;
     let paddedFrames = 0;
@@ -162,7 +201,14 @@ async function run(msg: RunMessage): Promise<Record<string, unknown>> {
         await batched();
       }
     }
-    Object.assign(out, { batchedMs, batchedCpuMs, pairedSinglesMs, batches: batches.length, batchSizes: batches.map((b) => b.length), paddedFrames });
+    Object.assign(out, {
+      batchedMs,
+      batchedCpuMs,
+      pairedSinglesMs,
+      batches: batches.length,
+      batchSizes: batches.map((b) => b.length),
+      paddedFrames,
+    });
   }
 
   if (msg.vadModel) {
@@ -173,7 +219,8 @@ async function run(msg: RunMessage): Promise<Record<string, unknown>> {
       vadSegments++;
     });
     const v0 = performance.now();
-    for (let i = 0; i < samples.length; i += 16000) await stream.push(samples.subarray(i, Math.min(samples.length, i + 16000)));
+    for (let i = 0; i < samples.length; i += 16000)
+      await stream.push(samples.subarray(i, Math.min(samples.length, i + 16000)));
     await stream.end();
     Object.assign(out, { vadMs: performance.now() - v0, vadSegments, vadWindows: Math.ceil(samples.length / 512) });
     await vad.dispose();
@@ -186,13 +233,20 @@ process.on('message', (raw: LoadMessage | RunMessage) => {
     if (raw.type === 'load') {
       await model?.dispose();
       model = await SenseVoiceModel.load({ dir: raw.dir, provider: 'cpu', threads: raw.threads });
-      return { type: 'loaded', loadMs: model.info.loadMs, warmupMs: model.info.warmupMs, modelFile: model.info.modelFile, quantization: model.info.quantization };
+      return {
+        type: 'loaded',
+        loadMs: model.info.loadMs,
+        warmupMs: model.info.warmupMs,
+        modelFile: model.info.modelFile,
+        quantization: model.info.quantization,
+      };
     }
     return run(raw);
   };
   work().then(
     (r) => process.send!({ ...r, id: raw.id }),
-    (e: unknown) => process.send!({ type: 'failed', id: raw.id, message: e instanceof Error ? e.stack ?? e.message : String(e) }),
+    (e: unknown) =>
+      process.send!({ type: 'failed', id: raw.id, message: e instanceof Error ? (e.stack ?? e.message) : String(e) }),
   );
 });
 process.on('disconnect', () => process.exit(0));

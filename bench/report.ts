@@ -7,7 +7,12 @@ import type { RunResult } from './ourSystems';
 
 export type SystemName = 'cli' | 'daemon' | 'sherpa' | 'model';
 export const SYSTEMS: readonly SystemName[] = ['cli', 'daemon', 'sherpa', 'model'];
-const TITLES: Record<SystemName, string> = { cli: 'sensevoice cli', daemon: 'sensevoice daemon', sherpa: 'sherpa-onnx-node', model: 'session.run only' };
+const TITLES: Record<SystemName, string> = {
+  cli: 'sensevoice cli',
+  daemon: 'sensevoice daemon',
+  sherpa: 'sherpa-onnx-node',
+  model: 'session.run only',
+};
 
 export interface ColdStart {
   /** Spawn until the system can take work (model loaded and warmed up). */
@@ -30,7 +35,10 @@ export interface ThroughputRecord {
     sequentialCpuMs: number[];
     sequentialPeakRssBytes: number;
     /** By number of files sent at once (concurrency set to that number). */
-    concurrent: Record<string, { wallMs: number; cpuMs: number | null; peakRssBytes: number; firstSegmentMs: number | null }>;
+    concurrent: Record<
+      string,
+      { wallMs: number; cpuMs: number | null; peakRssBytes: number; firstSegmentMs: number | null }
+    >;
   }[];
 }
 
@@ -137,15 +145,25 @@ export function buildResults(a: BuildArgs) {
   }
   // The cli has no hook between start and work: its cold start is what it takes beyond the warm daemon.
   const cliOverhead = (summary.small.cli.wallMs ?? NaN) - (summary.small.daemon.wallMs ?? NaN);
-  coldSummary.cli = { ...coldSummary.cli, runs: summary.small.cli.runs, spawnToReadyMs: Number.isFinite(cliOverhead) ? cliOverhead : null };
+  coldSummary.cli = {
+    ...coldSummary.cli,
+    runs: summary.small.cli.runs,
+    spawnToReadyMs: Number.isFinite(cliOverhead) ? cliOverhead : null,
+  };
 
   let throughput = null;
   if (a.throughput && a.throughput.runs.length) {
     const t = a.throughput;
     const seq = (n: number) => median(t.runs.map((r) => r.sequentialMs.slice(0, n).reduce((x, y) => x + y, 0)));
-    const conc = (n: number) => (n === 1 ? median(t.runs.map((r) => r.sequentialMs[0])) : median(t.runs.map((r) => r.concurrent[n]?.wallMs ?? NaN)));
+    const conc = (n: number) =>
+      n === 1
+        ? median(t.runs.map((r) => r.sequentialMs[0]))
+        : median(t.runs.map((r) => r.concurrent[n]?.wallMs ?? NaN));
     const seqCpu = (n: number) => median(t.runs.map((r) => r.sequentialCpuMs.slice(0, n).reduce((x, y) => x + y, 0)));
-    const concCpu = (n: number) => (n === 1 ? median(t.runs.map((r) => r.sequentialCpuMs[0])) : median(t.runs.map((r) => r.concurrent[n]?.cpuMs ?? NaN)));
+    const concCpu = (n: number) =>
+      n === 1
+        ? median(t.runs.map((r) => r.sequentialCpuMs[0]))
+        : median(t.runs.map((r) => r.concurrent[n]?.cpuMs ?? NaN));
     const files = [1, 2, 4].map((n) => ({
       files: n,
       sequentialMs: seq(n),
@@ -154,7 +172,10 @@ export function buildResults(a: BuildArgs) {
       sequentialCpuMs: seqCpu(n),
       atOnceCpuMs: concCpu(n),
       cpuRatio: ratio(concCpu(n), seqCpu(n)),
-      peakRssBytes: n === 1 ? median(t.runs.map((r) => r.sequentialPeakRssBytes)) : median(t.runs.map((r) => r.concurrent[n]?.peakRssBytes ?? NaN)),
+      peakRssBytes:
+        n === 1
+          ? median(t.runs.map((r) => r.sequentialPeakRssBytes))
+          : median(t.runs.map((r) => r.concurrent[n]?.peakRssBytes ?? NaN)),
     }));
     throughput = { fileMinutes: t.fileMinutes, fileSec: t.fileSec, files, raw: t.runs };
   }
@@ -228,7 +249,17 @@ export function buildResults(a: BuildArgs) {
       skipped: [...a.o.skip],
     },
     model: a.model,
-    inputs: Object.fromEntries(ROLES.map((r) => [r, { minutes: a.o.minutes[r], durationSec: a.inputs[r].durationSec, clips: a.inputs[r].clips.length, file: a.inputs[r].file }])) as Record<Role, { minutes: number; durationSec: number; clips: number; file: string }>,
+    inputs: Object.fromEntries(
+      ROLES.map((r) => [
+        r,
+        {
+          minutes: a.o.minutes[r],
+          durationSec: a.inputs[r].durationSec,
+          clips: a.inputs[r].clips.length,
+          file: a.inputs[r].file,
+        },
+      ]),
+    ) as Record<Role, { minutes: number; durationSec: number; clips: number; file: string }>,
     coldStart: coldSummary,
     summary,
     throughput,
@@ -303,7 +334,9 @@ export function formatTable(r: BenchResults): string {
   const has = (sys: SystemName, role: Role) => s[role][sys].runs > 0;
   const wall = (role: Role) => (sys: SystemName) => (has(sys, role) ? fmtS(s[role][sys].wallMs) : '—');
   row(`${min('medium')}: total`, wall('medium'));
-  row(`${min('medium')}: real-time factor`, (sys) => (has(sys, 'medium') && s.medium[sys].rtf != null ? s.medium[sys].rtf!.toFixed(3) : '—'));
+  row(`${min('medium')}: real-time factor`, (sys) =>
+    has(sys, 'medium') && s.medium[sys].rtf != null ? s.medium[sys].rtf!.toFixed(3) : '—',
+  );
   row(`${min('medium')}: CPU time`, (sys) => (has(sys, 'medium') ? fmtS(s.medium[sys].cpuMs) : '—'));
   row(`${min('small')}: total`, wall('small'));
   row(`${min('large')}: total`, wall('large'));
@@ -313,33 +346,55 @@ export function formatTable(r: BenchResults): string {
     // The bare-session helper starts under tsx (compiling TypeScript): only its load + warm-up count.
     return c.runs && sys !== 'model' ? fmtMs(c.spawnToReadyMs) : '—';
   });
-  row('  of which spawn to initialize', (sys) => (sys === 'daemon' && r.coldStart.daemon.runs ? fmtMs(r.coldStart.daemon.spawnToInitMs) : '—'));
-  row('  of which load + warm-up', (sys) => (sys !== 'cli' && r.coldStart[sys].runs ? `${fmtMs(r.coldStart[sys].loadMs)} + ${fmtMs(r.coldStart[sys].warmupMs)}` : '—'));
+  row('  of which spawn to initialize', (sys) =>
+    sys === 'daemon' && r.coldStart.daemon.runs ? fmtMs(r.coldStart.daemon.spawnToInitMs) : '—',
+  );
+  row('  of which load + warm-up', (sys) =>
+    sys !== 'cli' && r.coldStart[sys].runs
+      ? `${fmtMs(r.coldStart[sys].loadMs)} + ${fmtMs(r.coldStart[sys].warmupMs)}`
+      : '—',
+  );
   row(`first segment (${min('medium')})`, (sys) => (has(sys, 'medium') ? fmtMs(s.medium[sys].firstSegmentMs) : '—'));
   // The bare-session helper holds the whole decoded file and its features: its memory is the harness's.
   const rss = (sys: SystemName, role: Role) => has(sys, role) && sys !== 'model';
-  for (const role of ROLES) row(`peak RSS, ${min(role)}`, (sys) => (rss(sys, role) ? fmtMB(s[role][sys].peakRssBytes) : '—'));
-  row(`peak RSS ${min('large')} / ${min('small')}`, (sys) => (rss(sys, 'large') && rss(sys, 'small') ? fmtX(ratio(s.large[sys].peakRssBytes, s.small[sys].peakRssBytes)) : '—'));
+  for (const role of ROLES)
+    row(`peak RSS, ${min(role)}`, (sys) => (rss(sys, role) ? fmtMB(s[role][sys].peakRssBytes) : '—'));
+  row(`peak RSS ${min('large')} / ${min('small')}`, (sys) =>
+    rss(sys, 'large') && rss(sys, 'small') ? fmtX(ratio(s.large[sys].peakRssBytes, s.small[sys].peakRssBytes)) : '—',
+  );
   const f = r.freshDaemonRss;
   if (f.small && f.large) {
-    row(`peak RSS, fresh daemon, ${min('small')} / ${min('large')}`, (sys) => (sys === 'daemon' ? `${fmtMB(f.small!.peakRssBytes)} / ${fmtMB(f.large!.peakRssBytes)} (${fmtX(ratio(f.large!.peakRssBytes, f.small!.peakRssBytes))})` : '—'));
+    row(`peak RSS, fresh daemon, ${min('small')} / ${min('large')}`, (sys) =>
+      sys === 'daemon'
+        ? `${fmtMB(f.small!.peakRssBytes)} / ${fmtMB(f.large!.peakRssBytes)} (${fmtX(ratio(f.large!.peakRssBytes, f.small!.peakRssBytes))})`
+        : '—',
+    );
   }
   if (r.throughput) {
     for (const f of r.throughput.files) {
       row(`${f.files} × ${r.throughput.fileMinutes} min ${f.files === 1 ? 'file' : 'files at once'}`, (sys) =>
-        sys === 'daemon' ? (f.files === 1 ? fmtS(f.atOnceMs) : `${fmtS(f.atOnceMs)} (${fmtX(f.ratio)} of ${fmtS(f.sequentialMs)} in turn)`) : '—',
+        sys === 'daemon'
+          ? f.files === 1
+            ? fmtS(f.atOnceMs)
+            : `${fmtS(f.atOnceMs)} (${fmtX(f.ratio)} of ${fmtS(f.sequentialMs)} in turn)`
+          : '—',
       );
     }
   }
   const header = ['', ...SYSTEMS.map((x) => TITLES[x])];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((x) => x[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   const out: string[] = [];
   const m = r.model;
   out.push('');
-  out.push(`SenseVoiceSmall-shaped synthetic model (${m.precision}, ${m.parameters ? (m.parameters / 1e6).toFixed(1) : '?'} M parameters), ${r.settings.threads} threads, VAD on, ` +
-    `daemon batch ${r.settings.batchSize ?? `${r.settings.daemonDefaults.batchSize} (default)`}, concurrency ${r.settings.daemonDefaults.concurrency}; ${r.mode} run; medians of ${r.settings.runs.small}/${r.settings.runs.medium}/${r.settings.runs.large} runs`);
-  out.push(`${r.machine.cpuModel} × ${r.machine.cpus}; load average ${r.machine.loadAvgStart.map((x) => x.toFixed(1)).join(' ')} at start, ${r.machine.loadAvgEnd.map((x) => x.toFixed(1)).join(' ')} at end`);
+  out.push(
+    `SenseVoiceSmall-shaped synthetic model (${m.precision}, ${m.parameters ? (m.parameters / 1e6).toFixed(1) : '?'} M parameters), ${r.settings.threads} threads, VAD on, ` +
+      `daemon batch ${r.settings.batchSize ?? `${r.settings.daemonDefaults.batchSize} (default)`}, concurrency ${r.settings.daemonDefaults.concurrency}; ${r.mode} run; medians of ${r.settings.runs.small}/${r.settings.runs.medium}/${r.settings.runs.large} runs`,
+  );
+  out.push(
+    `${r.machine.cpuModel} × ${r.machine.cpus}; load average ${r.machine.loadAvgStart.map((x) => x.toFixed(1)).join(' ')} at start, ${r.machine.loadAvgEnd.map((x) => x.toFixed(1)).join(' ')} at end`,
+  );
   out.push('');
   out.push(line(header));
   out.push(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
@@ -347,18 +402,33 @@ export function formatTable(r: BenchResults): string {
   out.push('');
   out.push('Targets:');
   for (const t of r.targets) {
-    const verdict = t.met === null ? 'not measured' : t.met ? 'met' : `MISSED by ${(((t.value! - t.limit) / t.limit) * 100).toFixed(0)}%`;
+    const verdict =
+      t.met === null
+        ? 'not measured'
+        : t.met
+          ? 'met'
+          : `MISSED by ${(((t.value! - t.limit) / t.limit) * 100).toFixed(0)}%`;
     const cpu = t.cpuValue === null ? '' : `; in CPU time ${fmtX(t.cpuValue)}`;
-    out.push(`  ${t.met === null ? '?' : t.met ? 'ok' : '!!'} ${t.description}: ${fmtX(t.value)} (limit ${t.limit}x) ${verdict}; ${t.detail}${cpu}`);
+    out.push(
+      `  ${t.met === null ? '?' : t.met ? 'ok' : '!!'} ${t.description}: ${fmtX(t.value)} (limit ${t.limit}x) ${verdict}; ${t.detail}${cpu}`,
+    );
   }
   if (r.profile) {
     const p = r.profile;
     out.push('');
     out.push(`Profile (${min('medium')}, ${p.segments} segments, ${p.frames} frames):`);
-    out.push(`  daemon: decode + VAD phase ${fmtS(p.daemon.decodePhaseMs)}, features ${fmtS(p.daemon.featuresMs)}, inference ${fmtS(p.daemon.inferenceMs)}, total ${fmtS(p.daemon.totalMs)}` +
-      (p.daemon.batches ? `; ${p.daemon.batches.batches} batches for ${p.daemon.batches.segments} segments since start` : ''));
-    out.push(`  apart: ffmpeg ${fmtS(p.ffmpegDecodeMs)}, our VAD ${fmtS(p.ourVadMs)} (${p.vadWindows} windows), features ${fmtS(p.featuresMs)}, CTC decode ${fmtS(p.ctcDecodeMs)}`);
-    out.push(`  session.run in the scheduler's batches ${fmtS(p.sessionBatchedMs)} vs the same segments one at a time ${fmtS(p.sessionPairedSinglesMs)}, timed in pairs (${p.batches} batches, padding ${fmtX(p.paddingFactor)}: ${fmtX(ratio(p.sessionBatchedMs, p.sessionPairedSinglesMs))})`);
+    out.push(
+      `  daemon: decode + VAD phase ${fmtS(p.daemon.decodePhaseMs)}, features ${fmtS(p.daemon.featuresMs)}, inference ${fmtS(p.daemon.inferenceMs)}, total ${fmtS(p.daemon.totalMs)}` +
+        (p.daemon.batches
+          ? `; ${p.daemon.batches.batches} batches for ${p.daemon.batches.segments} segments since start`
+          : ''),
+    );
+    out.push(
+      `  apart: ffmpeg ${fmtS(p.ffmpegDecodeMs)}, our VAD ${fmtS(p.ourVadMs)} (${p.vadWindows} windows), features ${fmtS(p.featuresMs)}, CTC decode ${fmtS(p.ctcDecodeMs)}`,
+    );
+    out.push(
+      `  session.run in the scheduler's batches ${fmtS(p.sessionBatchedMs)} vs the same segments one at a time ${fmtS(p.sessionPairedSinglesMs)}, timed in pairs (${p.batches} batches, padding ${fmtX(p.paddingFactor)}: ${fmtX(ratio(p.sessionBatchedMs, p.sessionPairedSinglesMs))})`,
+    );
     out.push(`  sherpa-onnx-node: VAD ${fmtS(p.sherpa.vadMs)}, recognition ${fmtS(p.sherpa.asrMs)}`);
   }
   if (r.errors.length) {
@@ -367,6 +437,8 @@ export function formatTable(r: BenchResults): string {
     for (const e of r.errors) out.push(`  ${e}`);
   }
   out.push('');
-  out.push(`bench took ${fmtS(r.benchWallMs)}${r.model.generatedThisRun ? ' (model generated this run)' : ' (model cached)'}`);
+  out.push(
+    `bench took ${fmtS(r.benchWallMs)}${r.model.generatedThisRun ? ' (model generated this run)' : ' (model cached)'}`,
+  );
   return out.join('\n') + '\n';
 }

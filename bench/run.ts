@@ -14,7 +14,15 @@ import { BenchChild } from './childProcess';
 import { BenchDaemon, runCli, type BenchPaths, type OurSettings, type RunResult } from './ourSystems';
 import { BenchUsageError, parseCommand, ROLES, USAGE, type Role } from './options';
 import { readMemory } from './procStats';
-import { buildResults, formatTable, type BenchResults, type ColdStart, type ProfileRecord, type SystemName, type ThroughputRecord } from './report';
+import {
+  buildResults,
+  formatTable,
+  type BenchResults,
+  type ColdStart,
+  type ProfileRecord,
+  type SystemName,
+  type ThroughputRecord,
+} from './report';
 
 const DIST = path.join(REPO_ROOT, 'dist');
 
@@ -24,7 +32,8 @@ function modelView(dir: string, precision: 'int8' | 'fp32', scratchRoot: string)
   const view = path.join(scratchRoot, 'models', `${path.basename(dir)}-${precision}`);
   fs.mkdirSync(view, { recursive: true });
   const name = precision === 'int8' ? 'model.int8.onnx' : 'model.onnx';
-  for (const f of fs.readdirSync(view)) if (f !== name && f !== 'tokens.txt') fs.rmSync(path.join(view, f), { force: true });
+  for (const f of fs.readdirSync(view))
+    if (f !== name && f !== 'tokens.txt') fs.rmSync(path.join(view, f), { force: true });
   for (const f of [name, 'tokens.txt']) {
     const target = path.join(view, f);
     const src = path.join(dir, f);
@@ -58,12 +67,14 @@ async function main(argv: string[]): Promise<number> {
   const o = command.options;
   const benchStart = performance.now();
   const loadStart = os.loadavg();
-  const progress = (line: string) => process.stderr.write(`[bench ${((performance.now() - benchStart) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+  const progress = (line: string) =>
+    process.stderr.write(`[bench ${((performance.now() - benchStart) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
   const log = (line: string) => {
     if (o.verbose) process.stderr.write(`  ${line}\n`);
   };
   for (const f of ['daemon.js', 'cli.js', 'inferenceWorker.js', 'silero_vad_v5.onnx']) {
-    if (!fs.existsSync(path.join(DIST, f))) throw new Error(`dist/${f} is missing: run "npm run build" first (npm run bench does).`);
+    if (!fs.existsSync(path.join(DIST, f)))
+      throw new Error(`dist/${f} is missing: run "npm run build" first (npm run bench does).`);
   }
   const scratchRoot = path.join(REPO_ROOT, '.cache', 'bench');
   const scratch = path.join(scratchRoot, `run-${process.pid}`);
@@ -85,7 +96,11 @@ async function main(argv: string[]): Promise<number> {
   const throughputInput = longAudio(o.throughputMinutes);
   // The ffmpeg the daemon would pick (no setting): every system decodes with the same binary.
   const ffmpeg = (await resolveFfmpeg({ staticPath: ffmpegStaticPath, pathEnv: process.env.PATH })).path;
-  const settings: OurSettings = { threads: o.threads, modelDir, ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}) };
+  const settings: OurSettings = {
+    threads: o.threads,
+    modelDir,
+    ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
+  };
   const enabled = (s: SystemName) => !o.skip.has(s);
 
   // Cold start: fresh processes, timed from spawn until they can take work; the last of each lives on.
@@ -98,7 +113,14 @@ async function main(argv: string[]): Promise<number> {
     progress(`cold start ${rep + 1}/${o.coldRuns}`);
     if (enabled('daemon')) {
       const d = await BenchDaemon.launch(paths, settings, log);
-      cold.daemon.push({ spawnToReadyMs: d.start.spawnToReadyMs, spawnToInitMs: d.start.spawnToInitMs, loadMs: d.start.loadMs, warmupMs: d.start.warmupMs, loadPeakBytes: d.start.loadPeakBytes, idleRssBytes: d.start.idleRssBytes });
+      cold.daemon.push({
+        spawnToReadyMs: d.start.spawnToReadyMs,
+        spawnToInitMs: d.start.spawnToInitMs,
+        loadMs: d.start.loadMs,
+        warmupMs: d.start.warmupMs,
+        loadPeakBytes: d.start.loadPeakBytes,
+        idleRssBytes: d.start.idleRssBytes,
+      });
       if (last) daemon = d;
       else await d.dispose();
     }
@@ -106,21 +128,47 @@ async function main(argv: string[]): Promise<number> {
       const t0 = performance.now();
       const { child } = await BenchChild.start(path.join(REPO_ROOT, 'bench', 'sherpaWorker.cjs'), [], log);
       const r = await child.request<{ type: string; id: number; loadMs: number; vadLoadMs: number; warmupMs: number }>(
-        { type: 'load', model: modelFile, tokens: path.join(modelDir, 'tokens.txt'), vadModel: path.join(DIST, 'silero_vad_v5.onnx'), threads: o.threads, maxSpeechSec: 30 },
+        {
+          type: 'load',
+          model: modelFile,
+          tokens: path.join(modelDir, 'tokens.txt'),
+          vadModel: path.join(DIST, 'silero_vad_v5.onnx'),
+          threads: o.threads,
+          maxSpeechSec: 30,
+        },
         300_000,
       );
       const mem = child.memory();
-      cold.sherpa.push({ spawnToReadyMs: performance.now() - t0, loadMs: r.loadMs + r.vadLoadMs, warmupMs: r.warmupMs, loadPeakBytes: mem?.hwmBytes ?? NaN, idleRssBytes: mem?.rssBytes ?? NaN });
+      cold.sherpa.push({
+        spawnToReadyMs: performance.now() - t0,
+        loadMs: r.loadMs + r.vadLoadMs,
+        warmupMs: r.warmupMs,
+        loadPeakBytes: mem?.hwmBytes ?? NaN,
+        idleRssBytes: mem?.rssBytes ?? NaN,
+      });
       if (last) sherpa = child;
       else await child.dispose();
     }
     if (enabled('model')) {
       const t0 = performance.now();
-      const { child } = await BenchChild.start(path.join(REPO_ROOT, 'bench', 'pureModelWorker.ts'), ['--import', 'tsx'], log);
-      const r = await child.request<{ type: string; id: number; loadMs: number; warmupMs: number }>({ type: 'load', dir: modelDir, threads: o.threads }, 300_000);
+      const { child } = await BenchChild.start(
+        path.join(REPO_ROOT, 'bench', 'pureModelWorker.ts'),
+        ['--import', 'tsx'],
+        log,
+      );
+      const r = await child.request<{ type: string; id: number; loadMs: number; warmupMs: number }>(
+        { type: 'load', dir: modelDir, threads: o.threads },
+        300_000,
+      );
       const mem = child.memory();
       // Spawn includes tsx compiling the helper, which is not the model's cost: report load + warm-up.
-      cold.model.push({ spawnToReadyMs: performance.now() - t0, loadMs: r.loadMs, warmupMs: r.warmupMs, loadPeakBytes: mem?.hwmBytes ?? NaN, idleRssBytes: mem?.rssBytes ?? NaN });
+      cold.model.push({
+        spawnToReadyMs: performance.now() - t0,
+        loadMs: r.loadMs,
+        warmupMs: r.warmupMs,
+        loadPeakBytes: mem?.hwmBytes ?? NaN,
+        idleRssBytes: mem?.rssBytes ?? NaN,
+      });
       if (last) pure = child;
       else await child.dispose();
     }
@@ -164,12 +212,26 @@ async function main(argv: string[]): Promise<number> {
         await attempt(`sherpa ${tag}`, async () => {
           const copy = uniqueCopy(input.file, scratch, `sherpa-${tag}`);
           progress(`${role} (${o.minutes[role]} min) run ${rep + 1}/${o.runs[role]}: sherpa-onnx-node`);
-          const r = await s.measured<{ type: string; id: number; wallMs: number; firstSegmentMs: number | null; segments: number; tokens: number; vadMs: number; asrMs: number; spans: { start: number; end: number }[] }>(
-            { type: 'run', file: copy, ffmpeg },
-            timeout,
-          );
+          const r = await s.measured<{
+            type: string;
+            id: number;
+            wallMs: number;
+            firstSegmentMs: number | null;
+            segments: number;
+            tokens: number;
+            vadMs: number;
+            asrMs: number;
+            spans: { start: number; end: number }[];
+          }>({ type: 'run', file: copy, ffmpeg }, timeout);
           fs.rmSync(copy, { force: true });
-          runs[role].sherpa.push({ wallMs: r.wallMs, firstSegmentMs: r.firstSegmentMs, segments: r.segments, tokens: r.tokens, peakRssBytes: r.peakRssBytes, cpuMs: r.cpuMs });
+          runs[role].sherpa.push({
+            wallMs: r.wallMs,
+            firstSegmentMs: r.firstSegmentMs,
+            segments: r.segments,
+            tokens: r.tokens,
+            peakRssBytes: r.peakRssBytes,
+            cpuMs: r.cpuMs,
+          });
           sherpaSplit[role].push({ vadMs: r.vadMs, asrMs: r.asrMs });
           spans ??= r.spans;
         });
@@ -181,10 +243,24 @@ async function main(argv: string[]): Promise<number> {
         await attempt(`model ${tag}`, async () => {
           const copy = uniqueCopy(input.file, scratch, `model-${tag}`);
           progress(`${role} (${o.minutes[role]} min) run ${rep + 1}/${o.runs[role]}: session.run only`);
-          const r = await p.measured<{ type: string; id: number; sessionMs: number; sessionCpuMs: number; segments: number; tokens: number }>({ type: 'run', file: copy, ffmpeg, spans: theSpans }, timeout);
+          const r = await p.measured<{
+            type: string;
+            id: number;
+            sessionMs: number;
+            sessionCpuMs: number;
+            segments: number;
+            tokens: number;
+          }>({ type: 'run', file: copy, ffmpeg, spans: theSpans }, timeout);
           fs.rmSync(copy, { force: true });
           // Only session.run is timed; the helper's decoding and features before it are not this system's.
-          runs[role].model.push({ wallMs: r.sessionMs, firstSegmentMs: null, segments: r.segments, tokens: r.tokens, peakRssBytes: r.peakRssBytes, cpuMs: r.sessionCpuMs });
+          runs[role].model.push({
+            wallMs: r.sessionMs,
+            firstSegmentMs: null,
+            segments: r.segments,
+            tokens: r.tokens,
+            peakRssBytes: r.peakRssBytes,
+            cpuMs: r.sessionCpuMs,
+          });
         });
       }
       // The cli's cold start makes the longest input's runs long: in quick mode it runs on the others only.
@@ -211,7 +287,11 @@ async function main(argv: string[]): Promise<number> {
           const copy = uniqueCopy(inputs[role].file, scratch, `fresh-${role}`);
           const r = await d.transcribe(copy);
           fs.rmSync(copy, { force: true });
-          freshRss[role] = { peakRssBytes: r.peakRssBytes, lifetimePeakBytes: Math.max(r.peakRssBytes, d.start.loadPeakBytes), wallMs: r.wallMs };
+          freshRss[role] = {
+            peakRssBytes: r.peakRssBytes,
+            lifetimePeakBytes: Math.max(r.peakRssBytes, d.start.loadPeakBytes),
+            wallMs: r.wallMs,
+          };
         } finally {
           await d.dispose();
         }
@@ -224,9 +304,14 @@ async function main(argv: string[]): Promise<number> {
   if (daemon) {
     const d = daemon;
     await attempt('throughput', async () => {
-      const rec: ThroughputRecord = { fileMinutes: o.throughputMinutes, fileSec: throughputInput.durationSec, runs: [] };
+      const rec: ThroughputRecord = {
+        fileMinutes: o.throughputMinutes,
+        fileSec: throughputInput.durationSec,
+        runs: [],
+      };
       for (let rep = 0; rep < o.throughputRuns; rep++) {
-        const files = (n: number, what: string) => Array.from({ length: n }, (_, i) => uniqueCopy(throughputInput.file, scratch, `tp-${what}-${rep}-${i}`));
+        const files = (n: number, what: string) =>
+          Array.from({ length: n }, (_, i) => uniqueCopy(throughputInput.file, scratch, `tp-${what}-${rep}-${i}`));
         progress(`throughput run ${rep + 1}/${o.throughputRuns}: 4 files one after another`);
         const seq = files(4, 'seq');
         const each: number[] = [];
@@ -238,13 +323,21 @@ async function main(argv: string[]): Promise<number> {
           eachCpu.push(r.cpuMs ?? NaN);
           seqPeak = Math.max(seqPeak, r.peakRssBytes);
         }
-        const concurrent: Record<string, { wallMs: number; cpuMs: number | null; peakRssBytes: number; firstSegmentMs: number | null }> = {};
+        const concurrent: Record<
+          string,
+          { wallMs: number; cpuMs: number | null; peakRssBytes: number; firstSegmentMs: number | null }
+        > = {};
         for (const n of [2, 4]) {
           progress(`throughput run ${rep + 1}/${o.throughputRuns}: ${n} files at once (concurrency ${n})`);
           d.configure({ concurrency: n });
           const fs2 = files(n, `c${n}`);
           const r = await d.transcribeMany(fs2);
-          concurrent[n] = { wallMs: r.wallMs, cpuMs: r.cpuMs, peakRssBytes: r.peakRssBytes, firstSegmentMs: Math.min(...r.runs.map((x) => x.firstSegmentMs ?? Infinity)) };
+          concurrent[n] = {
+            wallMs: r.wallMs,
+            cpuMs: r.cpuMs,
+            peakRssBytes: r.peakRssBytes,
+            firstSegmentMs: Math.min(...r.runs.map((x) => x.firstSegmentMs ?? Infinity)),
+          };
           for (const f of fs2) fs.rmSync(f, { force: true });
         }
         d.configure({ concurrency: undefined });
@@ -264,12 +357,25 @@ async function main(argv: string[]): Promise<number> {
       progress('profile: VAD alone, features, CTC decode, batches as the scheduler forms them');
       const copy = uniqueCopy(inputs.medium.file, scratch, 'profile');
       const r = await p.request<Record<string, unknown> & { type: string; id: number }>(
-        { type: 'run', file: copy, ffmpeg, spans: mediumSpans, batchSize: 4, vadModel: path.join(DIST, 'silero_vad_v5.onnx'), maxSegmentSec: 30 },
+        {
+          type: 'run',
+          file: copy,
+          ffmpeg,
+          spans: mediumSpans,
+          batchSize: 4,
+          vadModel: path.join(DIST, 'silero_vad_v5.onnx'),
+          maxSegmentSec: 30,
+        },
         timeoutFor(inputs.medium.durationSec) * 2,
       );
       fs.rmSync(copy, { force: true });
       const status = daemon ? await daemon.status() : null;
-      profile = { pure: r, daemonTimings: daemonTimings.medium, sherpaSplit: sherpaSplit.medium, daemonBatches: status ? { batches: status.batches, segments: status.segmentsRecognised } : null };
+      profile = {
+        pure: r,
+        daemonTimings: daemonTimings.medium,
+        sherpaSplit: sherpaSplit.medium,
+        daemonBatches: status ? { batches: status.batches, segments: status.segmentsRecognised } : null,
+      };
     });
   }
 
@@ -324,7 +430,11 @@ async function main(argv: string[]): Promise<number> {
 
 function packageVersion(name: string): string | null {
   try {
-    return (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    return (
+      JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as {
+        version: string;
+      }
+    ).version;
   } catch {
     return null;
   }
@@ -344,7 +454,7 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     if (err instanceof BenchUsageError) process.stderr.write(`bench: ${err.message}\n\n${USAGE}\n`);
-    else process.stderr.write(`bench: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    else process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exitCode = 2;
   },
 );

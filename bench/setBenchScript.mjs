@@ -10,5 +10,6 @@ pkg.scripts = { ...pkg.scripts, bench: 'npm run build && tsx bench/run.ts' };
 const indent = /^\{\r?\n([ \t]+)"/.exec(text)?.[1] ?? '  ';
 let out = JSON.stringify(pkg, null, indent);
 // eslint-disable-next-line no-control-regex
-if (!/[^\x00-\x7f]/.test(text)) out = out.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+if (!/[^\x00-\x7f]/.test(text))
+  out = out.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 fs.writeFileSync(file, out + (text.endsWith('\n') ? '\n' : ''));

@@ -95,7 +95,29 @@ function run(m) {
         first ??= now() - t0;
       }
     };
-    const ff = spawn(m.ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', `file:${m.file}`, '-map', '0:a:0', '-ac', '1', '-ar', '16000', '-f', 'f32le', '-acodec', 'pcm_f32le', 'pipe:1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const ff = spawn(
+      m.ffmpeg,
+      [
+        '-hide_banner',
+        '-nostdin',
+        '-loglevel',
+        'error',
+        '-i',
+        `file:${m.file}`,
+        '-map',
+        '0:a:0',
+        '-ac',
+        '1',
+        '-ar',
+        '16000',
+        '-f',
+        'f32le',
+        '-acodec',
+        'pcm_f32le',
+        'pipe:1',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let err = '';
     ff.stderr.setEncoding('utf8').on('data', (d) => (err += d));
     let pending = Buffer.alloc(0);
@@ -132,7 +154,18 @@ function run(m) {
       vad.flush();
       vadMs += now() - a;
       recognise();
-      resolve({ type: 'done', id: m.id, wallMs: now() - t0, firstSegmentMs: first, segments, tokens, vadMs, asrMs, durationSec: samplesIn / 16000, spans });
+      resolve({
+        type: 'done',
+        id: m.id,
+        wallMs: now() - t0,
+        firstSegmentMs: first,
+        segments,
+        tokens,
+        vadMs,
+        asrMs,
+        durationSec: samplesIn / 16000,
+        spans,
+      });
     });
   });
 }

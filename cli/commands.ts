@@ -13,7 +13,10 @@ export async function infoCommand(daemon: DaemonConnection, json: boolean): Prom
       ['SenseVoice', info.daemonVersion],
       ['Node.js', info.node],
       ['onnxruntime-node', info.onnxruntime ?? 'not installed'],
-      ['ffmpeg', info.ffmpeg ? `${info.ffmpeg.version} (${info.ffmpeg.path}, from ${info.ffmpeg.source})` : 'not found'],
+      [
+        'ffmpeg',
+        info.ffmpeg ? `${info.ffmpeg.version} (${info.ffmpeg.path}, from ${info.ffmpeg.source})` : 'not found',
+      ],
       ['Platform', `${info.platform} ${info.arch}`],
       ['CPU', `${info.cpuModel} (${info.cpuCores} cores)`],
       ['Memory', `${bytesText(info.totalMemoryBytes)} total, ${bytesText(info.freeMemoryBytes)} free`],
@@ -40,7 +43,9 @@ export async function probeCommand(daemon: DaemonConnection, files: string[], js
     if (json) process.stdout.write(JSON.stringify(r) + '\n');
     else {
       const ch = r.channels === 1 ? 'mono' : r.channels === 2 ? 'stereo' : `${r.channels} ch`;
-      process.stdout.write(`${file}  ${preciseDuration(r.durationSec)} (${r.durationSec.toFixed(3)} s)  ${r.codec}  ${r.sampleRate} Hz  ${ch}\n`);
+      process.stdout.write(
+        `${file}  ${preciseDuration(r.durationSec)} (${r.durationSec.toFixed(3)} s)  ${r.codec}  ${r.sampleRate} Hz  ${ch}\n`,
+      );
     }
   }
   return failures === 0 ? 0 : 1;

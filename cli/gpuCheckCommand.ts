@@ -36,19 +36,26 @@ export function renderText(r: GpuReport): string {
   out.push(`${MARK[r.summary.status]}  ${r.summary.headline}`, '');
 
   const ort = r.onnxruntime;
-  const offers = ort.backends ? ort.backends.map((b) => `${b.name}${b.bundled ? '' : ' (separate download)'}`).join(', ') : `unknown (${ort.backendsError})`;
+  const offers = ort.backends
+    ? ort.backends.map((b) => `${b.name}${b.bundled ? '' : ' (separate download)'}`).join(', ')
+    : `unknown (${ort.backendsError})`;
   out.push(`Providers   onnxruntime-node ${ort.version ?? 'not installed'} offers ${offers}`);
   for (const p of r.providers) {
     out.push(`  ${label(p.provider).padEnd(9)} ${p.ok ? `works   ${msText(p.ms)}` : `FAILED  ${p.reason ?? p.error}`}`);
     if (!p.ok && p.error) out.push(`            error: ${p.error.trim().split('\n')[0]}`);
     if (!p.ok && p.fix) out.push(`            fix: ${p.fix}`);
   }
-  if (!r.quick) out.push(`  selected: ${r.selectedProvider ? label(r.selectedProvider) : 'none'} (sensevoice.provider: ${r.settings.provider})`);
+  if (!r.quick)
+    out.push(
+      `  selected: ${r.selectedProvider ? label(r.selectedProvider) : 'none'} (sensevoice.provider: ${r.settings.provider})`,
+    );
   out.push('');
 
   if (r.benchmark) {
     const b = r.benchmark;
-    out.push(`Timing      ${b.clipSec} s clip, ${b.model === 'synthetic' ? 'synthetic model' : 'your model'}; front end ${msText(b.featuresMs)}`);
+    out.push(
+      `Timing      ${b.clipSec} s clip, ${b.model === 'synthetic' ? 'synthetic model' : 'your model'}; front end ${msText(b.featuresMs)}`,
+    );
     for (const x of b.runs) {
       out.push(
         x.ok
@@ -66,14 +73,19 @@ export function renderText(r: GpuReport): string {
       : `NVIDIA      ${n.status}${n.error ? `: ${n.error}` : n.status === 'not-found' ? ' (no nvidia-smi)' : ''}`,
   );
   const req = r.cudaLibraries.requirements;
-  if (req.length) out.push(`CUDA libs   ${req.map((q) => `${q.soname} ${q.status}${q.found.length ? ` (${q.found.join('; ')})` : ''}`).join(', ')}`);
+  if (req.length)
+    out.push(
+      `CUDA libs   ${req.map((q) => `${q.soname} ${q.status}${q.found.length ? ` (${q.found.join('; ')})` : ''}`).join(', ')}`,
+    );
   const ff = r.ffmpeg;
   out.push(
     ff.path
       ? `ffmpeg      ${ff.version} at ${ff.path}: mp3 ${ff.decoders.mp3.length ? 'yes' : 'NO'}, aac ${ff.decoders.aac.length ? 'yes' : 'NO'}, opus ${ff.decoders.opus.length ? 'yes' : 'NO'}`
       : `ffmpeg      not found`,
   );
-  out.push(`CPU         ${r.host.cpuModel}, ${r.host.cpuCores} cores, ${bytesText(r.host.totalMemoryBytes)} (${bytesText(r.host.freeMemoryBytes)} free)`);
+  out.push(
+    `CPU         ${r.host.cpuModel}, ${r.host.cpuCores} cores, ${bytesText(r.host.totalMemoryBytes)} (${bytesText(r.host.freeMemoryBytes)} free)`,
+  );
   const m = r.model;
   out.push(
     m.error

@@ -97,7 +97,8 @@ async function main(argv: string[]): Promise<number> {
     itn: values['no-itn'] ? false : values.itn,
     banEmotionUnknown: values['ban-emotion-unknown'],
     vad: oneOf(values.vad, VAD_MODES, '--vad'),
-    maxSegmentSec: values['max-segment'] === undefined ? undefined : boundedNumber(values['max-segment'], '--max-segment', 1, 60),
+    maxSegmentSec:
+      values['max-segment'] === undefined ? undefined : boundedNumber(values['max-segment'], '--max-segment', 1, 60),
     batchSize: values.batch === undefined ? undefined : wholeNumber(values.batch, '--batch', 1, 64),
     concurrency: values.concurrency === undefined ? undefined : wholeNumber(values.concurrency, '--concurrency', 1, 16),
   };
@@ -136,7 +137,12 @@ async function main(argv: string[]): Promise<number> {
       );
     case 'gpu-check':
       return run((d) =>
-        gpuCheckCommand(d, { format: format === 'json' ? 'json' : format === 'md' ? 'markdown' : 'text', modelPath: values.model, quick: false, progress: process.stderr.isTTY === true }),
+        gpuCheckCommand(d, {
+          format: format === 'json' ? 'json' : format === 'md' ? 'markdown' : 'text',
+          modelPath: values.model,
+          quick: false,
+          progress: process.stderr.isTTY === true,
+        }),
       );
     case 'model': {
       const options = {
@@ -156,19 +162,22 @@ async function main(argv: string[]): Promise<number> {
 
 function oneOf<T extends string>(v: string | undefined, allowed: readonly T[], flag: string): T | undefined {
   if (v === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')} (got "${v}").`);
+  if (!(allowed as readonly string[]).includes(v))
+    throw new UsageError(`${flag} must be one of ${allowed.join(', ')} (got "${v}").`);
   return v as T;
 }
 
 function wholeNumber(v: string, flag: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} takes a whole number from ${min} to ${max} (got "${v}").`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`${flag} takes a whole number from ${min} to ${max} (got "${v}").`);
   return n;
 }
 
 function boundedNumber(v: string, flag: string, min: number, max: number): number {
   const n = Number(v);
-  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`${flag} takes a number from ${min} to ${max} (got "${v}").`);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`${flag} takes a number from ${min} to ${max} (got "${v}").`);
   return n;
 }
 
@@ -178,7 +187,8 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     printError(err);
-    if (err instanceof UsageError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') process.stderr.write(USAGE);
+    if (err instanceof UsageError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+      process.stderr.write(USAGE);
     process.exitCode = err instanceof UsageError ? 2 : 1;
   },
 );

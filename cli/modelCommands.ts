@@ -1,6 +1,13 @@
 // `sensevoice model list|download`: the shared model store through the daemon.
 import type { DaemonConnection } from '../client/daemonConnection';
-import { ErrorCode, SenseVoiceError, type ModelDownloadResult, type ModelListResult, type ModelSourceName, type ModelVariant } from '../common/protocol';
+import {
+  ErrorCode,
+  SenseVoiceError,
+  type ModelDownloadResult,
+  type ModelListResult,
+  type ModelSourceName,
+  type ModelVariant,
+} from '../common/protocol';
 import { bytesText } from '../common/units';
 import { printError, UsageError } from './output';
 import { ProgressBar } from './progressBar';
@@ -18,10 +25,15 @@ export interface ModelCliOptions {
 export function checkModelArgs(args: string[], o: ModelCliOptions): 'list' | 'download' {
   const [sub, ...extra] = args;
   if (sub !== 'list' && sub !== 'download') {
-    throw new UsageError(sub ? `unknown model command "${sub}": use "model list" or "model download".` : 'model needs a command: "model list" or "model download".');
+    throw new UsageError(
+      sub
+        ? `unknown model command "${sub}": use "model list" or "model download".`
+        : 'model needs a command: "model list" or "model download".',
+    );
   }
   if (extra.length) throw new UsageError(`model ${sub} takes no further arguments (got ${extra.join(' ')}).`);
-  if (sub === 'download' && o.source && o.url) throw new UsageError('--source and --url contradict each other: give one.');
+  if (sub === 'download' && o.source && o.url)
+    throw new UsageError('--source and --url contradict each other: give one.');
   return sub;
 }
 
@@ -60,13 +72,24 @@ async function downloadModel(daemon: DaemonConnection, o: ModelCliOptions): Prom
     process.stdout.write(JSON.stringify(r) + '\n');
   } else {
     const out: string[] = [];
-    out.push(`${r.alreadyPresent ? 'Already in the store' : 'Model ready'}: ${r.path} (${r.layout}, ${r.variant}, ${r.verified ? 'verified' : 'NOT verified'})`);
+    out.push(
+      `${r.alreadyPresent ? 'Already in the store' : 'Model ready'}: ${r.path} (${r.layout}, ${r.variant}, ${r.verified ? 'verified' : 'NOT verified'})`,
+    );
     const w = Math.max(...r.files.map((f) => f.name.length));
     for (const f of r.files) {
-      const how = !f.verified ? 'no published checksum matched' : f.pinnedIn ? `matches its pin in ${f.pinnedIn}` : 'matches the published checksum';
-      out.push(`  ${f.name.padEnd(w)}  ${bytesText(f.size).padStart(10)}  sha256 ${f.sha256}  ${how}${f.reused ? ' (already there)' : ''}`);
+      const how = !f.verified
+        ? 'no published checksum matched'
+        : f.pinnedIn
+          ? `matches its pin in ${f.pinnedIn}`
+          : 'matches the published checksum';
+      out.push(
+        `  ${f.name.padEnd(w)}  ${bytesText(f.size).padStart(10)}  sha256 ${f.sha256}  ${how}${f.reused ? ' (already there)' : ''}`,
+      );
     }
-    if (!r.alreadyPresent) out.push(`Downloaded ${bytesText(r.downloadedBytes)}${r.resumedBytes ? `, resumed ${bytesText(r.resumedBytes)} from an earlier attempt` : ''}.`);
+    if (!r.alreadyPresent)
+      out.push(
+        `Downloaded ${bytesText(r.downloadedBytes)}${r.resumedBytes ? `, resumed ${bytesText(r.resumedBytes)} from an earlier attempt` : ''}.`,
+      );
     out.push('sensevoice transcribe now uses it when no --model is given (see: sensevoice model list).');
     process.stdout.write(out.join('\n') + '\n');
   }
@@ -86,22 +109,48 @@ async function listModels(daemon: DaemonConnection, json: boolean): Promise<numb
 
 /** The human listing of `model list`. */
 export function formatList(r: ModelListResult): string {
-  const out: string[] = [`Model store: ${r.store}`, '  (shared by the cli and VS Code; set SENSEVOICE_MODEL_STORE to use another folder)', ''];
+  const out: string[] = [
+    `Model store: ${r.store}`,
+    '  (shared by the cli and VS Code; set SENSEVOICE_MODEL_STORE to use another folder)',
+    '',
+  ];
   if (r.models.length === 0) {
-    out.push('No models in the store. Get one with:', '  sensevoice model download                      int8 from Hugging Face (about 230 MB)', '  sensevoice model download --source modelscope  from ModelScope (fastest from mainland China)', '  sensevoice model download --variant fp32       for a GPU (about 940 MB)');
+    out.push(
+      'No models in the store. Get one with:',
+      '  sensevoice model download                      int8 from Hugging Face (about 230 MB)',
+      '  sensevoice model download --source modelscope  from ModelScope (fastest from mainland China)',
+      '  sensevoice model download --variant fp32       for a GPU (about 940 MB)',
+    );
   } else {
     const rows = r.models.map((m) => [
       r.fallback && m.path === r.fallback.path && m.variant === r.fallback.variant ? '*' : ' ',
-      m.id, m.variant, m.layout, m.problem ? '-' : bytesText(m.sizeBytes), m.verified ? 'yes' : 'NO', m.source === 'url' ? (m.url ?? 'url') : m.source,
+      m.id,
+      m.variant,
+      m.layout,
+      m.problem ? '-' : bytesText(m.sizeBytes),
+      m.verified ? 'yes' : 'NO',
+      m.source === 'url' ? (m.url ?? 'url') : m.source,
     ]);
     const head = [' ', 'ID', 'VARIANT', 'LAYOUT', 'SIZE', 'VERIFIED', 'SOURCE'];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-    for (const row of [head, ...rows]) out.push(row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd());
+    for (const row of [head, ...rows])
+      out.push(
+        row
+          .map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!)))
+          .join('  ')
+          .trimEnd(),
+      );
     for (const m of r.models.filter((x) => x.problem)) out.push(`  problem with ${m.id}: ${m.problem}`);
     out.push('');
-    out.push(r.fallback ? `* used when no --model / sensevoice.modelPath is set: ${r.fallback.reason}.` : 'None of them can be used: see the problems above.');
+    out.push(
+      r.fallback
+        ? `* used when no --model / sensevoice.modelPath is set: ${r.fallback.reason}.`
+        : 'None of them can be used: see the problems above.',
+    );
   }
-  out.push(`Configured model (--model / sensevoice.modelPath): ${r.configured ? `${r.configured.path}${r.configured.problem ? ` (cannot be used: ${r.configured.problem})` : ` (${r.configured.layout}, ${r.configured.variants?.join(' + ')})`}` : 'none'}`);
+  out.push(
+    `Configured model (--model / sensevoice.modelPath): ${r.configured ? `${r.configured.path}${r.configured.problem ? ` (cannot be used: ${r.configured.problem})` : ` (${r.configured.layout}, ${r.configured.variants?.join(' + ')})`}` : 'none'}`,
+  );
   if (r.partial.length) {
     out.push('Partial downloads (run the same download again to resume):');
     for (const p of r.partial) out.push(`  ${p.id}: ${p.file}, ${bytesText(p.bytes)} so far`);

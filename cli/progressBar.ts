@@ -45,7 +45,8 @@ export class ProgressBar {
       return;
     }
     const step = fraction === undefined ? -1 : Math.floor(fraction * 10);
-    if (message === this.lastLine.message && step === this.lastLine.step && t - this.lastLine.at < this.periodMs) return;
+    if (message === this.lastLine.message && step === this.lastLine.step && t - this.lastLine.at < this.periodMs)
+      return;
     this.lastLine = { at: t, message, step };
     this.out.write(`${this.plainLine(message, p, fraction)}\n`);
   }
@@ -73,13 +74,19 @@ export class ProgressBar {
     const width = Math.max(40, (this.out.columns ?? 80) - 1);
     const rate = this.rate();
     const eta = rate && p.total && p.bytes !== undefined && rate > 0 ? ` ETA ${clock((p.total - p.bytes) / rate)}` : '';
-    const tail = [fraction !== undefined ? `${(fraction * 100).toFixed(0).padStart(3)}%` : '', this.amounts(p), rate ? `${bytesText(rate)}/s${eta}` : '']
+    const tail = [
+      fraction !== undefined ? `${(fraction * 100).toFixed(0).padStart(3)}%` : '',
+      this.amounts(p),
+      rate ? `${bytesText(rate)}/s${eta}` : '',
+    ]
       .filter(Boolean)
       .join('  ');
     // The label keeps its words where it can; the bar gives way first (30 wide at most, 10 at least).
     const barWidth = fraction !== undefined ? Math.min(30, Math.max(10, width - tail.length - message.length - 5)) : 0;
     const filled = Math.round((fraction ?? 0) * barWidth);
-    const bar = barWidth ? ` [${'='.repeat(Math.max(0, filled - 1))}${filled ? (filled === barWidth ? '=' : '>') : ''}${' '.repeat(barWidth - filled)}]` : '';
+    const bar = barWidth
+      ? ` [${'='.repeat(Math.max(0, filled - 1))}${filled ? (filled === barWidth ? '=' : '>') : ''}${' '.repeat(barWidth - filled)}]`
+      : '';
     const room = width - tail.length - bar.length - 2;
     const label = message.length > room ? message.slice(0, Math.max(0, room - 1)) + '…' : message;
     return `${label}${bar}  ${tail}`;

@@ -30,15 +30,26 @@ export async function transcribeCommand(daemon: DaemonConnection, o: TranscribeC
   }
   const model = await daemon.request('model/load', { path: o.modelPath });
   if (o.verbose) {
-    process.stderr.write(`model: ${model.layout} ${model.quantization} on ${model.provider} (load ${model.loadMs} ms, warm-up ${model.warmupMs} ms)\n`);
+    process.stderr.write(
+      `model: ${model.layout} ${model.quantization} on ${model.provider} (load ${model.loadMs} ms, warm-up ${model.warmupMs} ms)\n`,
+    );
     for (const a of model.attempts.filter((x) => !x.ok)) process.stderr.write(`  ${a.provider}: ${a.reason}\n`);
   }
   for (const w of model.warnings) process.stderr.write(`warning: ${w}\n`);
   const started = o.files.map((file) =>
-    daemon.request('transcribe/file', { path: file, modelPath: o.modelPath, language: o.language, itn: o.itn, vad: o.vad, maxSegmentSec: o.maxSegmentSec }).then(
-      (t) => ({ file, t }),
-      (err: unknown) => ({ file, err }),
-    ),
+    daemon
+      .request('transcribe/file', {
+        path: file,
+        modelPath: o.modelPath,
+        language: o.language,
+        itn: o.itn,
+        vad: o.vad,
+        maxSegmentSec: o.maxSegmentSec,
+      })
+      .then(
+        (t) => ({ file, t }),
+        (err: unknown) => ({ file, err }),
+      ),
   );
   let failures = 0;
   for (const p of started) {
@@ -46,7 +57,8 @@ export async function transcribeCommand(daemon: DaemonConnection, o: TranscribeC
     if ('err' in r) {
       failures++;
       printError(r.err, r.file);
-      if (o.format === 'json' && !o.outDir) process.stdout.write(JSON.stringify({ file: r.file, error: describeError(r.err) }) + '\n');
+      if (o.format === 'json' && !o.outDir)
+        process.stdout.write(JSON.stringify({ file: r.file, error: describeError(r.err) }) + '\n');
       continue;
     }
     try {
@@ -58,14 +70,19 @@ export async function transcribeCommand(daemon: DaemonConnection, o: TranscribeC
     if (o.verbose) {
       const t = r.t;
       const rtf = t.durationSec > 0 ? t.timings.totalMs / 1000 / t.durationSec : 0;
-      process.stderr.write(`${r.file}: ${t.durationSec.toFixed(2)} s, ${t.segments.length} segment(s) in ${t.timings.totalMs} ms (features ${t.timings.featuresMs}, model ${t.timings.inferenceMs}; RTF ${rtf.toFixed(3)})\n`);
+      process.stderr.write(
+        `${r.file}: ${t.durationSec.toFixed(2)} s, ${t.segments.length} segment(s) in ${t.timings.totalMs} ms (features ${t.timings.featuresMs}, model ${t.timings.inferenceMs}; RTF ${rtf.toFixed(3)})\n`,
+      );
     }
   }
   return failures === 0 ? 0 : 1;
 }
 
 function emit(file: string, t: Transcript, o: TranscribeCliOptions): void {
-  const text = o.format === 'json' ? formatJson(t, { pretty: false, timings: false }) + '\n' : formatTranscript(t, o.format, { emoji: o.emoji });
+  const text =
+    o.format === 'json'
+      ? formatJson(t, { pretty: false, timings: false }) + '\n'
+      : formatTranscript(t, o.format, { emoji: o.emoji });
   if (!o.outDir) {
     const header = o.files.length > 1 && (o.format === 'txt' || o.format === 'md') ? `# ${file}\n\n` : '';
     process.stdout.write(header + text + (text.endsWith('\n') ? '' : '\n'));
@@ -74,7 +91,8 @@ function emit(file: string, t: Transcript, o: TranscribeCliOptions): void {
   const suffix = o.format === 'json' ? '.transcript.json' : formatInfo(o.format).suffix;
   const target = path.join(o.outDir, path.basename(file, path.extname(file)) + suffix);
   fs.mkdirSync(o.outDir, { recursive: true });
-  if (!o.force && fs.existsSync(target)) throw new UsageError(`${target} exists; not overwritten (use --force to replace it).`);
+  if (!o.force && fs.existsSync(target))
+    throw new UsageError(`${target} exists; not overwritten (use --force to replace it).`);
   const tmp = `${target}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, text);
   fs.renameSync(tmp, target);

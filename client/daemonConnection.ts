@@ -63,7 +63,8 @@ export class DaemonConnection {
     });
     endpoint.onNotification('transcribe/segment', (raw) => {
       const p = raw as SegmentParams;
-      if (p && typeof p.token === 'string' && typeof p.segment === 'object' && p.segment !== null) this.segmentListeners.get(p.token)?.(p);
+      if (p && typeof p.token === 'string' && typeof p.segment === 'object' && p.segment !== null)
+        this.segmentListeners.get(p.token)?.(p);
     });
   }
 
@@ -96,7 +97,12 @@ export class DaemonConnection {
     const spawned = new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', (err) =>
-        reject(new SenseVoiceError(ErrorCode.DaemonUnavailable, `Could not start the SenseVoice daemon with ${options.command}: ${err.message}`)),
+        reject(
+          new SenseVoiceError(
+            ErrorCode.DaemonUnavailable,
+            `Could not start the SenseVoice daemon with ${options.command}: ${err.message}`,
+          ),
+        ),
       );
     });
     child.once('exit', (code, signal) => {
@@ -114,13 +120,20 @@ export class DaemonConnection {
     } catch (err) {
       conn.kill();
       if (err instanceof SenseVoiceError && err.code !== ErrorCode.DaemonUnavailable) throw err;
-      throw new SenseVoiceError(ErrorCode.DaemonUnavailable, `The SenseVoice daemon stopped while starting: ${stderrTail.trim().split('\n').slice(-3).join(' | ') || 'no output'}`);
+      throw new SenseVoiceError(
+        ErrorCode.DaemonUnavailable,
+        `The SenseVoice daemon stopped while starting: ${stderrTail.trim().split('\n').slice(-3).join(' | ') || 'no output'}`,
+      );
     }
     return conn;
   }
 
   /** Calls a protocol method. With a signal, a token is attached and abort sends `$/cancel`. */
-  async request<M extends RequestName>(method: M, params: ParamsOf<M>, options: RequestOptions = {}): Promise<ResultOf<M>> {
+  async request<M extends RequestName>(
+    method: M,
+    params: ParamsOf<M>,
+    options: RequestOptions = {},
+  ): Promise<ResultOf<M>> {
     if (this.exitInfo) throw this.unavailable();
     let token: string | undefined;
     if (options.onProgress || options.onSegment || options.signal) {

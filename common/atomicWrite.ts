@@ -14,7 +14,11 @@ export class TargetExistsError extends Error {
   }
 }
 
-export async function atomicWrite(target: string, data: string | Uint8Array, options: { overwrite: boolean }): Promise<void> {
+export async function atomicWrite(
+  target: string,
+  data: string | Uint8Array,
+  options: { overwrite: boolean },
+): Promise<void> {
   const dir = path.dirname(target);
   const temp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   await fs.promises.writeFile(temp, data, { flag: 'wx' });

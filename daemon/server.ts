@@ -2,7 +2,14 @@
 // cancellation, and the methods of each area. No vscode import: settings arrive over the protocol.
 import type { Readable, Writable } from 'node:stream';
 import { Endpoint } from '../common/rpc/endpoint';
-import { optionalBoolean, optionalEnum, optionalNumber, optionalString, paramObject, requiredString } from './rpc/params';
+import {
+  optionalBoolean,
+  optionalEnum,
+  optionalNumber,
+  optionalString,
+  paramObject,
+  requiredString,
+} from './rpc/params';
 import {
   ErrorCode,
   PROTOCOL_VERSION,
@@ -28,7 +35,6 @@ import { ModelRegistry, workerEngineLoader } from './modelRegistry';
 import { ModelStoreService, type ModelStoreOptions } from './modelStore/modelStoreService';
 import { TranscriptionRequests } from './jobs/transcriptionRequests';
 import { diagnoseGpu } from './diagnostics/diagnoseGpu';
-
 
 export interface DaemonOptions {
   input: Readable;
@@ -58,11 +64,19 @@ export class Daemon {
     return (this.modelStoreService ??= new ModelStoreService(this.options.modelStore ?? {}, (m) => this.log(m)));
   }
   private ffmpeg: { key: string; found: Promise<ResolvedFfmpeg> } | null = null;
-  readonly models = new ModelRegistry(workerEngineLoader(() => ({ batchSize: this.settings.batchSize, batchSeconds: BATCH_SECONDS })), (provider) => this.modelStore.findStored(provider));
+  readonly models = new ModelRegistry(
+    workerEngineLoader(() => ({ batchSize: this.settings.batchSize, batchSeconds: BATCH_SECONDS })),
+    (provider) => this.modelStore.findStored(provider),
+  );
   readonly transcription: TranscriptionRequests;
 
   constructor(private readonly options: DaemonOptions) {
-    this.endpoint = new Endpoint({ input: options.input, output: options.output, log: options.log, maxFrameBytes: options.maxFrameBytes });
+    this.endpoint = new Endpoint({
+      input: options.input,
+      output: options.output,
+      log: options.log,
+      maxFrameBytes: options.maxFrameBytes,
+    });
     this.endpoint.requestGate = (method, run) => this.gate(method, run);
     this.transcription = new TranscriptionRequests({
       models: this.models,
@@ -83,7 +97,12 @@ export class Daemon {
 
   private gate(method: string, run: () => Promise<unknown>): Promise<unknown> {
     if (this.state === 'shutdown') {
-      return Promise.reject(new SenseVoiceError(ErrorCode.ShuttingDown, `The daemon is shutting down and no longer takes requests (${method}).`));
+      return Promise.reject(
+        new SenseVoiceError(
+          ErrorCode.ShuttingDown,
+          `The daemon is shutting down and no longer takes requests (${method}).`,
+        ),
+      );
     }
     if (this.state === 'new' && method !== 'initialize') {
       return Promise.reject(new SenseVoiceError(ErrorCode.NotInitialized, `Send "initialize" before "${method}".`));
@@ -116,7 +135,10 @@ export class Daemon {
     this.handle('model/list', () => this.modelStore.list(this.settings));
     this.handle('model/inspect', (raw) => this.modelStore.inspect(raw));
     this.handle('model/download', (raw) =>
-      this.modelStore.download(raw, { run: (token, work) => this.cancellation.run(token, work), progress: (p) => this.progress(p) }),
+      this.modelStore.download(raw, {
+        run: (token, work) => this.cancellation.run(token, work),
+        progress: (p) => this.progress(p),
+      }),
     );
     this.handle('transcribe/file', (raw) => this.transcription.handle(raw));
     this.handle('daemon/status', () => this.status());
@@ -153,7 +175,11 @@ export class Daemon {
   ffmpegBinary(): Promise<ResolvedFfmpeg> {
     const key = this.settings.ffmpegPath ?? '';
     if (!this.ffmpeg || this.ffmpeg.key !== key) {
-      const found = resolveFfmpeg({ settingPath: this.settings.ffmpegPath, staticPath: ffmpegStaticPath, pathEnv: this.options.pathEnv ?? process.env.PATH });
+      const found = resolveFfmpeg({
+        settingPath: this.settings.ffmpegPath,
+        staticPath: ffmpegStaticPath,
+        pathEnv: this.options.pathEnv ?? process.env.PATH,
+      });
       this.ffmpeg = { key, found };
       found.then(
         (f) => {
@@ -242,7 +268,6 @@ export class Daemon {
     });
     return model.info;
   }
-
 }
 
 /** The settings that shape a run, in one log line, so `--verbose` and the log show what arrived. */

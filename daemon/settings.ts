@@ -11,7 +11,8 @@ export function sanitizeSettings(raw: unknown): EffectiveSettings {
   const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
   const intIn = (v: unknown, min: number, max: number, fallback: number) =>
     typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : fallback;
-  const threads = typeof s.threads === 'number' && Number.isInteger(s.threads) && s.threads >= 0 && s.threads <= 256 ? s.threads : 0;
+  const threads =
+    typeof s.threads === 'number' && Number.isInteger(s.threads) && s.threads >= 0 && s.threads <= 256 ? s.threads : 0;
   return {
     ffmpegPath: str(s.ffmpegPath),
     modelPath: str(s.modelPath),
@@ -21,7 +22,8 @@ export function sanitizeSettings(raw: unknown): EffectiveSettings {
     itn: typeof s.itn === 'boolean' ? s.itn : true,
     banEmotionUnknown: typeof s.banEmotionUnknown === 'boolean' ? s.banEmotionUnknown : false,
     vad: isOneOf(VAD_MODES, s.vad) ? s.vad : 'on',
-    maxSegmentSec: typeof s.maxSegmentSec === 'number' && s.maxSegmentSec >= 1 && s.maxSegmentSec <= 60 ? s.maxSegmentSec : 30,
+    maxSegmentSec:
+      typeof s.maxSegmentSec === 'number' && s.maxSegmentSec >= 1 && s.maxSegmentSec <= 60 ? s.maxSegmentSec : 30,
     batchSize: intIn(s.batchSize, 1, 64, 4),
     concurrency: intIn(s.concurrency, 1, 16, 2),
   };

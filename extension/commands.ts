@@ -3,7 +3,11 @@ import * as vscode from 'vscode';
 import type { DaemonSupervisor } from './daemonSupervisor';
 import { showError } from './errors';
 
-export function registerCommands(context: vscode.ExtensionContext, sup: DaemonSupervisor, log: vscode.LogOutputChannel): void {
+export function registerCommands(
+  context: vscode.ExtensionContext,
+  sup: DaemonSupervisor,
+  log: vscode.LogOutputChannel,
+): void {
   const register = (id: string, fn: (...args: unknown[]) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 

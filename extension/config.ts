@@ -3,7 +3,6 @@ import * as vscode from 'vscode';
 import type { DaemonSettings } from '../common/protocol';
 import { LANGUAGES, PROVIDERS, VAD_MODES } from '../common/values';
 
-
 /** Settings that change how the daemon process is started: a change needs a restart. */
 export const RESTART_SETTINGS = ['sensevoice.nodePath'] as const;
 

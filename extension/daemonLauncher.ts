@@ -4,7 +4,10 @@ import * as vscode from 'vscode';
 import { DaemonConnection } from '../client/daemonConnection';
 import { daemonSettings, nodePath } from './config';
 
-export function launchDaemon(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<DaemonConnection> {
+export function launchDaemon(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+): Promise<DaemonConnection> {
   const command = nodePath() ?? process.execPath;
   const script = vscode.Uri.joinPath(context.extensionUri, 'dist', 'daemon.js').fsPath;
   log.info(`starting daemon: ${command} ${script}`);

@@ -85,7 +85,12 @@ export class DaemonSupervisor {
       this.conn = conn;
       this.busy = 0;
       conn.onExit((e) => this.onExit(conn, e));
-      this.setState({ kind: 'ready', pid: conn.initializeResult?.pid ?? conn.child.pid ?? 0, busy: 0, ...(this.gpuHint ? { gpuHint: this.gpuHint } : {}) });
+      this.setState({
+        kind: 'ready',
+        pid: conn.initializeResult?.pid ?? conn.child.pid ?? 0,
+        busy: 0,
+        ...(this.gpuHint ? { gpuHint: this.gpuHint } : {}),
+      });
       return conn;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -117,7 +122,8 @@ export class DaemonSupervisor {
   /** Records what the daemon runs on, once a model reports it; a device name once given is kept for its provider. */
   setDevice(provider: string, device?: string): void {
     if (device) this.devices.set(provider, device);
-    if (this.current.kind === 'ready') this.setState({ ...this.current, provider, device: device ?? this.devices.get(provider) });
+    if (this.current.kind === 'ready')
+      this.setState({ ...this.current, provider, device: device ?? this.devices.get(provider) });
   }
 
   /** A hint for the status bar, e.g. that a GPU is present but unused; undefined clears it. */

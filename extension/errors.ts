@@ -10,7 +10,8 @@ export function showError(err: unknown, log: vscode.LogOutputChannel): void {
   if (err instanceof SenseVoiceError && err.code === ErrorCode.DaemonUnavailable) actions.unshift('Restart Daemon');
   void vscode.window.showErrorMessage(`SenseVoice: ${message.split('\n')[0]}`, ...actions).then((choice) => {
     if (choice === 'Show Logs') log.show();
-    if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'sensevoice.ffmpegPath');
+    if (choice === 'Open Settings')
+      void vscode.commands.executeCommand('workbench.action.openSettings', 'sensevoice.ffmpegPath');
     if (choice === 'Restart Daemon') void vscode.commands.executeCommand('sensevoice.restartDaemon');
   });
 }

@@ -37,7 +37,10 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (!e.affectsConfiguration('sensevoice')) return;
       if (RESTART_SETTINGS.some((k) => e.affectsConfiguration(k))) {
-        const choice = await vscode.window.showInformationMessage('SenseVoice: restart the daemon to apply the new setting?', 'Restart');
+        const choice = await vscode.window.showInformationMessage(
+          'SenseVoice: restart the daemon to apply the new setting?',
+          'Restart',
+        );
         if (choice === 'Restart') await vscode.commands.executeCommand('sensevoice.restartDaemon');
         return;
       }

@@ -17,7 +17,9 @@ export class StatusBar implements vscode.Disposable {
     const d = describeState(state);
     this.item.text = d.text;
     const tip = new vscode.MarkdownString(d.tooltip.split('\n').join('\n\n'), true);
-    tip.appendMarkdown('\n\n[Check GPU](command:sensevoice.checkGpu) · [Show Logs](command:sensevoice.showLogs) · [Restart Daemon](command:sensevoice.restartDaemon)');
+    tip.appendMarkdown(
+      '\n\n[Check GPU](command:sensevoice.checkGpu) · [Show Logs](command:sensevoice.showLogs) · [Restart Daemon](command:sensevoice.restartDaemon)',
+    );
     tip.isTrusted = { enabledCommands: ['sensevoice.checkGpu', 'sensevoice.showLogs', 'sensevoice.restartDaemon'] };
     this.item.tooltip = tip;
     this.item.backgroundColor =

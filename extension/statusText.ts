@@ -10,24 +10,38 @@ export interface StatusText {
 export function describeState(state: DaemonState): StatusText {
   switch (state.kind) {
     case 'idle':
-      return { text: '$(unmute) SenseVoice', tooltip: 'SenseVoice: the daemon starts on first use.', severity: 'normal' };
+      return {
+        text: '$(unmute) SenseVoice',
+        tooltip: 'SenseVoice: the daemon starts on first use.',
+        severity: 'normal',
+      };
     case 'starting':
       return { text: '$(loading~spin) SenseVoice', tooltip: 'SenseVoice: starting the daemon…', severity: 'normal' };
     case 'ready': {
-      const on = state.provider ? (state.provider === 'cpu' ? 'CPU' : (state.device ?? state.provider.toUpperCase())) : '';
+      const on = state.provider
+        ? state.provider === 'cpu'
+          ? 'CPU'
+          : (state.device ?? state.provider.toUpperCase())
+        : '';
       const busy = state.busy > 0 ? ` $(sync~spin) ${state.busy}` : '';
       const hint = state.gpuHint ? ' $(lightbulb)' : '';
       const text = `$(unmute) SenseVoice${on ? `: ${on}` : ''}${hint}${busy}`;
       const lines = [
         `SenseVoice daemon ready (pid ${state.pid})`,
-        state.provider ? `Inference on ${on}${state.provider !== 'cpu' ? ` (${state.provider})` : ''}` : 'No model loaded yet',
+        state.provider
+          ? `Inference on ${on}${state.provider !== 'cpu' ? ` (${state.provider})` : ''}`
+          : 'No model loaded yet',
         state.busy > 0 ? `${state.busy} request(s) running` : 'Idle',
         ...(state.gpuHint ? [`${state.gpuHint} Run "SenseVoice: Check GPU" to see why.`] : []),
       ];
       return { text, tooltip: lines.join('\n'), severity: 'normal' };
     }
     case 'stopped':
-      return { text: '$(circle-slash) SenseVoice', tooltip: `SenseVoice daemon stopped: ${state.reason}`, severity: 'warning' };
+      return {
+        text: '$(circle-slash) SenseVoice',
+        tooltip: `SenseVoice daemon stopped: ${state.reason}`,
+        severity: 'warning',
+      };
     case 'error':
       return { text: '$(error) SenseVoice', tooltip: `SenseVoice daemon error: ${state.message}`, severity: 'error' };
   }

@@ -44,7 +44,13 @@ function checklist(items: ChecklistItem[]): HTMLElement {
         'li',
         `check ${c.status}`,
         badge(c.status),
-        el('div', 'check-body', el('div', 'check-title', c.title), el('div', 'check-detail', c.detail), c.fix && c.status !== 'pass' ? el('div', 'check-fix', el('strong', undefined, 'Fix: '), c.fix) : null),
+        el(
+          'div',
+          'check-body',
+          el('div', 'check-title', c.title),
+          el('div', 'check-detail', c.detail),
+          c.fix && c.status !== 'pass' ? el('div', 'check-fix', el('strong', undefined, 'Fix: '), c.fix) : null,
+        ),
       ),
     );
   }
@@ -56,24 +62,35 @@ function providerRow(p: ProviderProbe): Child[] {
   if (p.cause) result.title = p.cause;
   let why: Child = p.ok ? (p.placement ? placementText(p.placement) : '') : p.reason;
   if (!p.ok && (p.error || p.log?.length)) {
-    const details = el('details', 'raw', el('summary', undefined, "The library's own words"), el('pre', undefined, [p.error ?? '', ...(p.log ?? [])].filter(Boolean).join('\n')));
+    const details = el(
+      'details',
+      'raw',
+      el('summary', undefined, "The library's own words"),
+      el('pre', undefined, [p.error ?? '', ...(p.log ?? [])].filter(Boolean).join('\n')),
+    );
     why = el('div', undefined, p.reason ?? '', details);
   }
   return [providerLabel(p.provider), result, nowrap(msText(p.ms)), why, p.ok ? '' : (p.fix ?? '')];
 }
-
 
 function providers(r: GpuReport): HTMLElement {
   const ort = r.onnxruntime;
   const offers = ort.backends
     ? `onnxruntime-node ${ort.version ?? '?'} offers ${ort.backends.map((b) => `${b.name}${b.bundled ? '' : ' (separate download)'}`).join(', ')}.`
     : `onnxruntime-node ${ort.version ?? 'is not installed'}; the providers it offers are unknown (${ort.backendsError ?? 'not reported'}).`;
-  if (r.providers.length === 0) return section('Execution providers', el('p', undefined, offers), el('p', 'muted', 'Not tried in a quick check.'));
+  if (r.providers.length === 0)
+    return section('Execution providers', el('p', undefined, offers), el('p', 'muted', 'Not tried in a quick check.'));
   return section(
     'Execution providers',
     el('p', undefined, offers),
     table(['Provider', 'Result', 'Time', 'Why', 'Fix'], r.providers.map(providerRow), 'providers'),
-    el('p', undefined, 'Models load on ', el('strong', undefined, r.selectedProvider ? providerLabel(r.selectedProvider) : 'nothing'), ` (sensevoice.provider: ${r.settings.provider}).`),
+    el(
+      'p',
+      undefined,
+      'Models load on ',
+      el('strong', undefined, r.selectedProvider ? providerLabel(r.selectedProvider) : 'nothing'),
+      ` (sensevoice.provider: ${r.settings.provider}).`,
+    ),
   );
 }
 
@@ -87,8 +104,22 @@ function timing(r: GpuReport): HTMLElement | null {
       ['Provider', 'Model', 'Session', 'First run', 'Warm run', 'RTF'],
       b.runs.map((x) =>
         x.ok
-          ? [providerLabel(x.provider), `${x.modelFile === 'synthetic' ? 'synthetic' : x.modelFile} (${x.quantization})`, nowrap(msText(x.sessionMs)), nowrap(msText(x.coldMs)), nowrap(msText(x.warmMs)), x.rtf !== undefined ? `${x.rtf.toFixed(4)} (${(1 / x.rtf).toFixed(0)}x real time)` : '']
-          : [providerLabel(x.provider), x.modelFile, el('span', 'badge fail', 'Failed'), x.reason ?? '', x.error ?? '', ''],
+          ? [
+              providerLabel(x.provider),
+              `${x.modelFile === 'synthetic' ? 'synthetic' : x.modelFile} (${x.quantization})`,
+              nowrap(msText(x.sessionMs)),
+              nowrap(msText(x.coldMs)),
+              nowrap(msText(x.warmMs)),
+              x.rtf !== undefined ? `${x.rtf.toFixed(4)} (${(1 / x.rtf).toFixed(0)}x real time)` : '',
+            ]
+          : [
+              providerLabel(x.provider),
+              x.modelFile,
+              el('span', 'badge fail', 'Failed'),
+              x.reason ?? '',
+              x.error ?? '',
+              '',
+            ],
       ),
     ),
     el('p', 'muted', `Front end (fbank, LFR, CMVN) on the CPU: ${msText(b.featuresMs)} for ${b.frames} frames.`),
@@ -99,18 +130,29 @@ function hardware(r: GpuReport): HTMLElement {
   const n = r.nvidia;
   const rows: Child[][] = [];
   if (n.status === 'ok') {
-    for (const g of n.gpus) rows.push(['NVIDIA GPU', `${g.name}: driver ${g.driverVersion}, ${g.memoryFreeMiB ?? '?'} of ${g.memoryTotalMiB ?? '?'} MiB free, ${g.utilizationPct ?? '?'}% busy`]);
+    for (const g of n.gpus)
+      rows.push([
+        'NVIDIA GPU',
+        `${g.name}: driver ${g.driverVersion}, ${g.memoryFreeMiB ?? '?'} of ${g.memoryTotalMiB ?? '?'} MiB free, ${g.utilizationPct ?? '?'}% busy`,
+      ]);
   } else {
     rows.push(['NVIDIA GPU', `nvidia-smi: ${n.status}${n.error ? ` (${n.error})` : ''}`]);
   }
-  for (const q of r.cudaLibraries.requirements) rows.push([q.soname, `${q.status}${q.found.length ? `: ${q.found.join('; ')}` : ''}`]);
+  for (const q of r.cudaLibraries.requirements)
+    rows.push([q.soname, `${q.status}${q.found.length ? `: ${q.found.join('; ')}` : ''}`]);
   const ff = r.ffmpeg;
   rows.push([
     'ffmpeg',
-    ff.path ? `${ff.version} at ${ff.path}; mp3: ${ff.decoders.mp3.join(', ') || 'none'}; aac: ${ff.decoders.aac.join(', ') || 'none'}; opus: ${ff.decoders.opus.join(', ') || 'none'}` : `not found${ff.error ? `: ${ff.error.split('\n')[0]}` : ''}`,
+    ff.path
+      ? `${ff.version} at ${ff.path}; mp3: ${ff.decoders.mp3.join(', ') || 'none'}; aac: ${ff.decoders.aac.join(', ') || 'none'}; opus: ${ff.decoders.opus.join(', ') || 'none'}`
+      : `not found${ff.error ? `: ${ff.error.split('\n')[0]}` : ''}`,
   ]);
   const h = r.host;
-  rows.push(['CPU', `${h.cpuModel}, ${h.cpuCores} cores`], ['Memory', `${bytesText(h.totalMemoryBytes)} total, ${bytesText(h.freeMemoryBytes)} free`], ['Platform', `${h.platform} ${h.release} ${h.arch}, Node.js ${h.node}`]);
+  rows.push(
+    ['CPU', `${h.cpuModel}, ${h.cpuCores} cores`],
+    ['Memory', `${bytesText(h.totalMemoryBytes)} total, ${bytesText(h.freeMemoryBytes)} free`],
+    ['Platform', `${h.platform} ${h.release} ${h.arch}, Node.js ${h.node}`],
+  );
   const m = r.model;
   rows.push([
     'Model',
@@ -144,12 +186,34 @@ function render(state: GpuViewState): void {
   const main = $('report');
   const r = state.report;
   if (!r) {
-    main.replaceChildren(el('p', 'muted', state.status === 'running' ? 'Trying each execution provider and timing the ones that work…' : 'No report yet.'));
+    main.replaceChildren(
+      el(
+        'p',
+        'muted',
+        state.status === 'running' ? 'Trying each execution provider and timing the ones that work…' : 'No report yet.',
+      ),
+    );
     return;
   }
-  const summary = el('div', `summary ${r.summary.status}`, badge(r.summary.status), el('p', 'headline', r.summary.headline));
-  const meta = el('p', 'muted', `${new Date(r.createdAt).toLocaleString()} · ${r.quick ? 'quick check' : 'full check'} in ${msText(r.durationMs)}`);
-  main.replaceChildren(summary, meta, checklist(r.checklist), providers(r), ...[timing(r)].filter((x): x is HTMLElement => x !== null), hardware(r));
+  const summary = el(
+    'div',
+    `summary ${r.summary.status}`,
+    badge(r.summary.status),
+    el('p', 'headline', r.summary.headline),
+  );
+  const meta = el(
+    'p',
+    'muted',
+    `${new Date(r.createdAt).toLocaleString()} · ${r.quick ? 'quick check' : 'full check'} in ${msText(r.durationMs)}`,
+  );
+  main.replaceChildren(
+    summary,
+    meta,
+    checklist(r.checklist),
+    providers(r),
+    ...[timing(r)].filter((x): x is HTMLElement => x !== null),
+    hardware(r),
+  );
 }
 
 $('rerun').addEventListener('click', () => vscode.postMessage({ type: 'rerun' }));

@@ -2,7 +2,15 @@
 // segments and progress) and asks the host for everything that leaves the page (exports, copies,
 // cancel). Transcript text is untrusted: it is only ever set with textContent, never as markup.
 import type { HostMessage, PageMessage, ViewSegment, ViewState } from '../common/pages/transcriptMessages';
-import { emotionEmoji, emotionName, eventEmoji, eventName, isMoodless, isPlainSpeechEvent, languageName } from '../common/formats/labels';
+import {
+  emotionEmoji,
+  emotionName,
+  eventEmoji,
+  eventName,
+  isMoodless,
+  isPlainSpeechEvent,
+  languageName,
+} from '../common/formats/labels';
 import { tagSpans } from '../common/formats/summary';
 import { clockSpan, clockTime } from '../common/formats/time';
 import { durationText } from '../common/units';
@@ -81,7 +89,9 @@ function tagValue(s: ViewSegment, c: Category): string {
 }
 
 function visible(s: ViewSegment): boolean {
-  return (['emotion', 'event', 'language'] as const).every((c) => filters[c].size === 0 || filters[c].has(tagValue(s, c)));
+  return (['emotion', 'event', 'language'] as const).every(
+    (c) => filters[c].size === 0 || filters[c].has(tagValue(s, c)),
+  );
 }
 
 // ---- header ---------------------------------------------------------------------------------
@@ -109,8 +119,15 @@ function renderHeader(): void {
   }
   if (state.rtf !== null) {
     const rtf = state.rtf;
-    const speed = rtf > 0 ? `${rtf > 0.1 ? (1 / rtf).toFixed(1) : Math.round(1 / rtf)}× faster than real time` : 'faster than the clock could measure';
-    add('Real-time factor', rtf < 0.001 ? '< 0.001' : rtf.toFixed(3), `Processing seconds per second of audio: ${speed}`);
+    const speed =
+      rtf > 0
+        ? `${rtf > 0.1 ? (1 / rtf).toFixed(1) : Math.round(1 / rtf)}× faster than real time`
+        : 'faster than the clock could measure';
+    add(
+      'Real-time factor',
+      rtf < 0.001 ? '< 0.001' : rtf.toFixed(3),
+      `Processing seconds per second of audio: ${speed}`,
+    );
   }
   if (state.origin === 'file') add('Source', 'saved transcript');
   for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('.export-button, #copy-text, #copy-md'))) {
@@ -140,7 +157,8 @@ function renderStatus(): void {
     bar.classList.toggle('indeterminate', state.fraction === null);
   } else if (state.status === 'failed' && state.error) {
     // Segments finished before the failure stay below (e.g. the daemon stopped mid-file).
-    const kept = segments.length > 0 ? `Stopped after ${segments.length} segment${segments.length === 1 ? '' : 's'}: ` : '';
+    const kept =
+      segments.length > 0 ? `Stopped after ${segments.length} segment${segments.length === 1 ? '' : 's'}: ` : '';
     text.textContent = `${kept}${state.error.message} (${state.error.code})`;
   } else if (state.status === 'cancelled') {
     text.textContent = `Cancelled after ${count}.`;
@@ -321,7 +339,11 @@ function renderEmpty(): void {
 function renderTimeline(): void {
   const d = duration();
   timeline.setAttribute('aria-valuemax', String(Math.round(d)));
-  const place = (track: HTMLElement, spans: { tag: string; start: number; end: number }[], kind: 'event' | 'emotion' | 'speech') => {
+  const place = (
+    track: HTMLElement,
+    spans: { tag: string; start: number; end: number }[],
+    kind: 'event' | 'emotion' | 'speech',
+  ) => {
     track.replaceChildren();
     if (!(d > 0)) return;
     for (const span of spans) {
@@ -330,7 +352,11 @@ function renderTimeline(): void {
       b.style.left = `${(Math.max(0, span.start) / d) * 100}%`;
       b.style.width = `${(Math.max(0, Math.min(span.end, d) - span.start) / d) * 100}%`;
       const label =
-        kind === 'event' ? `${eventEmoji(span.tag)} ${eventName(span.tag)}` : kind === 'emotion' ? `${emotionEmoji(span.tag)} ${emotionName(span.tag)}` : 'Speech';
+        kind === 'event'
+          ? `${eventEmoji(span.tag)} ${eventName(span.tag)}`
+          : kind === 'emotion'
+            ? `${emotionEmoji(span.tag)} ${emotionName(span.tag)}`
+            : 'Speech';
       b.title = `${label.trim()} ${clockSpan(span.start, span.end)}`;
       const e = kind === 'event' ? eventEmoji(span.tag) : kind === 'emotion' ? emotionEmoji(span.tag) : '';
       if (e) b.textContent = e;
@@ -351,7 +377,8 @@ function movePlayhead(): void {
   const d = duration();
   const head = $('playhead');
   head.hidden = !(d > 0);
-  if (d > 0) head.style.left = `calc(var(--lane-label-width) + (100% - var(--lane-label-width)) * ${Math.min(1, audio.currentTime / d)})`;
+  if (d > 0)
+    head.style.left = `calc(var(--lane-label-width) + (100% - var(--lane-label-width)) * ${Math.min(1, audio.currentTime / d)})`;
   timeline.setAttribute('aria-valuenow', String(Math.round(audio.currentTime)));
   timeline.setAttribute('aria-valuetext', clockTime(audio.currentTime));
 }
@@ -410,7 +437,8 @@ audio.addEventListener('loadedmetadata', () => {
 });
 audio.addEventListener('error', () => {
   const note = $('audio-note');
-  note.textContent = 'This file cannot be played in VS Code (its format is not supported here); the transcript is not affected.';
+  note.textContent =
+    'This file cannot be played in VS Code (its format is not supported here); the transcript is not affected.';
   note.hidden = false;
   audio.hidden = true;
 });

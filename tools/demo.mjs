@@ -16,7 +16,12 @@ const cli = path.join(root, 'dist', 'cli.js');
 let args;
 try {
   // Strict, so a stray flag is reported here instead of reaching `sensevoice transcribe` as an option.
-  args = parseArgs({ args: process.argv.slice(2), allowPositionals: true, strict: true, options: { help: { type: 'boolean', short: 'h' } } });
+  args = parseArgs({
+    args: process.argv.slice(2),
+    allowPositionals: true,
+    strict: true,
+    options: { help: { type: 'boolean', short: 'h' } },
+  });
 } catch (err) {
   if (!String(err?.code).startsWith('ERR_PARSE_ARGS_')) throw err;
   process.stderr.write(`demo: ${err.message}\n\n${USAGE}\n`);
@@ -51,13 +56,20 @@ let synthetic = false;
 if (!model) {
   synthetic = true;
   model = path.join(root, '.cache', 'demo-model');
-  say('The model could not be downloaded (no network?). Using a SYNTHETIC random-weight model with the real\n' +
-    'SenseVoice contract instead: language/emotion/event tags, segments and timestamps are real output of the\n' +
-    'pipeline, but the text is random pieces. Run `npx sensevoice model download` with network access for real text.');
-  const gen = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'tools', 'makeTestModel', 'main.ts'), '--out', model, '--layout', 'sherpa'], { stdio: 'inherit', cwd: root });
+  say(
+    'The model could not be downloaded (no network?). Using a SYNTHETIC random-weight model with the real\n' +
+      'SenseVoice contract instead: language/emotion/event tags, segments and timestamps are real output of the\n' +
+      'pipeline, but the text is random pieces. Run `npx sensevoice model download` with network access for real text.',
+  );
+  const gen = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'tools', 'makeTestModel', 'main.ts'), '--out', model, '--layout', 'sherpa'],
+    { stdio: 'inherit', cwd: root },
+  );
   if (gen.status !== 0) process.exit(gen.status ?? 1);
 }
 say(`Transcribing ${clips.length} clip(s) with ${synthetic ? 'the synthetic model' : model}`);
 const r = run(['transcribe', ...clips, '--model', model, '--verbose'], { stdio: ['ignore', 'inherit', 'pipe'] });
-for (const line of (r.stderr ?? '').split('\n')) if (/^(model:|warning:|error: [A-Z][A-Za-z]+: |\S+: [\d.]+ s,)/.test(line)) process.stderr.write(line + '\n');
+for (const line of (r.stderr ?? '').split('\n'))
+  if (/^(model:|warning:|error: [A-Z][A-Za-z]+: |\S+: [\d.]+ s,)/.test(line)) process.stderr.write(line + '\n');
 process.exit(r.status ?? 1);

@@ -15,5 +15,6 @@ const block = `${header}!node_modules/onnxruntime-node/bin/napi-v6/${platform}/$
 const next = text.slice(0, begin) + block + text.slice(end);
 if (next !== text) fs.writeFileSync(file, next);
 const bin = `node_modules/onnxruntime-node/bin/napi-v6/${platform}/${arch}`;
-if (!fs.existsSync(bin)) console.warn(`warning: ${bin} does not exist; the .vsix will have no native runtime for ${target}`);
+if (!fs.existsSync(bin))
+  console.warn(`warning: ${bin} does not exist; the .vsix will have no native runtime for ${target}`);
 console.log(`vsix platform: ${platform}-${arch}`);

@@ -42,7 +42,12 @@ export const EXPORT_FORMATS: readonly ExportFormatInfo[] = [
   { format: 'md', label: 'Markdown meeting notes', suffix: '.md', extensions: ['md'] },
   { format: 'srt', label: 'SubRip subtitles (SRT)', suffix: '.srt', extensions: ['srt'] },
   { format: 'vtt', label: 'WebVTT subtitles (VTT)', suffix: '.vtt', extensions: ['vtt'] },
-  { format: 'json', label: 'JSON (reopens in the transcript viewer)', suffix: '.transcript.json', extensions: ['json'] },
+  {
+    format: 'json',
+    label: 'JSON (reopens in the transcript viewer)',
+    suffix: '.transcript.json',
+    extensions: ['json'],
+  },
   { format: 'txt', label: 'Plain text', suffix: '.txt', extensions: ['txt'] },
 ];
 

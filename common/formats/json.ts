@@ -104,7 +104,8 @@ export function parseTranscriptJson(source: string): TranscriptData {
   const layout = m.layout === 'funasr' ? 'funasr' : 'sherpa';
   const quantization = m.quantization === 'int8' ? 'int8' : 'fp32';
   const segments = o.segments.map((s, i) => segment(s, `segments[${i}]`));
-  const durationSec = o.durationSec === undefined ? Math.max(0, ...segments.map((s) => s.end)) : num(o, 'durationSec', 'the document');
+  const durationSec =
+    o.durationSec === undefined ? Math.max(0, ...segments.map((s) => s.end)) : num(o, 'durationSec', 'the document');
   const tm = o.timings === undefined ? null : obj(o.timings, 'timings');
   return {
     file: str(o, 'file', 'the document', ''),
@@ -112,7 +113,14 @@ export function parseTranscriptJson(source: string): TranscriptData {
     model: { layout, quantization, provider: typeof m.provider === 'string' ? m.provider : 'unknown' },
     segments,
     ...(tm
-      ? { timings: { decodeMs: num(tm, 'decodeMs', 'timings'), featuresMs: num(tm, 'featuresMs', 'timings'), inferenceMs: num(tm, 'inferenceMs', 'timings'), totalMs: num(tm, 'totalMs', 'timings') } }
+      ? {
+          timings: {
+            decodeMs: num(tm, 'decodeMs', 'timings'),
+            featuresMs: num(tm, 'featuresMs', 'timings'),
+            inferenceMs: num(tm, 'inferenceMs', 'timings'),
+            totalMs: num(tm, 'totalMs', 'timings'),
+          },
+        }
       : {}),
   };
 }

@@ -78,7 +78,8 @@ export function formatMarkdown(t: TranscriptData, options: MarkdownOptions = {})
     out.push(`- ${e ? `${e} ` : ''}**${escapeMarkdown(eventName(tag))}:** ${times.join(', ')}`);
   }
   const moods = summary.moods.filter((m) => m.share > 0);
-  if (moods.length > 0) out.push(`- **Moods:** ${moods.map((m) => `${moodLabel(m.tag, emoji)} ${percent(m.share)}`).join(' · ')}`);
+  if (moods.length > 0)
+    out.push(`- **Moods:** ${moods.map((m) => `${moodLabel(m.tag, emoji)} ${percent(m.share)}`).join(' · ')}`);
   const byMood = new Map<string, string[]>();
   for (const span of summary.moodSpans) {
     if (span.tag === 'OTHER') continue;

@@ -34,7 +34,11 @@ const MERGE_GAP_SEC = 1;
 type Segmentish = Pick<TranscriptSegment, 'start' | 'end' | 'language' | 'emotion' | 'event'>;
 
 /** Spans of `key` over the segments, skipping tags `skip` says are not worth a span. */
-export function tagSpans(segments: readonly Segmentish[], key: 'event' | 'emotion' | 'language', skip: (tag: string) => boolean): TagSpan[] {
+export function tagSpans(
+  segments: readonly Segmentish[],
+  key: 'event' | 'emotion' | 'language',
+  skip: (tag: string) => boolean,
+): TagSpan[] {
   const ordered = [...segments].sort((a, b) => a.start - b.start);
   const spans: TagSpan[] = [];
   let open: TagSpan | null = null;
@@ -55,7 +59,11 @@ export function tagSpans(segments: readonly Segmentish[], key: 'event' | 'emotio
 }
 
 /** Seconds per tag, most first; ties keep the order of first appearance. */
-export function tagShares(segments: readonly Segmentish[], key: 'emotion' | 'language', skip: (tag: string) => boolean = () => false): TagShare[] {
+export function tagShares(
+  segments: readonly Segmentish[],
+  key: 'emotion' | 'language',
+  skip: (tag: string) => boolean = () => false,
+): TagShare[] {
   const seconds = new Map<string, number>();
   let total = 0;
   for (const s of segments) {

@@ -14,7 +14,11 @@ export function cell(text: string | number | null | undefined): string {
 }
 
 function table(head: string[], rows: (string | number | null | undefined)[][]): string[] {
-  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)];
+  return [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ];
 }
 
 /** A fenced block that no backtick run inside can close early. */
@@ -42,7 +46,13 @@ export function renderGpuReportMarkdown(r: GpuReport): string {
   );
 
   out.push('## Checklist', '');
-  out.push(...table(['', 'Check', 'Result', 'Fix'], r.checklist.map((c) => [ICON[c.status], c.title, c.detail, c.fix])), '');
+  out.push(
+    ...table(
+      ['', 'Check', 'Result', 'Fix'],
+      r.checklist.map((c) => [ICON[c.status], c.title, c.detail, c.fix]),
+    ),
+    '',
+  );
 
   out.push('## Execution providers', '');
   const backends = r.onnxruntime.backends;
@@ -57,14 +67,25 @@ export function renderGpuReportMarkdown(r: GpuReport): string {
     out.push(
       ...table(
         ['Provider', 'Result', 'Time', 'Why', 'Fix'],
-        r.providers.map((p) => [label(p.provider), probeResult(p), msText(p.ms), p.ok ? (p.placement ? placementText(p.placement) : '') : p.reason, p.fix]),
+        r.providers.map((p) => [
+          label(p.provider),
+          probeResult(p),
+          msText(p.ms),
+          p.ok ? (p.placement ? placementText(p.placement) : '') : p.reason,
+          p.fix,
+        ]),
       ),
       '',
       `Selected: **${r.selectedProvider ? label(r.selectedProvider) : 'none'}** (sensevoice.provider: ${r.settings.provider}).`,
       '',
     );
     for (const p of r.providers.filter((x) => !x.ok && (x.error || x.log?.length))) {
-      out.push(`### ${label(p.provider)}: the library's own words`, '', ...fence([p.error ?? '', ...(p.log ?? [])].filter(Boolean).join('\n')), '');
+      out.push(
+        `### ${label(p.provider)}: the library's own words`,
+        '',
+        ...fence([p.error ?? '', ...(p.log ?? [])].filter(Boolean).join('\n')),
+        '',
+      );
     }
   } else {
     out.push('Providers were not tried (quick check).', '');
@@ -72,14 +93,37 @@ export function renderGpuReportMarkdown(r: GpuReport): string {
 
   if (r.benchmark) {
     const b = r.benchmark;
-    out.push(`## Timing (${b.clipSec} s clip)`, '', b.description, '', `Front end (fbank, LFR, CMVN) on the CPU: ${msText(b.featuresMs)} for ${b.frames} frames.`, '');
+    out.push(
+      `## Timing (${b.clipSec} s clip)`,
+      '',
+      b.description,
+      '',
+      `Front end (fbank, LFR, CMVN) on the CPU: ${msText(b.featuresMs)} for ${b.frames} frames.`,
+      '',
+    );
     out.push(
       ...table(
         ['Provider', 'Model', 'Session', 'First run', 'Warm run', 'RTF', 'Nodes'],
         b.runs.map((x) =>
           x.ok
-            ? [label(x.provider), `${x.modelFile === 'synthetic' ? 'synthetic' : baseName(x.modelFile)} (${x.quantization})`, msText(x.sessionMs), msText(x.coldMs), msText(x.warmMs), x.rtf?.toFixed(4), x.placement ? placementText(x.placement) : '']
-            : [label(x.provider), `${baseName(x.modelFile)} (${x.quantization})`, `${ICON.fail} ${x.reason ?? ''} ${x.error ?? ''}`, '', '', '', ''],
+            ? [
+                label(x.provider),
+                `${x.modelFile === 'synthetic' ? 'synthetic' : baseName(x.modelFile)} (${x.quantization})`,
+                msText(x.sessionMs),
+                msText(x.coldMs),
+                msText(x.warmMs),
+                x.rtf?.toFixed(4),
+                x.placement ? placementText(x.placement) : '',
+              ]
+            : [
+                label(x.provider),
+                `${baseName(x.modelFile)} (${x.quantization})`,
+                `${ICON.fail} ${x.reason ?? ''} ${x.error ?? ''}`,
+                '',
+                '',
+                '',
+                '',
+              ],
         ),
       ),
       '',
@@ -92,7 +136,19 @@ export function renderGpuReportMarkdown(r: GpuReport): string {
   const n = r.nvidia;
   if (n.status === 'ok') {
     out.push(`nvidia-smi at ${n.path}: driver ${n.driverVersion} (CUDA 12 needs ${n.minDriverVersion} or newer).`, '');
-    out.push(...table(['GPU', 'Driver', 'Memory total', 'Memory free', 'Utilisation'], n.gpus.map((g) => [g.name, g.driverVersion, mib(g.memoryTotalMiB), mib(g.memoryFreeMiB), g.utilizationPct === null ? null : `${g.utilizationPct}%`])), '');
+    out.push(
+      ...table(
+        ['GPU', 'Driver', 'Memory total', 'Memory free', 'Utilisation'],
+        n.gpus.map((g) => [
+          g.name,
+          g.driverVersion,
+          mib(g.memoryTotalMiB),
+          mib(g.memoryFreeMiB),
+          g.utilizationPct === null ? null : `${g.utilizationPct}%`,
+        ]),
+      ),
+      '',
+    );
   } else {
     out.push(`nvidia-smi: ${n.status}${n.path ? ` (${n.path})` : ''}${n.error ? `: ${n.error}` : ''}.`, '');
   }
@@ -100,9 +156,17 @@ export function renderGpuReportMarkdown(r: GpuReport): string {
   const libs = r.cudaLibraries;
   if (libs.requirements.length > 0 || libs.found.length > 0) {
     out.push('## CUDA libraries', '');
-    if (libs.requirements.length > 0) out.push(...table(['Library', 'Needed', 'Status', 'Found'], libs.requirements.map((q) => [q.library, q.soname, q.status, q.found.join('; ')])), '');
+    if (libs.requirements.length > 0)
+      out.push(
+        ...table(
+          ['Library', 'Needed', 'Status', 'Found'],
+          libs.requirements.map((q) => [q.library, q.soname, q.status, q.found.join('; ')]),
+        ),
+        '',
+      );
     const extra = libs.found.filter((f) => !libs.requirements.some((q) => q.library === f.name));
-    if (extra.length) out.push(`Also found: ${extra.map((f) => `${f.name} ${f.version ?? ''} (${f.file})`).join(', ')}.`, '');
+    if (extra.length)
+      out.push(`Also found: ${extra.map((f) => `${f.name} ${f.version ?? ''} (${f.file})`).join(', ')}.`, '');
     out.push(`Searched: ${libs.searched.join(', ') || 'nothing'}.`, '');
   }
 
@@ -110,7 +174,11 @@ export function renderGpuReportMarkdown(r: GpuReport): string {
   const ff = r.ffmpeg;
   out.push(
     ff.path ? `${ff.path} (${ff.source}), version ${ff.version}.` : `Not found: ${ff.error ?? ''}`,
-    ...(ff.path ? [`Decoders: mp3: ${ff.decoders.mp3.join(', ') || 'none'}; aac: ${ff.decoders.aac.join(', ') || 'none'}; opus: ${ff.decoders.opus.join(', ') || 'none'}.`] : []),
+    ...(ff.path
+      ? [
+          `Decoders: mp3: ${ff.decoders.mp3.join(', ') || 'none'}; aac: ${ff.decoders.aac.join(', ') || 'none'}; opus: ${ff.decoders.opus.join(', ') || 'none'}.`,
+        ]
+      : []),
     ...(ff.path && ff.error ? [ff.error] : []),
     '',
   );
@@ -142,13 +210,20 @@ export function renderGpuReportMarkdown(r: GpuReport): string {
   for (const w of m.warnings) out.push(`${ICON.warn} ${w}`, '');
 
   const s = r.settings;
-  out.push('## Settings', '', `provider ${s.provider} · threads ${s.threads} · vad ${s.vad} · maxSegmentSec ${s.maxSegmentSec} · concurrency ${s.concurrency}`, '');
+  out.push(
+    '## Settings',
+    '',
+    `provider ${s.provider} · threads ${s.threads} · vad ${s.vad} · maxSegmentSec ${s.maxSegmentSec} · concurrency ${s.concurrency}`,
+    '',
+  );
   return out.join('\n');
 }
 
 /** "113 node(s) on CPU, 12 node(s) on CUDA": where onnxruntime put the graph. */
 export function placementText(p: Record<string, number>): string {
-  return Object.entries(p).map(([ep, n]) => `${n} node(s) on ${providerLabel(ep.replace(/ExecutionProvider$/, '').toLowerCase())}`).join(', ');
+  return Object.entries(p)
+    .map(([ep, n]) => `${n} node(s) on ${providerLabel(ep.replace(/ExecutionProvider$/, '').toLowerCase())}`)
+    .join(', ');
 }
 
 function mib(v: number | null): string | null {

@@ -114,13 +114,25 @@ export class GraphBuilder {
   }
 
   int64s(name: string, dims: readonly number[], data: readonly number[]): string {
-    return this.tensor(name, dims, DataType.INT64, BigInt64Array.from(data, (v) => BigInt(v)));
+    return this.tensor(
+      name,
+      dims,
+      DataType.INT64,
+      BigInt64Array.from(data, (v) => BigInt(v)),
+    );
   }
 
   /** An initializer whose data is copied now (later changes to `data` do not reach the file). */
   private tensor(name: string, dims: readonly number[], type: ElemType, data: TypedArray): string {
-    if (data.length !== elementCount(dims)) throw new Error(`${name}: ${data.length} values for dims [${dims.join(', ')}]`);
-    this.initializers.push({ name: this.claim(name), dims: [...dims], type, byteLength: data.byteLength, data: littleEndianBytes(data) });
+    if (data.length !== elementCount(dims))
+      throw new Error(`${name}: ${data.length} values for dims [${dims.join(', ')}]`);
+    this.initializers.push({
+      name: this.claim(name),
+      dims: [...dims],
+      type,
+      byteLength: data.byteLength,
+      data: littleEndianBytes(data),
+    });
     return name;
   }
 
@@ -132,7 +144,8 @@ export class GraphBuilder {
     const byteLength = elementCount(dims) * ELEMENT_BYTES[type];
     const data = () => {
       const values = produce();
-      if (values.byteLength !== byteLength) throw new Error(`${name}: produced ${values.byteLength} bytes, expected ${byteLength}`);
+      if (values.byteLength !== byteLength)
+        throw new Error(`${name}: produced ${values.byteLength} bytes, expected ${byteLength}`);
       return littleEndianBytes(values);
     };
     this.initializers.push({ name: this.claim(name), dims: [...dims], type, byteLength, data });
@@ -143,11 +156,24 @@ export class GraphBuilder {
    * Adds a node and returns its output names. `outputs` gives the names (a fixed graph output) or a
    * count of fresh names derived from `hint` (`hint` itself for one, `hint_0`, `hint_1`, … for more).
    */
-  node(opType: string, inputs: readonly string[], hint: string, attrs: Record<string, AttributeValue> = {}, outputs: number | readonly string[] = 1): string[] {
-    const names = typeof outputs === 'number'
-      ? Array.from({ length: outputs }, (_, i) => this.claim(`${hint}${outputs > 1 ? `_${i}` : ''}`))
-      : outputs.map((n) => this.claim(n));
-    this.nodes.push({ name: `${opType}_${this.nodes.length}`, opType, inputs: [...inputs], outputs: names, attrs: { ...attrs } });
+  node(
+    opType: string,
+    inputs: readonly string[],
+    hint: string,
+    attrs: Record<string, AttributeValue> = {},
+    outputs: number | readonly string[] = 1,
+  ): string[] {
+    const names =
+      typeof outputs === 'number'
+        ? Array.from({ length: outputs }, (_, i) => this.claim(`${hint}${outputs > 1 ? `_${i}` : ''}`))
+        : outputs.map((n) => this.claim(n));
+    this.nodes.push({
+      name: `${opType}_${this.nodes.length}`,
+      opType,
+      inputs: [...inputs],
+      outputs: names,
+      attrs: { ...attrs },
+    });
     return [...names];
   }
 
@@ -222,7 +248,8 @@ function writeValueInfo(w: ProtoWriter, v: ValueInfo): void {
     type.message(1, (tensor) => {
       tensor.varint(1, v.type);
       tensor.message(2, (shape) => {
-        for (const d of v.dims) shape.message(1, (dim) => (typeof d === 'number' ? dim.varint(1, d) : dim.string(2, d)));
+        for (const d of v.dims)
+          shape.message(1, (dim) => (typeof d === 'number' ? dim.varint(1, d) : dim.string(2, d)));
       });
     }),
   );

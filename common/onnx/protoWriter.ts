@@ -126,7 +126,8 @@ export class ProtoWriter {
 export function partBytes(part: Part): Uint8Array {
   if (part instanceof Uint8Array) return part;
   const bytes = part.produce();
-  if (bytes.length !== part.length) throw new Error(`protobuf part produced ${bytes.length} bytes, declared ${part.length}`);
+  if (bytes.length !== part.length)
+    throw new Error(`protobuf part produced ${bytes.length} bytes, declared ${part.length}`);
   return bytes;
 }
 

@@ -68,7 +68,10 @@ export function parsePageMessage(raw: unknown): PageMessage | null {
       return isOneOf(EXPORT_FORMAT_IDS, m.format) ? { type: 'export', format: m.format } : null;
     case 'copy':
       if (m.what !== 'text' && m.what !== 'markdown' && m.what !== 'segment') return null;
-      if (m.what === 'segment') return typeof m.index === 'number' && Number.isInteger(m.index) ? { type: 'copy', what: 'segment', index: m.index } : null;
+      if (m.what === 'segment')
+        return typeof m.index === 'number' && Number.isInteger(m.index)
+          ? { type: 'copy', what: 'segment', index: m.index }
+          : null;
       return { type: 'copy', what: m.what };
     default:
       return null;

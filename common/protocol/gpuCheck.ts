@@ -243,7 +243,6 @@ export interface GpuReport {
   settings: { provider: ProviderSetting; threads: number; vad: VadMode; maxSegmentSec: number; concurrency: number };
 }
 
-
 /** The GPU check's requests. */
 export interface GpuCheckRequests {
   /** Client -> daemon: try each execution provider, time the model, judge the setup; progress under the token. */

@@ -130,7 +130,6 @@ export interface ModelInspectResult {
   vocabSize: number;
 }
 
-
 /** The model store's requests. */
 export interface ModelStoreRequests {
   /** Client -> daemon: the models in the shared store, the configured one, and what would be used. */

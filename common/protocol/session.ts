@@ -73,7 +73,6 @@ export interface FfmpegInfo {
   version: string;
 }
 
-
 /** Parameters of `$/progress`: sent by the daemon for requests that carried a token. */
 export interface ProgressParams {
   token: string;

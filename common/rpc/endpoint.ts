@@ -42,14 +42,23 @@ export class Endpoint {
         if (!(data instanceof SenseVoiceError) && !(data instanceof JSONRPCErrorException)) options.log(message);
       },
     });
-    this.client = new JSONRPCClient<void>((request) => this.write(request), () => this.nextId++);
+    this.client = new JSONRPCClient<void>(
+      (request) => this.write(request),
+      () => this.nextId++,
+    );
     this.server.mapErrorToJSONRPCErrorResponse = (id, error) => toErrorResponse(id, error, options.log);
     const framer = new LineFramer({
       maxFrameBytes: options.maxFrameBytes,
       onFrame: (line) => this.receiveLine(line),
       onOversize: (bytes) => {
         options.log(`dropped a frame of ${bytes}+ bytes (limit ${options.maxFrameBytes ?? 'default'})`);
-        this.write(createJSONRPCErrorResponse(null, ErrorCode.FrameTooLarge, `Frame of ${bytes} bytes is larger than the daemon accepts.`));
+        this.write(
+          createJSONRPCErrorResponse(
+            null,
+            ErrorCode.FrameTooLarge,
+            `Frame of ${bytes} bytes is larger than the daemon accepts.`,
+          ),
+        );
       },
     });
     options.input.on('data', (chunk: Buffer) => framer.push(chunk));
@@ -135,16 +144,30 @@ export class Endpoint {
     // The library takes any id and any method that is not undefined, and throws on a bare null: the
     // spec asks for Invalid Request, answered with a null id when the id itself is not valid.
     if (typeof payload !== 'object' || payload === null) {
-      this.write(createJSONRPCErrorResponse(null, ErrorCode.InvalidRequest, 'Invalid Request: a frame must be a JSON object.'));
+      this.write(
+        createJSONRPCErrorResponse(null, ErrorCode.InvalidRequest, 'Invalid Request: a frame must be a JSON object.'),
+      );
       return;
     }
     const frame = payload as Record<string, unknown>;
     if ('id' in frame && !isId(frame.id)) {
-      this.write(createJSONRPCErrorResponse(null, ErrorCode.InvalidRequest, 'Invalid Request: an id must be a string, a number or null.'));
+      this.write(
+        createJSONRPCErrorResponse(
+          null,
+          ErrorCode.InvalidRequest,
+          'Invalid Request: an id must be a string, a number or null.',
+        ),
+      );
       return;
     }
     if ('method' in frame && typeof frame.method !== 'string') {
-      this.write(createJSONRPCErrorResponse(isId(frame.id) ? (frame.id as string | number | null) : null, ErrorCode.InvalidRequest, 'Invalid Request: the method must be a string.'));
+      this.write(
+        createJSONRPCErrorResponse(
+          isId(frame.id) ? (frame.id as string | number | null) : null,
+          ErrorCode.InvalidRequest,
+          'Invalid Request: the method must be a string.',
+        ),
+      );
       return;
     }
     if (isResponse(payload)) {
@@ -195,7 +218,8 @@ function isNotification(p: unknown): p is JSONRPCRequest {
 
 function toErrorResponse(id: string | number | null, error: unknown, log: (m: string) => void) {
   if (error instanceof SenseVoiceError) return createJSONRPCErrorResponse(id, error.code, error.message, error.data);
-  if (error instanceof JSONRPCErrorException) return createJSONRPCErrorResponse(id, error.code, error.message, error.data);
+  if (error instanceof JSONRPCErrorException)
+    return createJSONRPCErrorResponse(id, error.code, error.message, error.data);
   const message = error instanceof Error ? error.message : String(error);
   log(`internal error: ${error instanceof Error && error.stack ? error.stack : message}`);
   return createJSONRPCErrorResponse(id, ErrorCode.InternalError, `Internal error: ${message}`);

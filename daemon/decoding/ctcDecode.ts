@@ -87,10 +87,17 @@ export function ctcDecode(logits: Float32Array, options: CtcDecodeOptions): CtcD
   if (frames * vocab > logits.length || frames < 0) {
     throw new RangeError(`${frames} frames asked of logits holding ${logits.length / vocab}`);
   }
-  const banned = options.banEmotionUnknown ? tagId(tokens, EMOTION_UNKNOWN) ?? -1 : -1;
+  const banned = options.banEmotionUnknown ? (tagId(tokens, EMOTION_UNKNOWN) ?? -1) : -1;
 
   const result: CtcDecodeResult = {
-    language: null, emotion: null, event: null, textNorm: null, text: '', tokens: [], start: 0, end: 0,
+    language: null,
+    emotion: null,
+    event: null,
+    textNorm: null,
+    text: '',
+    tokens: [],
+    start: 0,
+    end: 0,
   };
   const time = (frame: number): number => {
     const ms = Math.max((frame - QUERY_FRAMES) * frameMs - shiftMs, 0);
@@ -112,7 +119,10 @@ export function ctcDecode(logits: Float32Array, options: CtcDecodeOptions): CtcD
     prev = id;
   }
 
-  result.text = result.tokens.map((tk) => tk.text).join('').replace(/^ +| +$/g, '');
+  result.text = result.tokens
+    .map((tk) => tk.text)
+    .join('')
+    .replace(/^ +| +$/g, '');
   result.start = result.tokens.length > 0 ? result.tokens[0]!.start : Math.round(offsetMs) / 1000;
   result.end = Math.round(offsetMs + Math.max(frames - QUERY_FRAMES, 0) * frameMs) / 1000;
   return result;

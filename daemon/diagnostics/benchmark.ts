@@ -10,15 +10,26 @@ import type { ModelFolderInfo } from '../model/modelFolder';
 import { createFrontEnd } from '../features/frontEnd';
 import { SENSE_VOICE_FBANK_OPTIONS } from '../features/fbank';
 import { sessionOptions } from '../inference/createSession';
-import { explainProviderError, isGpuProvider, type ProviderEnvironment, type ProviderName } from '../inference/providers';
+import {
+  explainProviderError,
+  isGpuProvider,
+  type ProviderEnvironment,
+  type ProviderName,
+} from '../inference/providers';
 import { writeParts } from '../../common/onnx/graphBuilder';
-import { buildSyntheticModel, inferenceFlops, REAL_MODEL_BLOCKS, SYNTHETIC_INPUTS, SYNTHETIC_SHAPE, type SyntheticShape } from './syntheticModel';
+import {
+  buildSyntheticModel,
+  inferenceFlops,
+  REAL_MODEL_BLOCKS,
+  SYNTHETIC_INPUTS,
+  SYNTHETIC_SHAPE,
+  type SyntheticShape,
+} from './syntheticModel';
 import { syntheticSpeech } from './syntheticSpeech';
 import type { Feed, RunSessionJob } from './sessionWorker';
 
 export type BenchmarkModel =
-  | { kind: 'model'; cpu: ModelFolderInfo; gpu: ModelFolderInfo }
-  | { kind: 'synthetic'; shape?: SyntheticShape };
+  { kind: 'model'; cpu: ModelFolderInfo; gpu: ModelFolderInfo } | { kind: 'synthetic'; shape?: SyntheticShape };
 
 export interface BenchmarkOptions {
   providers: readonly ProviderName[];
@@ -41,7 +52,9 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   const folder = m.kind === 'model' ? m.cpu : null;
   const dim = SENSE_VOICE_FBANK_OPTIONS.numMelBins * (folder?.lfr.m ?? 7);
   const frontEnd = createFrontEnd({
-    cmvn: folder ? { negMean: folder.negMean, invStddev: folder.invStddev } : { negMean: new Float32Array(dim), invStddev: new Float32Array(dim).fill(1) },
+    cmvn: folder
+      ? { negMean: folder.negMean, invStddev: folder.invStddev }
+      : { negMean: new Float32Array(dim), invStddev: new Float32Array(dim).fill(1) },
     fbank: { ...SENSE_VOICE_FBANK_OPTIONS, sampleScale: folder?.normalizeSamples ? 1 : 32768 },
     lowFrameRate: { windowSize: folder?.lfr.m ?? 7, windowShift: folder?.lfr.n ?? 6 },
   });
@@ -51,7 +64,12 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   const frames = features.frames;
   const names = folder ? { ...folder.inputNames, logits: folder.outputName } : SYNTHETIC_INPUTS;
   const feeds: Feed[] = [
-    { name: names.features, type: 'float32', dims: [1, frames, features.dim], data: features.data.subarray(0, frames * features.dim) },
+    {
+      name: names.features,
+      type: 'float32',
+      dims: [1, frames, features.dim],
+      data: features.data.subarray(0, frames * features.dim),
+    },
     { name: names.lengths, type: 'int32', dims: [1], data: Int32Array.of(frames) },
     { name: names.language, type: 'int32', dims: [1], data: Int32Array.of(folder?.langIds.auto ?? 0) },
     { name: names.textNorm, type: 'int32', dims: [1], data: Int32Array.of(folder?.withoutItnId ?? 15) },
@@ -90,14 +108,30 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
         },
         options.signal,
       );
-      const run: BenchmarkRun = { provider, ok: false, modelFile: chosen ? modelFile : 'synthetic', quantization, ...(r.placement ? { placement: r.placement } : {}) };
+      const run: BenchmarkRun = {
+        provider,
+        ok: false,
+        modelFile: chosen ? modelFile : 'synthetic',
+        quantization,
+        ...(r.placement ? { placement: r.placement } : {}),
+      };
       const dims = r.outputs?.[names.logits]?.dims;
       const vocab = chosen ? chosen.vocabSize : (shape as SyntheticShape).vocab;
       if (!r.ok) {
         const error = r.error ?? 'unknown error';
-        runs.push({ ...run, error, reason: r.crashed ? 'The process running the model crashed.' : explainProviderError(provider, [error, ...r.log].join('\n'), options.env).reason });
+        runs.push({
+          ...run,
+          error,
+          reason: r.crashed
+            ? 'The process running the model crashed.'
+            : explainProviderError(provider, [error, ...r.log].join('\n'), options.env).reason,
+        });
       } else if (!dims || dims.length !== 3 || dims[0] !== 1 || dims[1] !== frames + 4 || dims[2] !== vocab) {
-        runs.push({ ...run, error: `logits of shape [${dims?.join(', ') ?? '?'}], expected [1, ${frames + 4}, ${vocab}]`, reason: 'The model does not give SenseVoice-shaped output on this provider.' });
+        runs.push({
+          ...run,
+          error: `logits of shape [${dims?.join(', ') ?? '?'}], expected [1, ${frames + 4}, ${vocab}]`,
+          reason: 'The model does not give SenseVoice-shaped output on this provider.',
+        });
       } else {
         const warm = r.runMs.length > 1 ? median(r.runMs.slice(1)) : (r.runMs[0] ?? 0);
         runs.push({

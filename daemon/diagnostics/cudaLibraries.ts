@@ -34,7 +34,10 @@ export interface LibraryScanOptions {
 }
 
 /** The library a file name is, and its version, or null for other files. */
-export function parseLibraryName(file: string, platform: NodeJS.Platform = process.platform): { name: string; version: string | null; major: number | null } | null {
+export function parseLibraryName(
+  file: string,
+  platform: NodeJS.Platform = process.platform,
+): { name: string; version: string | null; major: number | null } | null {
   const m = (platform === 'win32' ? WINDOWS_NAME : LINUX_NAME).exec(file);
   if (!m) return null;
   const name = platform === 'win32' ? canonical(m[1] as string) : (m[1] as string);
@@ -69,7 +72,10 @@ export async function scanCudaLibraries(options: LibraryScanOptions): Promise<Cu
     if (seen.has(key)) return;
     seen.add(key);
     const fromReal = parseLibraryName(path.basename(real), platform);
-    const best = fromReal && fromReal.name === parsed.name && (fromReal.version?.length ?? 0) > (parsed.version?.length ?? 0) ? fromReal : parsed;
+    const best =
+      fromReal && fromReal.name === parsed.name && (fromReal.version?.length ?? 0) > (parsed.version?.length ?? 0)
+        ? fromReal
+        : parsed;
     found.push({ name: parsed.name, file: real, version: best.version, major: best.major, source, onLoaderPath });
   };
   const scanDir = (dir: string, source: string, onLoaderPath: boolean) => {
@@ -87,7 +93,8 @@ export async function scanCudaLibraries(options: LibraryScanOptions): Promise<Cu
   if (platform === 'win32') {
     for (const d of (options.libraryPathEnv ?? '').split(sep)) scanDir(d, 'PATH', true);
     if (options.ortBinDir) scanDir(options.ortBinDir, 'onnxruntime-node', true);
-    for (const d of options.toolkitDirs ?? (process.env.CUDA_PATH ? [path.join(process.env.CUDA_PATH, 'bin')] : [])) scanDir(d, 'cuda-toolkit', false);
+    for (const d of options.toolkitDirs ?? (process.env.CUDA_PATH ? [path.join(process.env.CUDA_PATH, 'bin')] : []))
+      scanDir(d, 'cuda-toolkit', false);
   } else if (platform === 'linux') {
     for (const d of (options.libraryPathEnv ?? '').split(sep)) scanDir(d, 'LD_LIBRARY_PATH', true);
     if (options.ortBinDir) scanDir(options.ortBinDir, 'onnxruntime-node', true);
@@ -99,7 +106,8 @@ export async function scanCudaLibraries(options: LibraryScanOptions): Promise<Cu
     for (const d of options.toolkitDirs ?? defaultToolkitDirs()) scanDir(d, 'cuda-toolkit', false);
   }
 
-  const requirements = platform === 'linux' || platform === 'win32' ? CUDA12_REQUIREMENTS.map((r) => judge(r, found, platform)) : [];
+  const requirements =
+    platform === 'linux' || platform === 'win32' ? CUDA12_REQUIREMENTS.map((r) => judge(r, found, platform)) : [];
   return {
     searched: searched.map((s) => (s.source === 'ldconfig' ? s.dir : `${s.dir} (${s.source})`)),
     found,
@@ -111,7 +119,8 @@ export async function scanCudaLibraries(options: LibraryScanOptions): Promise<Cu
 function judge(req: { name: string; major: number }, found: CudaLibrary[], platform: NodeJS.Platform): CudaRequirement {
   const soname = platform === 'win32' ? `${req.name}64_${req.major}.dll` : `lib${req.name}.so.${req.major}`;
   const mine = found.filter((f) => f.name === req.name);
-  const describe = (f: CudaLibrary) => `${f.version ?? 'unversioned'} at ${f.file}${f.onLoaderPath ? '' : ' (not on the loader path)'}`;
+  const describe = (f: CudaLibrary) =>
+    `${f.version ?? 'unversioned'} at ${f.file}${f.onLoaderPath ? '' : ' (not on the loader path)'}`;
   const right = mine.filter((f) => f.major === req.major);
   const status: CudaRequirement['status'] = right.some((f) => f.onLoaderPath)
     ? 'ok'
@@ -134,7 +143,9 @@ export function parseLdconfig(output: string): string[] {
 }
 
 async function readLdconfig(): Promise<string | null> {
-  const bin = findOnPath('ldconfig', process.env.PATH, 'linux') ?? ['/sbin/ldconfig', '/usr/sbin/ldconfig'].find((p) => fs.existsSync(p));
+  const bin =
+    findOnPath('ldconfig', process.env.PATH, 'linux') ??
+    ['/sbin/ldconfig', '/usr/sbin/ldconfig'].find((p) => fs.existsSync(p));
   if (!bin) return null;
   const r = await runCommand(bin, ['-p'], 5000);
   return r.code === 0 ? r.stdout : null;
@@ -147,5 +158,8 @@ function defaultToolkitDirs(): string[] {
   } catch {
     return [];
   }
-  return names.filter((n) => /^cuda(-[\d.]+)?$/.test(n)).sort().map((n) => path.join('/usr/local', n, 'lib64'));
+  return names
+    .filter((n) => /^cuda(-[\d.]+)?$/.test(n))
+    .sort()
+    .map((n) => path.join('/usr/local', n, 'lib64'));
 }

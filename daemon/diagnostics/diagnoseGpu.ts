@@ -3,7 +3,15 @@
 // model in a child process, times the working ones, and judges the guide's checklist. Every outside
 // dependency is a seam, so tests fake the machine instead of needing one.
 import os from 'node:os';
-import { ErrorCode, SenseVoiceError, type CudaLibraryScan, type GpuReport, type ModelFacts, type OnnxRuntimeFacts, type ProviderProbe } from '../../common/protocol';
+import {
+  ErrorCode,
+  SenseVoiceError,
+  type CudaLibraryScan,
+  type GpuReport,
+  type ModelFacts,
+  type OnnxRuntimeFacts,
+  type ProviderProbe,
+} from '../../common/protocol';
 import type { EffectiveSettings } from '../settings';
 import type { ResolvedFfmpeg } from '../ffmpeg/resolveFfmpeg';
 import { providerCandidates, type ProviderEnvironment, type ProviderName } from '../inference/providers';
@@ -46,7 +54,13 @@ export async function diagnoseGpu(o: DiagnoseOptions): Promise<GpuReport> {
   const quick = o.quick ?? false;
   const progress = (fraction: number, message: string) => o.onProgress?.(Math.min(1, fraction), message);
   const s = o.settings;
-  const settings: GpuReport['settings'] = { provider: s.provider, threads: s.threads, vad: s.vad, maxSegmentSec: s.maxSegmentSec, concurrency: s.concurrency };
+  const settings: GpuReport['settings'] = {
+    provider: s.provider,
+    threads: s.threads,
+    vad: s.vad,
+    maxSegmentSec: s.maxSegmentSec,
+    concurrency: s.concurrency,
+  };
 
   progress(0, 'Looking at the driver, the libraries and ffmpeg…');
   const onnxruntime = (o.onnxRuntime ?? collectOnnxRuntimeFacts)();
@@ -54,12 +68,23 @@ export async function diagnoseGpu(o: DiagnoseOptions): Promise<GpuReport> {
   const modelSource: ModelFacts['source'] = o.modelPath ? 'params' : s.modelPath ? 'settings' : 'none';
   const [nvidia, libraries, ffmpeg, model] = await Promise.all([
     queryNvidiaSmi({ pathEnv: env.PATH, platform }),
-    (o.libraries ?? ((bin) => scanCudaLibraries({ platform, libraryPathEnv: platform === 'win32' ? env.PATH : env.LD_LIBRARY_PATH, ortBinDir: bin })))(onnxruntime.binDir),
+    (
+      o.libraries ??
+      ((bin) =>
+        scanCudaLibraries({
+          platform,
+          libraryPathEnv: platform === 'win32' ? env.PATH : env.LD_LIBRARY_PATH,
+          ortBinDir: bin,
+        }))
+    )(onnxruntime.binDir),
     checkFfmpeg(o.resolveFfmpeg),
     inspectModelForCheck(modelDir, modelSource),
   ]);
   throwIfAborted(o.signal);
-  const providerEnv: ProviderEnvironment = { providerLibraries: onnxruntime.providerLibraries, missingCudaLibraries: libraries.missing };
+  const providerEnv: ProviderEnvironment = {
+    providerLibraries: onnxruntime.providerLibraries,
+    missingCudaLibraries: libraries.missing,
+  };
   const followUps = cudaFollowUps(nvidia, libraries);
 
   let providers: ProviderProbe[] = [];
@@ -75,15 +100,26 @@ export async function diagnoseGpu(o: DiagnoseOptions): Promise<GpuReport> {
       runJob = (job, signal) => w.run(job, signal);
     }
     try {
-      const toProbe = providersToProbe(platform, onnxruntime.backends?.map((b) => b.name) ?? null, providerCandidates(s.provider, platform));
+      const toProbe = providersToProbe(
+        platform,
+        onnxruntime.backends?.map((b) => b.name) ?? null,
+        providerCandidates(s.provider, platform),
+      );
       if (!runJob) {
         providers = toProbe.map((provider) => ({
-          provider, ok: false, ms: 0, cause: 'runtime-missing' as const,
-          reason: 'onnxruntime-node is not installed next to SenseVoice.', fix: 'Reinstall the extension (or run npm ci in a checkout).',
+          provider,
+          ok: false,
+          ms: 0,
+          cause: 'runtime-missing' as const,
+          reason: 'onnxruntime-node is not installed next to SenseVoice.',
+          fix: 'Reinstall the extension (or run npm ci in a checkout).',
         }));
       } else {
         providers = await probeProviders({
-          providers: toProbe, runJob, env: providerEnv, signal: o.signal,
+          providers: toProbe,
+          runJob,
+          env: providerEnv,
+          signal: o.signal,
           onProvider: (p, i) => progress(0.1 + (0.3 * i) / toProbe.length, `Trying ${providerLabel(p)}…`),
         });
         providers = providers.map((p) => withFollowUps(p, followUps));
@@ -92,10 +128,19 @@ export async function diagnoseGpu(o: DiagnoseOptions): Promise<GpuReport> {
       // TensorRT is never chosen by the settings and its first session builds engines for minutes.
       const toTime = providers.filter((p) => p.ok && p.provider !== 'tensorrt').map((p) => p.provider as ProviderName);
       if (runJob && toTime.length > 0) {
-        const benchModel: BenchmarkModel = model.cpu && model.gpu ? { kind: 'model', cpu: model.cpu, gpu: model.gpu } : { kind: 'synthetic', shape: o.benchmark?.syntheticShape };
+        const benchModel: BenchmarkModel =
+          model.cpu && model.gpu
+            ? { kind: 'model', cpu: model.cpu, gpu: model.gpu }
+            : { kind: 'synthetic', shape: o.benchmark?.syntheticShape };
         benchmark = await runBenchmark({
-          providers: toTime, model: benchModel, threads: s.threads, runJob, env: providerEnv, signal: o.signal,
-          clipSec: o.benchmark?.clipSec, warmRuns: o.benchmark?.warmRuns,
+          providers: toTime,
+          model: benchModel,
+          threads: s.threads,
+          runJob,
+          env: providerEnv,
+          signal: o.signal,
+          clipSec: o.benchmark?.clipSec,
+          warmRuns: o.benchmark?.warmRuns,
           onProvider: (p, i) => progress(0.4 + (0.6 * i) / toTime.length, `Timing ${providerLabel(p)}…`),
         });
       }
@@ -106,7 +151,17 @@ export async function diagnoseGpu(o: DiagnoseOptions): Promise<GpuReport> {
   model.facts.warnings.push(...modelWarnings(model.facts, selectedProvider));
 
   const cpus = os.cpus();
-  const facts = { platform, quick, settings, cpuCores: cpus.length, nvidia, providers, selectedProvider, ffmpeg, benchmark };
+  const facts = {
+    platform,
+    quick,
+    settings,
+    cpuCores: cpus.length,
+    nvidia,
+    providers,
+    selectedProvider,
+    ffmpeg,
+    benchmark,
+  };
   const checklist = buildChecklist(facts);
   progress(1, 'Done');
   return {

@@ -38,11 +38,28 @@ export async function checkFfmpeg(
   try {
     f = await resolve();
   } catch (err) {
-    return { path: null, version: null, source: null, decoders: none, error: err instanceof Error ? err.message : String(err) };
+    return {
+      path: null,
+      version: null,
+      source: null,
+      decoders: none,
+      error: err instanceof Error ? err.message : String(err),
+    };
   }
   const out = await run(f.path, ['-hide_banner', '-decoders'], 10_000);
   if (out.code !== 0) {
-    return { path: f.path, version: f.version, source: f.source, decoders: none, error: `ffmpeg -decoders failed: ${(out.spawnError ?? out.stderr.trim().split('\n').pop()) || `exit ${out.code}`}` };
+    return {
+      path: f.path,
+      version: f.version,
+      source: f.source,
+      decoders: none,
+      error: `ffmpeg -decoders failed: ${(out.spawnError ?? out.stderr.trim().split('\n').pop()) || `exit ${out.code}`}`,
+    };
   }
-  return { path: f.path, version: f.version, source: f.source, decoders: decodersByFormat(parseAudioDecoders(out.stdout)) };
+  return {
+    path: f.path,
+    version: f.version,
+    source: f.source,
+    decoders: decodersByFormat(parseAudioDecoders(out.stdout)),
+  };
 }

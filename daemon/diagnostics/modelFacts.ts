@@ -9,7 +9,10 @@ export interface InspectedModel {
   gpu: ModelFolderInfo | null;
 }
 
-export async function inspectModelForCheck(dir: string | undefined, source: ModelFacts['source']): Promise<InspectedModel> {
+export async function inspectModelForCheck(
+  dir: string | undefined,
+  source: ModelFacts['source'],
+): Promise<InspectedModel> {
   const empty: ModelFacts = { source, dir: dir ?? null, layout: null, cpuFile: null, gpuFile: null, warnings: [] };
   if (!dir) return { facts: { ...empty, source: 'none' }, cpu: null, gpu: null };
   try {
@@ -19,7 +22,11 @@ export async function inspectModelForCheck(dir: string | undefined, source: Mode
     return { facts: { ...empty, dir: cpu.dir, layout: cpu.layout, cpuFile: file(cpu), gpuFile: file(gpu) }, cpu, gpu };
   } catch (err) {
     const code = err instanceof SenseVoiceError ? errorCodeName(err.code) : 'InternalError';
-    return { facts: { ...empty, error: { code, message: err instanceof Error ? err.message : String(err) } }, cpu: null, gpu: null };
+    return {
+      facts: { ...empty, error: { code, message: err instanceof Error ? err.message : String(err) } },
+      cpu: null,
+      gpu: null,
+    };
   }
 }
 

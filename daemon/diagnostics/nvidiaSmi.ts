@@ -38,20 +38,32 @@ export interface CommandOutcome {
 
 export function runCommand(file: string, args: string[], timeoutMs: number): Promise<CommandOutcome> {
   return new Promise((resolve) => {
-    execFile(file, args, { timeout: timeoutMs, killSignal: 'SIGKILL', windowsHide: true, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const e = err as (NodeJS.ErrnoException & { killed?: boolean; code?: number | string; signal?: string }) | null;
-      if (e && typeof e.code === 'string') {
-        resolve({ stdout: String(stdout), stderr: String(stderr), code: null, signal: null, timedOut: false, spawnError: `${e.code}: ${e.message}` });
-        return;
-      }
-      resolve({
-        stdout: String(stdout),
-        stderr: String(stderr),
-        code: e ? (typeof e.code === 'number' ? e.code : null) : 0,
-        signal: e?.signal ?? null,
-        timedOut: Boolean(e?.killed && e.signal === 'SIGKILL'),
-      });
-    });
+    execFile(
+      file,
+      args,
+      { timeout: timeoutMs, killSignal: 'SIGKILL', windowsHide: true, maxBuffer: 4 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const e = err as (NodeJS.ErrnoException & { killed?: boolean; code?: number | string; signal?: string }) | null;
+        if (e && typeof e.code === 'string') {
+          resolve({
+            stdout: String(stdout),
+            stderr: String(stderr),
+            code: null,
+            signal: null,
+            timedOut: false,
+            spawnError: `${e.code}: ${e.message}`,
+          });
+          return;
+        }
+        resolve({
+          stdout: String(stdout),
+          stderr: String(stderr),
+          code: e ? (typeof e.code === 'number' ? e.code : null) : 0,
+          signal: e?.signal ?? null,
+          timedOut: Boolean(e?.killed && e.signal === 'SIGKILL'),
+        });
+      },
+    );
   });
 }
 
@@ -59,7 +71,18 @@ export function findNvidiaSmi(options: NvidiaSmiOptions): string | null {
   const platform = options.platform ?? process.platform;
   const onPath = findOnPath(platform === 'win32' ? 'nvidia-smi.exe' : 'nvidia-smi', options.pathEnv, platform);
   if (onPath) return onPath;
-  const extra = options.extraCandidates ?? (platform === 'win32' ? [path.win32.join(process.env.ProgramFiles ?? 'C:\\Program Files', 'NVIDIA Corporation', 'NVSMI', 'nvidia-smi.exe')] : []);
+  const extra =
+    options.extraCandidates ??
+    (platform === 'win32'
+      ? [
+          path.win32.join(
+            process.env.ProgramFiles ?? 'C:\\Program Files',
+            'NVIDIA Corporation',
+            'NVSMI',
+            'nvidia-smi.exe',
+          ),
+        ]
+      : []);
   return extra.find((c) => fs.existsSync(c)) ?? null;
 }
 
@@ -71,18 +94,42 @@ export async function queryNvidiaSmi(options: NvidiaSmiOptions): Promise<NvidiaI
 }
 
 /** Turns nvidia-smi's output (or its absence) into facts; pure, so every outcome is tested. */
-export function interpretNvidiaSmi(smi: string | null, out: CommandOutcome | null, platform: NodeJS.Platform): NvidiaInfo {
+export function interpretNvidiaSmi(
+  smi: string | null,
+  out: CommandOutcome | null,
+  platform: NodeJS.Platform,
+): NvidiaInfo {
   const minDriverVersion = minimumDriverFor(platform);
   const base = { path: smi, gpus: [] as NvidiaGpu[], driverVersion: null, minDriverVersion, driverOk: null };
   if (!smi || !out) return { ...base, status: 'not-found' };
   if (out.spawnError) return { ...base, status: 'failed', error: `nvidia-smi could not be run (${out.spawnError}).` };
-  if (out.timedOut) return { ...base, status: 'timeout', error: 'nvidia-smi did not answer within the time limit: the driver may be hung.' };
+  if (out.timedOut)
+    return {
+      ...base,
+      status: 'timeout',
+      error: 'nvidia-smi did not answer within the time limit: the driver may be hung.',
+    };
   const said = `${out.stdout}\n${out.stderr}`.trim();
   if (/No devices were found/i.test(said)) return { ...base, status: 'no-devices', error: firstLine(said) };
-  if (out.signal) return { ...base, status: 'failed', error: `nvidia-smi was killed by ${out.signal}${said ? `: ${firstLine(said)}` : ''}` };
-  if (out.code !== 0) return { ...base, status: 'failed', error: `nvidia-smi exited with code ${out.code}${said ? `: ${firstLine(said)}` : ''}` };
+  if (out.signal)
+    return {
+      ...base,
+      status: 'failed',
+      error: `nvidia-smi was killed by ${out.signal}${said ? `: ${firstLine(said)}` : ''}`,
+    };
+  if (out.code !== 0)
+    return {
+      ...base,
+      status: 'failed',
+      error: `nvidia-smi exited with code ${out.code}${said ? `: ${firstLine(said)}` : ''}`,
+    };
   const gpus = parseGpuCsv(out.stdout);
-  if (gpus.length === 0) return { ...base, status: 'failed', error: `nvidia-smi printed nothing it could parse${said ? `: ${firstLine(said)}` : ''}` };
+  if (gpus.length === 0)
+    return {
+      ...base,
+      status: 'failed',
+      error: `nvidia-smi printed nothing it could parse${said ? `: ${firstLine(said)}` : ''}`,
+    };
   const driverVersion = gpus[0]?.driverVersion ?? null;
   return {
     ...base,
@@ -104,7 +151,13 @@ export function parseGpuCsv(stdout: string): NvidiaGpu[] {
     const [util, free, total, driver] = [fields.pop(), fields.pop(), fields.pop(), fields.pop()] as string[];
     const name = fields.join(',');
     if (!name || !/^\d+(\.\d+)*$/.test(driver ?? '')) continue;
-    gpus.push({ name, driverVersion: driver as string, memoryTotalMiB: numberOrNull(total), memoryFreeMiB: numberOrNull(free), utilizationPct: numberOrNull(util) });
+    gpus.push({
+      name,
+      driverVersion: driver as string,
+      memoryTotalMiB: numberOrNull(total),
+      memoryFreeMiB: numberOrNull(free),
+      utilizationPct: numberOrNull(util),
+    });
   }
   return gpus;
 }
@@ -127,5 +180,10 @@ export function compareVersions(a: string, b: string): number {
 }
 
 function firstLine(s: string): string {
-  return s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).slice(0, 2).join(' ');
+  return s
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(0, 2)
+    .join(' ');
 }

@@ -21,11 +21,16 @@ const PROVIDER_LIBRARY = /^(lib)?onnxruntime_providers_\w+\.(so|dll|dylib)$/;
 
 export function collectOnnxRuntimeFacts(options: OnnxRuntimeFactsOptions = {}): OnnxRuntimeFacts {
   const packageDir = options.packageDir !== undefined ? options.packageDir : onnxRuntimePackageDir();
-  const binDir = packageDir ? findBinDir(packageDir, options.platform ?? process.platform, options.arch ?? process.arch) : null;
+  const binDir = packageDir
+    ? findBinDir(packageDir, options.platform ?? process.platform, options.arch ?? process.arch)
+    : null;
   let providerLibraries: string[] = [];
   if (binDir) {
     try {
-      providerLibraries = fs.readdirSync(binDir).filter((f) => PROVIDER_LIBRARY.test(f)).sort();
+      providerLibraries = fs
+        .readdirSync(binDir)
+        .filter((f) => PROVIDER_LIBRARY.test(f))
+        .sort();
     } catch {
       providerLibraries = [];
     }
@@ -47,13 +52,19 @@ export function listBackends(list?: ListBackends): { backends: OnnxRuntimeFacts[
     const fn =
       list ??
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      (require('onnxruntime-node/dist/binding.js') as { binding?: { listSupportedBackends?: ListBackends } }).binding?.listSupportedBackends;
-    if (typeof fn !== 'function') return { backends: null, error: 'this onnxruntime-node has no binding.listSupportedBackends (internal API).' };
+      (require('onnxruntime-node/dist/binding.js') as { binding?: { listSupportedBackends?: ListBackends } }).binding
+        ?.listSupportedBackends;
+    if (typeof fn !== 'function')
+      return { backends: null, error: 'this onnxruntime-node has no binding.listSupportedBackends (internal API).' };
     raw = fn();
   } catch (err) {
-    return { backends: null, error: `listSupportedBackends failed: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      backends: null,
+      error: `listSupportedBackends failed: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
-  if (!Array.isArray(raw)) return { backends: null, error: 'listSupportedBackends returned something other than a list.' };
+  if (!Array.isArray(raw))
+    return { backends: null, error: 'listSupportedBackends returned something other than a list.' };
   const backends = raw
     .filter((b): b is { name: unknown; bundled?: unknown } => typeof b === 'object' && b !== null && 'name' in b)
     .filter((b) => typeof b.name === 'string')
@@ -74,7 +85,11 @@ function findBinDir(packageDir: string, platform: string, arch: string): string 
   const bin = path.join(packageDir, 'bin');
   let napi: string[];
   try {
-    napi = fs.readdirSync(bin).filter((d) => d.startsWith('napi-v')).sort().reverse();
+    napi = fs
+      .readdirSync(bin)
+      .filter((d) => d.startsWith('napi-v'))
+      .sort()
+      .reverse();
   } catch {
     return null;
   }
@@ -87,7 +102,10 @@ function findBinDir(packageDir: string, platform: string, arch: string): string 
 
 function readVersion(packageDir: string): string | null {
   try {
-    return (JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { version?: string }).version ?? null;
+    return (
+      (JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { version?: string }).version ??
+      null
+    );
   } catch {
     return null;
   }

@@ -43,7 +43,13 @@ export function buildProbeModel(): ProbeModel {
 export function probeOutputMatches(actual: ArrayLike<number>, expected: Float32Array): boolean {
   if (actual.length !== expected.length) return false;
   for (let i = 0; i < expected.length; i++) {
-    if (!(Math.abs((actual[i] as number) - (expected[i] as number)) <= 1e-2 * Math.max(1, Math.abs(expected[i] as number)))) return false;
+    if (
+      !(
+        Math.abs((actual[i] as number) - (expected[i] as number)) <=
+        1e-2 * Math.max(1, Math.abs(expected[i] as number))
+      )
+    )
+      return false;
   }
   return true;
 }

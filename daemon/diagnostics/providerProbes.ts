@@ -14,8 +14,17 @@ const PLATFORM_PROVIDERS: Partial<Record<NodeJS.Platform, readonly ProviderName[
 };
 
 /** The providers to try: the platform's, those the build lists, and any the setting asks for; CPU last. */
-export function providersToProbe(platform: NodeJS.Platform, backends: readonly string[] | null, requested: readonly ProviderName[] = []): ProviderName[] {
-  const wanted = new Set<string>([...(PLATFORM_PROVIDERS[platform] ?? ['cpu']), ...(backends ?? []), ...requested, 'cpu']);
+export function providersToProbe(
+  platform: NodeJS.Platform,
+  backends: readonly string[] | null,
+  requested: readonly ProviderName[] = [],
+): ProviderName[] {
+  const wanted = new Set<string>([
+    ...(PLATFORM_PROVIDERS[platform] ?? ['cpu']),
+    ...(backends ?? []),
+    ...requested,
+    'cpu',
+  ]);
   return ORDER.filter((p) => wanted.has(p));
 }
 
@@ -46,14 +55,28 @@ export async function probeProviders(options: ProbeOptions): Promise<ProviderPro
       },
       options.signal,
     );
-    const ms = Math.round(r.createMs !== undefined ? r.createMs + (r.runMs[0] ?? 0) : (r.failedAfterMs ?? performance.now() - t0));
+    const ms = Math.round(
+      r.createMs !== undefined ? r.createMs + (r.runMs[0] ?? 0) : (r.failedAfterMs ?? performance.now() - t0),
+    );
     probes.push(judgeProbe(provider, r, ms, model.output, model.expected, options.env));
   }
   return probes;
 }
 
-export function judgeProbe(provider: ProviderName, r: SessionJobResult, ms: number, output: string, expected: Float32Array, env: ProviderEnvironment): ProviderProbe {
-  const base = { provider, ms, ...(r.log.length ? { log: r.log } : {}), ...(r.placement ? { placement: r.placement } : {}) };
+export function judgeProbe(
+  provider: ProviderName,
+  r: SessionJobResult,
+  ms: number,
+  output: string,
+  expected: Float32Array,
+  env: ProviderEnvironment,
+): ProviderProbe {
+  const base = {
+    provider,
+    ms,
+    ...(r.log.length ? { log: r.log } : {}),
+    ...(r.placement ? { placement: r.placement } : {}),
+  };
   if (r.ok) {
     const values = r.outputs?.[output]?.values;
     if (values && probeOutputMatches(values, expected)) return { ...base, ok: true };
@@ -77,7 +100,14 @@ export function judgeProbe(provider: ProviderName, r: SessionJobResult, ms: numb
     };
   }
   if (r.timedOut) {
-    return { ...base, ok: false, error: r.error, cause: 'timeout', reason: `Creating a ${provider} session did not finish: the GPU or its driver is hung or busy.`, fix: 'Check nvidia-smi for stuck processes; a reboot clears a hung driver.' };
+    return {
+      ...base,
+      ok: false,
+      error: r.error,
+      cause: 'timeout',
+      reason: `Creating a ${provider} session did not finish: the GPU or its driver is hung or busy.`,
+      fix: 'Check nvidia-smi for stuck processes; a reboot clears a hung driver.',
+    };
   }
   const error = r.error ?? 'unknown error';
   const x = explainProviderError(provider, [error, ...r.log].join('\n'), env);
@@ -91,14 +121,20 @@ export function judgeProbe(provider: ProviderName, r: SessionJobResult, ms: numb
 export function cudaFollowUps(nvidia: NvidiaInfo, libraries: CudaLibraryScan): string[] {
   const out: string[] = [];
   if (nvidia.status === 'not-found') out.push('an NVIDIA GPU and its driver (nvidia-smi was not found)');
-  else if (nvidia.status === 'no-devices') out.push('a GPU the NVIDIA driver can see (nvidia-smi: "No devices were found")');
-  else if (nvidia.status !== 'ok') out.push(`a working NVIDIA driver (${nvidia.error ?? `nvidia-smi: ${nvidia.status}`})`);
-  else if (nvidia.driverOk === false) out.push(`NVIDIA driver ${nvidia.minDriverVersion} or newer (this one is ${nvidia.driverVersion})`);
+  else if (nvidia.status === 'no-devices')
+    out.push('a GPU the NVIDIA driver can see (nvidia-smi: "No devices were found")');
+  else if (nvidia.status !== 'ok')
+    out.push(`a working NVIDIA driver (${nvidia.error ?? `nvidia-smi: ${nvidia.status}`})`);
+  else if (nvidia.driverOk === false)
+    out.push(`NVIDIA driver ${nvidia.minDriverVersion} or newer (this one is ${nvidia.driverVersion})`);
   const missing = libraries.requirements.filter((r) => r.status === 'missing').map((r) => r.soname);
   if (missing.length) out.push(`${missing.join(', ')} (not found)`);
   for (const r of libraries.requirements) {
     if (r.status === 'wrong-version') out.push(`${r.soname} (found only ${r.found.join('; ')})`);
-    if (r.status === 'off-loader-path') out.push(`${r.soname} on the loader path (it is at ${r.found.join('; ')}: add that folder to LD_LIBRARY_PATH, or PATH on Windows)`);
+    if (r.status === 'off-loader-path')
+      out.push(
+        `${r.soname} on the loader path (it is at ${r.found.join('; ')}: add that folder to LD_LIBRARY_PATH, or PATH on Windows)`,
+      );
   }
   return out;
 }

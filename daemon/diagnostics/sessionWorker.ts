@@ -98,7 +98,13 @@ export class SessionWorker {
     const id = this.nextId++;
     return new Promise<SessionJobResult>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.finish({ ok: false, runMs: [], timedOut: true, error: `no answer within ${(job.timeoutMs / 1000).toFixed(job.timeoutMs < 10_000 ? 1 : 0)} s`, log: [] });
+        this.finish({
+          ok: false,
+          runMs: [],
+          timedOut: true,
+          error: `no answer within ${(job.timeoutMs / 1000).toFixed(job.timeoutMs < 10_000 ? 1 : 0)} s`,
+          log: [],
+        });
         this.kill();
       }, job.timeoutMs);
       const onAbort = () => {
@@ -123,9 +129,15 @@ export class SessionWorker {
       };
       const wire = {
         id,
-        model: 'path' in job.model ? { path: job.model.path } : { base64: Buffer.from(job.model.bytes).toString('base64') },
+        model:
+          'path' in job.model ? { path: job.model.path } : { base64: Buffer.from(job.model.bytes).toString('base64') },
         options: job.options,
-        feeds: job.feeds.map((f) => ({ name: f.name, type: f.type, dims: f.dims, base64: Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength).toString('base64') })),
+        feeds: job.feeds.map((f) => ({
+          name: f.name,
+          type: f.type,
+          dims: f.dims,
+          base64: Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength).toString('base64'),
+        })),
         runs: job.runs,
       };
       child.stdin.write(JSON.stringify(wire) + '\n');
@@ -168,7 +180,9 @@ export class SessionWorker {
     });
     child.on('error', (err) => {
       if (this.child === child) this.child = null;
-      this.fail(new SenseVoiceError(ErrorCode.InternalError, `Could not start the GPU check's worker process: ${err.message}`));
+      this.fail(
+        new SenseVoiceError(ErrorCode.InternalError, `Could not start the GPU check's worker process: ${err.message}`),
+      );
     });
     child.on('close', (code, signal) => {
       if (this.stderrRest) this.onLogLine(this.stderrRest);
@@ -177,14 +191,28 @@ export class SessionWorker {
       const p = this.pending;
       if (!p) return;
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-      this.finish({ ok: false, runMs: [], crashed: { code, signal }, error: `the process running onnxruntime ${how}`, log: [] });
+      this.finish({
+        ok: false,
+        runMs: [],
+        crashed: { code, signal },
+        error: `the process running onnxruntime ${how}`,
+        log: [],
+      });
     });
     return child;
   }
 
   private onResultLine(line: string): void {
     if (!line.trim()) return;
-    let r: { id?: number; ok?: boolean; createMs?: number; failedAfterMs?: number; runMs?: number[]; outputs?: SessionJobResult['outputs']; error?: string };
+    let r: {
+      id?: number;
+      ok?: boolean;
+      createMs?: number;
+      failedAfterMs?: number;
+      runMs?: number[];
+      outputs?: SessionJobResult['outputs'];
+      error?: string;
+    };
     try {
       r = JSON.parse(line);
     } catch {
@@ -193,7 +221,15 @@ export class SessionWorker {
     }
     const p = this.pending;
     if (!p || r.id !== p.id) return;
-    p.result = { ok: r.ok === true, createMs: r.createMs, failedAfterMs: r.failedAfterMs, runMs: r.runMs ?? [], outputs: r.outputs, error: r.error?.trimEnd(), log: [] };
+    p.result = {
+      ok: r.ok === true,
+      createMs: r.createMs,
+      failedAfterMs: r.failedAfterMs,
+      runMs: r.runMs ?? [],
+      outputs: r.outputs,
+      error: r.error?.trimEnd(),
+      log: [],
+    };
     if (p.logEnded) this.finish(p.result);
   }
 

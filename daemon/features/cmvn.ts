@@ -66,8 +66,13 @@ function readVector(text: string, section: string, expectedDim: number): Float32
   const close = open < 0 ? -1 : rest.indexOf(']', open);
   if (open < 0 || close < 0) throw new Error(`am.mvn: ${tag} row has no [ ... ] vector`);
   const between = rest.slice(coef + '<LearnRateCoef>'.length, open).trim();
-  if (!/^[-+0-9.eE]*$/.test(between)) throw new Error(`am.mvn: unexpected text before the ${tag} vector: "${between.slice(0, 40)}"`);
-  const tokens = rest.slice(open + 1, close).trim().split(/\s+/).filter((s) => s.length > 0);
+  if (!/^[-+0-9.eE]*$/.test(between))
+    throw new Error(`am.mvn: unexpected text before the ${tag} vector: "${between.slice(0, 40)}"`);
+  const tokens = rest
+    .slice(open + 1, close)
+    .trim()
+    .split(/\s+/)
+    .filter((s) => s.length > 0);
   if (tokens.length !== expectedDim) {
     throw new Error(`am.mvn: ${tag} has ${tokens.length} values, expected ${expectedDim}`);
   }

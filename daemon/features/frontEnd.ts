@@ -11,7 +11,12 @@
 import { applyCmvn, type Cmvn } from './cmvn';
 import { createFbankComputer, SENSE_VOICE_FBANK_OPTIONS, type FbankOptions } from './fbank';
 import type { FeatureMatrix } from './featureMatrix';
-import { applyLowFrameRate, numLowFrameRateFrames, SENSE_VOICE_LFR_OPTIONS, type LowFrameRateOptions } from './lowFrameRate';
+import {
+  applyLowFrameRate,
+  numLowFrameRateFrames,
+  SENSE_VOICE_LFR_OPTIONS,
+  type LowFrameRateOptions,
+} from './lowFrameRate';
 
 export interface FrontEndOptions {
   /** CMVN vectors (560 each), from the model's metadata or am.mvn. */

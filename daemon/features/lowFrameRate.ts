@@ -20,7 +20,13 @@ export interface LowFrameRateOptions {
 export const SENSE_VOICE_LFR_OPTIONS: Readonly<LowFrameRateOptions> = Object.freeze({ windowSize: 7, windowShift: 6 });
 
 /** Output frames for `inputFrames` input frames: ceil(inputFrames / windowShift), 0 for none. */
-export function numLowFrameRateFrames({ inputFrames, windowShift }: { inputFrames: number; windowShift: number }): number {
+export function numLowFrameRateFrames({
+  inputFrames,
+  windowShift,
+}: {
+  inputFrames: number;
+  windowShift: number;
+}): number {
   return inputFrames <= 0 ? 0 : Math.ceil(inputFrames / windowShift);
 }
 
@@ -57,7 +63,9 @@ export function applyLowFrameRate({
 }): FeatureMatrix {
   const { windowSize, windowShift } = options;
   if (!Number.isInteger(windowSize) || windowSize < 1 || !Number.isInteger(windowShift) || windowShift < 1) {
-    throw new RangeError(`applyLowFrameRate: windowSize and windowShift must be positive integers, got ${windowSize}/${windowShift}`);
+    throw new RangeError(
+      `applyLowFrameRate: windowSize and windowShift must be positive integers, got ${windowSize}/${windowShift}`,
+    );
   }
   const inDim = input.dim;
   const inputFrames = input.frames;

@@ -124,7 +124,9 @@ function build({ numBins, fftSize, sampleRate, lowFreq, highFreq }: MelBanksOpti
       }
     }
     if (first === -1) {
-      throw new RangeError(`kaldiMelBanks: mel bin ${bin} is empty; numBins ${numBins} is too large for fftSize ${fftSize}`);
+      throw new RangeError(
+        `kaldiMelBanks: mel bin ${bin} is empty; numBins ${numBins} is too large for fftSize ${fftSize}`,
+      );
     }
     firstIndex[bin] = first;
     weights.push(matrix.slice(bin * numFftBins + first, bin * numFftBins + last + 1));

@@ -4,7 +4,13 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCode, SenseVoiceError } from '../../common/protocol';
-import { headerComplete, parseContainerDuration, parseExactContainerDuration, parseSourceInfo, type SourceInfo } from './sourceInfo';
+import {
+  headerComplete,
+  parseContainerDuration,
+  parseExactContainerDuration,
+  parseSourceInfo,
+  type SourceInfo,
+} from './sourceInfo';
 
 export const SAMPLE_RATE = 16_000;
 
@@ -33,13 +39,25 @@ export async function checkAudioFile(file: string): Promise<string> {
   try {
     st = await fs.promises.stat(abs);
   } catch {
-    throw new SenseVoiceError(ErrorCode.FileNotFound, `File not found: ${abs}. Check the path and that the file still exists.`, { path: abs });
+    throw new SenseVoiceError(
+      ErrorCode.FileNotFound,
+      `File not found: ${abs}. Check the path and that the file still exists.`,
+      { path: abs },
+    );
   }
   if (!st.isFile()) {
-    throw new SenseVoiceError(ErrorCode.NotAFile, `Not a file: ${abs} is a ${st.isDirectory() ? 'directory' : 'special file'}. Choose an audio or video file.`, { path: abs });
+    throw new SenseVoiceError(
+      ErrorCode.NotAFile,
+      `Not a file: ${abs} is a ${st.isDirectory() ? 'directory' : 'special file'}. Choose an audio or video file.`,
+      { path: abs },
+    );
   }
   if (st.size === 0) {
-    throw new SenseVoiceError(ErrorCode.EmptyFile, `The file is empty (0 bytes): ${abs}. It may still be downloading or recording; try again when it has content.`, { path: abs });
+    throw new SenseVoiceError(
+      ErrorCode.EmptyFile,
+      `The file is empty (0 bytes): ${abs}. It may still be downloading or recording; try again when it has content.`,
+      { path: abs },
+    );
   }
   return abs;
 }
@@ -47,11 +65,27 @@ export async function checkAudioFile(file: string): Promise<string> {
 export function ffmpegDecodeArgs(absPath: string): string[] {
   // "file:" stops ffmpeg from reading a leading dash as an option or a name as a protocol URL.
   return [
-    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info',
-    '-i', `file:${absPath}`,
-    '-map', '0:a:0', '-vn', '-sn', '-dn',
-    '-ac', '1', '-ar', String(SAMPLE_RATE),
-    '-f', 'f32le', '-acodec', 'pcm_f32le', 'pipe:1',
+    '-hide_banner',
+    '-nostdin',
+    '-nostats',
+    '-loglevel',
+    'info',
+    '-i',
+    `file:${absPath}`,
+    '-map',
+    '0:a:0',
+    '-vn',
+    '-sn',
+    '-dn',
+    '-ac',
+    '1',
+    '-ar',
+    String(SAMPLE_RATE),
+    '-f',
+    'f32le',
+    '-acodec',
+    'pcm_f32le',
+    'pipe:1',
   ];
 }
 
@@ -59,7 +93,10 @@ export async function decodeAudio(options: DecodeOptions): Promise<DecodeResult>
   const abs = await checkAudioFile(options.file);
   if (options.signal?.aborted) throw cancelled();
   return new Promise<DecodeResult>((resolve, reject) => {
-    const child = spawn(options.ffmpegPath, ffmpegDecodeArgs(abs), { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(options.ffmpegPath, ffmpegDecodeArgs(abs), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
     let stderr = '';
     let carry: Buffer | null = null;
     let samples = 0;
@@ -132,7 +169,14 @@ export async function decodeAudio(options: DecodeOptions): Promise<DecodeResult>
       stderr = stderr.length < 64_000 ? stderr + s : stderr.slice(0, 32_000) + stderr.slice(-32_000) + s;
       if (!header && headerComplete(stderr)) openGate();
     });
-    child.on('error', (err) => finish(new SenseVoiceError(ErrorCode.FfmpegNotFound, `Could not start ffmpeg at ${options.ffmpegPath}: ${err.message}`)));
+    child.on('error', (err) =>
+      finish(
+        new SenseVoiceError(
+          ErrorCode.FfmpegNotFound,
+          `Could not start ffmpeg at ${options.ffmpegPath}: ${err.message}`,
+        ),
+      ),
+    );
     child.on('close', (code, signal) => {
       if (settled) return;
       openGate();
@@ -149,21 +193,49 @@ export async function decodeAudio(options: DecodeOptions): Promise<DecodeResult>
   });
 }
 
-function classifyFailure(file: string, stderr: string, code: number | null, signal: NodeJS.Signals | null): SenseVoiceError {
+function classifyFailure(
+  file: string,
+  stderr: string,
+  code: number | null,
+  signal: NodeJS.Signals | null,
+): SenseVoiceError {
   const tail = lastLines(stderr, 4);
   if (/matches no streams|does not contain any stream|Output file #0 does not contain any stream/.test(stderr)) {
-    return new SenseVoiceError(ErrorCode.NoAudioStream, `No audio stream in ${file}: it has nothing to transcribe. Choose a file with sound.`, { path: file });
+    return new SenseVoiceError(
+      ErrorCode.NoAudioStream,
+      `No audio stream in ${file}: it has nothing to transcribe. Choose a file with sound.`,
+      { path: file },
+    );
   }
   if (signal) {
-    return new SenseVoiceError(ErrorCode.DecodeFailed, `ffmpeg was stopped by ${signal} while decoding ${file}. Try again; if it repeats, check the ffmpeg log in "SenseVoice: Show Logs".`, { path: file, stderr: tail });
+    return new SenseVoiceError(
+      ErrorCode.DecodeFailed,
+      `ffmpeg was stopped by ${signal} while decoding ${file}. Try again; if it repeats, check the ffmpeg log in "SenseVoice: Show Logs".`,
+      { path: file, stderr: tail },
+    );
   }
-  if (/Invalid data found when processing input|could not find codec parameters|Format .* detected only with low score|moov atom not found/i.test(stderr)) {
-    return new SenseVoiceError(ErrorCode.DecodeFailed, `ffmpeg cannot read ${file} as audio or video (${tail.split('\n').pop()}). The file may be damaged or not a media file.`, { path: file, stderr: tail });
+  if (
+    /Invalid data found when processing input|could not find codec parameters|Format .* detected only with low score|moov atom not found/i.test(
+      stderr,
+    )
+  ) {
+    return new SenseVoiceError(
+      ErrorCode.DecodeFailed,
+      `ffmpeg cannot read ${file} as audio or video (${tail.split('\n').pop()}). The file may be damaged or not a media file.`,
+      { path: file, stderr: tail },
+    );
   }
   if (/No such file or directory/.test(stderr)) {
-    return new SenseVoiceError(ErrorCode.FileNotFound, `File not found by ffmpeg: ${file}. It may have been moved or deleted.`, { path: file });
+    return new SenseVoiceError(
+      ErrorCode.FileNotFound,
+      `File not found by ffmpeg: ${file}. It may have been moved or deleted.`,
+      { path: file },
+    );
   }
-  return new SenseVoiceError(ErrorCode.DecodeFailed, `ffmpeg failed (exit ${code}) decoding ${file}: ${tail}`, { path: file, stderr: tail });
+  return new SenseVoiceError(ErrorCode.DecodeFailed, `ffmpeg failed (exit ${code}) decoding ${file}: ${tail}`, {
+    path: file,
+    stderr: tail,
+  });
 }
 
 function lastLines(s: string, n: number): string {

@@ -86,7 +86,11 @@ export function ffmpegStaticPath(): string | null {
   }
 }
 
-export function findOnPath(name: string, pathEnv: string | undefined, platform: NodeJS.Platform = process.platform): string | null {
+export function findOnPath(
+  name: string,
+  pathEnv: string | undefined,
+  platform: NodeJS.Platform = process.platform,
+): string | null {
   if (!pathEnv) return null;
   const sep = platform === 'win32' ? ';' : ':';
   for (const dir of pathEnv.split(sep)) {

@@ -45,7 +45,8 @@ export function sessionOptions(provider: ProviderName, threads: number): Inferen
   // partner. Blocking instead (2 cores, int8 SenseVoiceSmall-sized model): wall time -35-40% under
   // load, -15% with the machine nearly idle, CPU time -26% (npx tsx bench/experiments.ts
   // --variants base,spin).
-  if (provider === 'cpu') options.extra = { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } };
+  if (provider === 'cpu')
+    options.extra = { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } };
   return options;
 }
 
@@ -67,11 +68,19 @@ export async function createSession(options: CreateSessionOptions): Promise<Crea
       attempts.push({ provider, ok: false, ms: Math.round(performance.now() - t0), error, reason, fix });
       // A model that even the CPU cannot load is broken, not a provider problem.
       if (provider === 'cpu') {
-        throw new SenseVoiceError(ErrorCode.ModelInvalid, `ONNX Runtime could not load ${modelFile}: ${error}. The file may be damaged or not a SenseVoice model; download it again.`, { attempts });
+        throw new SenseVoiceError(
+          ErrorCode.ModelInvalid,
+          `ONNX Runtime could not load ${modelFile}: ${error}. The file may be damaged or not a SenseVoice model; download it again.`,
+          { attempts },
+        );
       }
     }
   }
-  throw new SenseVoiceError(ErrorCode.ProviderUnavailable, `No execution provider could load the model: ${attempts.map((a) => `${a.provider}: ${a.reason}`).join('; ')}`, { attempts });
+  throw new SenseVoiceError(
+    ErrorCode.ProviderUnavailable,
+    `No execution provider could load the model: ${attempts.map((a) => `${a.provider}: ${a.reason}`).join('; ')}`,
+    { attempts },
+  );
 }
 
 async function defaultCreate(file: string, options: InferenceSession.SessionOptions): Promise<InferenceSession> {

@@ -41,11 +41,12 @@ export interface ProviderExplanation {
   cause: ProviderFailureCause;
 }
 
-const INSTALL_PROVIDER_FIX = 'Run: ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node (needs network access), with CUDA 12 and cuDNN 9 installed.';
+const INSTALL_PROVIDER_FIX =
+  'Run: ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node (needs network access), with CUDA 12 and cuDNN 9 installed.';
 const CUDNN: ProviderExplanation = {
   cause: 'cudnn-missing',
   reason: 'cuDNN 9 (libcudnn) was not found on the loader path.',
-  fix: 'Install cuDNN 9 for CUDA 12 (e.g. pip install nvidia-cudnn-cu12, or the distribution\'s libcudnn9-cuda-12) and add its lib folder to LD_LIBRARY_PATH.',
+  fix: "Install cuDNN 9 for CUDA 12 (e.g. pip install nvidia-cudnn-cu12, or the distribution's libcudnn9-cuda-12) and add its lib folder to LD_LIBRARY_PATH.",
 };
 const CUDA_RUNTIME: ProviderExplanation = {
   cause: 'cuda-runtime-missing',
@@ -87,7 +88,11 @@ function byLibrary(provider: ProviderName, lib: string): ProviderExplanation | n
  * what onnxruntime logged too (the dlopen detail). With `env` (the GPU check's findings), a bare
  * "Failed to load shared library" is narrowed to the part of the stack that is missing.
  */
-export function explainProviderError(provider: ProviderName, error: string, env?: ProviderEnvironment): ProviderExplanation {
+export function explainProviderError(
+  provider: ProviderName,
+  error: string,
+  env?: ProviderEnvironment,
+): ProviderExplanation {
   const lib = missingLibrary(error);
   const named = lib ? byLibrary(provider, lib) : null;
   if (named) return named;
@@ -110,26 +115,72 @@ export function explainProviderError(provider: ProviderName, error: string, env?
     }
     return notInstalled(provider);
   }
-  if (/CUDA driver version is insufficient|cudaErrorInsufficientDriver|CUDA failure 35\b|driver.*too old/i.test(error)) {
-    return { cause: 'driver-too-old', reason: 'The NVIDIA driver is too old for the CUDA 12 runtime the provider was built for.', fix: 'Update the NVIDIA driver to 525 or newer.' };
+  if (
+    /CUDA driver version is insufficient|cudaErrorInsufficientDriver|CUDA failure 35\b|driver.*too old/i.test(error)
+  ) {
+    return {
+      cause: 'driver-too-old',
+      reason: 'The NVIDIA driver is too old for the CUDA 12 runtime the provider was built for.',
+      fix: 'Update the NVIDIA driver to 525 or newer.',
+    };
   }
-  if (/CUDA failure 803|unsupported display driver \/ cuda driver combination|Driver\/library version mismatch/i.test(error)) {
-    return { cause: 'driver-mismatch', reason: 'The NVIDIA kernel driver and its user-space libraries are different versions (usually a driver update without a reboot).', fix: 'Reboot, or reinstall the NVIDIA driver so both parts match.' };
+  if (
+    /CUDA failure 803|unsupported display driver \/ cuda driver combination|Driver\/library version mismatch/i.test(
+      error,
+    )
+  ) {
+    return {
+      cause: 'driver-mismatch',
+      reason:
+        'The NVIDIA kernel driver and its user-space libraries are different versions (usually a driver update without a reboot).',
+      fix: 'Reboot, or reinstall the NVIDIA driver so both parts match.',
+    };
   }
   if (/no CUDA-capable device|cudaErrorNoDevice|CUDA failure 100/i.test(error)) {
-    return { cause: 'no-device', reason: 'No NVIDIA GPU is visible to this process.', fix: 'Check nvidia-smi; in a container pass the GPU through (--gpus all).' };
+    return {
+      cause: 'no-device',
+      reason: 'No NVIDIA GPU is visible to this process.',
+      fix: 'Check nvidia-smi; in a container pass the GPU through (--gpus all).',
+    };
   }
   if (/CUDA failure 2:|out of memory|CUBLAS_STATUS_ALLOC_FAILED|cudaErrorMemoryAllocation/i.test(error)) {
-    return { cause: 'out-of-memory', reason: 'The GPU ran out of memory.', fix: 'Close other programs using the GPU (nvidia-smi lists them), or use the CPU.' };
+    return {
+      cause: 'out-of-memory',
+      reason: 'The GPU ran out of memory.',
+      fix: 'Close other programs using the GPU (nvidia-smi lists them), or use the CPU.',
+    };
   }
-  if (/CUDNN_STATUS_(VERSION_MISMATCH|SUBLIBRARY_VERSION_MISMATCH|SUBLIBRARY_LOADING_FAILED|NOT_INITIALIZED)/.test(error)) {
-    return { cause: 'cudnn-mismatch', reason: 'cuDNN loaded but is not the version the provider was built for, or is incomplete.', fix: 'Install cuDNN 9 for CUDA 12 (all its sub-libraries) and remove older cuDNN folders from LD_LIBRARY_PATH.' };
+  if (
+    /CUDNN_STATUS_(VERSION_MISMATCH|SUBLIBRARY_VERSION_MISMATCH|SUBLIBRARY_LOADING_FAILED|NOT_INITIALIZED)/.test(error)
+  ) {
+    return {
+      cause: 'cudnn-mismatch',
+      reason: 'cuDNN loaded but is not the version the provider was built for, or is incomplete.',
+      fix: 'Install cuDNN 9 for CUDA 12 (all its sub-libraries) and remove older cuDNN folders from LD_LIBRARY_PATH.',
+    };
   }
   if (/Failed to get a WebGPU adapter|No supported adapters/i.test(error)) {
-    return { cause: 'no-adapter', reason: 'No WebGPU adapter: no GPU with a Vulkan (Linux), D3D12 (Windows) or Metal (macOS) driver is available.', fix: 'Install the GPU vendor\'s Vulkan driver (Linux: mesa-vulkan-drivers or the NVIDIA driver), or use the CPU.' };
+    return {
+      cause: 'no-adapter',
+      reason: 'No WebGPU adapter: no GPU with a Vulkan (Linux), D3D12 (Windows) or Metal (macOS) driver is available.',
+      fix: "Install the GPU vendor's Vulkan driver (Linux: mesa-vulkan-drivers or the NVIDIA driver), or use the CPU.",
+    };
   }
   if (/backend not found|no available backend found/i.test(error)) {
-    return { cause: 'not-in-build', reason: `This onnxruntime-node build has no ${provider} provider on ${process.platform}.`, fix: provider === 'dml' ? 'DirectML exists on Windows only.' : provider === 'coreml' ? 'CoreML exists on macOS only.' : 'Choose another provider.' };
+    return {
+      cause: 'not-in-build',
+      reason: `This onnxruntime-node build has no ${provider} provider on ${process.platform}.`,
+      fix:
+        provider === 'dml'
+          ? 'DirectML exists on Windows only.'
+          : provider === 'coreml'
+            ? 'CoreML exists on macOS only.'
+            : 'Choose another provider.',
+    };
   }
-  return { cause: 'unknown', reason: `Creating a ${provider} session failed.`, fix: 'See the error text; run "SenseVoice: Check GPU" for a full diagnosis.' };
+  return {
+    cause: 'unknown',
+    reason: `Creating a ${provider} session failed.`,
+    fix: 'See the error text; run "SenseVoice: Check GPU" for a full diagnosis.',
+  };
 }

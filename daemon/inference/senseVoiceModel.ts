@@ -1,7 +1,13 @@
 // A loaded SenseVoice model: the validated folder, the ONNX session on the provider that worked,
 // the front end with the model's CMVN, and one warm-up run done at load.
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
-import { ErrorCode, SenseVoiceError, type LanguageSetting, type ModelInfo, type ProviderSetting } from '../../common/protocol';
+import {
+  ErrorCode,
+  SenseVoiceError,
+  type LanguageSetting,
+  type ModelInfo,
+  type ProviderSetting,
+} from '../../common/protocol';
 import { inspectModelFolder, type ModelFolderInfo } from '../model/modelFolder';
 import { createFrontEnd, type FrontEnd } from '../features/frontEnd';
 import { SENSE_VOICE_FBANK_OPTIONS } from '../features/fbank';
@@ -36,7 +42,10 @@ export class SenseVoiceModel {
   static async load(options: LoadModelOptions): Promise<SenseVoiceModel> {
     // Inspected once per quantisation: int8 for the CPU, fp32 for GPUs (no int8 kernels there).
     const cpuFolder = await inspectModelFolder(options.dir, { preferQuantized: true });
-    const gpuFolder = cpuFolder.otherModelFiles.length > 0 ? await inspectModelFolder(options.dir, { preferQuantized: false }) : cpuFolder;
+    const gpuFolder =
+      cpuFolder.otherModelFiles.length > 0
+        ? await inspectModelFolder(options.dir, { preferQuantized: false })
+        : cpuFolder;
     const folderFor = (p: ProviderName) => (isGpuProvider(p) ? gpuFolder : cpuFolder);
     const created = await createSession({
       modelFileFor: (p) => folderFor(p).modelFile,
@@ -54,7 +63,9 @@ export class SenseVoiceModel {
     });
     const warnings: string[] = [];
     if (created.provider === 'cuda' && folder.quantization === 'int8') {
-      warnings.push('An int8 model is running on CUDA: its quantised nodes have no CUDA kernels and fall back to the CPU, which can be slower than the CPU alone. Put the fp32 model.onnx in the folder, or use the CPU provider.');
+      warnings.push(
+        'An int8 model is running on CUDA: its quantised nodes have no CUDA kernels and fall back to the CPU, which can be slower than the CPU alone. Put the fp32 model.onnx in the folder, or use the CPU provider.',
+      );
     }
     // With `auto`, the CPU is an expected outcome (the reasons stay in `attempts` for the GPU check);
     // a GPU provider the user named explicitly that did not work deserves a warning.
@@ -107,24 +118,43 @@ export class SenseVoiceModel {
     const dim = this.frontEnd.dim;
     const maxFrames = Math.max(...items.map((i) => i.features.frames));
     const x = n === 1 ? items[0].features.data.subarray(0, maxFrames * dim) : new Float32Array(n * maxFrames * dim);
-    if (n > 1) items.forEach((it, b) => x.set(it.features.data.subarray(0, it.features.frames * dim), b * maxFrames * dim));
+    if (n > 1)
+      items.forEach((it, b) => x.set(it.features.data.subarray(0, it.features.frames * dim), b * maxFrames * dim));
     const names = this.folder.inputNames;
     const feeds: Record<string, OrtTensor> = {
       [names.features]: new Tensor('float32', x, [n, maxFrames, dim]),
-      [names.lengths]: new Tensor('int32', Int32Array.from(items, (i) => i.features.frames), [n]),
-      [names.language]: new Tensor('int32', Int32Array.from(items, (i) => i.language), [n]),
-      [names.textNorm]: new Tensor('int32', Int32Array.from(items, (i) => i.textNorm), [n]),
+      [names.lengths]: new Tensor(
+        'int32',
+        Int32Array.from(items, (i) => i.features.frames),
+        [n],
+      ),
+      [names.language]: new Tensor(
+        'int32',
+        Int32Array.from(items, (i) => i.language),
+        [n],
+      ),
+      [names.textNorm]: new Tensor(
+        'int32',
+        Int32Array.from(items, (i) => i.textNorm),
+        [n],
+      ),
     };
     let out: InferenceSession.OnnxValueMapType;
     try {
       out = await this.session.run(feeds, [this.folder.outputName]);
     } catch (err) {
-      throw new SenseVoiceError(ErrorCode.InferenceFailed, `Inference failed on ${this.info.provider}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new SenseVoiceError(
+        ErrorCode.InferenceFailed,
+        `Inference failed on ${this.info.provider}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
     const logits = out[this.folder.outputName] as OrtTensor;
     const dims = logits.dims;
     if (dims.length !== 3 || dims[0] !== n || dims[2] !== this.folder.vocabSize || dims[1] < maxFrames) {
-      throw new SenseVoiceError(ErrorCode.ModelInvalid, `${this.folder.modelFile} returned logits of shape [${dims.join(', ')}], expected [${n}, T+4, ${this.folder.vocabSize}].`);
+      throw new SenseVoiceError(
+        ErrorCode.ModelInvalid,
+        `${this.folder.modelFile} returned logits of shape [${dims.join(', ')}], expected [${n}, T+4, ${this.folder.vocabSize}].`,
+      );
     }
     const data = logits.data as Float32Array;
     const rows = dims[1];
@@ -141,7 +171,7 @@ export class SenseVoiceModel {
     let seed = 12345;
     for (let i = 0; i < samples.length; i++) {
       seed = (seed * 1103515245 + 12345) >>> 0;
-      samples[i] = ((seed / 2 ** 32) - 0.5) * 0.01;
+      samples[i] = (seed / 2 ** 32 - 0.5) * 0.01;
     }
     const t0 = performance.now();
     await this.run(this.frontEnd.compute({ samples }), this.languageId('auto'), this.textNormId(false));

@@ -81,7 +81,11 @@ export class BatchScheduler {
           this.stats.inferenceMs += r.inferenceMs;
           const total = batch.reduce((n, e) => n + e.seconds, 0) || 1;
           batch.forEach((e, i) =>
-            e.resolve({ ...r.results[i], featuresMs: (r.featuresMs * e.seconds) / total, inferenceMs: (r.inferenceMs * e.seconds) / total }),
+            e.resolve({
+              ...r.results[i],
+              featuresMs: (r.featuresMs * e.seconds) / total,
+              inferenceMs: (r.inferenceMs * e.seconds) / total,
+            }),
           );
         },
         (err: Error) => batch.forEach((e) => e.reject(err)),
@@ -135,7 +139,9 @@ export function takeBatch<T extends { seconds: number }>(waiting: T[], limits: B
   let seconds = first.seconds;
   const candidates = waiting
     .map((e, i) => ({ e, i }))
-    .filter(({ e }) => Math.max(e.seconds, first.seconds) <= SIMILAR * Math.max(Math.min(e.seconds, first.seconds), 0.5))
+    .filter(
+      ({ e }) => Math.max(e.seconds, first.seconds) <= SIMILAR * Math.max(Math.min(e.seconds, first.seconds), 0.5),
+    )
     .sort((a, b) => Math.abs(a.e.seconds - first.seconds) - Math.abs(b.e.seconds - first.seconds));
   const taken = new Set<number>();
   for (const { e, i } of candidates) {

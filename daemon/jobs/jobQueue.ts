@@ -42,7 +42,12 @@ export class JobQueue {
    * Runs `work` for `key`, or joins the job already doing it. `signal` cancels this caller only;
    * the job stops when every caller has cancelled.
    */
-  run(key: string, work: (report: JobReport) => Promise<Transcript>, listener: JobListener, signal?: AbortSignal): Promise<Transcript> {
+  run(
+    key: string,
+    work: (report: JobReport) => Promise<Transcript>,
+    listener: JobListener,
+    signal?: AbortSignal,
+  ): Promise<Transcript> {
     let job = this.jobs.get(key);
     if (job) {
       for (const [i, s] of [...job.segments.entries()].sort((a, b) => a[0] - b[0])) listener.onSegment(i, s);
@@ -84,7 +89,14 @@ export class JobQueue {
 
   private start(key: string, work: (report: JobReport) => Promise<Transcript>): Job {
     const controller = new AbortController();
-    const job: Job = { key, listeners: new Set(), controller, segments: new Map(), progress: null, promise: Promise.resolve(null as never) };
+    const job: Job = {
+      key,
+      listeners: new Set(),
+      controller,
+      segments: new Map(),
+      progress: null,
+      promise: Promise.resolve(null as never),
+    };
     const report: JobReport = {
       signal: controller.signal,
       onSegment: (i, s) => {

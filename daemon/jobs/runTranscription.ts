@@ -1,7 +1,14 @@
 // One file's transcription: ffmpeg streams samples, the VAD cuts speech segments as they end, the
 // scheduler recognises them in batches on the worker, and each finished segment is reported at
 // once. Audio waiting for the worker is bounded, so memory does not grow with the file's length.
-import { ErrorCode, SenseVoiceError, type LanguageSetting, type Transcript, type VadMode, type TranscriptSegment } from '../../common/protocol';
+import {
+  ErrorCode,
+  SenseVoiceError,
+  type LanguageSetting,
+  type Transcript,
+  type VadMode,
+  type TranscriptSegment,
+} from '../../common/protocol';
 import { decodeAudio, SAMPLE_RATE } from '../ffmpeg/decodeAudio';
 import { VadSegmentStream } from '../vad/vadSegmentStream';
 import type { SileroVad } from '../vad/sileroVad';
@@ -49,7 +56,10 @@ export async function runTranscription(a: RunTranscriptionArgs): Promise<Transcr
     const total = estimatedSec && estimatedSec > 0 ? estimatedSec : null;
     // Decoding leads; recognition trails. Weight them so the bar moves steadily and ends at 1.
     const decoded = total ? Math.min(1, decodedSec / total) : 0;
-    const fraction = Math.min(0.99, decoded * 0.5 + (decoded * 0.5 * segments.size) / Math.max(1, segments.size + inFlight.size));
+    const fraction = Math.min(
+      0.99,
+      decoded * 0.5 + (decoded * 0.5 * segments.size) / Math.max(1, segments.size + inFlight.size),
+    );
     a.onProgress(fraction, segments.size, message);
   };
 
@@ -57,7 +67,16 @@ export async function runTranscription(a: RunTranscriptionArgs): Promise<Transcr
     const seconds = samples.length / SAMPLE_RATE;
     pendingSec += seconds;
     const p = a.scheduler
-      .submit({ samples, offsetSec, language: a.options.language, itn: a.options.itn, banEmotionUnknown: a.options.banEmotionUnknown }, a.signal)
+      .submit(
+        {
+          samples,
+          offsetSec,
+          language: a.options.language,
+          itn: a.options.itn,
+          banEmotionUnknown: a.options.banEmotionUnknown,
+        },
+        a.signal,
+      )
       .then((r) => {
         timings.featuresMs += r.featuresMs ?? 0;
         timings.inferenceMs += r.inferenceMs ?? 0;
@@ -98,7 +117,10 @@ export async function runTranscription(a: RunTranscriptionArgs): Promise<Transcr
       onSamples: (c) => {
         n += c.length;
         if (n > MAX_WHOLE_FILE_SEC * SAMPLE_RATE) {
-          throw new SenseVoiceError(ErrorCode.InvalidParams, `With VAD off the whole file is one model pass, which is limited to ${MAX_WHOLE_FILE_SEC / 60} minutes (the model is trained on short utterances and memory grows quadratically). Turn VAD on for long files.`);
+          throw new SenseVoiceError(
+            ErrorCode.InvalidParams,
+            `With VAD off the whole file is one model pass, which is limited to ${MAX_WHOLE_FILE_SEC / 60} minutes (the model is trained on short utterances and memory grows quadratically). Turn VAD on for long files.`,
+          );
         }
         chunks.push(c);
       },

@@ -12,7 +12,13 @@ const VERSION = 1;
 
 export function defaultCacheDir(): string {
   if (process.env.SENSEVOICE_CACHE_DIR) return process.env.SENSEVOICE_CACHE_DIR;
-  if (process.platform === 'win32') return path.join(process.env.LOCALAPPDATA ?? path.join(os.homedir(), 'AppData', 'Local'), 'sensevoice', 'Cache', 'transcripts');
+  if (process.platform === 'win32')
+    return path.join(
+      process.env.LOCALAPPDATA ?? path.join(os.homedir(), 'AppData', 'Local'),
+      'sensevoice',
+      'Cache',
+      'transcripts',
+    );
   if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Caches', 'sensevoice', 'transcripts');
   return path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'sensevoice', 'transcripts');
 }
@@ -25,9 +31,19 @@ export async function contentHash(file: string, signal?: AbortSignal): Promise<s
     for await (const chunk of stream) hash.update(chunk as Buffer);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new SenseVoiceError(ErrorCode.FileNotFound, `The file was moved or deleted before it could be read: ${file}.`, { path: file });
+    if (code === 'ENOENT')
+      throw new SenseVoiceError(
+        ErrorCode.FileNotFound,
+        `The file was moved or deleted before it could be read: ${file}.`,
+        { path: file },
+      );
     if (code === 'ABORT_ERR') throw new SenseVoiceError(ErrorCode.Cancelled, 'Cancelled.');
-    if (code === 'EACCES' || code === 'EPERM') throw new SenseVoiceError(ErrorCode.FileNotFound, `The file cannot be read (permission denied): ${file}. Check its permissions.`, { path: file });
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new SenseVoiceError(
+        ErrorCode.FileNotFound,
+        `The file cannot be read (permission denied): ${file}. Check its permissions.`,
+        { path: file },
+      );
     throw err;
   }
   return hash.digest('hex');
@@ -42,7 +58,10 @@ export class TranscriptCache {
   ) {}
 
   static key(parts: unknown): string {
-    return crypto.createHash('sha256').update(JSON.stringify([VERSION, parts])).digest('hex');
+    return crypto
+      .createHash('sha256')
+      .update(JSON.stringify([VERSION, parts]))
+      .digest('hex');
   }
 
   async get(key: string): Promise<Transcript | null> {
@@ -80,8 +99,11 @@ export class TranscriptCache {
   private async prune(): Promise<void> {
     const names = (await fs.promises.readdir(this.dir!)).filter((n) => n.endsWith('.json'));
     if (names.length <= this.maxEntries) return;
-    const stats = await Promise.all(names.map(async (n) => ({ n, t: (await fs.promises.stat(path.join(this.dir!, n))).mtimeMs })));
+    const stats = await Promise.all(
+      names.map(async (n) => ({ n, t: (await fs.promises.stat(path.join(this.dir!, n))).mtimeMs })),
+    );
     stats.sort((a, b) => a.t - b.t);
-    for (const s of stats.slice(0, stats.length - this.maxEntries)) await fs.promises.rm(path.join(this.dir!, s.n), { force: true });
+    for (const s of stats.slice(0, stats.length - this.maxEntries))
+      await fs.promises.rm(path.join(this.dir!, s.n), { force: true });
   }
 }

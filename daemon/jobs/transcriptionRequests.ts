@@ -1,9 +1,22 @@
 // `transcribe/file`: parameters and settings in, a job on the queue (or a cached transcript) out,
 // with each finished segment and the progress sent to the requester as they happen.
 import fs from 'node:fs';
-import { ErrorCode, SenseVoiceError, type ProgressParams, type SegmentParams, type Transcript } from '../../common/protocol';
+import {
+  ErrorCode,
+  SenseVoiceError,
+  type ProgressParams,
+  type SegmentParams,
+  type Transcript,
+} from '../../common/protocol';
 import { LANGUAGES, VAD_MODES } from '../../common/values';
-import { optionalBoolean, optionalEnum, optionalNumber, optionalString, paramObject, requiredString } from '../rpc/params';
+import {
+  optionalBoolean,
+  optionalEnum,
+  optionalNumber,
+  optionalString,
+  paramObject,
+  requiredString,
+} from '../rpc/params';
 import type { EffectiveSettings } from '../settings';
 import type { Engine, ModelRegistry } from '../modelRegistry';
 import type { ResolvedFfmpeg } from '../ffmpeg/resolveFfmpeg';
@@ -63,7 +76,15 @@ export class TranscriptionRequests {
       const st = await fs.promises.stat(abs);
       cancelled();
       // A cache-only lookup never joins a real run (it must answer at once) nor is joined by one.
-      const joinKey = JSON.stringify([abs, st.size, st.mtimeMs, engine.info.modelFile, engine.info.provider, options, cachedOnly]);
+      const joinKey = JSON.stringify([
+        abs,
+        st.size,
+        st.mtimeMs,
+        engine.info.modelFile,
+        engine.info.provider,
+        options,
+        cachedOnly,
+      ]);
       return this.queue.run(
         joinKey,
         async (report) => {
@@ -76,7 +97,8 @@ export class TranscriptionRequests {
         },
         {
           onSegment: (index, segment) => token && this.d.segment({ token, index, segment }),
-          onProgress: (fraction, segmentsDone, message) => token && this.d.progress({ token, fraction, segmentsDone, message }),
+          onProgress: (fraction, segmentsDone, message) =>
+            token && this.d.progress({ token, fraction, segmentsDone, message }),
         },
         signal,
       );
@@ -86,11 +108,26 @@ export class TranscriptionRequests {
   /** One job's work: the cache, or a transcription that fills it. */
   private async work(
     report: JobReport,
-    j: { abs: string; file: string; options: TranscriptionOptions; ffmpegPath: string; engine: Engine; vad: SileroVad | null; cachedOnly: boolean },
+    j: {
+      abs: string;
+      file: string;
+      options: TranscriptionOptions;
+      ffmpegPath: string;
+      engine: Engine;
+      vad: SileroVad | null;
+      cachedOnly: boolean;
+    },
   ): Promise<Transcript> {
     const { abs, file, options, engine } = j;
     const hash = await contentHash(abs, report.signal);
-    const cacheKey = TranscriptCache.key([hash, engine.info.modelFile, engine.info.sizeBytes, engine.info.quantization, engine.info.provider, options]);
+    const cacheKey = TranscriptCache.key([
+      hash,
+      engine.info.modelFile,
+      engine.info.sizeBytes,
+      engine.info.quantization,
+      engine.info.provider,
+      options,
+    ]);
     const t0 = performance.now();
     const cached = await this.cache.get(cacheKey);
     if (cached) {
@@ -100,7 +137,10 @@ export class TranscriptionRequests {
       return { ...cached, file, cached: true, timings: { decodeMs: 0, featuresMs: 0, inferenceMs: 0, totalMs: ms } };
     }
     if (j.cachedOnly) {
-      throw new SenseVoiceError(ErrorCode.NotCached, `No cached transcript of ${file} for this model and these settings (the file, the model or a setting changed, or the cache was cleared).`);
+      throw new SenseVoiceError(
+        ErrorCode.NotCached,
+        `No cached transcript of ${file} for this model and these settings (the file, the model or a setting changed, or the cache was cleared).`,
+      );
     }
     const t = await runTranscription({
       file: abs,
@@ -127,5 +167,3 @@ export class TranscriptionRequests {
     this.queue.cancelAll();
   }
 }
-
-

@@ -27,7 +27,13 @@ export interface InspectOptions {
 
 /** Query ids the model embeds for the language hint (SenseVoiceSmall's lid_dict). */
 export interface LanguageIds {
-  auto: number; zh: number; en: number; yue: number; ja: number; ko: number; nospeech: number;
+  auto: number;
+  zh: number;
+  en: number;
+  yue: number;
+  ja: number;
+  ko: number;
+  nospeech: number;
 }
 
 /** Everything the runtime needs to load and drive a model folder. */
@@ -62,7 +68,10 @@ export interface ModelFolderInfo {
 
 export const SHERPA_FILES = { int8: 'model.int8.onnx', fp32: 'model.onnx', tokens: 'tokens.txt' } as const;
 export const FUNASR_FILES = {
-  int8: 'model_quant.onnx', fp32: 'model.onnx', cmvn: 'am.mvn', bpe: 'chn_jpn_yue_eng_ko_spectok.bpe.model',
+  int8: 'model_quant.onnx',
+  fp32: 'model.onnx',
+  cmvn: 'am.mvn',
+  bpe: 'chn_jpn_yue_eng_ko_spectok.bpe.model',
 } as const;
 const FUNASR_TOKEN_FILES = ['tokens.json', 'tokens.txt', FUNASR_FILES.bpe];
 
@@ -78,7 +87,10 @@ interface LayoutIo {
   output: string;
 }
 const IO: Record<ModelLayout, LayoutIo> = {
-  sherpa: { inputs: { features: 'x', lengths: 'x_length', language: 'language', textNorm: 'text_norm' }, output: 'logits' },
+  sherpa: {
+    inputs: { features: 'x', lengths: 'x_length', language: 'language', textNorm: 'text_norm' },
+    output: 'logits',
+  },
   funasr: {
     inputs: { features: 'speech', lengths: 'speech_lengths', language: 'language', textNorm: 'textnorm' },
     output: 'ctc_logits',
@@ -87,8 +99,20 @@ const IO: Record<ModelLayout, LayoutIo> = {
 
 /** The metadata keys sherpa-onnx refuses to run without (its process exits when one is missing). */
 const SHERPA_REQUIRED_KEYS = [
-  'vocab_size', 'lfr_window_size', 'lfr_window_shift', 'normalize_samples', 'with_itn', 'without_itn',
-  'lang_auto', 'lang_zh', 'lang_en', 'lang_ja', 'lang_ko', 'lang_yue', 'neg_mean', 'inv_stddev',
+  'vocab_size',
+  'lfr_window_size',
+  'lfr_window_shift',
+  'normalize_samples',
+  'with_itn',
+  'without_itn',
+  'lang_auto',
+  'lang_zh',
+  'lang_en',
+  'lang_ja',
+  'lang_ko',
+  'lang_yue',
+  'neg_mean',
+  'inv_stddev',
 ];
 
 export const HOW_TO_GET_A_MODEL =
@@ -119,7 +143,9 @@ export async function inspectModelFolder(dir: string, options: InspectOptions): 
       `No SenseVoice model in ${dir}: looked for ${SHERPA_FILES.int8} or ${SHERPA_FILES.fp32} with ` +
         `${SHERPA_FILES.tokens} (sherpa-onnx layout), and ${FUNASR_FILES.int8} or ${FUNASR_FILES.fp32} with ` +
         `${FUNASR_FILES.cmvn} and ${FUNASR_FILES.bpe} (FunASR layout). ` +
-        (names.length ? `The folder holds: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''}.` : 'The folder is empty.'),
+        (names.length
+          ? `The folder holds: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''}.`
+          : 'The folder is empty.'),
       { dir, lookedFor, found: names },
     );
   }
@@ -136,7 +162,10 @@ export async function inspectModelFolder(dir: string, options: InspectOptions): 
   const contract = layout === 'sherpa' ? sherpaContract(info) : await funasrContract(dir, names, options);
   const tokensFile = layout === 'sherpa' ? path.join(dir, SHERPA_FILES.tokens) : funasrTokensFile(dir, names);
   if (layout === 'sherpa' && !has(SHERPA_FILES.tokens)) {
-    throw invalid(tokensFile, `${tokensFile} is missing: a sherpa-onnx SenseVoice model needs its tokens.txt beside ${chosenName}.`);
+    throw invalid(
+      tokensFile,
+      `${tokensFile} is missing: a sherpa-onnx SenseVoice model needs its tokens.txt beside ${chosenName}.`,
+    );
   }
   const tokens = await readTokens(tokensFile);
 
@@ -145,12 +174,16 @@ export async function inspectModelFolder(dir: string, options: InspectOptions): 
   checkFrontEnd(modelFile, contract.lfr, contract.negMean, contract.invStddev, io.featureDim);
 
   return {
-    dir, layout, modelFile,
+    dir,
+    layout,
+    modelFile,
     quantization: chosenName === quantizedName ? 'int8' : 'fp32',
     sizeBytes: info.fileSize,
     inputNames: { ...IO[layout].inputs },
     outputName: IO[layout].output,
-    vocabSize, tokens, tokensFile,
+    vocabSize,
+    tokens,
+    tokensFile,
     ...contract,
     otherModelFiles,
     metadata: info.metadata,
@@ -166,7 +199,11 @@ async function listFolder(dir: string): Promise<string[]> {
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       throw notFound(`The model folder ${dir} does not exist.`, { dir, lookedFor: [], found: [] });
     }
-    throw notFound(`The model folder ${dir} cannot be read: ${(err as Error).message}.`, { dir, lookedFor: [], found: [] });
+    throw notFound(`The model folder ${dir} cannot be read: ${(err as Error).message}.`, {
+      dir,
+      lookedFor: [],
+      found: [],
+    });
   }
   if (!stat.isDirectory()) {
     throw notFound(
@@ -202,13 +239,17 @@ function detectLayout(info: OnnxModelInfo): ModelLayout {
 }
 
 /** Checks names and types of the layout's inputs and output; returns what the shapes reveal. */
-function checkIo(info: OnnxModelInfo, layout: ModelLayout): { featureDim: number | null; vocabFromShape: number | null } {
+function checkIo(
+  info: OnnxModelInfo,
+  layout: ModelLayout,
+): { featureDim: number | null; vocabFromShape: number | null } {
   const { inputs, output } = IO[layout];
   const problems: string[] = [];
   const expectInput = (name: string, types: string[]): OnnxValueInfo | undefined => {
     const v = info.inputs.find((i) => i.name === name);
     if (!v) problems.push(`input ${name} is missing`);
-    else if (!types.includes(v.elemType)) problems.push(`input ${name} is ${v.elemType}, expected ${types.join(' or ')}`);
+    else if (!types.includes(v.elemType))
+      problems.push(`input ${name} is ${v.elemType}, expected ${types.join(' or ')}`);
     return v;
   };
   const features = expectInput(inputs.features, ['float32']);
@@ -218,8 +259,10 @@ function checkIo(info: OnnxModelInfo, layout: ModelLayout): { featureDim: number
   const logits = info.outputs.find((o) => o.name === output);
   if (!logits) problems.push(`output ${output} is missing`);
   else if (logits.elemType !== 'float32') problems.push(`output ${output} is ${logits.elemType}, expected float32`);
-  if (features?.shape && features.shape.length !== 3) problems.push(`input ${inputs.features} has rank ${features.shape.length}, expected 3`);
-  if (logits?.shape && logits.shape.length !== 3) problems.push(`output ${output} has rank ${logits.shape.length}, expected 3`);
+  if (features?.shape && features.shape.length !== 3)
+    problems.push(`input ${inputs.features} has rank ${features.shape.length}, expected 3`);
+  if (logits?.shape && logits.shape.length !== 3)
+    problems.push(`output ${output} has rank ${logits.shape.length}, expected 3`);
   if (problems.length) {
     throw invalid(
       info.path,
@@ -254,7 +297,10 @@ function sherpaContract(info: OnnxModelInfo): Contract {
     throw invalid(file, `${file} has model_type "${md.model_type}"; expected "sense_voice_ctc" (SenseVoiceSmall).`);
   }
   if (md.comment?.includes('Nano')) {
-    throw invalid(file, `${file} is a FunASR Nano model (its comment says "${md.comment}"); this extension runs SenseVoiceSmall.`);
+    throw invalid(
+      file,
+      `${file} is a FunASR Nano model (its comment says "${md.comment}"); this extension runs SenseVoiceSmall.`,
+    );
   }
   const int = (key: string): number => {
     const v = md[key]!.trim();
@@ -265,8 +311,13 @@ function sherpaContract(info: OnnxModelInfo): Contract {
     negMean: floatList(file, 'neg_mean', md.neg_mean!),
     invStddev: floatList(file, 'inv_stddev', md.inv_stddev!),
     langIds: {
-      auto: int('lang_auto'), zh: int('lang_zh'), en: int('lang_en'), yue: int('lang_yue'), ja: int('lang_ja'),
-      ko: int('lang_ko'), nospeech: md.lang_nospeech !== undefined ? int('lang_nospeech') : FIXED_LANG_IDS.nospeech,
+      auto: int('lang_auto'),
+      zh: int('lang_zh'),
+      en: int('lang_en'),
+      yue: int('lang_yue'),
+      ja: int('lang_ja'),
+      ko: int('lang_ko'),
+      nospeech: md.lang_nospeech !== undefined ? int('lang_nospeech') : FIXED_LANG_IDS.nospeech,
     },
     withItnId: int('with_itn'),
     withoutItnId: int('without_itn'),
@@ -283,7 +334,10 @@ function floatList(file: string, key: string, value: string): Float32Array {
     const s = parts[i]!.trim();
     const x = Number(s);
     if (s === '' || !Number.isFinite(x)) {
-      throw invalid(file, `${file} metadata ${key} entry ${i} is "${s.slice(0, 20)}"; expected comma-separated numbers.`);
+      throw invalid(
+        file,
+        `${file} metadata ${key} entry ${i} is "${s.slice(0, 20)}"; expected comma-separated numbers.`,
+      );
     }
     out[i] = x;
   }
@@ -293,7 +347,10 @@ function floatList(file: string, key: string, value: string): Float32Array {
 async function funasrContract(dir: string, names: string[], options: InspectOptions): Promise<Contract> {
   const cmvnFile = path.join(dir, FUNASR_FILES.cmvn);
   if (!names.includes(FUNASR_FILES.cmvn)) {
-    throw invalid(cmvnFile, `${cmvnFile} is missing: a FunASR SenseVoiceSmall export needs its am.mvn (the CMVN statistics).`);
+    throw invalid(
+      cmvnFile,
+      `${cmvnFile} is missing: a FunASR SenseVoiceSmall export needs its am.mvn (the CMVN statistics).`,
+    );
   }
   const readCmvn = options.readCmvn ?? readAmMvn;
   let cmvn: Cmvn;
@@ -399,11 +456,20 @@ function checkFrontEnd(
   }
   const dim = MEL_BINS * lfr.m;
   if (featureDim !== null && featureDim !== dim) {
-    throw invalid(modelFile, `${modelFile} takes ${featureDim} features per frame; expected ${dim} (${MEL_BINS} mel bins x ${lfr.m}).`);
+    throw invalid(
+      modelFile,
+      `${modelFile} takes ${featureDim} features per frame; expected ${dim} (${MEL_BINS} mel bins x ${lfr.m}).`,
+    );
   }
-  for (const [name, v] of [['neg_mean', negMean], ['inv_stddev', invStddev]] as const) {
+  for (const [name, v] of [
+    ['neg_mean', negMean],
+    ['inv_stddev', invStddev],
+  ] as const) {
     if (v.length !== dim) {
-      throw invalid(modelFile, `CMVN ${name} has ${v.length} values; expected ${dim} (${MEL_BINS} mel bins x ${lfr.m}).`);
+      throw invalid(
+        modelFile,
+        `CMVN ${name} has ${v.length} values; expected ${dim} (${MEL_BINS} mel bins x ${lfr.m}).`,
+      );
     }
   }
 }

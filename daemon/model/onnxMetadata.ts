@@ -46,10 +46,29 @@ export class OnnxFormatError extends Error {
 
 /** TensorProto.DataType -> the names onnxruntime uses for tensor types. */
 const ELEM_TYPES: Record<number, string> = {
-  1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 8: 'string',
-  9: 'bool', 10: 'float16', 11: 'float64', 12: 'uint32', 13: 'uint64', 14: 'complex64', 15: 'complex128',
-  16: 'bfloat16', 17: 'float8e4m3fn', 18: 'float8e4m3fnuz', 19: 'float8e5m2', 20: 'float8e5m2fnuz',
-  21: 'uint4', 22: 'int4', 23: 'float4e2m1',
+  1: 'float32',
+  2: 'uint8',
+  3: 'int8',
+  4: 'uint16',
+  5: 'int16',
+  6: 'int32',
+  7: 'int64',
+  8: 'string',
+  9: 'bool',
+  10: 'float16',
+  11: 'float64',
+  12: 'uint32',
+  13: 'uint64',
+  14: 'complex64',
+  15: 'complex128',
+  16: 'bfloat16',
+  17: 'float8e4m3fn',
+  18: 'float8e4m3fnuz',
+  19: 'float8e5m2',
+  20: 'float8e5m2fnuz',
+  21: 'uint4',
+  22: 'int4',
+  23: 'float4e2m1',
 };
 
 // ModelProto, GraphProto and friends: only the fields this reader looks at.
@@ -64,7 +83,12 @@ const EXPECTED_WIRE: Record<number, number> = {
   [MODEL.metadataProps]: WireType.LengthDelimited,
 };
 const MODEL_FIELD_NAMES: Record<number, string> = {
-  1: 'ir_version', 2: 'producer_name', 3: 'producer_version', 7: 'graph', 8: 'opset_import', 14: 'metadata_props',
+  1: 'ir_version',
+  2: 'producer_name',
+  3: 'producer_version',
+  7: 'graph',
+  8: 'opset_import',
+  14: 'metadata_props',
 };
 /** Small messages we decode in memory; anything larger is not plausible and means a corrupt file. */
 const MAX_SMALL_MESSAGE = 64 * 1024 * 1024;
@@ -139,10 +163,24 @@ export async function readOnnxModelInfo(path: string): Promise<OnnxModelInfo> {
   }
 }
 
-async function walkModel(path: string, file: WindowedFile, progress: { sawIrVersion: boolean }): Promise<OnnxModelInfo> {
+async function walkModel(
+  path: string,
+  file: WindowedFile,
+  progress: { sawIrVersion: boolean },
+): Promise<OnnxModelInfo> {
   const info: OnnxModelInfo = {
-    path, fileSize: file.size, irVersion: null, producerName: '', producerVersion: '', opset: null,
-    opsetImports: [], metadata: {}, inputs: [], outputs: [], bytesRead: 0, reads: 0,
+    path,
+    fileSize: file.size,
+    irVersion: null,
+    producerName: '',
+    producerVersion: '',
+    opset: null,
+    opsetImports: [],
+    metadata: {},
+    inputs: [],
+    outputs: [],
+    bytesRead: 0,
+    reads: 0,
   };
   let sawGraph = false;
   await walkFields(file, 0, file.size, 'the model', async (field, wireType, r, varint) => {
@@ -258,7 +296,12 @@ async function walkFields(
         pos = lenVarint.next;
         if (pos + len > end) {
           const name = what === 'the model' ? ` (${MODEL_FIELD_NAMES[fieldNumber] ?? 'unknown'})` : '';
-          throw overrun(file, `field ${fieldNumber}${name} of ${what} at byte ${keyAt} declares ${fmt(len)} bytes`, pos + len, end);
+          throw overrun(
+            file,
+            `field ${fieldNumber}${name} of ${what} at byte ${keyAt} declares ${fmt(len)} bytes`,
+            pos + len,
+            end,
+          );
         }
         region = { start: pos, end: pos + len };
         pos += len;

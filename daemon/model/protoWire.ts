@@ -22,7 +22,11 @@ const TWO_POW_32 = 2 ** 32;
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
 /** The two 32-bit halves of a varint and the position after it, or null when it runs past `end`. */
-function decodeVarintHalves(bytes: Uint8Array, pos: number, end: number): { lo: number; hi: number; next: number } | null {
+function decodeVarintHalves(
+  bytes: Uint8Array,
+  pos: number,
+  end: number,
+): { lo: number; hi: number; next: number } | null {
   let lo = 0;
   let hi = 0;
   for (let i = 0; i < 10; i++) {

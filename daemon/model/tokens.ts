@@ -31,7 +31,9 @@ export function parseTokensTxt(text: string, source = 'tokens.txt'): string[] {
     }
     const id = Number(m[2]);
     if (byId.has(id)) {
-      throw new TokenTableError(`${source} line ${i + 1} repeats id ${id} (already used by ${JSON.stringify(byId.get(id))}).`);
+      throw new TokenTableError(
+        `${source} line ${i + 1} repeats id ${id} (already used by ${JSON.stringify(byId.get(id))}).`,
+      );
     }
     byId.set(id, m[1]!);
   }
@@ -50,7 +52,8 @@ export function parseTokensJson(text: string, source = 'tokens.json'): string[] 
     throw new TokenTableError(`${source} should hold a non-empty JSON array of tokens.`);
   }
   const bad = value.findIndex((v) => typeof v !== 'string');
-  if (bad >= 0) throw new TokenTableError(`${source} entry ${bad} is ${JSON.stringify(value[bad])}; expected a string.`);
+  if (bad >= 0)
+    throw new TokenTableError(`${source} entry ${bad} is ${JSON.stringify(value[bad])}; expected a string.`);
   return value as string[];
 }
 

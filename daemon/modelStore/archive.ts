@@ -39,12 +39,18 @@ export async function extractArchive(o: ExtractOptions): Promise<void> {
   // The archive is named relative to cwd: GNU tar reads "C:\..." as a remote host.
   const args = [flag, path.basename(o.archive), '-C', path.resolve(o.into)];
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(tar, args, { cwd: path.dirname(o.archive), stdio: ['ignore', 'ignore', 'pipe'], windowsHide: true, signal: o.signal });
+    const child = spawn(tar, args, {
+      cwd: path.dirname(o.archive),
+      stdio: ['ignore', 'ignore', 'pipe'],
+      windowsHide: true,
+      signal: o.signal,
+    });
     let stderr = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (s: string) => (stderr = (stderr + s).slice(-2000)));
     child.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.name === 'AbortError') return reject(new SenseVoiceError(ErrorCode.Cancelled, 'Download cancelled while unpacking.'));
+      if (err.name === 'AbortError')
+        return reject(new SenseVoiceError(ErrorCode.Cancelled, 'Download cancelled while unpacking.'));
       reject(
         new SenseVoiceError(
           ErrorCode.ExtractFailed,

@@ -75,7 +75,9 @@ export async function downloadFile(r: FileDownloadRequest): Promise<FileDownload
     stalls++;
     if (stalls >= r.retry.attemptsWithoutProgress) throw err;
     const wait = r.retry.delayMs(stalls);
-    r.log(`${r.url}: ${err.message} Retrying in ${wait} ms (attempt ${stalls + 1} of ${r.retry.attemptsWithoutProgress}), from byte ${bytes}.`);
+    r.log(
+      `${r.url}: ${err.message} Retrying in ${wait} ms (attempt ${stalls + 1} of ${r.retry.attemptsWithoutProgress}), from byte ${bytes}.`,
+    );
     await abortableDelay(wait, r.signal);
   };
 
@@ -121,7 +123,9 @@ export async function downloadFile(r: FileDownloadRequest): Promise<FileDownload
       const m = /bytes\s+(\d+)-\d+\/(\d+|\*)/.exec(String(res.headers['content-range'] ?? ''));
       if (!m || Number(m[1]) !== bytes) {
         res.destroy();
-        r.log(`${r.url}: the server resumed at the wrong place (${String(res.headers['content-range'])}); starting the file again.`);
+        r.log(
+          `${r.url}: the server resumed at the wrong place (${String(res.headers['content-range'])}); starting the file again.`,
+        );
         await reset();
         continue;
       }
@@ -138,7 +142,10 @@ export async function downloadFile(r: FileDownloadRequest): Promise<FileDownload
     if (r.pin && r.strict && total !== undefined && total !== r.pin.size) {
       res.destroy();
       await removePart(part, meta);
-      throw mismatch(r, `${opened.url} offers ${total} bytes but ${pinOrigin(r.pin)} (${r.pin.name}) has ${r.pin.size}`);
+      throw mismatch(
+        r,
+        `${opened.url} offers ${total} bytes but ${pinOrigin(r.pin)} (${r.pin.name}) has ${r.pin.size}`,
+      );
     }
     validator = strongValidator(res.headers) ?? undefined;
     await fs.writeFile(meta, JSON.stringify({ url: r.url, validator, total } satisfies PartMeta));
@@ -156,7 +163,10 @@ export async function downloadFile(r: FileDownloadRequest): Promise<FileDownload
           res.destroy();
           await fh.close();
           await removePart(part, meta);
-          throw mismatch(r, `${opened.url} sent more than the ${r.pin.size} bytes of ${pinOrigin(r.pin)} (${r.pin.name})`);
+          throw mismatch(
+            r,
+            `${opened.url} sent more than the ${r.pin.size} bytes of ${pinOrigin(r.pin)} (${r.pin.name})`,
+          );
         }
         r.onBytes(bytes, total);
       }
@@ -168,7 +178,12 @@ export async function downloadFile(r: FileDownloadRequest): Promise<FileDownload
     }
     throwIfCancelled(r.signal);
     if (bodyError !== null || (total !== undefined && bytes < total)) {
-      const why = bodyError === null ? 'the connection closed early' : opened.timedOut() ? 'the transfer stalled' : 'the connection dropped';
+      const why =
+        bodyError === null
+          ? 'the connection closed early'
+          : opened.timedOut()
+            ? 'the transfer stalled'
+            : 'the connection dropped';
       await retryOrThrow(new HttpError(`${why} after ${bytes} of ${total ?? '?'} bytes.`, 'network', true, r.url));
       continue;
     }
@@ -179,7 +194,11 @@ export async function downloadFile(r: FileDownloadRequest): Promise<FileDownload
   const verified = !!r.pin && bytes === r.pin.size && sha256 === r.pin.sha256;
   if (r.pin && r.strict && !verified) {
     await removePart(part, meta);
-    throw mismatch(r, `${r.pin.name} from ${r.url} has ${bytes} bytes with sha256 ${sha256}; ${pinOrigin(r.pin)} has ${r.pin.size} bytes with sha256 ${r.pin.sha256}`, sha256);
+    throw mismatch(
+      r,
+      `${r.pin.name} from ${r.url} has ${bytes} bytes with sha256 ${sha256}; ${pinOrigin(r.pin)} has ${r.pin.size} bytes with sha256 ${r.pin.sha256}`,
+      sha256,
+    );
   }
   await fs.rename(part, r.dest);
   await fs.rm(meta, { force: true });
@@ -187,7 +206,11 @@ export async function downloadFile(r: FileDownloadRequest): Promise<FileDownload
 }
 
 /** Hashes a .part left by an earlier run (same URL) so the download can go on from its end. */
-async function takeOverPart(r: FileDownloadRequest, part: string, meta: string): Promise<{ bytes: number; hash: Hash; validator?: string }> {
+async function takeOverPart(
+  r: FileDownloadRequest,
+  part: string,
+  meta: string,
+): Promise<{ bytes: number; hash: Hash; validator?: string }> {
   const fresh = async () => {
     await removePart(part, meta);
     await fs.writeFile(part, '');
@@ -200,7 +223,10 @@ async function takeOverPart(r: FileDownloadRequest, part: string, meta: string):
     return fresh();
   }
   if (note.url !== r.url) return fresh();
-  const size = await fs.stat(part).then((s) => s.size, () => -1);
+  const size = await fs.stat(part).then(
+    (s) => s.size,
+    () => -1,
+  );
   if (size <= 0 || (r.pin && r.strict && size > r.pin.size)) return fresh();
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(part)) hash.update(chunk as Buffer);
@@ -227,7 +253,10 @@ async function writeChunk(fh: fs.FileHandle, chunk: Buffer, dest: string): Promi
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOSPC' || code === 'EDQUOT') {
-      throw new SenseVoiceError(ErrorCode.NotEnoughSpace, `The disk is full while writing ${dest}. Free some space and start the download again: it resumes where it stopped.`);
+      throw new SenseVoiceError(
+        ErrorCode.NotEnoughSpace,
+        `The disk is full while writing ${dest}. Free some space and start the download again: it resumes where it stopped.`,
+      );
     }
     throw new SenseVoiceError(ErrorCode.DownloadFailed, `Could not write ${dest}: ${(err as Error).message}.`);
   }
@@ -236,17 +265,28 @@ async function writeChunk(fh: fs.FileHandle, chunk: Buffer, dest: string): Promi
 function statusError(status: number, url: string, finalUrl: string): HttpError {
   const at = finalUrl !== url ? `${url} (redirected to ${finalUrl})` : url;
   const what =
-    status === 404 || status === 410 ? 'not found' :
-    status === 401 || status === 403 ? 'access denied' :
-    status === 407 ? 'the proxy wants credentials (put user:password in HTTPS_PROXY)' :
-    status === 429 ? 'too many requests' :
-    status >= 500 ? 'a server error' : 'an unexpected answer';
+    status === 404 || status === 410
+      ? 'not found'
+      : status === 401 || status === 403
+        ? 'access denied'
+        : status === 407
+          ? 'the proxy wants credentials (put user:password in HTTPS_PROXY)'
+          : status === 429
+            ? 'too many requests'
+            : status >= 500
+              ? 'a server error'
+              : 'an unexpected answer';
   const retryable = status >= 500 || status === 429 || status === 408;
   return new HttpError(`${at} answered HTTP ${status} (${what}).`, 'network', retryable, url, status);
 }
 
 function mismatch(r: FileDownloadRequest, detail: string, sha256?: string): SenseVoiceError {
-  return new SenseVoiceError(ErrorCode.ChecksumMismatch, `${detail}. The file was deleted.`, { url: r.url, file: r.pin?.name, expected: r.pin, ...(sha256 ? { sha256 } : {}) });
+  return new SenseVoiceError(ErrorCode.ChecksumMismatch, `${detail}. The file was deleted.`, {
+    url: r.url,
+    file: r.pin?.name,
+    expected: r.pin,
+    ...(sha256 ? { sha256 } : {}),
+  });
 }
 
 export function throwIfCancelled(signal: AbortSignal): void {

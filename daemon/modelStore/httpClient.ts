@@ -51,7 +51,12 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|ERR_SSL/;
 
 /** Opens `url` with GET, following redirects; any final status is returned to the caller. */
-export async function openUrl(url: string, headers: Record<string, string>, options: HttpOptions, signal: AbortSignal): Promise<OpenedResponse> {
+export async function openUrl(
+  url: string,
+  headers: Record<string, string>,
+  options: HttpOptions,
+  signal: AbortSignal,
+): Promise<OpenedResponse> {
   let current = new URL(url);
   for (let hop = 0; ; hop++) {
     const opened = await openOnce(current, headers, options, signal);
@@ -61,19 +66,36 @@ export async function openUrl(url: string, headers: Record<string, string>, opti
     opened.response.resume();
     opened.response.destroy();
     if (hop >= options.maxRedirects) {
-      throw new HttpError(`${url} redirected more than ${options.maxRedirects} times (last to ${location}).`, 'redirect', false, url);
+      throw new HttpError(
+        `${url} redirected more than ${options.maxRedirects} times (last to ${location}).`,
+        'redirect',
+        false,
+        url,
+      );
     }
     const next = new URL(location, current);
     if (current.protocol === 'https:' && next.protocol !== 'https:') {
-      throw new HttpError(`${current.href} redirected to ${next.href}, which is not https: refused.`, 'redirect', false, url);
+      throw new HttpError(
+        `${current.href} redirected to ${next.href}, which is not https: refused.`,
+        'redirect',
+        false,
+        url,
+      );
     }
     current = next;
   }
 }
 
-function openOnce(target: URL, headers: Record<string, string>, options: HttpOptions, signal: AbortSignal): Promise<OpenedResponse> {
+function openOnce(
+  target: URL,
+  headers: Record<string, string>,
+  options: HttpOptions,
+  signal: AbortSignal,
+): Promise<OpenedResponse> {
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-    return Promise.reject(new HttpError(`${target.href}: only http and https URLs can be downloaded.`, 'scheme', false, target.href));
+    return Promise.reject(
+      new HttpError(`${target.href}: only http and https URLs can be downloaded.`, 'scheme', false, target.href),
+    );
   }
   const proxy = proxyFor(target, options.env);
   const allHeaders: Record<string, string> = { 'User-Agent': options.userAgent, Accept: '*/*', ...headers };
@@ -88,7 +110,14 @@ function openOnce(target: URL, headers: Record<string, string>, options: HttpOpt
     const start = (req: http.ClientRequest) => {
       req.setTimeout(options.idleTimeoutMs, () => {
         timedOut = true;
-        req.destroy(new HttpError(`No data from ${target.host} for ${Math.round(options.idleTimeoutMs / 1000)} s.`, 'timeout', true, target.href));
+        req.destroy(
+          new HttpError(
+            `No data from ${target.host} for ${Math.round(options.idleTimeoutMs / 1000)} s.`,
+            'timeout',
+            true,
+            target.href,
+          ),
+        );
       });
       req.on('error', fail);
       req.on('response', (response) => {
@@ -100,7 +129,15 @@ function openOnce(target: URL, headers: Record<string, string>, options: HttpOpt
     };
     if (!proxy) {
       const mod = target.protocol === 'https:' ? https : http;
-      start(mod.request(target, { method: 'GET', headers: allHeaders, signal, lookup: options.lookup, ...(options.ca ? { ca: options.ca } : {}) }));
+      start(
+        mod.request(target, {
+          method: 'GET',
+          headers: allHeaders,
+          signal,
+          lookup: options.lookup,
+          ...(options.ca ? { ca: options.ca } : {}),
+        }),
+      );
     } else if (target.protocol === 'http:') {
       // Plain http through a proxy: the absolute URL goes in the request line.
       start(
@@ -109,7 +146,11 @@ function openOnce(target: URL, headers: Record<string, string>, options: HttpOpt
           port: proxy.url.port || 80,
           method: 'GET',
           path: target.href,
-          headers: { ...allHeaders, Host: target.host, ...(proxy.authorization ? { 'Proxy-Authorization': proxy.authorization } : {}) },
+          headers: {
+            ...allHeaders,
+            Host: target.host,
+            ...(proxy.authorization ? { 'Proxy-Authorization': proxy.authorization } : {}),
+          },
           signal,
           lookup: options.lookup,
         }),
@@ -117,7 +158,11 @@ function openOnce(target: URL, headers: Record<string, string>, options: HttpOpt
     } else {
       tunnel(proxy, target, options, signal).then((socket) => {
         const servername = isIP(target.hostname) ? undefined : target.hostname;
-        const secure = tls.connect({ socket, ...(servername ? { servername } : {}), ...(options.ca ? { ca: options.ca } : {}) });
+        const secure = tls.connect({
+          socket,
+          ...(servername ? { servername } : {}),
+          ...(options.ca ? { ca: options.ca } : {}),
+        });
         start(
           http.request({
             host: target.hostname,
@@ -147,13 +192,29 @@ function tunnel(proxy: ProxyChoice, target: URL, options: HttpOptions, signal: A
       signal,
       lookup: options.lookup,
     });
-    req.setTimeout(options.idleTimeoutMs, () => req.destroy(new HttpError(`The proxy ${proxy.url.host} did not answer for ${Math.round(options.idleTimeoutMs / 1000)} s.`, 'timeout', true, target.href)));
+    req.setTimeout(options.idleTimeoutMs, () =>
+      req.destroy(
+        new HttpError(
+          `The proxy ${proxy.url.host} did not answer for ${Math.round(options.idleTimeoutMs / 1000)} s.`,
+          'timeout',
+          true,
+          target.href,
+        ),
+      ),
+    );
     req.on('connect', (res, socket) => {
       req.setTimeout(0);
       if (res.statusCode === 200) resolve(socket);
       else {
         socket.destroy();
-        reject(new HttpError(`The proxy ${proxy.url.host} refused to connect to ${authority} (HTTP ${res.statusCode}).`, 'proxy', false, target.href));
+        reject(
+          new HttpError(
+            `The proxy ${proxy.url.host} refused to connect to ${authority} (HTTP ${res.statusCode}).`,
+            'proxy',
+            false,
+            target.href,
+          ),
+        );
       }
     });
     req.on('error', reject);
@@ -172,6 +233,12 @@ function classify(err: unknown, url: string, timedOut: boolean, proxy: ProxyChoi
     const host = proxy ? proxy.url.hostname : new URL(url).hostname;
     return new HttpError(`Could not resolve ${host} (DNS ${code})${via}.`, 'dns', code === 'EAI_AGAIN', url);
   }
-  if (TLS_CODES.test(code)) return new HttpError(`TLS failed for ${url}${via}: ${e.message} (${code}).`, 'tls', false, url);
-  return new HttpError(`Connection to ${url} failed${via}: ${e?.message ?? String(err)}${code ? ` (${code})` : ''}.`, 'network', true, url);
+  if (TLS_CODES.test(code))
+    return new HttpError(`TLS failed for ${url}${via}: ${e.message} (${code}).`, 'tls', false, url);
+  return new HttpError(
+    `Connection to ${url} failed${via}: ${e?.message ?? String(err)}${code ? ` (${code})` : ''}.`,
+    'network',
+    true,
+    url,
+  );
 }

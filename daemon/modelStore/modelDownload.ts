@@ -50,7 +50,11 @@ interface Fetched {
   reused: boolean;
 }
 
-export async function downloadModel(plan: DownloadPlan, overwrite: boolean, ctx: DownloadContext): Promise<ModelDownloadResult> {
+export async function downloadModel(
+  plan: DownloadPlan,
+  overwrite: boolean,
+  ctx: DownloadContext,
+): Promise<ModelDownloadResult> {
   const target = path.join(ctx.storeDir, plan.id);
   const staging = path.join(ctx.storeDir, PARTIAL_DIR, `${plan.id}-${plan.variant}`);
   await fs.mkdir(path.dirname(staging), { recursive: true });
@@ -65,9 +69,19 @@ export async function downloadModel(plan: DownloadPlan, overwrite: boolean, ctx:
   }
 }
 
-async function run(plan: DownloadPlan, overwrite: boolean, ctx: DownloadContext, target: string, staging: string): Promise<ModelDownloadResult> {
-  const existing = await fs.stat(target).then((s) => s, () => null);
-  if (existing && !existing.isDirectory() && !overwrite) throw exists(`${target} is a file, not a model folder SenseVoice made.`);
+async function run(
+  plan: DownloadPlan,
+  overwrite: boolean,
+  ctx: DownloadContext,
+  target: string,
+  staging: string,
+): Promise<ModelDownloadResult> {
+  const existing = await fs.stat(target).then(
+    (s) => s,
+    () => null,
+  );
+  if (existing && !existing.isDirectory() && !overwrite)
+    throw exists(`${target} is a file, not a model folder SenseVoice made.`);
   const manifest = existing?.isDirectory() ? await readManifest(target) : null;
   if (existing && !manifest && !overwrite) {
     throw exists(`${target} already exists and was not made by SenseVoice (it has no ${MANIFEST_NAME}).`);
@@ -78,7 +92,10 @@ async function run(plan: DownloadPlan, overwrite: boolean, ctx: DownloadContext,
   const reusable = async (f: PlannedFile): Promise<Fetched | null> => {
     const have = ours?.files[f.name];
     if (!have) return null;
-    const size = await fs.stat(path.join(target, f.name)).then((s) => s.size, () => -1);
+    const size = await fs.stat(path.join(target, f.name)).then(
+      (s) => s.size,
+      () => -1,
+    );
     if (size !== have.size) return null;
     // Named sources (and declared pins): the same pinned bytes, from wherever. URLs: the same URL.
     if (enforced(f.pin, plan.strict) && (have.sha256 !== f.pin.sha256 || have.size !== f.pin.size)) return null;
@@ -91,11 +108,16 @@ async function run(plan: DownloadPlan, overwrite: boolean, ctx: DownloadContext,
       if (all.every((x) => x !== null)) {
         await fs.rm(staging, { recursive: true, force: true });
         const info = await inspectModelFolder(target, { preferQuantized: plan.variant === 'int8' });
-        return result(plan, target, info.layout, all as Fetched[], true, 0, 0, ['Already in the store; nothing was downloaded.']);
+        return result(plan, target, info.layout, all as Fetched[], true, 0, 0, [
+          'Already in the store; nothing was downloaded.',
+        ]);
       }
     }
-    const foreign = (await fs.readdir(target)).filter((n) => n !== MANIFEST_NAME && !ours.files[n] && plan.sets.some((s) => s.files.some((f) => f.name === n)));
-    if (foreign.length && !overwrite) throw exists(`${target} holds ${foreign.join(', ')}, which SenseVoice did not download.`);
+    const foreign = (await fs.readdir(target)).filter(
+      (n) => n !== MANIFEST_NAME && !ours.files[n] && plan.sets.some((s) => s.files.some((f) => f.name === n)),
+    );
+    if (foreign.length && !overwrite)
+      throw exists(`${target} holds ${foreign.join(', ')}, which SenseVoice did not download.`);
   }
 
   await fs.mkdir(staging, { recursive: true });
@@ -106,20 +128,35 @@ async function run(plan: DownloadPlan, overwrite: boolean, ctx: DownloadContext,
   if (plan.archive) {
     chosen = await viaArchive(plan, ctx, staging, counter, (d, r) => ((downloaded += d), (resumed += r)));
   } else {
-    await checkSpace(ctx, plan.sets[0]!.files.filter((f) => f.pin).reduce((n, f) => n + f.pin!.size, 0), staging);
+    await checkSpace(
+      ctx,
+      plan.sets[0]!.files.filter((f) => f.pin).reduce((n, f) => n + f.pin!.size, 0),
+      staging,
+    );
     chosen = await viaFiles(plan, ctx, staging, counter, reusable, (d, r) => ((downloaded += d), (resumed += r)));
   }
 
   ctx.onProgress({ bytes: counter.done(), total: counter.total(), message: 'Checking the model folder' });
   const now = new Date().toISOString();
   const entry = (f: Fetched): ManifestFile => ({
-    name: f.file.name, size: f.size, sha256: f.sha256, verified: f.verified, url: f.url, source: plan.source, downloadedAt: f.reused ? (ours?.files[f.file.name]?.downloadedAt ?? now) : now,
+    name: f.file.name,
+    size: f.size,
+    sha256: f.sha256,
+    verified: f.verified,
+    url: f.url,
+    source: plan.source,
+    downloadedAt: f.reused ? (ours?.files[f.file.name]?.downloadedAt ?? now) : now,
   });
   const fresh = chosen.fetched.filter((f) => !f.reused);
   let layout: 'sherpa' | 'funasr';
   if (!ours) {
     // A new folder: complete it in staging, check it, then move it into place in one rename.
-    const m: Manifest = { format: 1, id: plan.id, layout: chosen.set.layout, files: Object.fromEntries(chosen.fetched.map((f) => [f.file.name, entry(f)])) };
+    const m: Manifest = {
+      format: 1,
+      id: plan.id,
+      layout: chosen.set.layout,
+      files: Object.fromEntries(chosen.fetched.map((f) => [f.file.name, entry(f)])),
+    };
     await writeManifest(staging, m);
     layout = (await inspectModelFolder(staging, { preferQuantized: plan.variant === 'int8' })).layout;
     m.layout = layout;
@@ -128,9 +165,14 @@ async function run(plan: DownloadPlan, overwrite: boolean, ctx: DownloadContext,
   } else {
     // Another variant (or a repaired file) for a folder SenseVoice made: each file moves in by a
     // rename, the needed files before the model, then the manifest.
-    const order = [...fresh].sort((a, b) => Number(a.file.name === chosen.set.modelFile) - Number(b.file.name === chosen.set.modelFile));
+    const order = [...fresh].sort(
+      (a, b) => Number(a.file.name === chosen.set.modelFile) - Number(b.file.name === chosen.set.modelFile),
+    );
     for (const f of order) await fs.rename(path.join(staging, f.file.name), path.join(target, f.file.name));
-    const m: Manifest = { ...ours, files: { ...ours.files, ...Object.fromEntries(chosen.fetched.map((f) => [f.file.name, entry(f)])) } };
+    const m: Manifest = {
+      ...ours,
+      files: { ...ours.files, ...Object.fromEntries(chosen.fetched.map((f) => [f.file.name, entry(f)])) },
+    };
     await writeManifest(target, m);
     try {
       layout = (await inspectModelFolder(target, { preferQuantized: plan.variant === 'int8' })).layout;
@@ -152,20 +194,52 @@ async function run(plan: DownloadPlan, overwrite: boolean, ctx: DownloadContext,
   }
   const matched = chosen.fetched.filter((f) => f.verified && plan.source === 'url');
   const published = matched.filter((f) => !f.file.pin?.declaredIn);
-  if (published.length) notes.push(`${published.map((f) => f.file.name).join(', ')} ${published.length === 1 ? 'matches its' : 'match their'} published checksum.`);
-  for (const [origin, files] of groupBy(matched.filter((f) => f.file.pin?.declaredIn), (f) => f.file.pin!.declaredIn!)) {
-    notes.push(`${files.map((f) => f.file.name).join(', ')} ${files.length === 1 ? 'matches its pin' : 'match their pins'} in ${origin}.`);
+  if (published.length)
+    notes.push(
+      `${published.map((f) => f.file.name).join(', ')} ${published.length === 1 ? 'matches its' : 'match their'} published checksum.`,
+    );
+  for (const [origin, files] of groupBy(
+    matched.filter((f) => f.file.pin?.declaredIn),
+    (f) => f.file.pin!.declaredIn!,
+  )) {
+    notes.push(
+      `${files.map((f) => f.file.name).join(', ')} ${files.length === 1 ? 'matches its pin' : 'match their pins'} in ${origin}.`,
+    );
   }
   return result(plan, target, layout, chosen.fetched, false, downloaded, resumed, notes);
 }
 
-function result(plan: DownloadPlan, target: string, layout: 'sherpa' | 'funasr', fetched: Fetched[], alreadyPresent: boolean, downloadedBytes: number, resumedBytes: number, notes: string[]): ModelDownloadResult {
+function result(
+  plan: DownloadPlan,
+  target: string,
+  layout: 'sherpa' | 'funasr',
+  fetched: Fetched[],
+  alreadyPresent: boolean,
+  downloadedBytes: number,
+  resumedBytes: number,
+  notes: string[],
+): ModelDownloadResult {
   const files: DownloadedFile[] = fetched.map((f) => ({
-    name: f.file.name, size: f.size, sha256: f.sha256, verified: f.verified, ...(f.verified && f.file.pin?.declaredIn ? { pinnedIn: f.file.pin.declaredIn } : {}), url: f.url, reused: f.reused,
+    name: f.file.name,
+    size: f.size,
+    sha256: f.sha256,
+    verified: f.verified,
+    ...(f.verified && f.file.pin?.declaredIn ? { pinnedIn: f.file.pin.declaredIn } : {}),
+    url: f.url,
+    reused: f.reused,
   }));
   return {
-    id: plan.id, path: target, variant: plan.variant, layout, verified: files.every((f) => f.verified), source: plan.source, files,
-    alreadyPresent, downloadedBytes, resumedBytes, notes,
+    id: plan.id,
+    path: target,
+    variant: plan.variant,
+    layout,
+    verified: files.every((f) => f.verified),
+    source: plan.source,
+    files,
+    alreadyPresent,
+    downloadedBytes,
+    resumedBytes,
+    notes,
   };
 }
 
@@ -180,7 +254,10 @@ function progressCounter(plan: DownloadPlan, ctx: DownloadContext) {
   };
   if (plan.archive) expect(plan.archive.name, plan.archive.pin?.size);
   else for (const f of plan.sets[0]!.files) expect(f.name, f.pin?.size);
-  const total = () => ([...sizes.values()].every((s) => s !== undefined) ? [...sizes.values()].reduce<number>((n, s) => n + (s ?? 0), 0) : undefined);
+  const total = () =>
+    [...sizes.values()].every((s) => s !== undefined)
+      ? [...sizes.values()].reduce<number>((n, s) => n + (s ?? 0), 0)
+      : undefined;
   const sum = () => [...done.values()].reduce((n, s) => n + s, 0);
   return {
     expect,
@@ -224,9 +301,18 @@ async function viaFiles(
         }
         const host = new URL(f.url!).host;
         const label = `${f.name} (${n + 1} of ${ordered.length}) from ${host}`;
-        const got = await fetchOne(f, plan, ctx, staging, (b, t) => counter.report(f.name, b, t, `Downloading ${label}`));
+        const got = await fetchOne(f, plan, ctx, staging, (b, t) =>
+          counter.report(f.name, b, t, `Downloading ${label}`),
+        );
         add(got.downloadedBytes, got.resumedBytes);
-        fetched.push({ file: f, size: got.size, sha256: got.sha256, verified: got.verified, url: f.url!, reused: false });
+        fetched.push({
+          file: f,
+          size: got.size,
+          sha256: got.sha256,
+          verified: got.verified,
+          url: f.url!,
+          reused: false,
+        });
       }
       return { set, fetched };
     } catch (err) {
@@ -237,7 +323,13 @@ async function viaFiles(
           ctx.log(`${missing.at(-1)}: not found; trying the ${plan.sets[i + 1]!.layout} layout's files`);
           continue;
         }
-        throw new HttpError(`No model there: ${missing.join(' and ')} answered HTTP 404 (not found).`, 'network', false, missing[0]!, 404);
+        throw new HttpError(
+          `No model there: ${missing.join(' and ')} answered HTTP 404 (not found).`,
+          'network',
+          false,
+          missing[0]!,
+          404,
+        );
       }
       throw err;
     }
@@ -246,7 +338,13 @@ async function viaFiles(
 }
 
 /** One file into staging: a finished file from an earlier run is re-checked, else it is downloaded. */
-async function fetchOne(f: PlannedFile, plan: DownloadPlan, ctx: DownloadContext, staging: string, onBytes: (b: number, t: number | undefined) => void) {
+async function fetchOne(
+  f: PlannedFile,
+  plan: DownloadPlan,
+  ctx: DownloadContext,
+  staging: string,
+  onBytes: (b: number, t: number | undefined) => void,
+) {
   const dest = path.join(staging, f.name);
   const done = await hashFile(dest);
   if (done && f.pin && done.size === f.pin.size && done.sha256 === f.pin.sha256) {
@@ -254,7 +352,17 @@ async function fetchOne(f: PlannedFile, plan: DownloadPlan, ctx: DownloadContext
     return { size: done.size, sha256: done.sha256, verified: true, downloadedBytes: 0, resumedBytes: done.size };
   }
   if (done) await fs.rm(dest, { force: true });
-  return downloadFile({ url: f.url!, dest, ...(f.pin ? { pin: f.pin } : {}), strict: enforced(f.pin, plan.strict), http: ctx.http, retry: ctx.retry, signal: ctx.signal, onBytes, log: ctx.log });
+  return downloadFile({
+    url: f.url!,
+    dest,
+    ...(f.pin ? { pin: f.pin } : {}),
+    strict: enforced(f.pin, plan.strict),
+    http: ctx.http,
+    retry: ctx.retry,
+    signal: ctx.signal,
+    onBytes,
+    log: ctx.log,
+  });
 }
 
 async function viaArchive(
@@ -272,8 +380,16 @@ async function viaArchive(
   const existing = await hashFile(dest);
   if (!existing) {
     const got = await downloadFile({
-      url: archive.url, dest, ...(archive.pin ? { pin: archive.pin } : {}), strict: enforced(archive.pin, plan.strict), http: ctx.http, retry: ctx.retry, signal: ctx.signal, log: ctx.log,
-      onBytes: (b, t) => counter.report(archive.name, b, t, `Downloading ${archive.name} from ${new URL(archive.url).host}`),
+      url: archive.url,
+      dest,
+      ...(archive.pin ? { pin: archive.pin } : {}),
+      strict: enforced(archive.pin, plan.strict),
+      http: ctx.http,
+      retry: ctx.retry,
+      signal: ctx.signal,
+      log: ctx.log,
+      onBytes: (b, t) =>
+        counter.report(archive.name, b, t, `Downloading ${archive.name} from ${new URL(archive.url).host}`),
     });
     add(got.downloadedBytes, got.resumedBytes);
   }
@@ -286,8 +402,15 @@ async function viaArchive(
     if (!model) continue;
     const fetched: Fetched[] = [];
     for (const f of set.files) {
-      const found = f.name === set.modelFile ? model : (await findFile(path.dirname(model), f.name, 0)) ?? (await findFile(unpacked, f.name));
-      if (!found) throw new SenseVoiceError(ErrorCode.ModelInvalid, `${archive.name} has ${set.modelFile} but no ${f.name}; it is not a complete model.`);
+      const found =
+        f.name === set.modelFile
+          ? model
+          : ((await findFile(path.dirname(model), f.name, 0)) ?? (await findFile(unpacked, f.name)));
+      if (!found)
+        throw new SenseVoiceError(
+          ErrorCode.ModelInvalid,
+          `${archive.name} has ${set.modelFile} but no ${f.name}; it is not a complete model.`,
+        );
       ctx.onProgress({ bytes: counter.done(), total: counter.total(), message: `Verifying ${f.name}` });
       const h = (await hashFile(found))!;
       const verified = !!f.pin && h.size === f.pin.size && h.sha256 === f.pin.sha256;
@@ -299,14 +422,24 @@ async function viaArchive(
         );
       }
       await fs.rename(found, path.join(staging, f.name));
-      fetched.push({ file: f, size: h.size, sha256: h.sha256, verified, url: `${archive.url}#${f.name}`, reused: false });
+      fetched.push({
+        file: f,
+        size: h.size,
+        sha256: h.sha256,
+        verified,
+        url: `${archive.url}#${f.name}`,
+        reused: false,
+      });
     }
     await fs.rm(unpacked, { recursive: true, force: true });
     await fs.rm(dest, { force: true });
     return { set, fetched };
   }
   const names = plan.sets.map((s) => s.modelFile).join(' or ');
-  throw new SenseVoiceError(ErrorCode.ModelNotFound, `${archive.name} holds no ${names}: it is not a SenseVoice model archive.`);
+  throw new SenseVoiceError(
+    ErrorCode.ModelNotFound,
+    `${archive.name} holds no ${names}: it is not a SenseVoice model archive.`,
+  );
 }
 
 export async function hashFile(file: string): Promise<{ size: number; sha256: string } | null> {
@@ -329,7 +462,10 @@ async function checkSpace(ctx: DownloadContext, needBytes: number, staging: stri
   if (free === null) return;
   let have = 0;
   for (const n of await fs.readdir(staging).catch(() => [] as string[])) {
-    have += await fs.stat(path.join(staging, n)).then((s) => s.size, () => 0);
+    have += await fs.stat(path.join(staging, n)).then(
+      (s) => s.size,
+      () => 0,
+    );
   }
   const need = needBytes - have + 16 * 1024 * 1024;
   if (free < need) {
@@ -352,7 +488,10 @@ async function statfsFree(dir: string): Promise<number | null> {
 
 /** Moves a checked folder into the store; a folder the user allowed us to replace goes last. */
 async function installFolder(staging: string, target: string, ctx: DownloadContext): Promise<void> {
-  const old = await fs.stat(target).then(() => path.join(path.dirname(target), `.${path.basename(target)}.replaced-${Date.now()}`), () => null);
+  const old = await fs.stat(target).then(
+    () => path.join(path.dirname(target), `.${path.basename(target)}.replaced-${Date.now()}`),
+    () => null,
+  );
   if (old) await fs.rename(target, old);
   try {
     await fs.rename(staging, target);
@@ -361,7 +500,9 @@ async function installFolder(staging: string, target: string, ctx: DownloadConte
     throw err;
   }
   if (old) {
-    await fs.rm(old, { recursive: true, force: true }).catch((e: unknown) => ctx.log(`could not remove ${old}: ${String(e)}`));
+    await fs
+      .rm(old, { recursive: true, force: true })
+      .catch((e: unknown) => ctx.log(`could not remove ${old}: ${String(e)}`));
   }
 }
 
@@ -376,7 +517,10 @@ function mib(n: number): string {
 }
 
 function exists(what: string): SenseVoiceError {
-  return new SenseVoiceError(ErrorCode.ModelExists, `${what} Nothing was changed: move it away, or download again with overwrite (--force) to replace it.`);
+  return new SenseVoiceError(
+    ErrorCode.ModelExists,
+    `${what} Nothing was changed: move it away, or download again with overwrite (--force) to replace it.`,
+  );
 }
 
 /** Interruptions keep their .part files for the next run; other failures delete the download. */
@@ -394,17 +538,32 @@ const HINT_SOURCES =
 function explain(err: unknown, plan: DownloadPlan): unknown {
   if (err instanceof SenseVoiceError) {
     if (err.code === ErrorCode.Cancelled) {
-      return new SenseVoiceError(ErrorCode.Cancelled, 'Download cancelled. The bytes downloaded so far are kept; start the same download again to resume it.');
+      return new SenseVoiceError(
+        ErrorCode.Cancelled,
+        'Download cancelled. The bytes downloaded so far are kept; start the same download again to resume it.',
+      );
     }
     if (err.code === ErrorCode.ChecksumMismatch) {
       const declaredIn = (err.data as { expected?: FilePin } | undefined)?.expected?.declaredIn;
       if (declaredIn) {
-        return new SenseVoiceError(err.code, `${err.message} The server sent a different or damaged file, or the pin is out of date: check it with whoever maintains ${declaredIn}.`, err.data);
+        return new SenseVoiceError(
+          err.code,
+          `${err.message} The server sent a different or damaged file, or the pin is out of date: check it with whoever maintains ${declaredIn}.`,
+          err.data,
+        );
       }
-      return new SenseVoiceError(err.code, `${err.message} The server sent a different or damaged file. ${HINT_SOURCES}`, err.data);
+      return new SenseVoiceError(
+        err.code,
+        `${err.message} The server sent a different or damaged file. ${HINT_SOURCES}`,
+        err.data,
+      );
     }
     if (err.code === ErrorCode.ModelNotFound || err.code === ErrorCode.ModelInvalid) {
-      return new SenseVoiceError(err.code, `The download did not give a usable SenseVoice model, so it was deleted: ${err.message}`, err.data);
+      return new SenseVoiceError(
+        err.code,
+        `The download did not give a usable SenseVoice model, so it was deleted: ${err.message}`,
+        err.data,
+      );
     }
     return err;
   }
@@ -416,9 +575,14 @@ function explain(err: unknown, plan: DownloadPlan): unknown {
         : err.kind === 'dns'
           ? ' Check the network connection.'
           : '';
-    const hint = plan.source === 'url' ? 'Check the URL, or use a named source (sensevoice model download --source huggingface|github|modelscope); behind a proxy, set HTTPS_PROXY.' : HINT_SOURCES;
-    return new SenseVoiceError(ErrorCode.DownloadFailed, `Download failed: ${err.message}${extra}${kept} ${hint}`, { url: err.url, kind: err.kind });
+    const hint =
+      plan.source === 'url'
+        ? 'Check the URL, or use a named source (sensevoice model download --source huggingface|github|modelscope); behind a proxy, set HTTPS_PROXY.'
+        : HINT_SOURCES;
+    return new SenseVoiceError(ErrorCode.DownloadFailed, `Download failed: ${err.message}${extra}${kept} ${hint}`, {
+      url: err.url,
+      kind: err.kind,
+    });
   }
   return err;
 }
-

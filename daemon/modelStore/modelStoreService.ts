@@ -1,7 +1,16 @@
 // The protocol side of the model store: `model/list`, `model/download`, `model/inspect`, and the
 // fallback a request without a model path uses. server.ts registers these; the work lives in the
 // modules beside this one.
-import { ErrorCode, SenseVoiceError, type ModelDownloadResult, type ModelInspectResult, type ModelListResult, type ModelVariant, type ProgressParams, type ProviderSetting } from '../../common/protocol';
+import {
+  ErrorCode,
+  SenseVoiceError,
+  type ModelDownloadResult,
+  type ModelInspectResult,
+  type ModelListResult,
+  type ModelVariant,
+  type ProgressParams,
+  type ProviderSetting,
+} from '../../common/protocol';
 import { MODEL_SOURCES, MODEL_VARIANTS } from '../../common/values';
 import { inspectModelFolder, type ModelFolderInfo } from '../model/modelFolder';
 import { optionalBoolean, optionalEnum, optionalString, paramObject, requiredString } from '../rpc/params';
@@ -13,7 +22,6 @@ import { downloadModel } from './modelDownload';
 import { describeSources, officialSources, sourcePlan, urlPlan, type SourceTable } from './plans';
 import { chooseStoredModel, listStore, type StoreChoice } from './storeIndex';
 import { modelStoreDir } from './storeLocation';
-
 
 export interface ModelStoreOptions {
   /** Read on every call, so SENSEVOICE_MODEL_STORE set after start is honoured. */
@@ -80,7 +88,14 @@ export class ModelStoreService {
   async inspect(raw: unknown): Promise<ModelInspectResult> {
     const p = paramObject(raw, 'model/inspect');
     const info = await inspectModelFolder(requiredString(p, 'path', 'model/inspect'), { preferQuantized: true });
-    return { path: info.dir, layout: info.layout, variants: variantsOf(info), modelFile: info.modelFile, sizeBytes: info.sizeBytes, vocabSize: info.vocabSize };
+    return {
+      path: info.dir,
+      layout: info.layout,
+      variants: variantsOf(info),
+      modelFile: info.modelFile,
+      sizeBytes: info.sizeBytes,
+      vocabSize: info.vocabSize,
+    };
   }
 
   async download(raw: unknown, runner: DownloadRunner): Promise<ModelDownloadResult> {
@@ -117,10 +132,17 @@ export class ModelStoreService {
           const now = Date.now();
           if (pr.message === last.message && now - last.at < interval && pr.bytes !== pr.total) return;
           last = { at: now, message: pr.message };
-          runner.progress({ token, bytes: pr.bytes, ...(pr.total !== undefined ? { total: pr.total, fraction: pr.total > 0 ? pr.bytes / pr.total : 1 } : {}), message: pr.message });
+          runner.progress({
+            token,
+            bytes: pr.bytes,
+            ...(pr.total !== undefined ? { total: pr.total, fraction: pr.total > 0 ? pr.bytes / pr.total : 1 } : {}),
+            message: pr.message,
+          });
         },
       });
-      this.log(`model download: ${r.alreadyPresent ? 'already present' : `${r.downloadedBytes} bytes fetched, ${r.resumedBytes} resumed`}; ${r.verified ? 'verified' : 'NOT verified'}; ${r.path}`);
+      this.log(
+        `model download: ${r.alreadyPresent ? 'already present' : `${r.downloadedBytes} bytes fetched, ${r.resumedBytes} resumed`}; ${r.verified ? 'verified' : 'NOT verified'}; ${r.path}`,
+      );
       return r;
     });
   }
@@ -132,7 +154,10 @@ function variantsOf(info: ModelFolderInfo): ModelVariant[] {
 }
 
 /** The stored model a request without a model path uses, or null. */
-export async function findStoredModel(provider: ProviderSetting, storeDir: string = modelStoreDir()): Promise<StoreChoice | null> {
+export async function findStoredModel(
+  provider: ProviderSetting,
+  storeDir: string = modelStoreDir(),
+): Promise<StoreChoice | null> {
   return chooseStoredModel((await listStore(storeDir)).models, provider);
 }
 

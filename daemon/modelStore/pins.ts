@@ -25,11 +25,23 @@ export interface FilePin {
 
 export const PINS = {
   /** sherpa-onnx export, int8 (Hugging Face per-file, GitHub int8 archive). */
-  sherpaInt8: { name: 'model.int8.onnx', size: 239_233_841, sha256: 'c71f0ce00bec95b07744e116345e33d8cbbe08cef896382cf907bf4b51a2cd51' },
+  sherpaInt8: {
+    name: 'model.int8.onnx',
+    size: 239_233_841,
+    sha256: 'c71f0ce00bec95b07744e116345e33d8cbbe08cef896382cf907bf4b51a2cd51',
+  },
   /** sherpa-onnx export, fp32. */
-  sherpaFp32: { name: 'model.onnx', size: 937_617_178, sha256: '977016bd9c79f9eb343430b5cc305e07ab64d5212dff41b0dcfa1694bee9a8cb' },
+  sherpaFp32: {
+    name: 'model.onnx',
+    size: 937_617_178,
+    sha256: '977016bd9c79f9eb343430b5cc305e07ab64d5212dff41b0dcfa1694bee9a8cb',
+  },
   /** sherpa-onnx token table (both variants). */
-  sherpaTokens: { name: 'tokens.txt', size: 315_894, sha256: 'f449eb28dc567533d7fa59be34e2abca8784f771850c78a47fb731a31429a1dc' },
+  sherpaTokens: {
+    name: 'tokens.txt',
+    size: 315_894,
+    sha256: 'f449eb28dc567533d7fa59be34e2abca8784f771850c78a47fb731a31429a1dc',
+  },
   /** The GitHub release archive holding model.int8.onnx and tokens.txt. */
   sherpaInt8Archive: {
     name: 'sherpa-onnx-sense-voice-zh-en-ja-ko-yue-int8-2024-07-17.tar.bz2',
@@ -37,11 +49,23 @@ export const PINS = {
     sha256: '7d1efa2138a65b0b488df37f8b89e3d91a60676e416f515b952358d83dfd347e',
   },
   /** FunASR export on ModelScope (iic/SenseVoiceSmall-onnx), int8. */
-  funasrInt8: { name: 'model_quant.onnx', size: 241_216_270, sha256: '21dc965f689a78d1604717bf561e40d5a236087c85a95584567835750549e822' },
+  funasrInt8: {
+    name: 'model_quant.onnx',
+    size: 241_216_270,
+    sha256: '21dc965f689a78d1604717bf561e40d5a236087c85a95584567835750549e822',
+  },
   /** FunASR CMVN statistics. */
-  funasrCmvn: { name: 'am.mvn', size: 11_203, sha256: '29b3c740a2c0cfc6b308126d31d7f265fa2be74f3bb095cd2f143ea970896ae5' },
+  funasrCmvn: {
+    name: 'am.mvn',
+    size: 11_203,
+    sha256: '29b3c740a2c0cfc6b308126d31d7f265fa2be74f3bb095cd2f143ea970896ae5',
+  },
   /** FunASR SentencePiece model (the token table). */
-  funasrBpe: { name: 'chn_jpn_yue_eng_ko_spectok.bpe.model', size: 377_341, sha256: 'aa87f86064c3730d799ddf7af3c04659151102cba548bce325cf06ba4da4e6a8' },
+  funasrBpe: {
+    name: 'chn_jpn_yue_eng_ko_spectok.bpe.model',
+    size: 377_341,
+    sha256: 'aa87f86064c3730d799ddf7af3c04659151102cba548bce325cf06ba4da4e6a8',
+  },
 } as const satisfies Record<string, FilePin>;
 
 /** Every pin, for recognising a published file fetched from a URL the user gave (a mirror). */
@@ -72,16 +96,26 @@ export function declaredPins(env: NodeJS.ProcessEnv = process.env): DeclaredPin[
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err);
+    const why =
+      (err as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'no such file'
+        : err instanceof Error
+          ? err.message
+          : String(err);
     throw bad(`cannot read the pins file (${why}). Fix it, or unset ${MODEL_PINS_ENV}.`);
   }
-  const list = Array.isArray(raw) ? raw : typeof raw === 'object' && raw !== null && Array.isArray((raw as { pins?: unknown }).pins) ? (raw as { pins: unknown[] }).pins : null;
+  const list = Array.isArray(raw)
+    ? raw
+    : typeof raw === 'object' && raw !== null && Array.isArray((raw as { pins?: unknown }).pins)
+      ? (raw as { pins: unknown[] }).pins
+      : null;
   if (!list) throw bad('expected {"pins": [{"url" or "name", "size", "sha256"}, ...]}.');
   return list.map((e, i): DeclaredPin => {
     const where = `entry ${i + 1}`;
     if (typeof e !== 'object' || e === null) throw bad(`${where} is not an object.`);
     const { name, url, size, sha256 } = e as Record<string, unknown>;
-    if (name !== undefined && (typeof name !== 'string' || !name || /[\\/]/.test(name))) throw bad(`${where}: "name" must be a file name (no folders).`);
+    if (name !== undefined && (typeof name !== 'string' || !name || /[\\/]/.test(name)))
+      throw bad(`${where}: "name" must be a file name (no folders).`);
     let href: string | undefined;
     if (url !== undefined) {
       try {
@@ -92,8 +126,10 @@ export function declaredPins(env: NodeJS.ProcessEnv = process.env): DeclaredPin[
       if (!href || !/^https?:$/.test(new URL(href).protocol)) throw bad(`${where}: "url" must be an http(s) URL.`);
     }
     if (name === undefined && href === undefined) throw bad(`${where} names no file: give "url" or "name".`);
-    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) throw bad(`${where}: "size" must be the file's size in bytes.`);
-    if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/i.test(sha256)) throw bad(`${where}: "sha256" must be 64 hex digits.`);
+    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0)
+      throw bad(`${where}: "size" must be the file's size in bytes.`);
+    if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/i.test(sha256))
+      throw bad(`${where}: "sha256" must be 64 hex digits.`);
     const fileName = typeof name === 'string' ? name : lastSegment(href!);
     if (!fileName) throw bad(`${where}: "url" names a folder; pin each file in it.`);
     return { name: fileName, size, sha256: sha256.toLowerCase(), declaredIn: file, ...(href ? { url: href } : {}) };
@@ -105,11 +141,16 @@ export function declaredPins(env: NodeJS.ProcessEnv = process.env): DeclaredPin[
  * as `storedName`: one for that exact URL first, else one by name (the name in the URL or the name
  * in the store, in that order), else none.
  */
-export function declaredPinFor(declared: readonly DeclaredPin[], url: string | undefined, storedName: string): FilePin | undefined {
+export function declaredPinFor(
+  declared: readonly DeclaredPin[],
+  url: string | undefined,
+  storedName: string,
+): FilePin | undefined {
   const href = url === undefined ? undefined : new URL(url).href;
   const served = href === undefined ? storedName : lastSegment(href);
   const byName = (name: string) => declared.find((p) => p.url === undefined && p.name === name);
-  const hit = (href !== undefined ? declared.find((p) => p.url === href) : undefined) ?? byName(served) ?? byName(storedName);
+  const hit =
+    (href !== undefined ? declared.find((p) => p.url === href) : undefined) ?? byName(served) ?? byName(storedName);
   if (!hit) return undefined;
   const { url: _url, ...pin } = hit;
   return pin;

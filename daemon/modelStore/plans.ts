@@ -2,7 +2,13 @@
 // store folder, the files, their pins) so tests can point one at a local server with their own pins.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { ErrorCode, SenseVoiceError, type ModelSourceInfo, type ModelSourceName, type ModelVariant } from '../../common/protocol';
+import {
+  ErrorCode,
+  SenseVoiceError,
+  type ModelSourceInfo,
+  type ModelSourceName,
+  type ModelVariant,
+} from '../../common/protocol';
 import { FUNASR_FILES, SHERPA_FILES } from '../model/modelFolder';
 import { archiveKind, type ArchiveKind } from './archive';
 import { ALL_PINS, declaredPinFor, declaredPins, PINS, type DeclaredPin, type FilePin } from './pins';
@@ -55,14 +61,32 @@ export const FUNASR_ID = 'funasr-SenseVoiceSmall-onnx';
 /** The public sources. HF_ENDPOINT (as huggingface_hub reads it) points the Hugging Face source at a mirror. */
 export function officialSources(env: NodeJS.ProcessEnv = process.env): SourceTable {
   const hf = `${(env.HF_ENDPOINT?.trim() || 'https://huggingface.co').replace(/\/+$/, '')}/${HF_REPO}/resolve/main`;
-  const tokens = (url?: string): PlannedFile => ({ name: SHERPA_FILES.tokens, pin: PINS.sherpaTokens, ...(url ? { url } : {}) });
+  const tokens = (url?: string): PlannedFile => ({
+    name: SHERPA_FILES.tokens,
+    pin: PINS.sherpaTokens,
+    ...(url ? { url } : {}),
+  });
   const sherpa = (modelFile: string, pin: FilePin, base?: string): FileSet => ({
     layout: 'sherpa',
     modelFile,
-    files: [{ name: modelFile, pin, ...(base ? { url: `${base}/${modelFile}` } : {}) }, tokens(base ? `${base}/${SHERPA_FILES.tokens}` : undefined)],
+    files: [
+      { name: modelFile, pin, ...(base ? { url: `${base}/${modelFile}` } : {}) },
+      tokens(base ? `${base}/${SHERPA_FILES.tokens}` : undefined),
+    ],
   });
-  const named = (source: ModelSourceName, variant: ModelVariant, id: string, sets: FileSet[], archive?: DownloadPlan['archive']): DownloadPlan => ({
-    id, source, variant, strict: true, sets, ...(archive ? { archive } : {}),
+  const named = (
+    source: ModelSourceName,
+    variant: ModelVariant,
+    id: string,
+    sets: FileSet[],
+    archive?: DownloadPlan['archive'],
+  ): DownloadPlan => ({
+    id,
+    source,
+    variant,
+    strict: true,
+    sets,
+    ...(archive ? { archive } : {}),
   });
   const int8Archive = PINS.sherpaInt8Archive.name;
   const fp32Archive = 'sherpa-onnx-sense-voice-zh-en-ja-ko-yue-2024-07-17.tar.bz2';
@@ -80,11 +104,16 @@ export function officialSources(env: NodeJS.ProcessEnv = process.env): SourceTab
       description: 'GitHub, the sherpa-onnx "asr-models" release (one .tar.bz2, unpacked with tar)',
       plans: {
         int8: named('github', 'int8', SHERPA_ID, [sherpa(SHERPA_FILES.int8, PINS.sherpaInt8)], {
-          url: `${GITHUB_RELEASE}/${int8Archive}`, name: int8Archive, kind: 'tar.bz2', pin: PINS.sherpaInt8Archive,
+          url: `${GITHUB_RELEASE}/${int8Archive}`,
+          name: int8Archive,
+          kind: 'tar.bz2',
+          pin: PINS.sherpaInt8Archive,
         }),
         // No published pin for this archive: the files taken out of it are checked against theirs.
         fp32: named('github', 'fp32', SHERPA_ID, [sherpa(SHERPA_FILES.fp32, PINS.sherpaFp32)], {
-          url: `${GITHUB_RELEASE}/${fp32Archive}`, name: fp32Archive, kind: 'tar.bz2',
+          url: `${GITHUB_RELEASE}/${fp32Archive}`,
+          name: fp32Archive,
+          kind: 'tar.bz2',
         }),
       },
     },
@@ -96,7 +125,11 @@ export function officialSources(env: NodeJS.ProcessEnv = process.env): SourceTab
           {
             layout: 'funasr',
             modelFile: FUNASR_FILES.int8,
-            files: [PINS.funasrInt8, PINS.funasrCmvn, PINS.funasrBpe].map((pin) => ({ name: pin.name, url: `${MODELSCOPE_REPO}/${pin.name}`, pin })),
+            files: [PINS.funasrInt8, PINS.funasrCmvn, PINS.funasrBpe].map((pin) => ({
+              name: pin.name,
+              url: `${MODELSCOPE_REPO}/${pin.name}`,
+              pin,
+            })),
           },
         ]),
       },
@@ -105,19 +138,31 @@ export function officialSources(env: NodeJS.ProcessEnv = process.env): SourceTab
 }
 
 export function describeSources(table: SourceTable): ModelSourceInfo[] {
-  return Object.values(table).map((s) => ({ name: s.name, description: s.description, variants: Object.keys(s.plans) as ModelVariant[] }));
+  return Object.values(table).map((s) => ({
+    name: s.name,
+    description: s.description,
+    variants: Object.keys(s.plans) as ModelVariant[],
+  }));
 }
 
 /** The plan for a named source and variant; InvalidParams when that source does not serve it. */
 export function sourcePlan(table: SourceTable, source: ModelSourceName, variant: ModelVariant): DownloadPlan {
   const def = table[source];
   if (!def) {
-    throw new SenseVoiceError(ErrorCode.InvalidParams, `Unknown source "${String(source)}": use one of ${Object.keys(table).join(', ')}, or give a URL.`);
+    throw new SenseVoiceError(
+      ErrorCode.InvalidParams,
+      `Unknown source "${String(source)}": use one of ${Object.keys(table).join(', ')}, or give a URL.`,
+    );
   }
   const plan = def.plans[variant];
   if (!plan) {
-    const other = Object.values(table).filter((s) => s.plans[variant]).map((s) => s.name);
-    throw new SenseVoiceError(ErrorCode.InvalidParams, `${source} has no ${variant} model with a published checksum; use --source ${other.join(' or --source ')}.`);
+    const other = Object.values(table)
+      .filter((s) => s.plans[variant])
+      .map((s) => s.name);
+    throw new SenseVoiceError(
+      ErrorCode.InvalidParams,
+      `${source} has no ${variant} model with a published checksum; use --source ${other.join(' or --source ')}.`,
+    );
   }
   return plan;
 }
@@ -136,10 +181,16 @@ export function urlPlan(raw: string, variant: ModelVariant, env: NodeJS.ProcessE
   try {
     url = new URL(raw);
   } catch {
-    throw new SenseVoiceError(ErrorCode.InvalidParams, `"${raw}" is not a URL: give an http(s) URL of a model folder, a .onnx file or a .tar.bz2 archive.`);
+    throw new SenseVoiceError(
+      ErrorCode.InvalidParams,
+      `"${raw}" is not a URL: give an http(s) URL of a model folder, a .onnx file or a .tar.bz2 archive.`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new SenseVoiceError(ErrorCode.InvalidParams, `${raw}: only http and https URLs can be downloaded. For a folder on this machine, use it as the model path instead.`);
+    throw new SenseVoiceError(
+      ErrorCode.InvalidParams,
+      `${raw}: only http and https URLs can be downloaded. For a folder on this machine, use it as the model path instead.`,
+    );
   }
   const declared = declaredPins(env);
   const known = (name: string, fileUrl?: string): PlannedFile => pinned(declared, name, fileUrl);
@@ -165,10 +216,18 @@ export function urlPlan(raw: string, variant: ModelVariant, env: NodeJS.ProcessE
   if (fileName.toLowerCase().endsWith('.onnx')) {
     const at = (name: string) => known(name, folder(name));
     if (fileName === FUNASR_FILES.int8) {
-      return { ...base, sets: [{ layout: 'funasr', modelFile: fileName, files: [known(fileName, url.href), ...funasrExtras.map(at)] }] };
+      return {
+        ...base,
+        sets: [{ layout: 'funasr', modelFile: fileName, files: [known(fileName, url.href), ...funasrExtras.map(at)] }],
+      };
     }
     // Stored under the sherpa-onnx name for the variant, whatever the URL calls it.
-    return { ...base, sets: [{ layout: 'sherpa', modelFile: sherpaName, files: [known(sherpaName, url.href), at(SHERPA_FILES.tokens)] }] };
+    return {
+      ...base,
+      sets: [
+        { layout: 'sherpa', modelFile: sherpaName, files: [known(sherpaName, url.href), at(SHERPA_FILES.tokens)] },
+      ],
+    };
   }
   const dir = url.pathname.endsWith('/') ? url : new URL(`${url.pathname}/${url.search}`, url);
   const inDir = (name: string): PlannedFile => known(name, new URL(encodeURIComponent(name), dir).href);

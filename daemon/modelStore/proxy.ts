@@ -41,7 +41,8 @@ export function proxyFor(target: URL, env: NodeJS.ProcessEnv): ProxyChoice | nul
   }
   if (url.protocol !== 'http:') return null; // https:// and socks proxies are not supported here
   const authorization = url.username
-    ? 'Basic ' + Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')
+    ? 'Basic ' +
+      Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')
     : undefined;
   return { url, ...(authorization ? { authorization } : {}) };
 }

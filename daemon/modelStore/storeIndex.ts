@@ -14,7 +14,11 @@ export const PARTIAL_DIR = '.partial';
 /** The model file of each layout and variant, and the files it needs beside it. */
 export const LAYOUT_FILES = {
   sherpa: { int8: SHERPA_FILES.int8, fp32: SHERPA_FILES.fp32, needs: [[SHERPA_FILES.tokens]] },
-  funasr: { int8: FUNASR_FILES.int8, fp32: FUNASR_FILES.fp32, needs: [[FUNASR_FILES.cmvn], ['tokens.json', 'tokens.txt', FUNASR_FILES.bpe]] },
+  funasr: {
+    int8: FUNASR_FILES.int8,
+    fp32: FUNASR_FILES.fp32,
+    needs: [[FUNASR_FILES.cmvn], ['tokens.json', 'tokens.txt', FUNASR_FILES.bpe]],
+  },
 } as const;
 
 export interface StoreContents {
@@ -25,7 +29,9 @@ export interface StoreContents {
 export async function listStore(storeDir: string): Promise<StoreContents> {
   const entries = await fs.readdir(storeDir, { withFileTypes: true }).catch(() => []);
   const models: StoredModel[] = [];
-  for (const e of entries.filter((x) => x.isDirectory() && !x.name.startsWith('.')).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const e of entries
+    .filter((x) => x.isDirectory() && !x.name.startsWith('.'))
+    .sort((a, b) => a.name.localeCompare(b.name))) {
     const dir = path.join(storeDir, e.name);
     const manifest = await readManifest(dir);
     models.push(...(manifest ? await fromManifest(dir, e.name, manifest) : await fromFolder(dir, e.name)));
@@ -34,7 +40,10 @@ export async function listStore(storeDir: string): Promise<StoreContents> {
 }
 
 async function sizeOf(file: string): Promise<number | null> {
-  return fs.stat(file).then((s) => (s.isFile() ? s.size : null), () => null);
+  return fs.stat(file).then(
+    (s) => (s.isFile() ? s.size : null),
+    () => null,
+  );
 }
 
 async function fromManifest(dir: string, id: string, m: Manifest): Promise<StoredModel[]> {
@@ -54,7 +63,8 @@ async function fromManifest(dir: string, id: string, m: Manifest): Promise<Store
       total += s;
       const f = m.files[n];
       if (!f || !f.verified || f.size !== s) verified = false;
-      if (f && f.size !== s) problems.push(`${n} has ${s} bytes but ${f.size} were downloaded: download the model again`);
+      if (f && f.size !== s)
+        problems.push(`${n} has ${s} bytes but ${f.size} were downloaded: download the model again`);
       return true;
     };
     await check(name);
@@ -65,7 +75,12 @@ async function fromManifest(dir: string, id: string, m: Manifest): Promise<Store
     }
     const f = m.files[name];
     out.push({
-      id, path: dir, variant, layout, modelFile: path.join(dir, name), sizeBytes: total,
+      id,
+      path: dir,
+      variant,
+      layout,
+      modelFile: path.join(dir, name),
+      sizeBytes: total,
       verified: verified && problems.length === 0,
       source: f?.source ?? 'local',
       ...(f ? { url: f.url, sha256: f.sha256, downloadedAt: f.downloadedAt } : {}),
@@ -79,16 +94,34 @@ async function fromManifest(dir: string, id: string, m: Manifest): Promise<Store
 async function fromFolder(dir: string, id: string): Promise<StoredModel[]> {
   try {
     const info = await inspectModelFolder(dir, { preferQuantized: true });
-    const other = info.otherModelFiles.length ? await inspectModelFolder(dir, { preferQuantized: false }).catch(() => null) : null;
+    const other = info.otherModelFiles.length
+      ? await inspectModelFolder(dir, { preferQuantized: false }).catch(() => null)
+      : null;
     const extras = (await sizeOf(info.tokensFile)) ?? 0;
     return [info, ...(other && other.modelFile !== info.modelFile ? [other] : [])].map((x) => ({
-      id, path: dir, variant: x.quantization, layout: x.layout, modelFile: x.modelFile, sizeBytes: x.sizeBytes + extras, verified: false, source: 'local',
+      id,
+      path: dir,
+      variant: x.quantization,
+      layout: x.layout,
+      modelFile: x.modelFile,
+      sizeBytes: x.sizeBytes + extras,
+      verified: false,
+      source: 'local',
     }));
   } catch (err) {
-    return [{
-      id, path: dir, variant: 'int8', layout: 'sherpa', modelFile: '', sizeBytes: 0, verified: false, source: 'local',
-      problem: err instanceof Error ? err.message : String(err),
-    }];
+    return [
+      {
+        id,
+        path: dir,
+        variant: 'int8',
+        layout: 'sherpa',
+        modelFile: '',
+        sizeBytes: 0,
+        verified: false,
+        source: 'local',
+        problem: err instanceof Error ? err.message : String(err),
+      },
+    ];
   }
 }
 
@@ -124,9 +157,17 @@ export function chooseStoredModel(models: StoredModel[], provider: ProviderSetti
   const usable = models.filter((m) => !m.problem);
   if (usable.length === 0) return null;
   const rank = (m: StoredModel) => (m.verified ? 0 : 2) + (m.variant === want ? 0 : 1);
-  const best = [...usable].sort((a, b) => rank(a) - rank(b) || (b.downloadedAt ?? '').localeCompare(a.downloadedAt ?? '') || a.id.localeCompare(b.id))[0]!;
+  const best = [...usable].sort(
+    (a, b) =>
+      rank(a) - rank(b) || (b.downloadedAt ?? '').localeCompare(a.downloadedAt ?? '') || a.id.localeCompare(b.id),
+  )[0]!;
   const how = best.verified
     ? `the verified ${best.variant} model in the store`
     : `the UNVERIFIED ${best.variant} model in the store (${best.source === 'local' ? 'put there by hand' : `downloaded from ${best.url ?? best.source}`}; no published checksum matched it)`;
-  return { path: best.path, variant: best.variant, verified: best.verified, reason: `${how}, for provider ${provider}` };
+  return {
+    path: best.path,
+    variant: best.variant,
+    verified: best.verified,
+    reason: `${how}, for provider ${provider}`,
+  };
 }

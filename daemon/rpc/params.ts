@@ -24,7 +24,13 @@ export function optionalString(p: ParamObject, name: string, method: string): st
   return v;
 }
 
-export function optionalNumber(p: ParamObject, name: string, method: string, min = -Infinity, max = Infinity): number | undefined {
+export function optionalNumber(
+  p: ParamObject,
+  name: string,
+  method: string,
+  min = -Infinity,
+  max = Infinity,
+): number | undefined {
   const v = p[name];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
@@ -40,7 +46,12 @@ export function optionalBoolean(p: ParamObject, name: string, method: string): b
   return v;
 }
 
-export function optionalEnum<T extends string>(p: ParamObject, name: string, method: string, allowed: readonly T[]): T | undefined {
+export function optionalEnum<T extends string>(
+  p: ParamObject,
+  name: string,
+  method: string,
+  allowed: readonly T[],
+): T | undefined {
   const v = p[name];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {

@@ -25,7 +25,8 @@ export class SampleBuffer {
 
   /** Copies stream positions [from, to); both must be within what is held. */
   slice(from: number, to: number): Float32Array {
-    if (from < this.base || to > this.total || from > to) throw new RangeError(`slice [${from}, ${to}) outside held [${this.base}, ${this.total})`);
+    if (from < this.base || to > this.total || from > to)
+      throw new RangeError(`slice [${from}, ${to}) outside held [${this.base}, ${this.total})`);
     const out = new Float32Array(to - from);
     let pos = this.base;
     let written = 0;

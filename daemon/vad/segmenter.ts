@@ -63,7 +63,8 @@ export class Segmenter {
     this.minSilence = ms(this.o.minSilenceMs);
     this.minSpeech = ms(this.o.minSpeechMs);
     this.maxLen = Math.round(this.o.maxSegmentSec * this.o.sampleRate);
-    if (this.maxLen < 2 * this.o.windowSamples) throw new RangeError(`maxSegmentSec ${this.o.maxSegmentSec} is shorter than two VAD windows`);
+    if (this.maxLen < 2 * this.o.windowSamples)
+      throw new RangeError(`maxSegmentSec ${this.o.maxSegmentSec} is shorter than two VAD windows`);
   }
 
   /** The earliest sample a segment may still need; samples before it can be dropped. */

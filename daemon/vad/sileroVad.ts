@@ -19,10 +19,18 @@ export class SileroVad {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const ort = require('onnxruntime-node') as typeof import('onnxruntime-node');
     try {
-      const session = await ort.InferenceSession.create(modelPath, { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' });
+      const session = await ort.InferenceSession.create(modelPath, {
+        executionProviders: ['cpu'],
+        intraOpNumThreads: 1,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+      });
       return new SileroVad(session);
     } catch (err) {
-      throw new SenseVoiceError(ErrorCode.ModelInvalid, `The voice activity model ${modelPath} could not be loaded (${err instanceof Error ? err.message : String(err)}). Reinstall the extension.`);
+      throw new SenseVoiceError(
+        ErrorCode.ModelInvalid,
+        `The voice activity model ${modelPath} could not be loaded (${err instanceof Error ? err.message : String(err)}). Reinstall the extension.`,
+      );
     }
   }
 

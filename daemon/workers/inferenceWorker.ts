@@ -29,7 +29,10 @@ function post(m: FromWorker, transfer: ArrayBuffer[] = []): void {
 
 port.on('message', (m: ToWorker) => {
   handle(m).catch((err: unknown) => {
-    const e = err instanceof SenseVoiceError ? err : new SenseVoiceError(ErrorCode.InferenceFailed, err instanceof Error ? err.message : String(err));
+    const e =
+      err instanceof SenseVoiceError
+        ? err
+        : new SenseVoiceError(ErrorCode.InferenceFailed, err instanceof Error ? err.message : String(err));
     post({ type: 'failed', id: m.id, code: e.code, message: e.message, data: e.data });
   });
 });
@@ -48,7 +51,13 @@ async function handle(m: ToWorker): Promise<void> {
   const runnable = prepared.filter((p) => p.features.frames > 0);
   const t1 = performance.now();
   const logits = runnable.length
-    ? await model.runBatch(runnable.map((p) => ({ features: p.features, language: model!.languageId(p.it.language), textNorm: model!.textNormId(p.it.itn) })))
+    ? await model.runBatch(
+        runnable.map((p) => ({
+          features: p.features,
+          language: model!.languageId(p.it.language),
+          textNorm: model!.textNormId(p.it.itn),
+        })),
+      )
     : [];
   const results: WorkResult[] = prepared.map((p) => {
     const k = runnable.indexOf(p);

@@ -18,7 +18,10 @@ function workerEntry(): { file: string; execArgv?: string[] } {
   if (fs.existsSync(js)) return { file: js };
   const ts = path.join(__dirname, 'inferenceWorker.ts');
   if (fs.existsSync(ts)) return { file: ts, execArgv: ['--import', 'tsx'] };
-  throw new SenseVoiceError(ErrorCode.InternalError, `The inference worker script is missing beside ${__dirname}. Reinstall the extension.`);
+  throw new SenseVoiceError(
+    ErrorCode.InternalError,
+    `The inference worker script is missing beside ${__dirname}. Reinstall the extension.`,
+  );
 }
 
 export class InferenceWorker {
@@ -38,7 +41,13 @@ export class InferenceWorker {
     const fail = (why: string) => {
       if (this.dead) return;
       this.dead = why;
-      for (const p of this.pending.values()) p.reject(new SenseVoiceError(ErrorCode.InferenceFailed, `The inference worker stopped (${why}). The request failed; try again.`));
+      for (const p of this.pending.values())
+        p.reject(
+          new SenseVoiceError(
+            ErrorCode.InferenceFailed,
+            `The inference worker stopped (${why}). The request failed; try again.`,
+          ),
+        );
       this.pending.clear();
     };
     worker.on('error', (err) => fail(err.message));
@@ -65,7 +74,10 @@ export class InferenceWorker {
 
   /** Recognises a batch; the items' sample buffers are transferred to the worker. */
   async run(items: WorkItem[]): Promise<BatchResult> {
-    const m = await this.send({ type: 'run', id: 0, items }, items.map((i) => i.samples.buffer as ArrayBuffer));
+    const m = await this.send(
+      { type: 'run', id: 0, items },
+      items.map((i) => i.samples.buffer as ArrayBuffer),
+    );
     if (m.type !== 'ran') throw new Error(`unexpected ${m.type}`);
     return { results: m.results, featuresMs: m.featuresMs, inferenceMs: m.inferenceMs };
   }
@@ -76,7 +88,10 @@ export class InferenceWorker {
   }
 
   private send(msg: ToWorker, transfer: ArrayBuffer[] = []): Promise<FromWorker> {
-    if (this.dead) return Promise.reject(new SenseVoiceError(ErrorCode.InferenceFailed, `The inference worker is not running (${this.dead}).`));
+    if (this.dead)
+      return Promise.reject(
+        new SenseVoiceError(ErrorCode.InferenceFailed, `The inference worker is not running (${this.dead}).`),
+      );
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

@@ -3,7 +3,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { baseName, formatInfo, formatTranscript, localDateTime, type ExportFormat, type TranscriptData } from '../../common/formats';
+import {
+  baseName,
+  formatInfo,
+  formatTranscript,
+  localDateTime,
+  type ExportFormat,
+  type TranscriptData,
+} from '../../common/formats';
 import { exportEmoji, exportLocation } from '../config';
 import { atomicWrite, TargetExistsError } from '../../common/atomicWrite';
 
@@ -66,7 +73,10 @@ export async function exportTranscript(req: ExportRequest): Promise<vscode.Uri |
   const content = renderExport(req);
   if (target.scheme !== 'file') {
     // Virtual and remote file systems: no temp-and-rename there, but still no silent overwrite.
-    const exists = await vscode.workspace.fs.stat(target).then(() => true, () => false);
+    const exists = await vscode.workspace.fs.stat(target).then(
+      () => true,
+      () => false,
+    );
     if (exists && !confirmed && !(await confirmReplace(target))) return undefined;
     await vscode.workspace.fs.writeFile(target, Buffer.from(content, 'utf8'));
     return target;
@@ -82,15 +92,20 @@ export async function exportTranscript(req: ExportRequest): Promise<vscode.Uri |
 }
 
 /** Exports and tells the user where the file went, with a way to open it. */
-export async function exportWithFeedback(req: ExportRequest, log: vscode.LogOutputChannel): Promise<vscode.Uri | undefined> {
+export async function exportWithFeedback(
+  req: ExportRequest,
+  log: vscode.LogOutputChannel,
+): Promise<vscode.Uri | undefined> {
   try {
     const written = await exportTranscript(req);
     if (!written) return undefined;
     log.info(`exported ${req.format} to ${written.fsPath}`);
-    void vscode.window.showInformationMessage(`SenseVoice: saved ${path.basename(written.fsPath)}`, 'Open', 'Reveal in Explorer').then((choice) => {
-      if (choice === 'Open') void vscode.commands.executeCommand('vscode.open', written);
-      if (choice === 'Reveal in Explorer') void vscode.commands.executeCommand('revealInExplorer', written);
-    });
+    void vscode.window
+      .showInformationMessage(`SenseVoice: saved ${path.basename(written.fsPath)}`, 'Open', 'Reveal in Explorer')
+      .then((choice) => {
+        if (choice === 'Open') void vscode.commands.executeCommand('vscode.open', written);
+        if (choice === 'Reveal in Explorer') void vscode.commands.executeCommand('revealInExplorer', written);
+      });
     return written;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -15,7 +15,8 @@ export interface DeviceStatus {
 export function deviceStatus(report: GpuReport, providerInUse?: string): DeviceStatus {
   const provider = report.selectedProvider ?? providerInUse;
   const gpu = report.nvidia.gpus[0]?.name;
-  const hint = gpu && provider === 'cpu' ? `An NVIDIA GPU (${gpu}) is present but inference runs on the CPU.` : undefined;
+  const hint =
+    gpu && provider === 'cpu' ? `An NVIDIA GPU (${gpu}) is present but inference runs on the CPU.` : undefined;
   return {
     ...(report.selectedProvider ? { provider: report.selectedProvider } : {}),
     ...(report.summary.device ? { device: report.summary.device } : {}),

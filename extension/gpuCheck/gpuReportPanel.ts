@@ -43,19 +43,29 @@ export class GpuReportPanel implements vscode.Disposable {
       this.panel.reveal();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(GPU_REPORT_VIEW_TYPE, 'SenseVoice: GPU Check', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      enableFindWidget: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'media'), vscode.Uri.joinPath(this.extensionUri, 'media')],
-    });
+    const panel = vscode.window.createWebviewPanel(
+      GPU_REPORT_VIEW_TYPE,
+      'SenseVoice: GPU Check',
+      vscode.ViewColumn.Active,
+      {
+        enableScripts: true,
+        enableFindWidget: true,
+        retainContextWhenHidden: false,
+        localResourceRoots: [
+          vscode.Uri.joinPath(this.extensionUri, 'dist', 'media'),
+          vscode.Uri.joinPath(this.extensionUri, 'media'),
+        ],
+      },
+    );
     this.panel = panel;
     this.ready = false;
     const webview = panel.webview;
     webview.html = gpuReportHtml({
       cspSource: webview.cspSource,
       nonce: makeNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'media', 'gpuReportView.js')).toString(),
+      scriptUri: webview
+        .asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'media', 'gpuReportView.js'))
+        .toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'gpuReport.css')).toString(),
     });
     webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw));
@@ -90,7 +100,9 @@ export class GpuReportPanel implements vscode.Disposable {
       case 'copyMarkdown': {
         const report = this.state.report;
         if (!report) return;
-        void vscode.env.clipboard.writeText(renderGpuReportMarkdown(report)).then(() => this.post({ type: 'notice', text: 'Copied as Markdown' }));
+        void vscode.env.clipboard
+          .writeText(renderGpuReportMarkdown(report))
+          .then(() => this.post({ type: 'notice', text: 'Copied as Markdown' }));
         return;
       }
     }
@@ -105,17 +117,21 @@ export class GpuReportPanel implements vscode.Disposable {
           const abort = new AbortController();
           token.onCancellationRequested(() => abort.abort());
           let last = 0;
-          return this.sup.request('gpu/diagnose', {}, {
-            signal: abort.signal,
-            onProgress: (p) => {
-              const fraction = typeof p.fraction === 'number' ? Math.min(1, Math.max(0, p.fraction)) : null;
-              if (fraction !== null) {
-                progress.report({ increment: Math.max(0, fraction - last) * 100, message: p.message });
-                last = Math.max(last, fraction);
-              } else if (p.message) progress.report({ message: p.message });
-              this.update({ fraction, message: p.message ?? null });
+          return this.sup.request(
+            'gpu/diagnose',
+            {},
+            {
+              signal: abort.signal,
+              onProgress: (p) => {
+                const fraction = typeof p.fraction === 'number' ? Math.min(1, Math.max(0, p.fraction)) : null;
+                if (fraction !== null) {
+                  progress.report({ increment: Math.max(0, fraction - last) * 100, message: p.message });
+                  last = Math.max(last, fraction);
+                } else if (p.message) progress.report({ message: p.message });
+                this.update({ fraction, message: p.message ?? null });
+              },
             },
-          });
+          );
         },
       );
       this.applyToStatusBar(report);
@@ -126,7 +142,12 @@ export class GpuReportPanel implements vscode.Disposable {
       const code = err instanceof SenseVoiceError ? errorCodeName(err.code) : 'InternalError';
       const message = err instanceof Error ? err.message : String(err);
       if (!cancelled) this.log.error(`GPU check failed: ${code}: ${message}`);
-      this.update({ status: this.state.report && cancelled ? 'done' : 'failed', fraction: null, message: null, error: cancelled ? { code, message: 'The check was cancelled.' } : { code, message } });
+      this.update({
+        status: this.state.report && cancelled ? 'done' : 'failed',
+        fraction: null,
+        message: null,
+        error: cancelled ? { code, message: 'The check was cancelled.' } : { code, message },
+      });
     }
   }
 

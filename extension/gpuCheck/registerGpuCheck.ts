@@ -7,9 +7,16 @@ import { GpuReportPanel } from './gpuReportPanel';
 
 export const CHECK_GPU_COMMAND = 'sensevoice.checkGpu';
 
-export function registerGpuCheck(context: vscode.ExtensionContext, sup: DaemonSupervisor, log: vscode.LogOutputChannel): void {
+export function registerGpuCheck(
+  context: vscode.ExtensionContext,
+  sup: DaemonSupervisor,
+  log: vscode.LogOutputChannel,
+): void {
   const panel = new GpuReportPanel(context.extensionUri, sup, log);
-  context.subscriptions.push(panel, vscode.commands.registerCommand(CHECK_GPU_COMMAND, () => panel.show()));
+  context.subscriptions.push(
+    panel,
+    vscode.commands.registerCommand(CHECK_GPU_COMMAND, () => panel.show()),
+  );
 
   let checkedPid = 0;
   const watcher = sup.onStateChange((s) => {

@@ -33,17 +33,22 @@ async function pickSource(panels: TranscriptPanels): Promise<vscode.Uri | undefi
       const where = folderOf(file);
       items.push({
         label: `$(output) ${path.basename(file.fsPath)}`,
-        description: [where, `${t.segments.length} segment${t.segments.length === 1 ? '' : 's'}`].filter(Boolean).join(' · '),
+        description: [where, `${t.segments.length} segment${t.segments.length === 1 ? '' : 's'}`]
+          .filter(Boolean)
+          .join(' · '),
         file,
       });
     }
   }
   const shown = new Set(open.map((o) => o.file.fsPath));
-  const found = vscode.workspace.workspaceFolders?.length ? await vscode.workspace.findFiles(AUDIO_GLOB, '**/node_modules/**', 200) : [];
+  const found = vscode.workspace.workspaceFolders?.length
+    ? await vscode.workspace.findFiles(AUDIO_GLOB, '**/node_modules/**', 200)
+    : [];
   const audio = found.filter((f) => !shown.has(f.fsPath)).sort((a, b) => a.fsPath.localeCompare(b.fsPath));
   if (audio.length) {
     items.push({ label: 'Audio in the workspace (transcribed now)', kind: vscode.QuickPickItemKind.Separator });
-    for (const f of audio) items.push({ label: `$(file-media) ${path.basename(f.fsPath)}`, description: folderOf(f), file: f });
+    for (const f of audio)
+      items.push({ label: `$(file-media) ${path.basename(f.fsPath)}`, description: folderOf(f), file: f });
   }
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
   items.push({ label: '$(folder-opened) Choose an audio file…', browse: true });
@@ -64,10 +69,16 @@ async function pickSource(panels: TranscriptPanels): Promise<vscode.Uri | undefi
   return picked?.[0];
 }
 
-export async function insertMeetingNotes(panels: TranscriptPanels, service: FileTranscriber, source?: vscode.Uri): Promise<boolean> {
+export async function insertMeetingNotes(
+  panels: TranscriptPanels,
+  service: FileTranscriber,
+  source?: vscode.Uri,
+): Promise<boolean> {
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== 'markdown') {
-    void vscode.window.showWarningMessage('SenseVoice: open a Markdown file and place the cursor where the notes should go.');
+    void vscode.window.showWarningMessage(
+      'SenseVoice: open a Markdown file and place the cursor where the notes should go.',
+    );
     return false;
   }
   const document = editor.document;

@@ -26,5 +26,7 @@ export class DownloadProgress {
 }
 
 function mb(bytes: number): string {
-  return bytes >= 1024 * 1024 * 1024 ? `${(bytes / 1024 ** 3).toFixed(2)} GB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return bytes >= 1024 * 1024 * 1024
+    ? `${(bytes / 1024 ** 3).toFixed(2)} GB`
+    : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

@@ -6,7 +6,10 @@ import type { DaemonSupervisor } from '../daemonSupervisor';
 import { modelPicks, type ModelPick } from './modelPicks';
 import { markModelReady, setModelPath } from './walkthrough';
 
-export async function useModelFolderFlow(sup: DaemonSupervisor, log: vscode.LogOutputChannel): Promise<string | undefined> {
+export async function useModelFolderFlow(
+  sup: DaemonSupervisor,
+  log: vscode.LogOutputChannel,
+): Promise<string | undefined> {
   const picked = await vscode.window.showOpenDialog({
     canSelectFolders: true,
     canSelectFiles: false,
@@ -20,12 +23,18 @@ export async function useModelFolderFlow(sup: DaemonSupervisor, log: vscode.LogO
     const info = await sup.request('model/inspect', { path: folder });
     await setModelPath(info.path);
     await markModelReady(true);
-    void vscode.window.showInformationMessage(`SenseVoice: using ${info.path} (${info.layout} layout, ${info.variants.join(' + ')}).`);
+    void vscode.window.showInformationMessage(
+      `SenseVoice: using ${info.path} (${info.layout} layout, ${info.variants.join(' + ')}).`,
+    );
     return info.path;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     log.error(`model folder ${folder}: ${err instanceof SenseVoiceError ? err.codeName : 'error'}: ${message}`);
-    const c = await vscode.window.showErrorMessage(`SenseVoice: ${folder} cannot be used. ${message}`, 'Choose Another Folder…', 'Download Model…');
+    const c = await vscode.window.showErrorMessage(
+      `SenseVoice: ${folder} cannot be used. ${message}`,
+      'Choose Another Folder…',
+      'Download Model…',
+    );
     if (c === 'Choose Another Folder…') return useModelFolderFlow(sup, log);
     if (c === 'Download Model…') await vscode.commands.executeCommand('sensevoice.downloadModel');
     return undefined;
@@ -38,13 +47,21 @@ export async function showModelsFlow(sup: DaemonSupervisor): Promise<void> {
   const picks = modelPicks(list);
   const pick = await vscode.window.showQuickPick(
     picks.map((p) => ({ label: p.label, description: p.description, detail: p.detail, picked: p.picked, pick: p })),
-    { title: `SenseVoice models (store: ${list.store})`, placeHolder: 'Choose the model SenseVoice uses', matchOnDetail: true },
+    {
+      title: `SenseVoice models (store: ${list.store})`,
+      placeHolder: 'Choose the model SenseVoice uses',
+      matchOnDetail: true,
+    },
   );
   if (!pick) return;
   const p: ModelPick = pick.pick;
   if (p.kind === 'automatic') {
     await setModelPath(undefined);
-    void vscode.window.showInformationMessage(list.fallback ? `SenseVoice: no model path set; using ${list.fallback.reason}.` : 'SenseVoice: no model path set, and the store has no usable model yet.');
+    void vscode.window.showInformationMessage(
+      list.fallback
+        ? `SenseVoice: no model path set; using ${list.fallback.reason}.`
+        : 'SenseVoice: no model path set, and the store has no usable model yet.',
+    );
   } else if (p.kind === 'model') {
     if (!p.usable) {
       void vscode.window.showErrorMessage(`SenseVoice: ${p.detail}`);

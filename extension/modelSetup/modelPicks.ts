@@ -4,7 +4,15 @@ import type { ModelListResult, StoredModel } from '../../common/protocol';
 
 export type ModelPick =
   | { kind: 'automatic'; label: string; description: string; detail: string; picked: boolean }
-  | { kind: 'model'; label: string; description: string; detail: string; picked: boolean; path: string; usable: boolean }
+  | {
+      kind: 'model';
+      label: string;
+      description: string;
+      detail: string;
+      picked: boolean;
+      path: string;
+      usable: boolean;
+    }
   | { kind: 'current'; label: string; description: string; detail: string; picked: true; path: string }
   | { kind: 'download' | 'folder'; label: string; description: string; detail: string; picked: false };
 
@@ -16,7 +24,9 @@ export function modelPicks(list: ModelListResult): ModelPick[] {
   picks.push({
     kind: 'automatic',
     label: '$(sparkle) Automatic',
-    description: list.fallback ? `now: ${list.fallback.path.split(/[\\/]/).pop()} (${list.fallback.variant})` : 'no usable model in the store',
+    description: list.fallback
+      ? `now: ${list.fallback.path.split(/[\\/]/).pop()} (${list.fallback.variant})`
+      : 'no usable model in the store',
     detail: 'No model path set: the best model in the store for the provider (int8 on the CPU, fp32 on a GPU).',
     picked: !configured,
   });
@@ -24,7 +34,9 @@ export function modelPicks(list: ModelListResult): ModelPick[] {
     picks.push({
       kind: 'current',
       label: `$(folder) ${configured.split(/[\\/]/).pop()}`,
-      description: list.configured?.problem ? 'current setting · cannot be used' : `current setting · ${list.configured?.layout} · ${list.configured?.variants?.join(' + ')}`,
+      description: list.configured?.problem
+        ? 'current setting · cannot be used'
+        : `current setting · ${list.configured?.layout} · ${list.configured?.variants?.join(' + ')}`,
       detail: list.configured?.problem ?? configured,
       picked: true,
       path: configured,
@@ -39,13 +51,28 @@ export function modelPicks(list: ModelListResult): ModelPick[] {
       kind: 'model',
       label: `${problem ? '$(error)' : verified ? '$(verified)' : '$(warning)'} ${first.id}`,
       description: `${models.map((m) => m.variant).join(' + ')} · ${first.layout} · ${(size / 1024 / 1024).toFixed(0)} MB`,
-      detail: problem ?? `${verified ? 'verified' : 'NOT verified'} · ${first.source === 'url' ? (first.url ?? 'url') : first.source} · ${folder}`,
+      detail:
+        problem ??
+        `${verified ? 'verified' : 'NOT verified'} · ${first.source === 'url' ? (first.url ?? 'url') : first.source} · ${folder}`,
       picked: folder === configured,
       path: folder,
       usable: !problem,
     });
   }
-  picks.push({ kind: 'download', label: '$(cloud-download) Download Model…', description: '', detail: "Into the shared store, verified against the published checksums (or your organisation's pins, SENSEVOICE_MODEL_PINS).", picked: false });
-  picks.push({ kind: 'folder', label: '$(folder-opened) Use Model Folder…', description: '', detail: 'A SenseVoiceSmall folder you already have (sherpa-onnx or FunASR layout).', picked: false });
+  picks.push({
+    kind: 'download',
+    label: '$(cloud-download) Download Model…',
+    description: '',
+    detail:
+      "Into the shared store, verified against the published checksums (or your organisation's pins, SENSEVOICE_MODEL_PINS).",
+    picked: false,
+  });
+  picks.push({
+    kind: 'folder',
+    label: '$(folder-opened) Use Model Folder…',
+    description: '',
+    detail: 'A SenseVoiceSmall folder you already have (sherpa-onnx or FunASR layout).',
+    picked: false,
+  });
   return picks;
 }

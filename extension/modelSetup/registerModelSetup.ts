@@ -24,7 +24,11 @@ export function offerModelSetup(err?: unknown): Promise<boolean> {
   return offer ? offer(err) : Promise.resolve(false);
 }
 
-export function registerModelSetup(context: vscode.ExtensionContext, sup: DaemonSupervisor, log: vscode.LogOutputChannel): void {
+export function registerModelSetup(
+  context: vscode.ExtensionContext,
+  sup: DaemonSupervisor,
+  log: vscode.LogOutputChannel,
+): void {
   const guard = (what: string, fn: () => Promise<unknown>) => async () => {
     try {
       await fn();
@@ -35,9 +39,17 @@ export function registerModelSetup(context: vscode.ExtensionContext, sup: Daemon
     }
   };
   context.subscriptions.push(
-    vscode.commands.registerCommand(MODEL_COMMANDS.download, (args?: DownloadArgs) => guard('download model', () => downloadModelFlow(sup, log, args ?? {}))()),
-    vscode.commands.registerCommand(MODEL_COMMANDS.useFolder, guard('use model folder', () => useModelFolderFlow(sup, log))),
-    vscode.commands.registerCommand(MODEL_COMMANDS.show, guard('show models', () => showModelsFlow(sup))),
+    vscode.commands.registerCommand(MODEL_COMMANDS.download, (args?: DownloadArgs) =>
+      guard('download model', () => downloadModelFlow(sup, log, args ?? {}))(),
+    ),
+    vscode.commands.registerCommand(
+      MODEL_COMMANDS.useFolder,
+      guard('use model folder', () => useModelFolderFlow(sup, log)),
+    ),
+    vscode.commands.registerCommand(
+      MODEL_COMMANDS.show,
+      guard('show models', () => showModelsFlow(sup)),
+    ),
     vscode.commands.registerCommand(MODEL_COMMANDS.setUp, () => openWalkthrough()),
   );
   offer = async (err?: unknown) => {
@@ -47,7 +59,11 @@ export function registerModelSetup(context: vscode.ExtensionContext, sup: Daemon
       await openWalkthrough();
       return true;
     }
-    const c = await vscode.window.showWarningMessage('SenseVoice needs its model: download it once (about 230 MB, shared with the sensevoice command line), or use a folder you have.', 'Download Model…', 'Use Model Folder…');
+    const c = await vscode.window.showWarningMessage(
+      'SenseVoice needs its model: download it once (about 230 MB, shared with the sensevoice command line), or use a folder you have.',
+      'Download Model…',
+      'Use Model Folder…',
+    );
     if (c === 'Download Model…') await vscode.commands.executeCommand(MODEL_COMMANDS.download);
     if (c === 'Use Model Folder…') await vscode.commands.executeCommand(MODEL_COMMANDS.useFolder);
     return true;

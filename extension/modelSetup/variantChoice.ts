@@ -9,7 +9,10 @@ export interface VariantAdvice {
 }
 
 /** The advice from the GPU check's report (null when the check could not run). */
-export function adviseVariant(provider: ProviderSetting, report: Pick<GpuReport, 'selectedProvider'> | null): VariantAdvice {
+export function adviseVariant(
+  provider: ProviderSetting,
+  report: Pick<GpuReport, 'selectedProvider'> | null,
+): VariantAdvice {
   if (provider === 'cpu') return { variant: 'int8', why: 'the provider setting is cpu' };
   const gpu = report?.selectedProvider;
   if (gpu && gpu !== 'cpu') return { variant: 'fp32', why: `the GPU check found ${gpu} working` };

@@ -32,13 +32,23 @@ export class TranscriptPasteDrop implements vscode.DocumentDropEditProvider, vsc
   register(): vscode.Disposable {
     const selector: vscode.DocumentSelector = { language: 'markdown' };
     return vscode.Disposable.from(
-      vscode.languages.registerDocumentDropEditProvider(selector, this, { providedDropEditKinds: [KIND], dropMimeTypes: ['text/uri-list', 'files'] }),
-      vscode.languages.registerDocumentPasteEditProvider(selector, this, { providedPasteEditKinds: [KIND], pasteMimeTypes: ['text/uri-list', 'files'] }),
+      vscode.languages.registerDocumentDropEditProvider(selector, this, {
+        providedDropEditKinds: [KIND],
+        dropMimeTypes: ['text/uri-list', 'files'],
+      }),
+      vscode.languages.registerDocumentPasteEditProvider(selector, this, {
+        providedPasteEditKinds: [KIND],
+        pasteMimeTypes: ['text/uri-list', 'files'],
+      }),
       vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e)),
     );
   }
 
-  async provideDocumentDropEdits(_d: vscode.TextDocument, _p: vscode.Position, data: vscode.DataTransfer): Promise<vscode.DocumentDropEdit | undefined> {
+  async provideDocumentDropEdits(
+    _d: vscode.TextDocument,
+    _p: vscode.Position,
+    data: vscode.DataTransfer,
+  ): Promise<vscode.DocumentDropEdit | undefined> {
     const text = await this.placeholders(data);
     if (!text) return undefined;
     const edit = new vscode.DocumentDropEdit(text.insert, text.title, KIND);
@@ -76,7 +86,10 @@ export class TranscriptPasteDrop implements vscode.DocumentDropEditProvider, vsc
       this.pending.set(id, { file, made: now });
       lines.push(placeholderText(id, path.basename(file.fsPath)));
     }
-    return { insert: lines.join('\n\n'), title: uris.size === 1 ? 'Insert transcript' : `Insert ${uris.size} transcripts` };
+    return {
+      insert: lines.join('\n\n'),
+      title: uris.size === 1 ? 'Insert transcript' : `Insert ${uris.size} transcripts`,
+    };
   }
 
   private onChange(e: vscode.TextDocumentChangeEvent): void {
@@ -106,7 +119,11 @@ export class TranscriptPasteDrop implements vscode.DocumentDropEditProvider, vsc
       const text0 = doc.getText();
       const before = text0.slice(0, where.start);
       const after = text0.slice(where.end);
-      const notes = formatMarkdown(transcript, { emoji: exportEmoji(), date: recordingDate(file.fsPath), headingLevel: headingLevelAt(before.split('\n')) });
+      const notes = formatMarkdown(transcript, {
+        emoji: exportEmoji(),
+        date: recordingDate(file.fsPath),
+        headingLevel: headingLevelAt(before.split('\n')),
+      });
       // A drop in the middle of a line still gives the notes blocks of their own.
       text = padForInsertion(notes, before, after);
     }

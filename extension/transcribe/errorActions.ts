@@ -29,7 +29,12 @@ export function codeNameOf(err: unknown): string {
  * retry is what the user wants.
  */
 export function adviceFor(code: number | undefined, daemonGaveUp = false): ErrorAdvice {
-  const fixable = (setting: string): ErrorAdvice => ({ actions: ['Open Settings', 'Retry', 'Show Logs'], setting, retryable: true, silent: false });
+  const fixable = (setting: string): ErrorAdvice => ({
+    actions: ['Open Settings', 'Retry', 'Show Logs'],
+    setting,
+    retryable: true,
+    silent: false,
+  });
   switch (code) {
     case ErrorCode.Cancelled:
       return { actions: [], retryable: true, silent: true };
@@ -59,9 +64,17 @@ export function adviceFor(code: number | undefined, daemonGaveUp = false): Error
  * The notification's text for a failed file: the error's first line, and when the daemon stopped
  * mid-job, what was kept of it.
  */
-export function failureText(code: number | undefined, message: string, segmentsKept: number, advice: ErrorAdvice): string {
+export function failureText(
+  code: number | undefined,
+  message: string,
+  segmentsKept: number,
+  advice: ErrorAdvice,
+): string {
   const first = message.split('\n')[0]!.trim();
   if (code !== ErrorCode.DaemonUnavailable || segmentsKept === 0) return first;
-  const kept = segmentsKept === 1 ? 'The segment finished before it stopped is kept' : `The ${segmentsKept} segments finished before it stopped are kept`;
+  const kept =
+    segmentsKept === 1
+      ? 'The segment finished before it stopped is kept'
+      : `The ${segmentsKept} segments finished before it stopped are kept`;
   return `${first} ${kept}${advice.actions.includes('Retry') ? '; Retry transcribes the file again.' : '.'}`;
 }

@@ -92,16 +92,26 @@ export class FileTranscriber {
     const session = this.panels.session(file);
     if (from.transcriptFile) {
       try {
-        session.finish(parseTranscriptJson(await fs.promises.readFile(from.transcriptFile, 'utf8')), 'file', from.transcriptFile);
+        session.finish(
+          parseTranscriptJson(await fs.promises.readFile(from.transcriptFile, 'utf8')),
+          'file',
+          from.transcriptFile,
+        );
       } catch (err) {
         const why = err instanceof Error ? err.message : String(err);
-        session.fail('TranscriptUnavailable', `${from.transcriptFile} could not be read again after the window reloaded: ${why}`, isAudioPath(file.fsPath));
+        session.fail(
+          'TranscriptUnavailable',
+          `${from.transcriptFile} could not be read again after the window reloaded: ${why}`,
+          isAudioPath(file.fsPath),
+        );
       }
       return;
     }
     if (this.jobs.running(file.fsPath)) return;
     session.begin();
-    const outcome = this.jobs.start(file.fsPath, (signal) => runTranscriptionJob(this.sup, file.fsPath, session, signal, {}, { cachedOnly: true }));
+    const outcome = this.jobs.start(file.fsPath, (signal) =>
+      runTranscriptionJob(this.sup, file.fsPath, session, signal, {}, { cachedOnly: true }),
+    );
     if (outcome.kind !== 'started') return;
     try {
       await outcome.job.promise;
@@ -120,49 +130,63 @@ export class FileTranscriber {
     }
   }
 
-  private async runBatch(files: vscode.Uri[], options: TranscribeOptions, onDone?: (file: vscode.Uri, t: Transcript) => void): Promise<void> {
-    const rows = new Map<string, Row>(files.map((f) => [f.fsPath, { name: path.basename(f.fsPath), fraction: 0, segments: 0, done: false }]));
+  private async runBatch(
+    files: vscode.Uri[],
+    options: TranscribeOptions,
+    onDone?: (file: vscode.Uri, t: Transcript) => void,
+  ): Promise<void> {
+    const rows = new Map<string, Row>(
+      files.map((f) => [f.fsPath, { name: path.basename(f.fsPath), fraction: 0, segments: 0, done: false }]),
+    );
     for (const [i, f] of files.entries()) {
       this.panels.session(f).begin();
       if (options.show) this.panels.show(f, { preserveFocus: i > 0 });
     }
     // Errors are told once the progress notification has closed, so the two do not stack.
     const failures: { code: number | undefined; tell: () => void }[] = [];
-    const title = files.length === 1 ? `Transcribing ${path.basename(files[0].fsPath)}` : `Transcribing ${files.length} files`;
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-      const started: Job<Transcript>[] = [];
-      token.onCancellationRequested(() => {
-        for (const j of started) j.controller.abort();
-        for (const f of files) if (!started.some((j) => j.key === f.fsPath)) this.panels.session(f).cancelled();
-      });
-      let reported = 0;
-      const report = () => {
-        const pct = Math.floor(batchFraction([...rows.values()]) * 100);
-        progress.report({ message: progressMessage([...rows.values()]), increment: Math.max(0, pct - reported) });
-        reported = Math.max(reported, pct);
-      };
-      report();
-      await runPool(files, concurrency(), async (file) => {
-        if (token.isCancellationRequested) return;
-        const row = rows.get(file.fsPath)!;
-        const session = this.panels.session(file);
-        const outcome = this.jobs.start(file.fsPath, (signal) => this.runOne(file, session, signal, row, report));
-        if (outcome.kind !== 'started') return;
-        started.push(outcome.job);
-        try {
-          const t = await outcome.job.promise;
-          onDone?.(file, t);
-        } catch (err) {
-          const tell = this.reportFailure(file, session, err, options);
-          if (tell) failures.push({ code: codeOf(err), tell });
-        } finally {
-          row.done = true;
-          report();
-        }
-      });
-    });
+    const title =
+      files.length === 1 ? `Transcribing ${path.basename(files[0].fsPath)}` : `Transcribing ${files.length} files`;
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      async (progress, token) => {
+        const started: Job<Transcript>[] = [];
+        token.onCancellationRequested(() => {
+          for (const j of started) j.controller.abort();
+          for (const f of files) if (!started.some((j) => j.key === f.fsPath)) this.panels.session(f).cancelled();
+        });
+        let reported = 0;
+        const report = () => {
+          const pct = Math.floor(batchFraction([...rows.values()]) * 100);
+          progress.report({ message: progressMessage([...rows.values()]), increment: Math.max(0, pct - reported) });
+          reported = Math.max(reported, pct);
+        };
+        report();
+        await runPool(files, concurrency(), async (file) => {
+          if (token.isCancellationRequested) return;
+          const row = rows.get(file.fsPath)!;
+          const session = this.panels.session(file);
+          const outcome = this.jobs.start(file.fsPath, (signal) => this.runOne(file, session, signal, row, report));
+          if (outcome.kind !== 'started') return;
+          started.push(outcome.job);
+          try {
+            const t = await outcome.job.promise;
+            onDone?.(file, t);
+          } catch (err) {
+            const tell = this.reportFailure(file, session, err, options);
+            if (tell) failures.push({ code: codeOf(err), tell });
+          } finally {
+            row.done = true;
+            report();
+          }
+        });
+      },
+    );
     // A missing model, ffmpeg or daemon fails every file the same way: one message says it.
-    const sameForAll = new Set<number>([ErrorCode.ModelNotFound, ErrorCode.FfmpegNotFound, ErrorCode.DaemonUnavailable]);
+    const sameForAll = new Set<number>([
+      ErrorCode.ModelNotFound,
+      ErrorCode.FfmpegNotFound,
+      ErrorCode.DaemonUnavailable,
+    ]);
     const told = new Set<number>();
     for (const f of failures) {
       if (f.code !== undefined && sameForAll.has(f.code)) {
@@ -173,7 +197,13 @@ export class FileTranscriber {
     }
   }
 
-  private async runOne(file: vscode.Uri, session: TranscriptSession, signal: AbortSignal, row: Row, report: () => void): Promise<Transcript> {
+  private async runOne(
+    file: vscode.Uri,
+    session: TranscriptSession,
+    signal: AbortSignal,
+    row: Row,
+    report: () => void,
+  ): Promise<Transcript> {
     const t0 = Date.now();
     this.log.info(`transcribing ${file.fsPath}`);
     const t = await runTranscriptionJob(this.sup, file.fsPath, session, signal, {
@@ -196,14 +226,21 @@ export class FileTranscriber {
   }
 
   /** Marks the failure in the view at once (keeping finished segments); returns what tells the user, if anything should. */
-  private reportFailure(file: vscode.Uri, session: TranscriptSession, err: unknown, options: TranscribeOptions): (() => void) | undefined {
+  private reportFailure(
+    file: vscode.Uri,
+    session: TranscriptSession,
+    err: unknown,
+    options: TranscribeOptions,
+  ): (() => void) | undefined {
     const f = markFailure(session, err, this.sup.state.kind);
     const { code, advice } = f;
     if (advice.silent) {
       this.log.info(`cancelled ${file.fsPath} after ${f.segmentsKept} segment(s)`);
       return undefined;
     }
-    this.log.error(`${f.codeName}: ${file.fsPath}: ${f.message}${f.segmentsKept > 0 ? ` (${f.segmentsKept} finished segment(s) kept)` : ''}`);
+    this.log.error(
+      `${f.codeName}: ${file.fsPath}: ${f.message}${f.segmentsKept > 0 ? ` (${f.segmentsKept} finished segment(s) kept)` : ''}`,
+    );
     const first = f.text;
     if (code === ErrorCode.ModelNotFound) {
       // No model yet: the setup flow (walkthrough the first time, then download / folder) is the fix.
@@ -216,12 +253,15 @@ export class FileTranscriber {
   }
 
   private tellFailure(file: vscode.Uri, first: string, advice: ErrorAdvice, options: TranscribeOptions): void {
-    void vscode.window.showErrorMessage(`SenseVoice: ${path.basename(file.fsPath)}: ${first}`, ...advice.actions).then((choice) => {
-      if (choice === 'Retry') void this.transcribeFiles([file], options);
-      if (choice === 'Open Settings' && advice.setting) void vscode.commands.executeCommand('workbench.action.openSettings', advice.setting);
-      if (choice === 'Show Logs') this.log.show();
-      if (choice === 'Restart Daemon') void vscode.commands.executeCommand('sensevoice.restartDaemon');
-    });
+    void vscode.window
+      .showErrorMessage(`SenseVoice: ${path.basename(file.fsPath)}: ${first}`, ...advice.actions)
+      .then((choice) => {
+        if (choice === 'Retry') void this.transcribeFiles([file], options);
+        if (choice === 'Open Settings' && advice.setting)
+          void vscode.commands.executeCommand('workbench.action.openSettings', advice.setting);
+        if (choice === 'Show Logs') this.log.show();
+        if (choice === 'Restart Daemon') void vscode.commands.executeCommand('sensevoice.restartDaemon');
+      });
   }
 }
 

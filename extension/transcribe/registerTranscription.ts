@@ -3,7 +3,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { EXPORT_FORMATS, isExportFormat, parseTranscriptJson, TranscriptParseError, type ExportFormat } from '../../common/formats';
+import {
+  EXPORT_FORMATS,
+  isExportFormat,
+  parseTranscriptJson,
+  TranscriptParseError,
+  type ExportFormat,
+} from '../../common/formats';
 import type { DaemonSupervisor } from '../daemonSupervisor';
 import { exportWithFeedback } from '../exports/exportTranscript';
 import { insertMeetingNotes } from '../meetingNotes/insertMeetingNotes';
@@ -28,7 +34,11 @@ function toUri(v: string | vscode.Uri | undefined): vscode.Uri | undefined {
   return /^[a-z][a-z0-9+.-]+:\/\//i.test(v) ? vscode.Uri.parse(v) : vscode.Uri.file(v);
 }
 
-export function registerTranscription(context: vscode.ExtensionContext, sup: DaemonSupervisor, log: vscode.LogOutputChannel): void {
+export function registerTranscription(
+  context: vscode.ExtensionContext,
+  sup: DaemonSupervisor,
+  log: vscode.LogOutputChannel,
+): void {
   const panels = new TranscriptPanels(context.extensionUri);
   const service = new FileTranscriber(sup, panels, log);
   const exportSession = (file: vscode.Uri, session: TranscriptSession, format: ExportFormat, target?: vscode.Uri) => {
@@ -55,11 +65,13 @@ export function registerTranscription(context: vscode.ExtensionContext, sup: Dae
     }),
   );
 
-  const register = (id: string, fn: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  const register = (id: string, fn: (...args: never[]) => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
   // From the explorer: (clicked, all selected); from the palette: nothing, so ask.
   register('sensevoice.transcribe', async (clicked?: vscode.Uri, selected?: vscode.Uri[]) => {
-    let files = Array.isArray(selected) && selected.length > 0 ? selected : clicked instanceof vscode.Uri ? [clicked] : undefined;
+    let files =
+      Array.isArray(selected) && selected.length > 0 ? selected : clicked instanceof vscode.Uri ? [clicked] : undefined;
     if (!files) {
       const active = vscode.window.activeTextEditor?.document.uri ?? activeTabUri();
       files = await vscode.window.showOpenDialog({
@@ -93,7 +105,10 @@ export function registerTranscription(context: vscode.ExtensionContext, sup: Dae
       const key = audio ? vscode.Uri.file(audio) : file;
       panels.showLoaded(key, (s) => s.finish(t, 'file', file.fsPath));
     } catch (err) {
-      const message = err instanceof TranscriptParseError ? err.message : `Could not read ${path.basename(file.fsPath)}: ${err instanceof Error ? err.message : String(err)}`;
+      const message =
+        err instanceof TranscriptParseError
+          ? err.message
+          : `Could not read ${path.basename(file.fsPath)}: ${err instanceof Error ? err.message : String(err)}`;
       void vscode.window.showErrorMessage(`SenseVoice: ${message}`);
     }
   });
@@ -109,7 +124,11 @@ export function registerTranscription(context: vscode.ExtensionContext, sup: Dae
       target = panels.active() ?? (panels.finished().length === 1 ? panels.finished()[0] : undefined);
       if (!target && panels.finished().length > 1) {
         const pick = await vscode.window.showQuickPick(
-          panels.finished().map((f) => ({ label: path.basename(f.file.fsPath), description: vscode.workspace.asRelativePath(f.file), f })),
+          panels.finished().map((f) => ({
+            label: path.basename(f.file.fsPath),
+            description: vscode.workspace.asRelativePath(f.file),
+            f,
+          })),
           { title: 'Export Transcript', placeHolder: 'Which transcript?' },
         );
         target = pick?.f;
@@ -117,7 +136,9 @@ export function registerTranscription(context: vscode.ExtensionContext, sup: Dae
       }
     }
     if (!target) {
-      void vscode.window.showWarningMessage('SenseVoice: no transcript to export. Transcribe a file first (right-click it in the Explorer).');
+      void vscode.window.showWarningMessage(
+        'SenseVoice: no transcript to export. Transcribe a file first (right-click it in the Explorer).',
+      );
       return undefined;
     }
     let format = isExportFormat(a.format) ? a.format : undefined;
@@ -133,7 +154,9 @@ export function registerTranscription(context: vscode.ExtensionContext, sup: Dae
     return written?.fsPath;
   });
 
-  register('sensevoice.insertMeetingNotes', (source?: vscode.Uri) => insertMeetingNotes(panels, service, source instanceof vscode.Uri ? source : undefined));
+  register('sensevoice.insertMeetingNotes', (source?: vscode.Uri) =>
+    insertMeetingNotes(panels, service, source instanceof vscode.Uri ? source : undefined),
+  );
 }
 
 /** The audio a saved transcript belongs to: the path it names, else a file of that name beside it. */

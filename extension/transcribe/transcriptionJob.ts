@@ -1,7 +1,13 @@
 // One file's run against the daemon, apart from VS Code (so it is unit-tested with a real
 // supervisor and a daemon killed mid-job): live segments and progress go into the file's session,
 // the result finishes it, and a failure marks it while keeping the segments already finished.
-import { ErrorCode, SenseVoiceError, type ProgressParams, type TranscribeFileParams, type Transcript } from '../../common/protocol';
+import {
+  ErrorCode,
+  SenseVoiceError,
+  type ProgressParams,
+  type TranscribeFileParams,
+  type Transcript,
+} from '../../common/protocol';
 import type { DaemonSupervisor, DaemonState } from '../daemonSupervisor';
 import type { TranscriptSession } from '../transcript/transcriptSession';
 import { adviceFor, codeNameOf, codeOf, failureText, type ErrorAdvice } from './errorActions';
@@ -68,5 +74,12 @@ export function markFailure(session: TranscriptSession, err: unknown, daemon: Da
   const segmentsKept = session.segmentCount;
   if (advice.silent) session.cancelled();
   else session.fail(codeNameOf(err), message, advice.retryable);
-  return { code, codeName: codeNameOf(err), message, advice, segmentsKept, text: failureText(code, message, segmentsKept, advice) };
+  return {
+    code,
+    codeName: codeNameOf(err),
+    message,
+    advice,
+    segmentsKept,
+    text: failureText(code, message, segmentsKept, advice),
+  };
 }

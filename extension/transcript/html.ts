@@ -15,7 +15,13 @@ export interface TranscriptHtmlOptions {
   styleUri: string;
 }
 
-const BUTTON_LABELS: Record<ExportFormat, string> = { md: 'Markdown', srt: 'SRT', vtt: 'VTT', json: 'JSON', txt: 'Text' };
+const BUTTON_LABELS: Record<ExportFormat, string> = {
+  md: 'Markdown',
+  srt: 'SRT',
+  vtt: 'VTT',
+  json: 'JSON',
+  txt: 'Text',
+};
 
 /** The policy: scripts only with the nonce, styles and media only from the webview's own roots. */
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {

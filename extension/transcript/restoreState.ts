@@ -15,10 +15,20 @@ export function parseRestoreState(raw: unknown): RestoreState | null {
   if (typeof r !== 'object' || r === null) return null;
   const { filePath, transcriptFile } = r as Record<string, unknown>;
   if (typeof filePath !== 'string' || !isAbsolute(filePath)) return null;
-  if (transcriptFile !== null && transcriptFile !== undefined && (typeof transcriptFile !== 'string' || !isAbsolute(transcriptFile))) return null;
+  if (
+    transcriptFile !== null &&
+    transcriptFile !== undefined &&
+    (typeof transcriptFile !== 'string' || !isAbsolute(transcriptFile))
+  )
+    return null;
   return { filePath, transcriptFile: typeof transcriptFile === 'string' ? transcriptFile : null };
 }
 
 function isAbsolute(p: string): boolean {
-  return p.length > 0 && p.length < 4096 && !p.includes('\0') && (p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p) || p.startsWith('\\\\'));
+  return (
+    p.length > 0 &&
+    p.length < 4096 &&
+    !p.includes('\0') &&
+    (p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p) || p.startsWith('\\\\'))
+  );
 }

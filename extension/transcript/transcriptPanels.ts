@@ -138,7 +138,9 @@ export class TranscriptPanels implements vscode.Disposable {
     webview.html = transcriptHtml({
       cspSource: webview.cspSource,
       nonce: makeNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'media', 'transcriptView.js')).toString(),
+      scriptUri: webview
+        .asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'media', 'transcriptView.js'))
+        .toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'transcript.css')).toString(),
     });
     entry.session.setListener(post);
@@ -152,7 +154,8 @@ export class TranscriptPanels implements vscode.Disposable {
       entry.session.setListener(undefined);
       // A running job goes on (its notification has the Cancel button; Transcribe shows it again);
       // a finished transcript stays at hand for notes; a failed one is forgotten.
-      if (entry.session.status === 'failed' || entry.session.status === 'cancelled') this.entries.delete(entry.file.fsPath);
+      if (entry.session.status === 'failed' || entry.session.status === 'cancelled')
+        this.entries.delete(entry.file.fsPath);
     });
   }
 
@@ -167,7 +170,11 @@ export class TranscriptPanels implements vscode.Disposable {
     if (!e) {
       e = {
         file,
-        session: new TranscriptSession({ fileName: path.basename(file.fsPath), filePath: file.fsPath, emoji: exportEmoji() }),
+        session: new TranscriptSession({
+          fileName: path.basename(file.fsPath),
+          filePath: file.fsPath,
+          emoji: exportEmoji(),
+        }),
         ready: false,
         lastFocused: ++this.focusCounter,
       };
@@ -205,7 +212,15 @@ export class TranscriptPanels implements vscode.Disposable {
           text = formatTranscript(t, m.what === 'markdown' ? 'md' : 'txt', { emoji });
         }
         void vscode.env.clipboard.writeText(text).then(() =>
-          post({ type: 'notice', text: m.what === 'segment' ? 'Segment copied' : m.what === 'markdown' ? 'Copied as Markdown' : 'Transcript copied' }),
+          post({
+            type: 'notice',
+            text:
+              m.what === 'segment'
+                ? 'Segment copied'
+                : m.what === 'markdown'
+                  ? 'Copied as Markdown'
+                  : 'Transcript copied',
+          }),
         );
         return;
       }

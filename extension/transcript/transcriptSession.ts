@@ -98,7 +98,18 @@ export class TranscriptSession {
     this.live.clear();
     this.arrivedLive = 0;
     this.transcript = null;
-    this.state = { ...this.state, status: 'running', origin: 'live', transcriptFile: null, fraction: null, segmentsDone: 0, durationSec: null, model: null, rtf: null, error: null };
+    this.state = {
+      ...this.state,
+      status: 'running',
+      origin: 'live',
+      transcriptFile: null,
+      fraction: null,
+      segmentsDone: 0,
+      durationSec: null,
+      model: null,
+      rtf: null,
+      error: null,
+    };
     this.publish();
   }
 
@@ -114,8 +125,10 @@ export class TranscriptSession {
 
   progress(fraction: number | undefined, segmentsDone: number | undefined): void {
     if (this.state.status !== 'running') return;
-    if (typeof fraction === 'number' && Number.isFinite(fraction)) this.state.fraction = Math.min(1, Math.max(0, fraction));
-    if (typeof segmentsDone === 'number' && Number.isFinite(segmentsDone)) this.state.segmentsDone = Math.max(this.state.segmentsDone, segmentsDone);
+    if (typeof fraction === 'number' && Number.isFinite(fraction))
+      this.state.fraction = Math.min(1, Math.max(0, fraction));
+    if (typeof segmentsDone === 'number' && Number.isFinite(segmentsDone))
+      this.state.segmentsDone = Math.max(this.state.segmentsDone, segmentsDone);
     this.emit({ type: 'progress', fraction: this.state.fraction, segmentsDone: this.state.segmentsDone });
   }
 
@@ -161,13 +174,31 @@ export class TranscriptSession {
   segmentAt(index: number): TranscriptSegment | undefined {
     if (this.transcript) return this.transcript.segments[index];
     const v = this.live.get(index);
-    return v && { start: v.start, end: v.end, language: v.language, emotion: v.emotion, event: v.event, text: v.text, tokens: [] };
+    return (
+      v && {
+        start: v.start,
+        end: v.end,
+        language: v.language,
+        emotion: v.emotion,
+        event: v.event,
+        text: v.text,
+        tokens: [],
+      }
+    );
   }
 
   /** The segments at hand (final or live so far), as a transcript for copying. */
   partial(): TranscriptData {
     if (this.transcript) return this.transcript;
-    const segments = this.segments().map((s) => ({ start: s.start, end: s.end, language: s.language, emotion: s.emotion, event: s.event, text: s.text, tokens: [] }));
+    const segments = this.segments().map((s) => ({
+      start: s.start,
+      end: s.end,
+      language: s.language,
+      emotion: s.emotion,
+      event: s.event,
+      text: s.text,
+      tokens: [],
+    }));
     return {
       file: this.options.filePath,
       durationSec: this.state.durationSec ?? Math.max(0, ...segments.map((s) => s.end)),

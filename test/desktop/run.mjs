@@ -34,7 +34,9 @@ function skip(reason) {
 /** Errors that mean "no network to the VS Code download servers", as opposed to a broken download. */
 function unreachable(err) {
   const text = `${err?.code ?? ''} ${err?.name ?? ''} ${err?.message ?? err}`;
-  return /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|TimeoutError|timed? ?out|socket hang up|proxy|\b(403|407|502|503|504)\b/i.test(text);
+  return /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|TimeoutError|timed? ?out|socket hang up|proxy|\b(403|407|502|503|504)\b/i.test(
+    text,
+  );
 }
 
 async function vscodeExecutable() {
@@ -55,7 +57,9 @@ async function vscodeExecutable() {
     return await downloadAndUnzipVSCode({ version, cachePath: DOWNLOADS, timeout: 10_000 });
   } catch (err) {
     if (unreachable(err)) {
-      skip(`VS Code could not be downloaded (${err?.message ?? err}). Set VSCODE_EXECUTABLE to an installed VS Code to run it offline.`);
+      skip(
+        `VS Code could not be downloaded (${err?.message ?? err}). Set VSCODE_EXECUTABLE to an installed VS Code to run it offline.`,
+      );
     }
     throw err;
   }
@@ -63,11 +67,20 @@ async function vscodeExecutable() {
 
 /** Re-runs this script under xvfb-run on a Linux machine without a display; false when it cannot. */
 function underDisplay() {
-  if (process.platform !== 'linux' || process.env.DISPLAY || process.env.WAYLAND_DISPLAY || process.env.SENSEVOICE_UNDER_XVFB) return false;
+  if (
+    process.platform !== 'linux' ||
+    process.env.DISPLAY ||
+    process.env.WAYLAND_DISPLAY ||
+    process.env.SENSEVOICE_UNDER_XVFB
+  )
+    return false;
   const xvfb = spawnSync('sh', ['-c', 'command -v xvfb-run'], { encoding: 'utf8' }).stdout.trim();
   if (!xvfb) skip('no display (DISPLAY is not set) and no xvfb-run to make one (Debian/Ubuntu: apt-get install xvfb).');
   log('no display: running under xvfb-run');
-  const r = spawnSync(xvfb, ['-a', process.execPath, fileURLToPath(import.meta.url)], { stdio: 'inherit', env: { ...process.env, SENSEVOICE_UNDER_XVFB: '1' } });
+  const r = spawnSync(xvfb, ['-a', process.execPath, fileURLToPath(import.meta.url)], {
+    stdio: 'inherit',
+    env: { ...process.env, SENSEVOICE_UNDER_XVFB: '1' },
+  });
   process.exit(r.status ?? 1);
 }
 
@@ -79,16 +92,49 @@ async function prepare() {
   const model = path.join(WORK, 'model');
   fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
   log('making a synthetic model');
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'tools/makeTestModel/main.ts', '--out', model, '--layout', 'sherpa'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+      'tools/makeTestModel/main.ts',
+      '--out',
+      model,
+      '--layout',
+      'sherpa',
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   fs.copyFileSync(path.join(ROOT, '..', 'shared', 'audio', 'sense_voice', 'en.wav'), path.join(ws, 'en.wav'));
-  fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), `${JSON.stringify({ 'sensevoice.modelPath': model, 'sensevoice.provider': 'cpu' }, null, 2)}\n`);
-  const env = { ...process.env, SENSEVOICE_CACHE_DIR: path.join(WORK, 'cli-cache'), SENSEVOICE_MODEL_STORE: path.join(WORK, 'model-store') };
+  fs.writeFileSync(
+    path.join(ws, '.vscode', 'settings.json'),
+    `${JSON.stringify({ 'sensevoice.modelPath': model, 'sensevoice.provider': 'cpu' }, null, 2)}\n`,
+  );
+  const env = {
+    ...process.env,
+    SENSEVOICE_CACHE_DIR: path.join(WORK, 'cli-cache'),
+    SENSEVOICE_MODEL_STORE: path.join(WORK, 'model-store'),
+  };
   const expected = path.join(WORK, 'expected-en.json');
-  fs.writeFileSync(expected, execFileSync(process.execPath, ['dist/cli.js', 'transcribe', path.join(ws, 'en.wav'), '--model', model, '--format', 'json'], { cwd: ROOT, env, encoding: 'utf8' }));
+  fs.writeFileSync(
+    expected,
+    execFileSync(
+      process.execPath,
+      ['dist/cli.js', 'transcribe', path.join(ws, 'en.wav'), '--model', model, '--format', 'json'],
+      { cwd: ROOT, env, encoding: 'utf8' },
+    ),
+  );
   log('bundling the extension-host tests');
   const suite = path.join(WORK, 'suite', 'index.js');
   const esbuild = await import('esbuild');
-  await esbuild.build({ entryPoints: [path.join(ROOT, 'test', 'desktop', 'suite', 'index.ts')], bundle: true, platform: 'node', format: 'cjs', external: ['vscode'], outfile: suite, logLevel: 'warning' });
+  await esbuild.build({
+    entryPoints: [path.join(ROOT, 'test', 'desktop', 'suite', 'index.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    external: ['vscode'],
+    outfile: suite,
+    logLevel: 'warning',
+  });
   return { ws, suite, expected };
 }
 
@@ -103,7 +149,15 @@ try {
     extensionDevelopmentPath: ROOT,
     extensionTestsPath: suite,
     // (runTests adds --no-sandbox, --disable-updates, --skip-welcome, --disable-workspace-trust)
-    launchArgs: [ws, '--disable-extensions', '--disable-gpu', '--user-data-dir', path.join(WORK, 'user-data'), '--extensions-dir', path.join(WORK, 'extensions')],
+    launchArgs: [
+      ws,
+      '--disable-extensions',
+      '--disable-gpu',
+      '--user-data-dir',
+      path.join(WORK, 'user-data'),
+      '--extensions-dir',
+      path.join(WORK, 'extensions'),
+    ],
     extensionTestsEnv: {
       SENSEVOICE_DESKTOP_EXPECTED: expected,
       // The daemon the extension starts keeps its cache and store here, not in the user's.

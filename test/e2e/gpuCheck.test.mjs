@@ -52,7 +52,11 @@ describe('Check GPU', { timeout: 180_000 }, () => {
     assert.ok(cudaExpected && !cudaExpected.ok, 'no CUDA here (the tests do not ask for a GPU)');
     await wb.runCommand(page, 'SenseVoice: Check GPU');
     frame = await reportFrame();
-    assert.equal(await page.locator('.tab', { hasText: 'SenseVoice: GPU Check' }).count(), 1, 'one panel, in a tab of its own');
+    assert.equal(
+      await page.locator('.tab', { hasText: 'SenseVoice: GPU Check' }).count(),
+      1,
+      'one panel, in a tab of its own',
+    );
 
     assert.equal(await frame.locator('.summary .headline').innerText(), expected.summary.headline);
     assert.match(await frame.locator('#report > p.muted').first().innerText(), /full check in \d/);
@@ -68,21 +72,43 @@ describe('Check GPU', { timeout: 180_000 }, () => {
     assert.equal(cuda[2], cudaExpected.reason, 'CUDA: the plain reason the check gives');
     assert.doesNotMatch(cuda[2], /onnxruntime_src|\.cc:\d+/, 'the reason is no raw library trace');
     // The library's own words are one click away, not in the reason.
-    const raw = frame.locator('table.providers tbody tr', { has: frame.locator('td:first-child', { hasText: /^CUDA$/ }) }).locator('details.raw');
+    const raw = frame
+      .locator('table.providers tbody tr', { has: frame.locator('td:first-child', { hasText: /^CUDA$/ }) })
+      .locator('details.raw');
     assert.equal(await raw.locator('pre').isVisible(), false);
     await raw.locator('summary').click();
-    assert.match(await raw.locator('pre').innerText(), new RegExp(cudaExpected.error.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    assert.match(
+      await raw.locator('pre').innerText(),
+      new RegExp(cudaExpected.error.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
+    );
     // (scrolled to the card's title, clear of the sticky header)
-    await frame.locator('.card', { hasText: 'Execution providers' }).evaluate((el) => window.scrollBy(0, el.getBoundingClientRect().top - /** @type {HTMLElement} */ (document.querySelector('.header')).offsetHeight - 12));
+    await frame
+      .locator('.card', { hasText: 'Execution providers' })
+      .evaluate((el) =>
+        window.scrollBy(
+          0,
+          el.getBoundingClientRect().top -
+            /** @type {HTMLElement} */ (document.querySelector('.header')).offsetHeight -
+            12,
+        ),
+      );
     await wb.shot(page, 'gpu-check-providers');
     await raw.locator('summary').click();
-    assert.match(await frame.locator('.card', { hasText: 'Execution providers' }).innerText(), /Models load on CPU \(sensevoice\.provider: cpu\)\./);
-
-    const checks = await frame.locator('.checklist > li').evaluateAll((items) =>
-      items.map((li) => [li.querySelector('.check-title').textContent, li.querySelector('.badge').textContent]),
+    assert.match(
+      await frame.locator('.card', { hasText: 'Execution providers' }).innerText(),
+      /Models load on CPU \(sensevoice\.provider: cpu\)\./,
     );
+
+    const checks = await frame
+      .locator('.checklist > li')
+      .evaluateAll((items) =>
+        items.map((li) => [li.querySelector('.check-title').textContent, li.querySelector('.badge').textContent]),
+      );
     const label = { pass: 'Pass', warn: 'Warning', fail: 'Fail' };
-    assert.deepEqual(checks, expected.checklist.map((c) => [c.title, label[c.status]]));
+    assert.deepEqual(
+      checks,
+      expected.checklist.map((c) => [c.title, label[c.status]]),
+    );
     // A passing row shows no fix; a warning shows its fix.
     for (const c of expected.checklist) {
       const li = frame.locator('.checklist > li', { has: frame.locator('.check-title', { hasText: c.title }) });
@@ -91,17 +117,25 @@ describe('Check GPU', { timeout: 180_000 }, () => {
     // The timing on a clip for the working provider.
     assert.match(await frame.locator('.card', { hasText: 'Timing on a' }).innerText(), /CPU\s.*\d+x real time/s);
     // The status bar learnt where inference runs.
-    await until('the status bar to say CPU', async () => /SenseVoice: CPU/.test(await page.locator('#workbench\\.parts\\.statusbar').innerText()), 10_000);
+    await until(
+      'the status bar to say CPU',
+      async () => /SenseVoice: CPU/.test(await page.locator('#workbench\\.parts\\.statusbar').innerText()),
+      10_000,
+    );
   });
 
   it('copies the whole report as Markdown', async () => {
     await page.evaluate(() => navigator.clipboard.writeText('(not yet)'));
     await frame.locator('#copy').click();
     await frame.locator('#notice.shown', { hasText: 'Copied as Markdown' }).waitFor({ timeout: 10_000 });
-    const md = await until('the report on the clipboard', async () => {
-      const text = await page.evaluate(() => navigator.clipboard.readText());
-      return text !== '(not yet)' && text;
-    }, 10_000);
+    const md = await until(
+      'the report on the clipboard',
+      async () => {
+        const text = await page.evaluate(() => navigator.clipboard.readText());
+        return text !== '(not yet)' && text;
+      },
+      10_000,
+    );
     const icon = { pass: '✅', warn: '⚠️', fail: '❌' }[expected.summary.status];
     assert.ok(md.startsWith(`# SenseVoice GPU check\n\n${icon} **${expected.summary.headline}**\n`), md.slice(0, 200));
     assert.match(md, /\n## Checklist\n/);
@@ -121,13 +155,20 @@ describe('Check GPU', { timeout: 180_000 }, () => {
     await frame.evaluate(() => {
       /** @type {HTMLElement} */ (document.querySelector('.summary')).dataset.old = 'yes';
       window.__statuses = [];
-      new MutationObserver(() => window.__statuses.push(document.getElementById('status').className)).observe(document.getElementById('status'), { attributes: true });
+      new MutationObserver(() => window.__statuses.push(document.getElementById('status').className)).observe(
+        document.getElementById('status'),
+        { attributes: true },
+      );
     });
     await frame.locator('#rerun').click();
     await until('a second check in the log', () => runs() === before + 1, 60_000);
     await frame.locator('.summary:not([data-old])').waitFor({ timeout: 10_000 });
     // (the page draws the new report, then settles its status line: wait for that, not a fixed delay)
-    await until('the status line settles', async () => (await frame.evaluate(() => window.__statuses.at(-1))) !== 'status running', 10_000);
+    await until(
+      'the status line settles',
+      async () => (await frame.evaluate(() => window.__statuses.at(-1))) !== 'status running',
+      10_000,
+    );
     const statuses = await frame.evaluate(() => window.__statuses);
     assert.ok(statuses.includes('status running'), `the page showed the check running: ${statuses.join(', ')}`);
     assert.equal(statuses.at(-1), 'status done');

@@ -23,9 +23,17 @@ async function startLongJob(minSegments) {
   // A view left from an earlier run shows that run until this one begins (and clears it).
   await frame.locator('body[data-status="running"]').waitFor({ timeout: 30_000 });
   console.log(`  view open and running after ${at()}`);
-  await until(`${minSegments} live segments`, async () => (await frame.locator('.segment').count()) >= minSegments, 60_000);
+  await until(
+    `${minSegments} live segments`,
+    async () => (await frame.locator('.segment').count()) >= minSegments,
+    60_000,
+  );
   console.log(`  ${minSegments} segment(s) shown after ${at()}`);
-  assert.equal(await frame.locator('body').getAttribute('data-status'), 'running', 'still running: the file is long enough');
+  assert.equal(
+    await frame.locator('body').getAttribute('data-status'),
+    'running',
+    'still running: the file is long enough',
+  );
   // The daemon is the parent of the ffmpeg decoding the file; its command line is the installed extension's.
   const decoder = await until('the ffmpeg decoding the file', () => ffmpegFor(LONG_PATH)[0], 10_000);
   const daemon = daemons().find((d) => d.pid === decoder.ppid);
@@ -79,7 +87,10 @@ describe('long recordings', { timeout: 240_000 }, () => {
     await until('ffmpeg to end', () => !alive(decoder.pid) && ffmpegChildren(daemon.pid).length === 0, 10_000);
     assert.ok(alive(daemon.pid), 'the daemon itself lives on');
     const shown = await frame.locator('.segment').count();
-    assert.equal(await frame.locator('#status-text').innerText(), `Cancelled after ${shown} segment${shown === 1 ? '' : 's'}.`);
+    assert.equal(
+      await frame.locator('#status-text').innerText(),
+      `Cancelled after ${shown} segment${shown === 1 ? '' : 's'}.`,
+    );
     assert.equal(await frame.locator('#retry').innerText(), 'Transcribe again');
     assert.equal(await frame.locator('#cancel').isVisible(), false);
     // Nothing is being recognised any more: the daemon is idle (a running job keeps a core busy)
@@ -90,7 +101,10 @@ describe('long recordings', { timeout: 240_000 }, () => {
     const busy = (cpuSeconds(daemon.pid) - cpu0) / ((Date.now() - t0) / 1000);
     assert.ok(busy < 0.25, `the daemon used ${(busy * 100).toFixed(0)}% of a core after the cancel`);
     assert.equal(await frame.locator('.segment').count(), shown, 'no further segment');
-    assert.match(extensionLog(), new RegExp(`cancelled ${LONG_PATH.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} after \\d+ segment`));
+    assert.match(
+      extensionLog(),
+      new RegExp(`cancelled ${LONG_PATH.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} after \\d+ segment`),
+    );
     await wb.shot(page, 'long-job-cancelled');
   });
 
@@ -102,10 +116,18 @@ describe('long recordings', { timeout: 240_000 }, () => {
     await frame.locator('body[data-status="failed"]').waitFor({ timeout: 5_000 });
     const kept = await frame.locator('.segment').count();
     assert.ok(kept >= 3, `the segments shown before the kill are kept (${kept})`);
-    assert.match(await failure.innerText(), new RegExp(`The SenseVoice daemon was killed by SIGKILL\\. The ${kept} segments finished before it stopped are kept; Retry transcribes the file again\\.`));
+    assert.match(
+      await failure.innerText(),
+      new RegExp(
+        `The SenseVoice daemon was killed by SIGKILL\\. The ${kept} segments finished before it stopped are kept; Retry transcribes the file again\\.`,
+      ),
+    );
     assert.equal(await failure.getByRole('button', { name: 'Retry' }).count(), 1);
     assert.equal(await failure.getByRole('button', { name: 'Show Logs' }).count(), 1);
-    assert.equal(await frame.locator('#status-text').innerText(), `Stopped after ${kept} segments: The SenseVoice daemon was killed by SIGKILL. (DaemonUnavailable)`);
+    assert.equal(
+      await frame.locator('#status-text').innerText(),
+      `Stopped after ${kept} segments: The SenseVoice daemon was killed by SIGKILL. (DaemonUnavailable)`,
+    );
     assert.equal(await frame.locator('#retry').innerText(), 'Retry');
     assert.equal(await frame.locator('#retry').isVisible(), true);
     assert.equal(await frame.locator('#player').isVisible(), true, 'the kept segments can be played');
@@ -113,21 +135,36 @@ describe('long recordings', { timeout: 240_000 }, () => {
     // The killed daemon's ffmpeg does not outlive it.
     await until('no ffmpeg left on the file', () => ffmpegFor(LONG_PATH).length === 0, 10_000);
     // The supervisor restarted the daemon (within its crash budget): the status bar says ready again.
-    const fresh = await until('a new daemon', () => daemons().find((d) => d.pid !== daemon.pid && d.ppid === daemon.ppid), 20_000);
-    await until('the status bar ready', async () => {
-      const text = await statusItem().innerText();
-      return /SenseVoice/.test(text) && !(await statusItem().locator('.codicon-loading, .codicon-error').count());
-    }, 20_000);
+    const fresh = await until(
+      'a new daemon',
+      () => daemons().find((d) => d.pid !== daemon.pid && d.ppid === daemon.ppid),
+      20_000,
+    );
+    await until(
+      'the status bar ready',
+      async () => {
+        const text = await statusItem().innerText();
+        return /SenseVoice/.test(text) && !(await statusItem().locator('.codicon-loading, .codicon-error').count());
+      },
+      20_000,
+    );
     await wb.shot(page, 'daemon-killed');
     assert.match(await statusTooltip(), new RegExp(`SenseVoice daemon ready \\(pid ${fresh.pid}\\)`));
-    assert.match(extensionLog(), /daemon killed by SIGKILL[\s\S]*restarting the daemon \(1 crash\(es\) in the budget window\)/);
+    assert.match(
+      extensionLog(),
+      /daemon killed by SIGKILL[\s\S]*restarting the daemon \(1 crash\(es\) in the budget window\)/,
+    );
 
     await failure.getByRole('button', { name: 'Retry' }).click();
     await frame.locator('body[data-status="running"]').waitFor({ timeout: 10_000 });
     await frame.locator('body[data-status="done"]').waitFor({ timeout: 120_000 });
     const total = await frame.locator('.segment').count();
     assert.ok(total > kept, `the whole file this time (${total} segments)`);
-    const line = await until('the log line of the finished run', () => new RegExp(`transcribed ${LONG_PATH.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: (\\d+) segment\\(s\\)`).exec(extensionLog()));
+    const line = await until('the log line of the finished run', () =>
+      new RegExp(`transcribed ${LONG_PATH.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: (\\d+) segment\\(s\\)`).exec(
+        extensionLog(),
+      ),
+    );
     assert.equal(Number(line[1]), total);
     assert.match(await frame.locator('#facts').innerText(), /Duration\s+10:0\d/);
     assert.ok(alive(fresh.pid), 'on the restarted daemon');

@@ -15,7 +15,8 @@ import { RUN, alive, daemons, extensionLog, until } from './workbench.mjs';
 const WS_SETUP = process.env.E2E_WS_SETUP;
 const MODEL = process.env.E2E_MODEL;
 const STORE = process.env.SENSEVOICE_MODEL_STORE;
-if (!WS_SETUP || !MODEL || !STORE) throw new Error('run through test/e2e/run.sh (E2E_WS_SETUP, E2E_MODEL or SENSEVOICE_MODEL_STORE is missing)');
+if (!WS_SETUP || !MODEL || !STORE)
+  throw new Error('run through test/e2e/run.sh (E2E_WS_SETUP, E2E_MODEL or SENSEVOICE_MODEL_STORE is missing)');
 /** Where the store waits while the walkthrough test needs it empty. */
 const STORE_ASIDE = `${STORE}.aside-for-setup-test`;
 /** A second name for the node running this test: the daemon's command line shows which one started it. */
@@ -77,15 +78,23 @@ describe('model setup and settings', { timeout: 300_000 }, () => {
     // No sensevoice.modelPath here, and an empty store (the download tests may have filled it).
     if (fs.existsSync(STORE)) fs.renameSync(STORE, STORE_ASIDE);
     try {
-      assert.equal(JSON.parse(fs.readFileSync(path.join(WS_SETUP, '.vscode', 'settings.json'), 'utf8'))['sensevoice.modelPath'], undefined);
+      assert.equal(
+        JSON.parse(fs.readFileSync(path.join(WS_SETUP, '.vscode', 'settings.json'), 'utf8'))['sensevoice.modelPath'],
+        undefined,
+      );
       await wb.chooseFromContextMenu(page, 'first.wav', /SenseVoice: Transcribe/);
       const walkthrough = page.locator('.gettingStartedSlideDetails', { hasText: 'Set up SenseVoice' });
       await walkthrough.waitFor({ timeout: 60_000 });
-      assert.deepEqual(
-        await walkthrough.locator('.getting-started-step .step-title').allInnerTexts(),
-        ['Download the model', '…or use a model folder you have', 'See the models, then transcribe'],
+      assert.deepEqual(await walkthrough.locator('.getting-started-step .step-title').allInnerTexts(), [
+        'Download the model',
+        '…or use a model folder you have',
+        'See the models, then transcribe',
+      ]);
+      assert.equal(
+        await wb.toast(page, 'SenseVoice: first.wav').count(),
+        0,
+        'the walkthrough instead of an error message',
       );
-      assert.equal(await wb.toast(page, 'SenseVoice: first.wav').count(), 0, 'the walkthrough instead of an error message');
       await wb.shot(page, 'setup-walkthrough');
       await page.locator('.tab', { hasText: 'Transcript: first.wav' }).click();
       const frame = await wb.transcriptFrame(page, 'first.wav');
@@ -100,7 +109,10 @@ describe('model setup and settings', { timeout: 300_000 }, () => {
       assert.equal(await offer.getByRole('button', { name: 'Download Model…' }).count(), 1);
       assert.equal(await offer.getByRole('button', { name: 'Use Model Folder…' }).count(), 1);
       await wb.shot(page, 'setup-offer');
-      await offer.locator('.codicon-notifications-clear').click().catch(() => page.keyboard.press('Escape'));
+      await offer
+        .locator('.codicon-notifications-clear')
+        .click()
+        .catch(() => page.keyboard.press('Escape'));
     } finally {
       if (fs.existsSync(STORE_ASIDE)) {
         fs.rmSync(STORE, { recursive: true, force: true });
@@ -111,7 +123,7 @@ describe('model setup and settings', { timeout: 300_000 }, () => {
     await page.locator('.tab').first().waitFor({ state: 'detached', timeout: 10_000 });
   });
 
-  it('after a reload, says that a restored transcript\'s file changed and offers Retry; Retry transcribes it again', async () => {
+  it("after a reload, says that a restored transcript's file changed and offers Retry; Retry transcribes it again", async () => {
     const file = path.join(WS_SETUP, 'reload.wav');
     await wb.setWorkspaceSettings(page, WS_SETUP, { 'sensevoice.modelPath': MODEL });
     await wb.chooseFromContextMenu(page, 'reload.wav', /SenseVoice: Transcribe/);
@@ -143,7 +155,10 @@ describe('model setup and settings', { timeout: 300_000 }, () => {
     await frame.locator('#retry').click();
     await frame.locator('body[data-status="done"]').waitFor({ timeout: 90_000 });
     assert.equal(runs(), runsBefore + 1, 'Retry ran the model on the file');
-    assert.deepEqual(await frame.locator('.segment .text').allInnerTexts(), expected.segments.map((s) => s.text.trim()));
+    assert.deepEqual(
+      await frame.locator('.segment .text').allInnerTexts(),
+      expected.segments.map((s) => s.text.trim()),
+    );
     await wb.shot(page, 'reload-retried');
     await wb.runCommand(page, 'View: Close All Editors');
     await page.locator('.tab').first().waitFor({ state: 'detached', timeout: 10_000 });
@@ -163,8 +178,11 @@ describe('model setup and settings', { timeout: 300_000 }, () => {
 
     await wb.setWorkspaceSettings(page, WS_SETUP, { 'sensevoice.nodePath': NODE_LINK });
     await confirmRestart();
-    const fresh = await until('a daemon started by the node sensevoice.nodePath names', () =>
-      daemons().find((d) => !oldPids.has(d.pid) && argv0(d) === NODE_LINK), 30_000);
+    const fresh = await until(
+      'a daemon started by the node sensevoice.nodePath names',
+      () => daemons().find((d) => !oldPids.has(d.pid) && argv0(d) === NODE_LINK),
+      30_000,
+    );
     assert.equal(fs.realpathSync(`/proc/${fresh.pid}/exe`), fs.realpathSync(process.execPath), 'a node runs it');
     const replaced = old.find((d) => d.ppid === fresh.ppid);
     assert.ok(replaced, `the window's daemon before (extension host ${fresh.ppid}) is known`);
@@ -180,12 +198,22 @@ describe('model setup and settings', { timeout: 300_000 }, () => {
     assert.ok((await frame.locator('.segment').count()) > 0);
     await until('the finished run in the log', () => done() === 1, 10_000);
     assert.ok(alive(fresh.pid), 'on the daemon the setting started');
-    assert.deepEqual(daemons().filter((d) => d.ppid === fresh.ppid).map((d) => d.pid), [fresh.pid], 'the only daemon of the window');
+    assert.deepEqual(
+      daemons()
+        .filter((d) => d.ppid === fresh.ppid)
+        .map((d) => d.pid),
+      [fresh.pid],
+      'the only daemon of the window',
+    );
 
     // Back to the default (the editor's own runtime), restarted the same way.
     await wb.setWorkspaceSettings(page, WS_SETUP, { 'sensevoice.nodePath': undefined });
     await confirmRestart();
-    const back = await until('a daemon on the default runtime', () => daemons().find((d) => d.ppid === fresh.ppid && d.pid !== fresh.pid), 30_000);
+    const back = await until(
+      'a daemon on the default runtime',
+      () => daemons().find((d) => d.ppid === fresh.ppid && d.pid !== fresh.pid),
+      30_000,
+    );
     assert.notEqual(argv0(back), NODE_LINK);
     await until(`the daemon ${fresh.pid} to end`, () => !alive(fresh.pid), 10_000);
   });

@@ -33,7 +33,10 @@ const setUserSettings = (changes) => wb.setUserSettings(page, changes);
 /** The simple save dialog (code-server has no native one): accept the proposed path. */
 async function acceptSaveDialog(expectedName) {
   const input = page.locator(QUICK_INPUT_BOX);
-  await until('the save dialog', async () => (await input.isVisible()) && (await input.inputValue()).endsWith(expectedName));
+  await until(
+    'the save dialog',
+    async () => (await input.isVisible()) && (await input.inputValue()).endsWith(expectedName),
+  );
   await page.keyboard.press('Enter');
 }
 
@@ -58,8 +61,15 @@ describe('SenseVoice in VS Code', { timeout: 300_000 }, () => {
     await contextMenu('en.wav', /SenseVoice: Transcribe/);
     await page.keyboard.press('Escape');
     await explorerRow('readme.txt').click({ button: 'right' });
-    await page.getByRole('menuitem', { name: /Copy Path/ }).first().waitFor({ timeout: 10_000 });
-    assert.equal(await page.getByRole('menuitem', { name: /SenseVoice: Transcribe/ }).count(), 0, 'no Transcribe on a .txt');
+    await page
+      .getByRole('menuitem', { name: /Copy Path/ })
+      .first()
+      .waitFor({ timeout: 10_000 });
+    assert.equal(
+      await page.getByRole('menuitem', { name: /SenseVoice: Transcribe/ }).count(),
+      0,
+      'no Transcribe on a .txt',
+    );
     await shot('context-menu-txt');
     await page.keyboard.press('Escape');
   });
@@ -79,10 +89,13 @@ describe('SenseVoice in VS Code', { timeout: 300_000 }, () => {
     assert.equal(await row.locator('.text').innerText(), first.text.trim());
     assert.equal(await row.locator('.chip-language').innerText(), first.language.toUpperCase());
     assert.match(await row.locator('.chip-emotion').innerText(), new RegExp(emotionName(first.emotion)));
-    if (!isPlainSpeechEvent(first.event)) assert.match(await row.locator('.chip-event').innerText(), new RegExp(eventName(first.event)));
+    if (!isPlainSpeechEvent(first.event))
+      assert.match(await row.locator('.chip-event').innerText(), new RegExp(eventName(first.event)));
     assert.equal(await row.locator('.time').innerText(), clockTime(first.start));
     // VAD is on (the default): the segments came live over transcribe/segment, then the result.
-    const logLine = await until('the log line of the run', () => /transcribed .*en\.wav: (\d+) segment\(s\) \((\d+) shown live\)/.exec(extensionLog()));
+    const logLine = await until('the log line of the run', () =>
+      /transcribed .*en\.wav: (\d+) segment\(s\) \((\d+) shown live\)/.exec(extensionLog()),
+    );
     assert.equal(Number(logLine[1]), expected.segments.length);
     assert.equal(Number(logLine[2]), expected.segments.length, 'every segment was shown before the final result');
     // Header facts, filters and the timeline.
@@ -98,7 +111,11 @@ describe('SenseVoice in VS Code', { timeout: 300_000 }, () => {
     await frame.locator('.filter-chip[data-category="emotion"]').first().click();
     // Click-to-seek: the timestamp plays from the segment and highlights it.
     await row.locator('.time').click();
-    await until('the current segment highlighted', async () => (await frame.locator('.segment.current').count()) === 1, 10_000);
+    await until(
+      'the current segment highlighted',
+      async () => (await frame.locator('.segment.current').count()) === 1,
+      10_000,
+    );
     await frame.locator('audio').evaluate((a) => a.pause());
     await shot('transcript-dark');
   });
@@ -154,8 +171,14 @@ describe('SenseVoice in VS Code', { timeout: 300_000 }, () => {
     assert.equal(fs.readFileSync(txt, 'utf8'), 'my own edits\n', 'Cancel keeps the file');
     await frame.locator('.export-button[data-format="txt"]').click();
     await dialog.getByRole('button', { name: 'Replace' }).click();
-    await until('en.txt replaced', () => fs.readFileSync(txt, 'utf8').startsWith(`[${clockTime(expected.segments[0].start)}] `));
-    assert.deepEqual(fs.readdirSync(WS).filter((f) => f.endsWith('.tmp')), [], 'no temporary files left');
+    await until('en.txt replaced', () =>
+      fs.readFileSync(txt, 'utf8').startsWith(`[${clockTime(expected.segments[0].start)}] `),
+    );
+    assert.deepEqual(
+      fs.readdirSync(WS).filter((f) => f.endsWith('.tmp')),
+      [],
+      'no temporary files left',
+    );
     await setUserSettings({ 'sensevoice.exportLocation': 'ask' });
   });
 
@@ -166,7 +189,10 @@ describe('SenseVoice in VS Code', { timeout: 300_000 }, () => {
     await editor.locator('.view-lines').click();
     await page.keyboard.press('Control+End');
     await runCommand('SenseVoice: Insert Meeting Notes');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'en.wav' }).first().waitFor({ timeout: 20_000 });
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'en.wav' })
+      .first()
+      .waitFor({ timeout: 20_000 });
     await shot('meeting-notes-pick');
     await page.locator(QUICK_INPUT_BOX).fill('en.wav');
     await page.keyboard.press('Enter');
@@ -195,15 +221,28 @@ describe('SenseVoice in VS Code', { timeout: 300_000 }, () => {
     // What the Explorer puts on a drag of zh.wav, dropped with Shift held (VS Code opens the file
     // on a drop without Shift). Chromium's synthetic drag events carry a real DataTransfer.
     const box = await lines.boundingBox();
-    await page.evaluate(({ uri, x, y }) => {
-      const target = document.elementFromPoint(x, y);
-      const dt = new DataTransfer();
-      dt.setData('text/uri-list', uri);
-      dt.setData('text/plain', uri);
-      for (const type of ['dragenter', 'dragover', 'drop']) {
-        target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, composed: true, dataTransfer: dt, shiftKey: true, clientX: x, clientY: y }));
-      }
-    }, { uri: `file://${path.join(WS, 'zh.wav')}`, x: box.x + 100, y: box.y + 10 });
+    await page.evaluate(
+      ({ uri, x, y }) => {
+        const target = document.elementFromPoint(x, y);
+        const dt = new DataTransfer();
+        dt.setData('text/uri-list', uri);
+        dt.setData('text/plain', uri);
+        for (const type of ['dragenter', 'dragover', 'drop']) {
+          target.dispatchEvent(
+            new DragEvent(type, {
+              bubbles: true,
+              cancelable: true,
+              composed: true,
+              dataTransfer: dt,
+              shiftKey: true,
+              clientX: x,
+              clientY: y,
+            }),
+          );
+        }
+      },
+      { uri: `file://${path.join(WS, 'zh.wav')}`, x: box.x + 100, y: box.y + 10 },
+    );
     await page.locator('.monaco-editor .view-lines', { hasText: 'Meeting notes: zh' }).waitFor({ timeout: 30_000 });
     await page.keyboard.press('Control+S');
     const notes = await until('notes.md saved with the dropped transcript', () => {
@@ -254,7 +293,10 @@ describe('SenseVoice in VS Code', { timeout: 300_000 }, () => {
     const frame = await transcriptFrame('xss.transcript.json');
     const rows = frame.locator('.segment');
     await until('five segments', async () => (await rows.count()) === 5, 10_000);
-    assert.equal(await rows.nth(1).locator('.text').innerText(), '<img src=x onerror=alert(1)> said <b>bold</b> & more');
+    assert.equal(
+      await rows.nth(1).locator('.text').innerText(),
+      '<img src=x onerror=alert(1)> said <b>bold</b> & more',
+    );
     assert.equal(await frame.locator('#segments img, #segments b').count(), 0, 'no element was made from the text');
     assert.match(await frame.locator('#audio-note').innerText(), /not at hand/);
     assert.match(await frame.locator('#facts').innerText(), /Languages\s+English, Chinese/);
@@ -281,34 +323,50 @@ describe('SenseVoice in VS Code', { timeout: 300_000 }, () => {
   it('looks right in a light theme', async () => {
     await setUserSettings({ 'workbench.colorTheme': 'Light Modern' });
     await until('the light theme', async () => (await page.locator('.monaco-workbench.vs').count()) > 0, 20_000);
-    for (const [tab, name, file] of [['Transcript: xss.transcript.json', 'xss.transcript.json', 'transcript-saved-light'], ['Transcript: en.wav', 'en.wav', 'transcript-light']]) {
+    for (const [tab, name, file] of [
+      ['Transcript: xss.transcript.json', 'xss.transcript.json', 'transcript-saved-light'],
+      ['Transcript: en.wav', 'en.wav', 'transcript-light'],
+    ]) {
       await page.locator('.tab', { hasText: tab }).click();
       const frame = await transcriptFrame(name);
-      await until('the view in light colours', async () => (await frame.locator('body.vscode-light').count()) > 0, 10_000);
+      await until(
+        'the view in light colours',
+        async () => (await frame.locator('body.vscode-light').count()) > 0,
+        10_000,
+      );
       // The colours as drawn: a light page and segment, dark text on them, readable contrast.
-      const colours = await frame.locator('.segment').first().evaluate((seg) => {
-        const css = (el, prop) => getComputedStyle(el)[prop];
-        // The first ancestor-or-self with an opaque background is what the segment is drawn on.
-        const bg = (el) => {
-          for (let e = el; e; e = e.parentElement) {
-            const c = css(e, 'backgroundColor');
-            if (!/rgba\(.*, 0\)$|transparent/.test(c)) return c;
-          }
-          return 'rgb(255, 255, 255)';
-        };
-        return { body: bg(document.body), segment: bg(seg), text: css(seg.querySelector('.text') ?? seg, 'color') };
-      });
-      const luminance = (c) => {
-        const [r, g, b] = c.match(/[\d.]+/g).slice(0, 3).map((v) => {
-          const x = Number(v) / 255;
-          return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+      const colours = await frame
+        .locator('.segment')
+        .first()
+        .evaluate((seg) => {
+          const css = (el, prop) => getComputedStyle(el)[prop];
+          // The first ancestor-or-self with an opaque background is what the segment is drawn on.
+          const bg = (el) => {
+            for (let e = el; e; e = e.parentElement) {
+              const c = css(e, 'backgroundColor');
+              if (!/rgba\(.*, 0\)$|transparent/.test(c)) return c;
+            }
+            return 'rgb(255, 255, 255)';
+          };
+          return { body: bg(document.body), segment: bg(seg), text: css(seg.querySelector('.text') ?? seg, 'color') };
         });
+      const luminance = (c) => {
+        const [r, g, b] = c
+          .match(/[\d.]+/g)
+          .slice(0, 3)
+          .map((v) => {
+            const x = Number(v) / 255;
+            return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+          });
         return 0.2126 * r + 0.7152 * g + 0.0722 * b;
       };
       assert.ok(luminance(colours.body) > 0.7, `${name}: light page background ${colours.body}`);
       assert.ok(luminance(colours.segment) > 0.7, `${name}: light segment background ${colours.segment}`);
       const contrast = (luminance(colours.segment) + 0.05) / (luminance(colours.text) + 0.05);
-      assert.ok(contrast >= 4.5, `${name}: text ${colours.text} on ${colours.segment}: contrast ${contrast.toFixed(1)} (WCAG AA is 4.5)`);
+      assert.ok(
+        contrast >= 4.5,
+        `${name}: text ${colours.text} on ${colours.segment}: contrast ${contrast.toFixed(1)} (WCAG AA is 4.5)`,
+      );
       await shot(file);
     }
     console.log(`UI tests done after ${since()}`);

@@ -32,7 +32,16 @@ const state = (over = {}) => ({
   emoji: true,
   ...over,
 });
-const seg = (index, start, text, over = {}) => ({ index, start, end: start + 4, language: 'en', emotion: 'NEUTRAL', event: 'Speech', text, ...over });
+const seg = (index, start, text, over = {}) => ({
+  index,
+  start,
+  end: start + 4,
+  language: 'en',
+  emotion: 'NEUTRAL',
+  event: 'Speech',
+  text,
+  ...over,
+});
 
 describe('transcript page', { skip, timeout: 60_000 }, () => {
   let browser;
@@ -40,7 +49,10 @@ describe('transcript page', { skip, timeout: 60_000 }, () => {
   const problems = [];
 
   before(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    });
     page = await browser.newPage();
     page.on('console', (m) => {
       if (/Refused to|Content Security Policy/i.test(m.text())) problems.push(m.text());
@@ -70,7 +82,10 @@ describe('transcript page', { skip, timeout: 60_000 }, () => {
       if (p === '/') return route.fulfill({ contentType: 'text/html', body: html });
       const file = path.join(ROOT, p);
       if (!file.startsWith(ROOT) || !fs.existsSync(file)) return route.fulfill({ status: 404 });
-      return route.fulfill({ contentType: p.endsWith('.css') ? 'text/css' : 'text/javascript', body: fs.readFileSync(file) });
+      return route.fulfill({
+        contentType: p.endsWith('.css') ? 'text/css' : 'text/javascript',
+        body: fs.readFileSync(file),
+      });
     });
     await page.goto(`${ORIGIN}/`);
   });
@@ -103,7 +118,10 @@ describe('transcript page', { skip, timeout: 60_000 }, () => {
     await send({ type: 'progress', fraction: 0.4, segmentsDone: 1 });
     assert.equal(await page.locator('#status-text').innerText(), 'Transcribing… · 40% · 1 segment');
     await send({ type: 'segment', segment: seg(2, 8, 'third') });
-    await send({ type: 'segment', segment: seg(0, 0, '<img src=x onerror=alert(1)>', { emotion: 'HAPPY', event: 'BGM' }) });
+    await send({
+      type: 'segment',
+      segment: seg(0, 0, '<img src=x onerror=alert(1)>', { emotion: 'HAPPY', event: 'BGM' }),
+    });
     await send({ type: 'segment', segment: seg(1, 4, 'second', { language: 'zh', emotion: 'SAD' }) });
     await page.waitForFunction(() => document.querySelectorAll('.segment').length === 3);
     assert.deepEqual(await texts(), ['<img src=x onerror=alert(1)>', 'second', 'third']);
@@ -111,7 +129,9 @@ describe('transcript page', { skip, timeout: 60_000 }, () => {
     assert.equal(await page.locator('.empty').count(), 0);
     // Filters and timeline follow the live segments.
     await page.waitForFunction(() => document.querySelectorAll('.filter-chip[data-category="emotion"]').length === 3);
-    assert.deepEqual(await page.locator('#lane-events .block').evaluateAll((b) => b.map((x) => x.dataset.tag)), ['BGM']);
+    assert.deepEqual(await page.locator('#lane-events .block').evaluateAll((b) => b.map((x) => x.dataset.tag)), [
+      'BGM',
+    ]);
     // Nothing to export before the end, but what arrived can be copied.
     assert.equal(await page.locator('.export-button[data-format="srt"]').isDisabled(), true);
     assert.equal(await page.locator('#copy-text').isDisabled(), false);
@@ -122,7 +142,15 @@ describe('transcript page', { skip, timeout: 60_000 }, () => {
     const final = [seg(0, 0, 'first, final'), seg(1, 4, 'second, final', { emotion: 'ANGRY' })];
     await send({
       type: 'snapshot',
-      state: state({ status: 'done', fraction: 1, segmentsDone: 2, durationSec: 8, segments: final, rtf: 0.05, model: { layout: 'sherpa', quantization: 'int8', provider: 'cpu' } }),
+      state: state({
+        status: 'done',
+        fraction: 1,
+        segmentsDone: 2,
+        durationSec: 8,
+        segments: final,
+        rtf: 0.05,
+        model: { layout: 'sherpa', quantization: 'int8', provider: 'cpu' },
+      }),
     });
     assert.deepEqual(await texts(), ['first, final', 'second, final']);
     assert.equal(await page.locator('#status').isVisible(), false, 'no status line once done');
@@ -136,8 +164,18 @@ describe('transcript page', { skip, timeout: 60_000 }, () => {
     await page.locator('#copy-md').click();
     await page.locator('.segment').nth(1).hover();
     await page.locator('.segment').nth(1).locator('.copy-segment').click();
-    assert.deepEqual(await posted(), [{ type: 'export', format: 'vtt' }, { type: 'copy', what: 'markdown' }, { type: 'copy', what: 'segment', index: 1 }]);
-    await send({ type: 'snapshot', state: state({ status: 'failed', error: { code: 'DecodeFailed', message: 'ffmpeg could not read the file.', canRetry: false } }) });
+    assert.deepEqual(await posted(), [
+      { type: 'export', format: 'vtt' },
+      { type: 'copy', what: 'markdown' },
+      { type: 'copy', what: 'segment', index: 1 },
+    ]);
+    await send({
+      type: 'snapshot',
+      state: state({
+        status: 'failed',
+        error: { code: 'DecodeFailed', message: 'ffmpeg could not read the file.', canRetry: false },
+      }),
+    });
     assert.equal(await page.locator('#status-text').innerText(), 'ffmpeg could not read the file. (DecodeFailed)');
     assert.equal(await page.locator('#retry').isVisible(), false, 'no retry for a damaged file');
     assert.equal(await page.locator('#player').isVisible(), false, 'no player or timeline without a segment');
@@ -150,25 +188,47 @@ describe('transcript page', { skip, timeout: 60_000 }, () => {
   it('keeps the segments of a run the daemon dropped, says so, and offers Retry', async () => {
     await send({
       type: 'snapshot',
-      state: state({ status: 'failed', segmentsDone: 2, segments: [seg(0, 0, 'kept one'), seg(1, 4, 'kept two')], error: { code: 'DaemonUnavailable', message: 'The SenseVoice daemon was killed by SIGKILL.', canRetry: true } }),
+      state: state({
+        status: 'failed',
+        segmentsDone: 2,
+        segments: [seg(0, 0, 'kept one'), seg(1, 4, 'kept two')],
+        error: { code: 'DaemonUnavailable', message: 'The SenseVoice daemon was killed by SIGKILL.', canRetry: true },
+      }),
     });
     assert.deepEqual(await texts(), ['kept one', 'kept two']);
-    assert.equal(await page.locator('#status-text').innerText(), 'Stopped after 2 segments: The SenseVoice daemon was killed by SIGKILL. (DaemonUnavailable)');
+    assert.equal(
+      await page.locator('#status-text').innerText(),
+      'Stopped after 2 segments: The SenseVoice daemon was killed by SIGKILL. (DaemonUnavailable)',
+    );
     assert.equal(await page.locator('#retry').innerText(), 'Retry');
     assert.equal(await page.locator('#cancel').isVisible(), false);
     assert.equal(await page.locator('#player').isVisible(), true, 'what was kept can be played and placed');
     assert.equal(await page.locator('#copy-text').isDisabled(), false, 'what was kept can be copied');
-    assert.equal(await page.locator('.export-button[data-format="srt"]').isDisabled(), true, 'no export of a partial transcript');
+    assert.equal(
+      await page.locator('.export-button[data-format="srt"]').isDisabled(),
+      true,
+      'no export of a partial transcript',
+    );
     await page.evaluate(() => (window.__posted.length = 0));
     await page.locator('#retry').click();
     assert.deepEqual(await posted(), [{ type: 'retry' }]);
-    await send({ type: 'snapshot', state: state({ status: 'cancelled', segmentsDone: 1, segments: [seg(0, 0, 'only')] }) });
+    await send({
+      type: 'snapshot',
+      state: state({ status: 'cancelled', segmentsDone: 1, segments: [seg(0, 0, 'only')] }),
+    });
     assert.equal(await page.locator('#retry').innerText(), 'Transcribe again');
     assert.equal(await page.locator('#status-text').innerText(), 'Cancelled after 1 segment.');
   });
 
   it('keeps filters in the webview state and says when nothing matches', async () => {
-    await send({ type: 'snapshot', state: state({ status: 'done', segments: [seg(0, 0, 'a', { emotion: 'HAPPY' }), seg(1, 4, 'b', { emotion: 'SAD' })], durationSec: 8 }) });
+    await send({
+      type: 'snapshot',
+      state: state({
+        status: 'done',
+        segments: [seg(0, 0, 'a', { emotion: 'HAPPY' }), seg(1, 4, 'b', { emotion: 'SAD' })],
+        durationSec: 8,
+      }),
+    });
     await page.locator('.filter-chip[data-tag="SAD"]').click();
     assert.deepEqual(await page.locator('.segment:visible .text').allInnerTexts(), ['b']);
     assert.deepEqual(await page.evaluate(() => window.__state.filters.emotion), ['SAD']);

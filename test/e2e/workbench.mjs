@@ -20,7 +20,8 @@ export const EXTENSIONS = process.env.E2E_EXTENSIONS;
  * `.quick-input-widget input` matches several elements there.)
  */
 export const QUICK_INPUT_BOX = '.quick-input-widget .quick-input-box input';
-if (!URL_BASE || !WS || !OUT || !RUN || !USER_DATA || !EXTENSIONS) throw new Error('run through test/e2e/run.sh (E2E_* variables are missing)');
+if (!URL_BASE || !WS || !OUT || !RUN || !USER_DATA || !EXTENSIONS)
+  throw new Error('run through test/e2e/run.sh (E2E_* variables are missing)');
 const USER_SETTINGS = path.join(USER_DATA, 'User', 'settings.json');
 
 /** Polls `check` until it returns something truthy; fails after `timeoutMs` saying what it waited for. */
@@ -41,10 +42,22 @@ export async function until(what, check, timeoutMs = 30_000) {
 export async function openWorkbench({ folder = WS, firstRow }) {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic', '--autoplay-policy=no-user-gesture-required'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
   });
-  const context = await browser.newContext({ viewport: { width: 1440, height: 960 }, permissions: ['clipboard-read', 'clipboard-write'] });
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 960 },
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
   const page = await context.newPage();
   const alerts = [];
   page.on('dialog', (d) => {
@@ -63,12 +76,16 @@ export function shot(page, name) {
 /** The screen after each step of a suite, for a failure's post-mortem. */
 export function afterEachShot(getPage) {
   return async (t) => {
-    await getPage()?.screenshot({ path: path.join(OUT, `after-${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}.png`) }).catch(() => undefined);
+    await getPage()
+      ?.screenshot({ path: path.join(OUT, `after-${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}.png`) })
+      .catch(() => undefined);
   };
 }
 
 export function explorerRow(page, name) {
-  return page.locator('.explorer-folders-view .monaco-list-row', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) });
+  return page.locator('.explorer-folders-view .monaco-list-row', {
+    hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`),
+  });
 }
 
 /** Right-clicks an explorer row until the menu (whose contributions load late) has `item`. */
@@ -134,18 +151,22 @@ export async function pickQuickPick(page, label, filter) {
 
 /** The webview frame in which `selector` exists and, if given, whose text matches `text`. */
 export async function webviewFrame(page, what, selector, text, timeoutMs = 60_000) {
-  return until(what, async () => {
-    for (const f of page.frames()) {
-      try {
-        const el = f.locator(selector);
-        if ((await el.count()) === 0) continue;
-        if (text === undefined || (await el.first().innerText()) === text) return f;
-      } catch {
-        // frames come and go while the workbench lays out
+  return until(
+    what,
+    async () => {
+      for (const f of page.frames()) {
+        try {
+          const el = f.locator(selector);
+          if ((await el.count()) === 0) continue;
+          if (text === undefined || (await el.first().innerText()) === text) return f;
+        } catch {
+          // frames come and go while the workbench lays out
+        }
       }
-    }
-    return null;
-  }, timeoutMs);
+      return null;
+    },
+    timeoutMs,
+  );
 }
 
 /** The transcript view whose header shows `fileName`. */
@@ -162,9 +183,19 @@ export function toast(page, pattern) {
 export function extensionLog() {
   const find = (dir) =>
     fs.existsSync(dir)
-      ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? find(path.join(dir, e.name)) : e.name.includes('SenseVoice') ? [path.join(dir, e.name)] : []))
+      ? fs
+          .readdirSync(dir, { withFileTypes: true })
+          .flatMap((e) =>
+            e.isDirectory()
+              ? find(path.join(dir, e.name))
+              : e.name.includes('SenseVoice')
+                ? [path.join(dir, e.name)]
+                : [],
+          )
       : [];
-  return find(path.join(USER_DATA, 'logs')).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+  return find(path.join(USER_DATA, 'logs'))
+    .map((f) => fs.readFileSync(f, 'utf8'))
+    .join('\n');
 }
 
 /**
@@ -172,7 +203,11 @@ export function extensionLog() {
  * does not notice edits made to the file behind its back.)
  */
 export function setUserSettings(page, changes) {
-  return editSettingsJson(page, { file: USER_SETTINGS, command: 'Preferences: Open User Settings (JSON)', shows: 'workbench.startupEditor' }, changes);
+  return editSettingsJson(
+    page,
+    { file: USER_SETTINGS, command: 'Preferences: Open User Settings (JSON)', shows: 'workbench.startupEditor' },
+    changes,
+  );
 }
 
 /**
@@ -180,7 +215,15 @@ export function setUserSettings(page, changes) {
  * key set to undefined is removed. The file must exist and name a `sensevoice.` setting.
  */
 export function setWorkspaceSettings(page, folder, changes) {
-  return editSettingsJson(page, { file: path.join(folder, '.vscode', 'settings.json'), command: 'Preferences: Open Workspace Settings (JSON)', shows: 'sensevoice.' }, changes);
+  return editSettingsJson(
+    page,
+    {
+      file: path.join(folder, '.vscode', 'settings.json'),
+      command: 'Preferences: Open Workspace Settings (JSON)',
+      shows: 'sensevoice.',
+    },
+    changes,
+  );
 }
 
 /** Opens a settings file by its command (the editor shows text `shows`), replaces it with itself and `changes`, saves and closes it. */

@@ -34,10 +34,26 @@ export function badAudio() {
   return {
     truncatedWav: truncated('truncated.wav', EN, 0.5),
     truncatedMp3: truncated('truncated.mp3', mp3, 0.5),
-    videoNoAudio: ff('video-no-audio.mp4', ['-f', 'lavfi', '-i', 'testsrc=duration=2:size=64x64:rate=10', '-c:v', 'mpeg4']),
+    videoNoAudio: ff('video-no-audio.mp4', [
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=duration=2:size=64x64:rate=10',
+      '-c:v',
+      'mpeg4',
+    ]),
     phone8k: ff('phone-8k.wav', ['-i', EN, '-ar', '8000', '-c:a', 'pcm_s16le']),
     stereo48k: ff('stereo-48k.wav', ['-i', EN, '-ar', '48000', '-ac', '2']),
-    surround51: ff('surround-5.1.m4a', ['-i', EN, '-ar', '48000', '-af', 'pan=5.1|FL=c0|FR=c0|FC=c0|LFE=c0|BL=c0|BR=c0', '-c:a', 'aac']),
+    surround51: ff('surround-5.1.m4a', [
+      '-i',
+      EN,
+      '-ar',
+      '48000',
+      '-af',
+      'pan=5.1|FL=c0|FR=c0|FC=c0|LFE=c0|BL=c0|BR=c0',
+      '-c:a',
+      'aac',
+    ]),
     silence: ff('silence.wav', ['-f', 'lavfi', '-i', 'anullsrc=r=16000:cl=mono', '-t', '10', '-c:a', 'pcm_s16le']),
   };
 }

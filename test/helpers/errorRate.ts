@@ -15,7 +15,11 @@ export function editDistance<T>(a: readonly T[], b: readonly T[]): number {
 
 /** Lower case, no punctuation, single spaces: what error rates compare. */
 export function normalizeText(s: string): string {
-  return s.toLowerCase().replace(/[\p{P}\p{S}]/gu, ' ').replace(/\s+/g, ' ').trim();
+  return s
+    .toLowerCase()
+    .replace(/[\p{P}\p{S}]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export function wordErrorRate(hypothesis: string, reference: string): number {

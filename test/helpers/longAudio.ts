@@ -27,7 +27,21 @@ export function makeLongAudio(minutes: number, ext: 'wav' | 'mp3' = 'wav'): Long
     const gap = SILENCES[i % SILENCES.length];
     const silence = path.join(dir, `silence-${gap}.wav`);
     if (!fs.existsSync(silence)) {
-      execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `anullsrc=r=16000:cl=mono`, '-t', String(gap), '-c:a', 'pcm_s16le', silence]);
+      execFileSync('ffmpeg', [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-y',
+        '-f',
+        'lavfi',
+        '-i',
+        `anullsrc=r=16000:cl=mono`,
+        '-t',
+        String(gap),
+        '-c:a',
+        'pcm_s16le',
+        silence,
+      ]);
     }
     list.push(`file '${silence}'`);
     t += gap;
@@ -42,7 +56,20 @@ export function makeLongAudio(minutes: number, ext: 'wav' | 'mp3' = 'wav'): Long
     fs.writeFileSync(listFile, list.join('\n') + '\n');
     const codec = ext === 'mp3' ? ['-c:a', 'libmp3lame', '-b:a', '48k'] : ['-c:a', 'pcm_s16le'];
     const tmp = `${file}.tmp.${ext}`;
-    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', listFile, ...codec, tmp]);
+    execFileSync('ffmpeg', [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'concat',
+      '-safe',
+      '0',
+      '-i',
+      listFile,
+      ...codec,
+      tmp,
+    ]);
     fs.renameSync(tmp, file);
   }
   return { file, durationSec: t, clips: layout };

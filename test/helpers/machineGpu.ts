@@ -24,13 +24,23 @@ export function machineCuda(): MachineCuda {
   const smi = spawnSync('nvidia-smi', ['-L'], { encoding: 'utf8', timeout: 30_000 });
   const card = smi.status === 0 && /^GPU \d+:/m.test(smi.stdout ?? '');
   const ldconfig = spawnSync('ldconfig', ['-p'], { encoding: 'utf8' });
-  const libcuda = /\blibcuda\.so\.1\b/.test(ldconfig.stdout ?? '') || ['/usr/lib/x86_64-linux-gnu/libcuda.so.1', '/usr/lib64/libcuda.so.1', '/usr/lib/wsl/lib/libcuda.so.1'].some((p) => fs.existsSync(p));
+  const libcuda =
+    /\blibcuda\.so\.1\b/.test(ldconfig.stdout ?? '') ||
+    ['/usr/lib/x86_64-linux-gnu/libcuda.so.1', '/usr/lib64/libcuda.so.1', '/usr/lib/wsl/lib/libcuda.so.1'].some((p) =>
+      fs.existsSync(p),
+    );
   const pkg = path.dirname(require.resolve('onnxruntime-node/package.json'));
   // bin/napi-v*/<platform>/<arch>: only this platform's folder counts.
   const bin = path.join(pkg, 'bin');
-  const here = fs.existsSync(bin) ? fs.readdirSync(bin).map((napi) => path.join(bin, napi, process.platform, process.arch)).filter((d) => fs.existsSync(d)) : [];
-  const providerLibrary = here.some((d) => fs.readdirSync(d).some((f) => /^(lib)?onnxruntime_providers_cuda\.(so|dll)$/.test(f)));
+  const here = fs.existsSync(bin)
+    ? fs
+        .readdirSync(bin)
+        .map((napi) => path.join(bin, napi, process.platform, process.arch))
+        .filter((d) => fs.existsSync(d))
+    : [];
+  const providerLibrary = here.some((d) =>
+    fs.readdirSync(d).some((f) => /^(lib)?onnxruntime_providers_cuda\.(so|dll)$/.test(f)),
+  );
   found = { card, libcuda, providerLibrary, mayWork: card && libcuda && providerLibrary };
   return found;
 }
-

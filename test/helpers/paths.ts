@@ -19,7 +19,8 @@ export function fixtureClips(): string[] {
   const out: string[] = [];
   for (const dir of fs.readdirSync(AUDIO, { withFileTypes: true })) {
     if (!dir.isDirectory()) continue;
-    for (const f of fs.readdirSync(path.join(AUDIO, dir.name))) if (f.endsWith('.wav')) out.push(path.join(dir.name, f));
+    for (const f of fs.readdirSync(path.join(AUDIO, dir.name)))
+      if (f.endsWith('.wav')) out.push(path.join(dir.name, f));
   }
   return out.sort();
 }

@@ -38,7 +38,9 @@ export function networkSockets(pid: number): string[] {
   }
   const found: string[] = [];
   for (const table of ['tcp', 'tcp6', 'udp', 'udp6', 'raw', 'raw6']) {
-    const rows = fs.existsSync(`/proc/net/${table}`) ? fs.readFileSync(`/proc/net/${table}`, 'utf8').split('\n').slice(1) : [];
+    const rows = fs.existsSync(`/proc/net/${table}`)
+      ? fs.readFileSync(`/proc/net/${table}`, 'utf8').split('\n').slice(1)
+      : [];
     for (const r of rows) {
       const f = r.trim().split(/\s+/);
       if (f.length > 9 && inodes.has(f[9])) found.push(`${table} ${f[1]}`);
@@ -47,7 +49,8 @@ export function networkSockets(pid: number): string[] {
   for (const r of fs.readFileSync('/proc/net/unix', 'utf8').split('\n').slice(1)) {
     const f = r.trim().split(/\s+/);
     // Flags 00010000: the socket accepts connections (listening).
-    if (f.length > 6 && inodes.has(f[6]) && (parseInt(f[3], 16) & 0x10000) !== 0) found.push(`unix listening ${f[7] ?? ''}`);
+    if (f.length > 6 && inodes.has(f[6]) && (parseInt(f[3], 16) & 0x10000) !== 0)
+      found.push(`unix listening ${f[7] ?? ''}`);
   }
   return found;
 }

@@ -47,7 +47,14 @@ process.stdout.write(JSON.stringify(out));
 `;
 
 export function runSherpa(jobs: SherpaJob[]): SherpaResult[] {
-  const r = spawnSync(process.execPath, ['-e', CHILD], { cwd: ROOT, input: JSON.stringify(jobs), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
-  if (r.status !== 0) throw new Error(`sherpa-onnx-node exited with ${r.status} (${r.signal ?? ''}): ${r.stderr.slice(-2000)}`);
+  const r = spawnSync(process.execPath, ['-e', CHILD], {
+    cwd: ROOT,
+    input: JSON.stringify(jobs),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 300_000,
+  });
+  if (r.status !== 0)
+    throw new Error(`sherpa-onnx-node exited with ${r.status} (${r.signal ?? ''}): ${r.stderr.slice(-2000)}`);
   return JSON.parse(r.stdout) as SherpaResult[];
 }

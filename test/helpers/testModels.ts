@@ -7,7 +7,12 @@ export function testModel(layout: 'sherpa' | 'funasr', options: { int8?: boolean
   const key = JSON.stringify([layout, options]);
   let m = made.get(key);
   if (!m) {
-    m = makeTestModel({ layout, profile: 'tiny', int8: options.int8 ?? false, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+    m = makeTestModel({
+      layout,
+      profile: 'tiny',
+      int8: options.int8 ?? false,
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    });
     made.set(key, m);
   }
   return m;

@@ -32,7 +32,10 @@ test('a missing file exits non-zero with "error: FileNotFound: …" and the othe
   const r = cli(['probe', missing, path.join(AUDIO, 'sense_voice/en.wav'), '--json']);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^error: FileNotFound: .*nope\.wav/m);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(lines[0].error.code, 'FileNotFound');
   assert.equal(lines[1].durationSec, 7.152);
 });

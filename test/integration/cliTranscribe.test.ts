@@ -42,13 +42,18 @@ test('transcribe --format json prints {file, durationSec, model, segments} with 
     assert.ok(t.start >= 0 && t.start <= 5.592);
     assert.equal(Math.round(t.start * 100) % 6, 0, 'times fall on the 60 ms frame grid');
   }
-  assert.ok(s.tokens.every((t: { start: number }, i: number, a: { start: number }[]) => i === 0 || a[i - 1].start < t.start), 'token times increase');
+  assert.ok(
+    s.tokens.every((t: { start: number }, i: number, a: { start: number }[]) => i === 0 || a[i - 1].start < t.start),
+    'token times increase',
+  );
 });
 
 test('--language and --no-itn reach the model; txt output has one line per segment', () => {
   const dir = testModel('sherpa').dir;
   const en = path.join(AUDIO, 'sense_voice/en.wav');
-  const forced = JSON.parse(cli(['transcribe', en, '--model', dir, '--language', 'ja', '--no-itn', '--format', 'json']).stdout);
+  const forced = JSON.parse(
+    cli(['transcribe', en, '--model', dir, '--language', 'ja', '--no-itn', '--format', 'json']).stdout,
+  );
   assert.equal(forced.segments[0].language, 'ja');
   const whole = cli(['transcribe', en, '--model', dir, '--language', 'ko', '--vad', 'off']);
   assert.equal(whole.code, 0, whole.stderr);
@@ -84,7 +89,14 @@ test('--out writes one file per input and never overwrites without --force; srt 
 });
 
 test('the FunASR layout works from the cli too', () => {
-  const r = cli(['transcribe', path.join(AUDIO, 'sense_voice/ko.wav'), '--model', testModel('funasr').dir, '--format', 'json']);
+  const r = cli([
+    'transcribe',
+    path.join(AUDIO, 'sense_voice/ko.wav'),
+    '--model',
+    testModel('funasr').dir,
+    '--format',
+    'json',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).model.layout, 'funasr');
 });
@@ -126,10 +138,20 @@ test('model/load reports layout, quantisation, provider, load and warm-up times;
     assert.equal(info.provider, 'cpu');
     assert.equal(info.requestedProvider, 'cpu');
     // Creating a session and running it take real time, and both happen inside the request.
-    assert.ok(info.loadMs >= 1 && info.warmupMs >= 1 && info.loadMs + info.warmupMs <= Math.ceil(wallMs), `${JSON.stringify(info)}; the request took ${wallMs} ms`);
-    assert.deepEqual(info.attempts.map((a) => a.provider), ['cpu']);
+    assert.ok(
+      info.loadMs >= 1 && info.warmupMs >= 1 && info.loadMs + info.warmupMs <= Math.ceil(wallMs),
+      `${JSON.stringify(info)}; the request took ${wallMs} ms`,
+    );
+    assert.deepEqual(
+      info.attempts.map((a) => a.provider),
+      ['cpu'],
+    );
     const progress: ProgressParams[] = [];
-    const t = await daemon.request('transcribe/file', { path: path.join(AUDIO, 'sense_voice/yue.wav'), modelPath: info.dir, vad: 'off' }, { onProgress: (p) => progress.push(p) });
+    const t = await daemon.request(
+      'transcribe/file',
+      { path: path.join(AUDIO, 'sense_voice/yue.wav'), modelPath: info.dir, vad: 'off' },
+      { onProgress: (p) => progress.push(p) },
+    );
     assert.equal(t.segments.length, 1);
     assert.ok(progress.length >= 2, `progress notifications: ${progress.length}`);
     assert.equal(progress.at(-1)?.fraction, 1);
@@ -150,7 +172,9 @@ test('--no-emoji: no emoji in txt, the event as a bracketed word instead', () =>
   assert.equal(plain.code, 0, plain.stderr);
   assert.doesNotMatch(plain.stdout, PICTOGRAPH);
   // The synthetic model hears applause in en.wav (its event tag, per the JSON).
-  const json = JSON.parse(cli(['transcribe', en, '--model', dir, '--format', 'json']).stdout) as { segments: { event: string }[] };
+  const json = JSON.parse(cli(['transcribe', en, '--model', dir, '--format', 'json']).stdout) as {
+    segments: { event: string }[];
+  };
   assert.equal(json.segments[0]!.event, 'Applause');
   assert.match(plain.stdout.split('\n')[0]!, /^\[0:01\] \[Applause\] \S/);
 });
@@ -164,9 +188,14 @@ test('--format md: meeting notes in Markdown, one bold time stamp per segment', 
   assert.equal(lines[0], '# Meeting notes: en');
   assert.ok(lines.includes('- **Audio:** en.wav'), r.stdout);
   assert.ok(lines.includes('## Summary') && lines.includes('## Transcript'), r.stdout);
-  const segments = JSON.parse(cli(['transcribe', en, '--model', dir, '--format', 'json']).stdout).segments as { start: number }[];
+  const segments = JSON.parse(cli(['transcribe', en, '--model', dir, '--format', 'json']).stdout).segments as {
+    start: number;
+  }[];
   const stamps = lines.filter((l) => /^\*\*\[\d+:\d\d\]\*\* /.test(l));
-  assert.deepEqual(stamps.map((l) => l.slice(0, 10)), ['**[0:01]**', '**[0:03]**']);
+  assert.deepEqual(
+    stamps.map((l) => l.slice(0, 10)),
+    ['**[0:01]**', '**[0:03]**'],
+  );
   assert.equal(stamps.length, segments.length);
 });
 
@@ -193,10 +222,29 @@ test('--ban-emotion-unknown: no EMO_UNKNOWN where the model would say it', () =>
 test('--verbose shows the daemon log with --threads, --batch, --concurrency and --max-segment as the daemon took them; without it, no log', () => {
   const dir = testModel('sherpa').dir;
   const en = path.join(AUDIO, 'sense_voice/en.wav');
-  const v = cli(['transcribe', en, '--model', dir, '--provider', 'cpu', '--verbose', '--threads', '1', '--batch', '3', '--concurrency', '5', '--max-segment', '7']);
+  const v = cli([
+    'transcribe',
+    en,
+    '--model',
+    dir,
+    '--provider',
+    'cpu',
+    '--verbose',
+    '--threads',
+    '1',
+    '--batch',
+    '3',
+    '--concurrency',
+    '5',
+    '--max-segment',
+    '7',
+  ]);
   assert.equal(v.code, 0, v.stderr);
   assert.match(v.stderr, /^\[daemon [^\]]+\] initialized by cli /m);
-  assert.match(v.stderr, /^\[daemon [^\]]+\] settings: provider cpu, threads 1, batch 3, concurrency 5, vad on, max segment 7 s,/m);
+  assert.match(
+    v.stderr,
+    /^\[daemon [^\]]+\] settings: provider cpu, threads 1, batch 3, concurrency 5, vad on, max segment 7 s,/m,
+  );
   assert.match(v.stderr, /^model: sherpa fp32 on cpu \(load \d+ ms, warm-up \d+ ms\)$/m);
   assert.match(v.stderr, /en\.wav: 7\.15 s, \d+ segment\(s\) in \d+ ms/);
   const quiet = cli(['transcribe', en, '--model', dir, '--threads', '1', '--batch', '3']);
@@ -207,9 +255,16 @@ test('--verbose shows the daemon log with --threads, --batch, --concurrency and 
 test('--max-segment cuts long speech at the cap', () => {
   const dir = testModel('sherpa').dir;
   const long = path.join(AUDIO, 'librispeech/1221-135766-0001.wav'); // 16.7 s, little silence
-  const segs = (extra: string[]) => JSON.parse(cli(['transcribe', long, '--model', dir, '--format', 'json', ...extra]).stdout).segments as { start: number; end: number }[];
+  const segs = (extra: string[]) =>
+    JSON.parse(cli(['transcribe', long, '--model', dir, '--format', 'json', ...extra]).stdout).segments as {
+      start: number;
+      end: number;
+    }[];
   const byDefault = segs([]);
-  assert.ok(byDefault.some((s) => s.end - s.start > 5), `some segment is longer than 5 s by default: ${JSON.stringify(byDefault.map((s) => s.end - s.start))}`);
+  assert.ok(
+    byDefault.some((s) => s.end - s.start > 5),
+    `some segment is longer than 5 s by default: ${JSON.stringify(byDefault.map((s) => s.end - s.start))}`,
+  );
   const capped = segs(['--max-segment', '5']);
   for (const s of capped) assert.ok(s.end - s.start <= 5.001, `segment ${s.start}-${s.end}`);
   assert.ok(capped.length > byDefault.length);
@@ -223,8 +278,14 @@ test('several files print in the order given (a long one first, a short one afte
   const files = [long, missing, short, path.join(AUDIO, 'sense_voice/en.wav')];
   const r = cli(['transcribe', ...files, '--model', dir, '--json', '--concurrency', '2', '--vad', 'off']);
   assert.equal(r.code, 1, 'a failed file makes the exit status non-zero');
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-  assert.deepEqual(lines.map((l) => l.file), files);
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(
+    lines.map((l) => l.file),
+    files,
+  );
   assert.deepEqual(Object.keys(lines[1]!), ['file', 'error']);
   assert.deepEqual(Object.keys(lines[1]!.error as object), ['code', 'message']);
   assert.equal((lines[1]!.error as { code: string }).code, 'FileNotFound');

@@ -64,24 +64,37 @@ test('10 minutes: segments cover the speech, none longer than the cap, first one
   const tr = await result;
   const totalMs = tr.timings.totalMs;
   assert.ok(Math.abs(tr.durationSec - long.durationSec) < 0.05, `${tr.durationSec} vs ${long.durationSec}`);
-  assert.ok(tr.segments.length >= long.clips.length * 0.9, `${tr.segments.length} segments for ${long.clips.length} clips`);
+  assert.ok(
+    tr.segments.length >= long.clips.length * 0.9,
+    `${tr.segments.length} segments for ${long.clips.length} clips`,
+  );
   for (const s of tr.segments) assert.ok(s.end - s.start <= 30.001, `segment ${s.start}-${s.end}`);
   const found = long.clips.filter((c) => tr.segments.some((s) => overlaps(s, c))).length;
   assert.equal(found, long.clips.length, 'every clip is covered by a segment');
   const inSilence = tr.segments.filter((s) => !long.clips.some((c) => overlaps(s, c)));
   assert.deepEqual(inSilence, [], 'no segment lies wholly in a silence');
   assert.equal(arrived.length, tr.segments.length, 'each segment was sent as a notification');
-  assert.deepEqual(arrived.map((a) => a.p.index).sort((x, y) => x - y), tr.segments.map((_, i) => i));
+  assert.deepEqual(
+    arrived.map((a) => a.p.index).sort((x, y) => x - y),
+    tr.segments.map((_, i) => i),
+  );
   assert.ok(arrived[0].at < totalMs / 4, `first segment after ${arrived[0].at} ms of ${totalMs} ms`);
   t.diagnostic(`10 min: ${tr.segments.length} segments, first after ${arrived[0].at} ms, total ${totalMs} ms`);
 });
 
 test('a long stretch of speech is cut at the cap; batched and unbatched runs give identical transcripts', async () => {
   // The 16.7 s LibriSpeech clip exceeds a 10 s cap.
-  const batched = await (await daemon({ batchSize: 8, maxSegmentSec: 10 })).request('transcribe/file', { path: long.file });
-  const single = await (await daemon({ batchSize: 1, maxSegmentSec: 10 })).request('transcribe/file', { path: long.file });
+  const batched = await (
+    await daemon({ batchSize: 8, maxSegmentSec: 10 })
+  ).request('transcribe/file', { path: long.file });
+  const single = await (
+    await daemon({ batchSize: 1, maxSegmentSec: 10 })
+  ).request('transcribe/file', { path: long.file });
   for (const s of batched.segments) assert.ok(s.end - s.start <= 10.001);
-  assert.ok(batched.segments.length > (await (await daemon({ maxSegmentSec: 30 })).request('transcribe/file', { path: long.file })).segments.length);
+  assert.ok(
+    batched.segments.length >
+      (await (await daemon({ maxSegmentSec: 30 })).request('transcribe/file', { path: long.file })).segments.length,
+  );
   assert.deepEqual(batched.segments, single.segments);
 });
 
@@ -100,24 +113,40 @@ test('a second request for the same file joins the running job; a repeat comes f
   assert.deepEqual(again.segments, ra.segments);
   assert.equal(again.cached, true);
   assert.equal(ra.cached, undefined);
-  assert.ok(again.timings.totalMs < ra.timings.totalMs / 5, `cached repeat took ${again.timings.totalMs} ms vs ${ra.timings.totalMs} ms`);
+  assert.ok(
+    again.timings.totalMs < ra.timings.totalMs / 5,
+    `cached repeat took ${again.timings.totalMs} ms vs ${ra.timings.totalMs} ms`,
+  );
 });
 
 test('cachedOnly answers from the cache or with NotCached, and never runs the model', async () => {
   const d = await daemon();
   const clip = path.join(AUDIO, 'sense_voice/en.wav');
   const before = (await d.request('daemon/status', undefined)).segmentsRecognised;
-  await assert.rejects(d.request('transcribe/file', { path: clip, cachedOnly: true }), (e: unknown) => e instanceof SenseVoiceError && e.code === ErrorCode.NotCached && /No cached transcript of .*en\.wav/.test(e.message));
-  assert.equal((await d.request('daemon/status', undefined)).segmentsRecognised, before, 'a cache-only lookup ran the model');
+  await assert.rejects(
+    d.request('transcribe/file', { path: clip, cachedOnly: true }),
+    (e: unknown) =>
+      e instanceof SenseVoiceError &&
+      e.code === ErrorCode.NotCached &&
+      /No cached transcript of .*en\.wav/.test(e.message),
+  );
+  assert.equal(
+    (await d.request('daemon/status', undefined)).segmentsRecognised,
+    before,
+    'a cache-only lookup ran the model',
+  );
   const full = await d.request('transcribe/file', { path: clip });
   const hit = await d.request('transcribe/file', { path: clip, cachedOnly: true });
   assert.equal(hit.cached, true);
   assert.deepEqual(hit.segments, full.segments);
   // Other settings are another transcript: not in the cache.
-  await assert.rejects(d.request('transcribe/file', { path: clip, cachedOnly: true, language: 'zh' }), (e: unknown) => e instanceof SenseVoiceError && e.code === ErrorCode.NotCached);
+  await assert.rejects(
+    d.request('transcribe/file', { path: clip, cachedOnly: true, language: 'zh' }),
+    (e: unknown) => e instanceof SenseVoiceError && e.code === ErrorCode.NotCached,
+  );
 });
 
-test('cancel stops the job promptly: ffmpeg killed, no segment after the job\'s answer; the daemon answers meanwhile', async () => {
+test("cancel stops the job promptly: ffmpeg killed, no segment after the job's answer; the daemon answers meanwhile", async () => {
   const d = await daemon({ batchSize: 1 });
   const pid = d.child.pid!;
   const controller = new AbortController();
@@ -136,7 +165,10 @@ test('cancel stops the job promptly: ffmpeg killed, no segment after the job\'s 
   const atAnswer = arrived.length;
   await waitFor(async () => (await d.request('daemon/status', undefined)).jobsRunning === 0, 'the job to end', 60_000);
   const stoppedMs = Date.now() - cancelledAt;
-  assert.ok(stoppedMs < restMs / 4, `stopped ${stoppedMs} ms after cancel; the rest of the file would have taken about ${Math.round(restMs)} ms`);
+  assert.ok(
+    stoppedMs < restMs / 4,
+    `stopped ${stoppedMs} ms after cancel; the rest of the file would have taken about ${Math.round(restMs)} ms`,
+  );
   await waitFor(() => decodingFfmpeg(pid).length === 0, 'ffmpeg to be gone');
   const s = await d.request('daemon/status', undefined);
   assert.equal(s.segmentsQueued, 0, 'no batches left');
@@ -149,7 +181,19 @@ test('cancel stops the job promptly: ffmpeg killed, no segment after the job\'s 
 test('with VAD off a file is one model pass, capped at 5 minutes: 5 min 1 s is refused with InvalidParams that says to turn VAD on', async () => {
   const d = await daemon();
   const justOver = path.join(tempDir('vad-off-cap'), 'five-min-one-s.wav');
-  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', long.file, '-t', '301', '-c:a', 'pcm_s16le', justOver]);
+  execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-i',
+    long.file,
+    '-t',
+    '301',
+    '-c:a',
+    'pcm_s16le',
+    justOver,
+  ]);
   for (const file of [justOver, long.file]) {
     await assert.rejects(d.request('transcribe/file', { path: file, vad: 'off' }), (e: unknown) => {
       assert.ok(e instanceof SenseVoiceError, String(e));

@@ -10,7 +10,14 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Daemon } from '../../daemon/server';
 import { Endpoint } from '../../common/rpc/endpoint';
-import { ErrorCode, PROTOCOL_VERSION, SenseVoiceError, type ModelDownloadResult, type ModelListResult, type ProgressParams } from '../../common/protocol';
+import {
+  ErrorCode,
+  PROTOCOL_VERSION,
+  SenseVoiceError,
+  type ModelDownloadResult,
+  type ModelListResult,
+  type ProgressParams,
+} from '../../common/protocol';
 import { SHERPA_ID } from '../../daemon/modelStore/plans';
 import { AUDIO, requireBuilt, tempDir } from '../helpers/paths';
 import { waitFor } from '../helpers/waitFor';
@@ -57,9 +64,16 @@ async function startDaemon(): Promise<Client> {
   const progress: ProgressParams[] = [];
   endpoint.onNotification('$/progress', (p) => progress.push(p as ProgressParams));
   const request = <T>(method: string, params?: unknown) => endpoint.request(method, params) as Promise<T>;
-  await request('initialize', { protocolVersion: PROTOCOL_VERSION, clientName: 'test', settings: { provider: 'cpu', threads: 1 } });
+  await request('initialize', {
+    protocolVersion: PROTOCOL_VERSION,
+    clientName: 'test',
+    settings: { provider: 'cpu', threads: 1 },
+  });
   return {
-    endpoint, store, progress, request,
+    endpoint,
+    store,
+    progress,
+    request,
     close: async () => {
       await request('shutdown').catch(() => undefined);
       await daemon.models.dispose();
@@ -78,24 +92,39 @@ describe('over the protocol', () => {
     served = serveModels(server);
     const c = await startDaemon();
     try {
-      const r = await c.request<ModelDownloadResult>('model/download', { source: 'huggingface', variant: 'int8', token: 'dl-1' });
+      const r = await c.request<ModelDownloadResult>('model/download', {
+        source: 'huggingface',
+        variant: 'int8',
+        token: 'dl-1',
+      });
       assert.equal(r.verified, true);
       assert.equal(r.path, path.join(c.store, SHERPA_ID));
       const mine = c.progress.filter((p) => p.token === 'dl-1' && p.bytes !== undefined);
       assert.ok(mine.length >= 2, `${mine.length} progress notifications`);
       const total = r.files.reduce((n, f) => n + f.size, 0);
-      assert.ok(mine.every((p) => p.total === total && typeof p.fraction === 'number' && typeof p.message === 'string'));
+      assert.ok(
+        mine.every((p) => p.total === total && typeof p.fraction === 'number' && typeof p.message === 'string'),
+      );
       assert.equal(mine.at(-1)!.bytes, total);
 
       const list = await c.request<ModelListResult>('model/list');
       assert.equal(list.store, c.store);
-      assert.deepEqual(list.models.map((m) => [m.variant, m.verified, m.layout]), [['int8', true, 'sherpa']]);
+      assert.deepEqual(
+        list.models.map((m) => [m.variant, m.verified, m.layout]),
+        [['int8', true, 'sherpa']],
+      );
       assert.equal(list.fallback?.path, r.path);
-      assert.deepEqual(list.sources.map((s) => s.name), ['huggingface', 'github', 'modelscope']);
+      assert.deepEqual(
+        list.sources.map((s) => s.name),
+        ['huggingface', 'github', 'modelscope'],
+      );
 
       const inspected = await c.request<{ layout: string; variants: string[] }>('model/inspect', { path: r.path });
       assert.deepEqual([inspected.layout, inspected.variants], ['sherpa', ['int8']]);
-      await assert.rejects(c.request('model/inspect', { path: c.store }), (e: unknown) => codeOf(e) === ErrorCode.ModelNotFound);
+      await assert.rejects(
+        c.request('model/inspect', { path: c.store }),
+        (e: unknown) => codeOf(e) === ErrorCode.ModelNotFound,
+      );
 
       // No model path in the settings: this store folder is what model/load and transcribe/file use
       // (loading it is covered with the built daemon in "the cli" below).
@@ -114,7 +143,10 @@ describe('over the protocol', () => {
       const pending = c.request('model/download', { source: 'huggingface', token: 'dl-2' });
       await waitFor(() => c.progress.some((p) => p.token === 'dl-2' && (p.bytes ?? 0) > 100_000), 'some bytes');
       c.endpoint.notify('$/cancel', { token: 'dl-2' });
-      await assert.rejects(pending, (e: unknown) => codeOf(e) === ErrorCode.Cancelled && /resume/.test((e as Error).message));
+      await assert.rejects(
+        pending,
+        (e: unknown) => codeOf(e) === ErrorCode.Cancelled && /resume/.test((e as Error).message),
+      );
       const list = await c.request<ModelListResult>('model/list');
       assert.equal(list.models.length, 0);
       assert.equal(list.partial.length, 1);
@@ -132,7 +164,13 @@ describe('over the protocol', () => {
   test('with nothing stored and no model path, model/load is ModelNotFound saying `sensevoice model download`', async () => {
     const c = await startDaemon();
     try {
-      await assert.rejects(c.request('model/load', {}), (e: unknown) => codeOf(e) === ErrorCode.ModelNotFound && /sensevoice model download/.test((e as Error).message) && (e as Error).message.includes(c.store));
+      await assert.rejects(
+        c.request('model/load', {}),
+        (e: unknown) =>
+          codeOf(e) === ErrorCode.ModelNotFound &&
+          /sensevoice model download/.test((e as Error).message) &&
+          (e as Error).message.includes(c.store),
+      );
     } finally {
       await c.close();
     }
@@ -146,7 +184,11 @@ interface Run {
 }
 
 /** The built cli, run asynchronously (the HTTP server lives in this process). */
-function cli(args: string[], env: NodeJS.ProcessEnv, onStderr?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<Run> {
+function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  onStderr?: (text: string, child: ReturnType<typeof spawn>) => void,
+): Promise<Run> {
   const child = spawn(process.execPath, [requireBuilt('cli.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -156,7 +198,9 @@ function cli(args: string[], env: NodeJS.ProcessEnv, onStderr?: (text: string, c
     onStderr?.(stderr, child);
   });
   const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-  return new Promise((resolve) => child.on('close', (code) => (clearTimeout(timer), resolve({ code, stdout, stderr }))));
+  return new Promise((resolve) =>
+    child.on('close', (code) => (clearTimeout(timer), resolve({ code, stdout, stderr }))),
+  );
 }
 
 function cliEnv(store: string): NodeJS.ProcessEnv {
@@ -216,8 +260,14 @@ describe('the cli', () => {
     assert.equal(first.code, 0, first.stderr);
     const model = (JSON.parse(first.stdout) as ModelDownloadResult).files.find((f) => f.name === 'model.int8.onnx')!;
     const pins = path.join(tempDir('pins'), 'org pins.json');
-    fs.writeFileSync(pins, JSON.stringify({ pins: [{ url: `${url}model.int8.onnx`, size: model.size, sha256: model.sha256 }] }));
-    const dl = await cli(['model', 'download', '--url', url], { ...cliEnv(tempDir('cli-store')), SENSEVOICE_MODEL_PINS: pins });
+    fs.writeFileSync(
+      pins,
+      JSON.stringify({ pins: [{ url: `${url}model.int8.onnx`, size: model.size, sha256: model.sha256 }] }),
+    );
+    const dl = await cli(['model', 'download', '--url', url], {
+      ...cliEnv(tempDir('cli-store')),
+      SENSEVOICE_MODEL_PINS: pins,
+    });
     assert.equal(dl.code, 0, dl.stderr);
     assert.match(dl.stdout, /^Model ready: .*\(sherpa, int8, verified\)$/m);
     assert.ok(dl.stdout.includes(`sha256 ${model.sha256}  matches its pin in ${pins}`), dl.stdout);
@@ -229,8 +279,14 @@ describe('the cli', () => {
     const store = tempDir('cli-store');
     const r = await cli(['model', 'download', '--url', `${server.origin}/nothing/here/`], cliEnv(store));
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^error: DownloadFailed: Download failed: No model there: \S+\/nothing\/here\/model\.int8\.onnx and \S+\/nothing\/here\/model_quant\.onnx answered HTTP 404.*Check the URL.*--source/m);
-    assert.deepEqual(fs.readdirSync(store).filter((n) => n !== '.partial'), []);
+    assert.match(
+      r.stderr,
+      /^error: DownloadFailed: Download failed: No model there: \S+\/nothing\/here\/model\.int8\.onnx and \S+\/nothing\/here\/model_quant\.onnx answered HTTP 404.*Check the URL.*--source/m,
+    );
+    assert.deepEqual(
+      fs.readdirSync(store).filter((n) => n !== '.partial'),
+      [],
+    );
   });
 
   test('Ctrl-C during model download: Cancelled, exit 130, the .part kept for a resume', async () => {
@@ -239,21 +295,37 @@ describe('the cli', () => {
     server.behaviour.set('/url/sherpa/model.int8.onnx', { chunkBytes: 16 * 1024, chunkDelayMs: 20 });
     const store = tempDir('cli-store');
     let sent = false;
-    const r = await cli(['model', 'download', '--url', `${server.origin}/url/sherpa/`], cliEnv(store), (text, child) => {
-      if (!sent && /Downloading model\.int8\.onnx/.test(text)) {
-        sent = true;
-        child.kill('SIGINT');
-      }
-    });
+    const r = await cli(
+      ['model', 'download', '--url', `${server.origin}/url/sherpa/`],
+      cliEnv(store),
+      (text, child) => {
+        if (!sent && /Downloading model\.int8\.onnx/.test(text)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    );
     assert.equal(r.code, 130, r.stderr);
     assert.match(r.stderr, /^error: Cancelled: Download cancelled\. The bytes downloaded so far are kept/m);
-    const partial = fs.readdirSync(path.join(store, '.partial')).flatMap((d) => (fs.statSync(path.join(store, '.partial', d)).isDirectory() ? fs.readdirSync(path.join(store, '.partial', d)) : []));
+    const partial = fs
+      .readdirSync(path.join(store, '.partial'))
+      .flatMap((d) =>
+        fs.statSync(path.join(store, '.partial', d)).isDirectory()
+          ? fs.readdirSync(path.join(store, '.partial', d))
+          : [],
+      );
     assert.ok(partial.includes('model.int8.onnx.part'), partial.join());
   });
 
   test('usage errors exit 2 before a daemon starts', async () => {
     const env = cliEnv(tempDir('cli-store'));
-    for (const args of [['model'], ['model', 'frob'], ['model', 'list', 'extra'], ['model', 'download', '--source', 'github', '--url', 'http://x/'], ['model', 'download', '--variant', 'fp16']]) {
+    for (const args of [
+      ['model'],
+      ['model', 'frob'],
+      ['model', 'list', 'extra'],
+      ['model', 'download', '--source', 'github', '--url', 'http://x/'],
+      ['model', 'download', '--variant', 'fp16'],
+    ]) {
       const r = await cli(args, env);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, /^error: Usage: /m);
@@ -263,6 +335,9 @@ describe('the cli', () => {
   test('transcribe with an empty store: ModelNotFound says how to get a model', async () => {
     const r = await cli(['transcribe', path.join(AUDIO, 'sense_voice/en.wav')], cliEnv(tempDir('cli-store')));
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^error: ModelNotFound: No model is set and none is downloaded\. Run `sensevoice model download`/m);
+    assert.match(
+      r.stderr,
+      /^error: ModelNotFound: No model is set and none is downloaded\. Run `sensevoice model download`/m,
+    );
   });
 });

@@ -9,7 +9,11 @@ import { VARIANTS, makeVariant, wavDurationSec } from '../helpers/audioFixtures'
 
 let daemon: DaemonConnection;
 before(async () => {
-  daemon = await DaemonConnection.start({ command: process.execPath, args: [requireBuilt('daemon.js')], clientName: 'probe-test' });
+  daemon = await DaemonConnection.start({
+    command: process.execPath,
+    args: [requireBuilt('daemon.js')],
+    clientName: 'probe-test',
+  });
 });
 after(async () => {
   await daemon.dispose();
@@ -32,8 +36,18 @@ for (const clip of clips) {
     for (const v of VARIANTS) {
       const file = makeVariant(clip, v);
       const r = await daemon.request('audio/probe', { path: file });
-      assert.ok(Math.abs(r.durationSec - expected) <= 0.03, `${v.name}: ${r.durationSec.toFixed(4)} s vs ${expected.toFixed(4)} s`);
-      const codec = { mp3: 'mp3', flac: 'flac', opus: 'opus', aac: 'aac', '8k': 'pcm_s16le', '48k-stereo': 'pcm_s16le' }[v.name];
+      assert.ok(
+        Math.abs(r.durationSec - expected) <= 0.03,
+        `${v.name}: ${r.durationSec.toFixed(4)} s vs ${expected.toFixed(4)} s`,
+      );
+      const codec = {
+        mp3: 'mp3',
+        flac: 'flac',
+        opus: 'opus',
+        aac: 'aac',
+        '8k': 'pcm_s16le',
+        '48k-stereo': 'pcm_s16le',
+      }[v.name];
       assert.equal(r.codec, codec, v.name);
       if (v.name === '8k') assert.equal(r.sampleRate, 8000);
       if (v.name === '48k-stereo') assert.deepEqual([r.sampleRate, r.channels], [48000, 2]);

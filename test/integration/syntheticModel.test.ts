@@ -10,9 +10,24 @@ import { after, before, describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { onnx } from 'onnx-proto';
 import { parseArgs } from '../../tools/makeTestModel/main';
-import { DEFAULT_ASSETS_DIR, REPO_ROOT, buildTestModelBytes, makeTestModel, type TestModel } from '../../tools/makeTestModel/makeTestModel';
+import {
+  DEFAULT_ASSETS_DIR,
+  REPO_ROOT,
+  buildTestModelBytes,
+  makeTestModel,
+  type TestModel,
+} from '../../tools/makeTestModel/makeTestModel';
 import { LAYOUTS, readAmMvn } from '../../tools/makeTestModel/layouts';
-import { EMOTIONS, EMO_UNKNOWN_ID, EVENTS, FIRST_SPECIAL_ID, LANGUAGES, VOCAB_SIZE, WITHOUT_ITN, WITH_ITN } from '../../tools/makeTestModel/tagIds';
+import {
+  EMOTIONS,
+  EMO_UNKNOWN_ID,
+  EVENTS,
+  FIRST_SPECIAL_ID,
+  LANGUAGES,
+  VOCAB_SIZE,
+  WITHOUT_ITN,
+  WITH_ITN,
+} from '../../tools/makeTestModel/tagIds';
 import { UNKNOWN_LEAD } from '../../tools/makeTestModel/tinyGraph';
 import { UsageError } from '../../tools/makeTestModel/usageError';
 import { SeededRandom } from '../../tools/makeTestModel/seededRandom';
@@ -33,9 +48,17 @@ interface Run {
 }
 
 /** Feeds a layout's model; `x` is [N,T,560]. */
-async function run(session: ort.InferenceSession, layout: 'sherpa' | 'funasr', x: Float32Array, n: number, t: number, opts: { lengths?: number[]; language?: number | number[]; textNorm?: number | number[] } = {}): Promise<Run> {
+async function run(
+  session: ort.InferenceSession,
+  layout: 'sherpa' | 'funasr',
+  x: Float32Array,
+  n: number,
+  t: number,
+  opts: { lengths?: number[]; language?: number | number[]; textNorm?: number | number[] } = {},
+): Promise<Run> {
   const names = LAYOUTS[layout].names;
-  const perRow = (v: number | number[] | undefined, d: number): Int32Array => Int32Array.from(Array.isArray(v) ? v : Array(n).fill(v ?? d));
+  const perRow = (v: number | number[] | undefined, d: number): Int32Array =>
+    Int32Array.from(Array.isArray(v) ? v : Array(n).fill(v ?? d));
   const out = await session.run({
     [names.features]: new ort.Tensor('float32', x, [n, t, F]),
     [names.lengths]: new ort.Tensor('int32', Int32Array.from(opts.lengths ?? Array(n).fill(t)), [n]),
@@ -43,7 +66,7 @@ async function run(session: ort.InferenceSession, layout: 'sherpa' | 'funasr', x
     [names.textNorm]: new ort.Tensor('int32', perRow(opts.textNorm, WITHOUT_ITN.input), [n]),
   });
   const logits = out[names.logits] as ort.Tensor;
-  const lens = names.outputLengths ? (out[names.outputLengths] as ort.Tensor).data as Int32Array : undefined;
+  const lens = names.outputLengths ? ((out[names.outputLengths] as ort.Tensor).data as Int32Array) : undefined;
   return { logits: logits.data as Float32Array, dims: logits.dims, ...(lens ? { lengths: lens } : {}) };
 }
 
@@ -114,10 +137,19 @@ after(async () => {
 describe('make-test-model: files and options', () => {
   it('writes each layout exactly, with the shared assets copied byte for byte', () => {
     assert.deepEqual(fs.readdirSync(sherpaModel.dir).sort(), ['model.int8.onnx', 'model.onnx', 'tokens.txt']);
-    assert.deepEqual(fs.readdirSync(funasrModel.dir).sort(), ['am.mvn', 'chn_jpn_yue_eng_ko_spectok.bpe.model', 'config.yaml', 'model.onnx', 'model_quant.onnx']);
+    assert.deepEqual(fs.readdirSync(funasrModel.dir).sort(), [
+      'am.mvn',
+      'chn_jpn_yue_eng_ko_spectok.bpe.model',
+      'config.yaml',
+      'model.onnx',
+      'model_quant.onnx',
+    ]);
     for (const m of [sherpaModel, funasrModel]) {
       for (const asset of LAYOUTS[m.layout].assets) {
-        assert.ok(fs.readFileSync(path.join(m.dir, asset)).equals(fs.readFileSync(path.join(DEFAULT_ASSETS_DIR, asset))), asset);
+        assert.ok(
+          fs.readFileSync(path.join(m.dir, asset)).equals(fs.readFileSync(path.join(DEFAULT_ASSETS_DIR, asset))),
+          asset,
+        );
       }
     }
     assert.equal(sherpaModel.tokens, path.join(sherpaModel.dir, 'tokens.txt'));
@@ -145,28 +177,75 @@ describe('make-test-model: files and options', () => {
   });
 
   it('rejects unknown profiles, layouts and bad arguments with usage errors', () => {
-    assert.throws(() => makeTestModel({ outDir: tmp, layout: 'sherpa', profile: 'medium' }), (e: unknown) => e instanceof UsageError && /unknown profile 'medium'/.test(e.message));
-    assert.throws(() => buildTestModelBytes({ layout: 'sherpa', profile: 'huge' }), (e: unknown) => e instanceof UsageError && /unknown profile 'huge'.*tiny/.test(e.message));
+    assert.throws(
+      () => makeTestModel({ outDir: tmp, layout: 'sherpa', profile: 'medium' }),
+      (e: unknown) => e instanceof UsageError && /unknown profile 'medium'/.test(e.message),
+    );
+    assert.throws(
+      () => buildTestModelBytes({ layout: 'sherpa', profile: 'huge' }),
+      (e: unknown) => e instanceof UsageError && /unknown profile 'huge'.*tiny/.test(e.message),
+    );
     assert.throws(() => buildTestModelBytes({ layout: 'kaldi' as 'sherpa' }), UsageError);
     assert.throws(() => buildTestModelBytes({ layout: 'sherpa', seed: -1 }), UsageError);
     assert.throws(() => parseArgs(['--layout', 'sherpa']), /--out DIR is required/);
     assert.throws(() => parseArgs(['--out', 'x']), /--layout is required/);
     assert.throws(() => parseArgs(['--out', 'x', '--layout', 'sherpa', '--seed', '1.5']), /--seed/);
-    assert.throws(() => parseArgs(['--out', 'x', '--layout', 'sherpa', '--frobnicate']), (e: unknown) => e instanceof UsageError && /Unknown option '--frobnicate'/.test(e.message));
-    assert.throws(() => parseArgs(['--out', 'x', '--layout', 'sherpa', 'stray']), (e: unknown) => e instanceof UsageError && /Unexpected argument 'stray'/.test(e.message));
-    assert.throws(() => parseArgs(['--layout', 'sherpa', '--out']), (e: unknown) => e instanceof UsageError && /--out <value>' argument missing/.test(e.message));
+    assert.throws(
+      () => parseArgs(['--out', 'x', '--layout', 'sherpa', '--frobnicate']),
+      (e: unknown) => e instanceof UsageError && /Unknown option '--frobnicate'/.test(e.message),
+    );
+    assert.throws(
+      () => parseArgs(['--out', 'x', '--layout', 'sherpa', 'stray']),
+      (e: unknown) => e instanceof UsageError && /Unexpected argument 'stray'/.test(e.message),
+    );
+    assert.throws(
+      () => parseArgs(['--layout', 'sherpa', '--out']),
+      (e: unknown) => e instanceof UsageError && /--out <value>' argument missing/.test(e.message),
+    );
     assert.throws(() => parseArgs(['--out=', '--layout', 'sherpa']), /--out needs a value/);
     assert.throws(() => parseArgs(['--out', 'x', '--layout', 'sherpa', '--out', 'y']), /--out given twice/);
-    assert.throws(() => parseArgs(['--out', 'x', '--layout', 'sherpa', '--int8=yes']), (e: unknown) => e instanceof UsageError && /'--int8' does not take an argument/.test(e.message));
-    assert.deepEqual(parseArgs(['--out=x', '--layout', 'funasr', '--seed', '7', '--int8', '--profile', 'tiny']), { outDir: 'x', layout: 'funasr', seed: 7, profile: 'tiny', int8: true });
+    assert.throws(
+      () => parseArgs(['--out', 'x', '--layout', 'sherpa', '--int8=yes']),
+      (e: unknown) => e instanceof UsageError && /'--int8' does not take an argument/.test(e.message),
+    );
+    assert.deepEqual(parseArgs(['--out=x', '--layout', 'funasr', '--seed', '7', '--int8', '--profile', 'tiny']), {
+      outDir: 'x',
+      layout: 'funasr',
+      seed: 7,
+      profile: 'tiny',
+      int8: true,
+    });
   });
 
   it('runs as a CLI: npm run make-test-model -- --out DIR --profile tiny --layout sherpa', () => {
     const out = path.join(tmp, 'cli');
-    const ok = spawnSync(process.execPath, ['--import', 'tsx', 'tools/makeTestModel/main.ts', '--out', out, '--profile', 'tiny', '--layout', 'sherpa', '--seed', String(SEED)], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const ok = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'tools/makeTestModel/main.ts',
+        '--out',
+        out,
+        '--profile',
+        'tiny',
+        '--layout',
+        'sherpa',
+        '--seed',
+        String(SEED),
+      ],
+      { cwd: REPO_ROOT, encoding: 'utf8' },
+    );
     assert.equal(ok.status, 0, ok.stderr);
-    assert.ok(fs.readFileSync(path.join(out, 'model.onnx')).equals(fs.readFileSync(sherpaModel.model)), 'CLI and API write the same bytes');
-    const bad = spawnSync(process.execPath, ['--import', 'tsx', 'tools/makeTestModel/main.ts', '--out', out, '--profile', 'medium', '--layout', 'sherpa'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    assert.ok(
+      fs.readFileSync(path.join(out, 'model.onnx')).equals(fs.readFileSync(sherpaModel.model)),
+      'CLI and API write the same bytes',
+    );
+    const bad = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'tools/makeTestModel/main.ts', '--out', out, '--profile', 'medium', '--layout', 'sherpa'],
+      { cwd: REPO_ROOT, encoding: 'utf8' },
+    );
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /unknown profile 'medium'[\s\S]*usage:/);
   });
@@ -179,13 +258,28 @@ describe('model contract', () => {
     for (const file of [sherpaModel.model, sherpaModel.int8Model as string]) {
       const meta = new Map(decode(file).metadataProps.map((p) => [p.key, p.value]));
       const expected: Record<string, string> = {
-        vocab_size: '25055', lfr_window_size: '7', lfr_window_shift: '6', normalize_samples: '0', with_itn: '14',
-        without_itn: '15', lang_auto: '0', lang_zh: '3', lang_en: '4', lang_yue: '7', lang_ja: '11', lang_ko: '12',
-        lang_nospeech: '13', model_type: 'sense_voice_ctc', blank_id: '0',
+        vocab_size: '25055',
+        lfr_window_size: '7',
+        lfr_window_shift: '6',
+        normalize_samples: '0',
+        with_itn: '14',
+        without_itn: '15',
+        lang_auto: '0',
+        lang_zh: '3',
+        lang_en: '4',
+        lang_yue: '7',
+        lang_ja: '11',
+        lang_ko: '12',
+        lang_nospeech: '13',
+        model_type: 'sense_voice_ctc',
+        blank_id: '0',
       };
       for (const [k, v] of Object.entries(expected)) assert.equal(meta.get(k), v, k);
       assert.ok(meta.get('version'));
-      assert.ok(!(meta.get('comment') ?? '').includes('Nano'), 'a "Nano" comment switches sherpa into FunASR-Nano mode');
+      assert.ok(
+        !(meta.get('comment') ?? '').includes('Nano'),
+        'a "Nano" comment switches sherpa into FunASR-Nano mode',
+      );
       const mvn = readAmMvn(path.join(DEFAULT_ASSETS_DIR, 'am.mvn'));
       const negMean = (meta.get('neg_mean') ?? '').split(',').map(Number);
       const invStd = (meta.get('inv_stddev') ?? '').split(',').map(Number);
@@ -193,18 +287,55 @@ describe('model contract', () => {
       assert.equal(invStd.length, 560);
       assert.deepEqual(negMean, mvn.negMean.map(Number));
       assert.deepEqual(invStd, mvn.invStddev.map(Number));
-      assert.ok(negMean[0] !== undefined && negMean[0] < -5 && invStd.every((v) => v > 0), 'AddShift row is neg_mean, Rescale row is inv_stddev');
+      assert.ok(
+        negMean[0] !== undefined && negMean[0] < -5 && invStd.every((v) => v > 0),
+        'AddShift row is neg_mean, Rescale row is inv_stddev',
+      );
     }
   });
 
   it('funasr layout has no metadata; both use opset 17 and only standard operators', () => {
     assert.equal(decode(funasrModel.model).metadataProps.length, 0);
     assert.equal(decode(funasrModel.int8Model as string).metadataProps.length, 0);
-    const standard = new Set(['Shape', 'Squeeze', 'Range', 'Unsqueeze', 'Cast', 'Less', 'Max', 'Equal', 'Mul', 'Add', 'Sub', 'Div', 'Tanh', 'Transpose', 'Conv', 'MatMul', 'ReduceMax', 'ReduceSum', 'Slice', 'Concat', 'Split', 'Reshape', 'DynamicQuantizeLinear', 'MatMulInteger']);
-    for (const file of [sherpaModel.model, sherpaModel.int8Model as string, funasrModel.model, funasrModel.int8Model as string]) {
+    const standard = new Set([
+      'Shape',
+      'Squeeze',
+      'Range',
+      'Unsqueeze',
+      'Cast',
+      'Less',
+      'Max',
+      'Equal',
+      'Mul',
+      'Add',
+      'Sub',
+      'Div',
+      'Tanh',
+      'Transpose',
+      'Conv',
+      'MatMul',
+      'ReduceMax',
+      'ReduceSum',
+      'Slice',
+      'Concat',
+      'Split',
+      'Reshape',
+      'DynamicQuantizeLinear',
+      'MatMulInteger',
+    ]);
+    for (const file of [
+      sherpaModel.model,
+      sherpaModel.int8Model as string,
+      funasrModel.model,
+      funasrModel.int8Model as string,
+    ]) {
       const m = decode(file);
-      assert.deepEqual(m.opsetImport.map((o) => [o.domain, Number(o.version)]), [['', 17]]);
-      for (const n of m.graph?.node ?? []) assert.ok(standard.has(n.opType ?? '') && !n.domain, `${n.opType} in ${path.basename(file)}`);
+      assert.deepEqual(
+        m.opsetImport.map((o) => [o.domain, Number(o.version)]),
+        [['', 17]],
+      );
+      for (const n of m.graph?.node ?? [])
+        assert.ok(standard.has(n.opType ?? '') && !n.domain, `${n.opType} in ${path.basename(file)}`);
     }
     const ops = new Set(decode(sherpaModel.int8Model as string).graph?.node?.map((n) => n.opType));
     assert.ok(ops.has('MatMulInteger') && ops.has('DynamicQuantizeLinear'), 'int8 variant is dynamically quantised');
@@ -214,24 +345,44 @@ describe('model contract', () => {
     const meta = (s: ort.InferenceSession, which: 'inputMetadata' | 'outputMetadata') =>
       s[which].map((m) => (m.isTensor ? [m.name, m.type, m.shape] : [m.name]));
     for (const k of ['sherpa', 'sherpaInt8'] as const) {
-      assert.deepEqual(meta(session(k), 'inputMetadata'), [['x', 'float32', ['N', 'T', 560]], ['x_length', 'int32', ['N']], ['language', 'int32', ['N']], ['text_norm', 'int32', ['N']]]);
+      assert.deepEqual(meta(session(k), 'inputMetadata'), [
+        ['x', 'float32', ['N', 'T', 560]],
+        ['x_length', 'int32', ['N']],
+        ['language', 'int32', ['N']],
+        ['text_norm', 'int32', ['N']],
+      ]);
       assert.deepEqual(meta(session(k), 'outputMetadata'), [['logits', 'float32', ['N', 'T+4', 25055]]]);
     }
     for (const k of ['funasr', 'funasrInt8'] as const) {
-      assert.deepEqual(meta(session(k), 'inputMetadata'), [['speech', 'float32', ['N', 'T', 560]], ['speech_lengths', 'int32', ['N']], ['language', 'int32', ['N']], ['textnorm', 'int32', ['N']]]);
-      assert.deepEqual(meta(session(k), 'outputMetadata'), [['ctc_logits', 'float32', ['N', 'T+4', 25055]], ['encoder_out_lens', 'int32', ['N']]]);
+      assert.deepEqual(meta(session(k), 'inputMetadata'), [
+        ['speech', 'float32', ['N', 'T', 560]],
+        ['speech_lengths', 'int32', ['N']],
+        ['language', 'int32', ['N']],
+        ['textnorm', 'int32', ['N']],
+      ]);
+      assert.deepEqual(meta(session(k), 'outputMetadata'), [
+        ['ctc_logits', 'float32', ['N', 'T+4', 25055]],
+        ['encoder_out_lens', 'int32', ['N']],
+      ]);
     }
   });
 
   it('any batch and length work; encoder_out_lens = lengths + 4; the layouts give identical logits', async () => {
-    for (const [n, t] of [[1, 1], [3, 17], [2, 60]] as const) {
+    for (const [n, t] of [
+      [1, 1],
+      [3, 17],
+      [2, 60],
+    ] as const) {
       const x = speechLike(n * 100 + t, n * t);
       const lengths = Array.from({ length: n }, (_, i) => t - i);
       const a = await run(session('sherpa'), 'sherpa', x, n, t, { lengths, language: 0 });
       const b = await run(session('funasr'), 'funasr', x, n, t, { lengths, language: 0 });
       assert.deepEqual(a.dims, [n, t + 4, V]);
       assert.deepEqual(b.dims, [n, t + 4, V]);
-      assert.deepEqual(Array.from(b.lengths ?? []), lengths.map((l) => l + 4));
+      assert.deepEqual(
+        Array.from(b.lengths ?? []),
+        lengths.map((l) => l + 4),
+      );
       assert.equal(maxAbsDiff(a.logits, b.logits), 0, 'same seed, same logits, whatever the layout');
     }
   });
@@ -260,7 +411,8 @@ describe('model behaviour', () => {
       const x = new Float32Array(chunk * t * F);
       for (let r = 0; r < chunk; r++) {
         x.set(base, r * t * F);
-        for (let i = 0; i < t; i++) x[r * t * F + i * F + start + r] = (x[r * t * F + i * F + start + r] as number) + 0.5;
+        for (let i = 0; i < t; i++)
+          x[r * t * F + i * F + start + r] = (x[r * t * F + i * F + start + r] as number) + 0.5;
       }
       const out = await run(session('sherpa'), 'sherpa', x, chunk, t);
       for (let r = 0; r < chunk; r++) {
@@ -300,15 +452,23 @@ describe('model behaviour', () => {
       seen.emo.add(emo);
       seen.event.add(event);
     }
-    assert.ok(seen.lang.size >= 2 && seen.emo.size >= 2 && seen.event.size >= 2, `auto tags vary with the audio: ${JSON.stringify([...Object.values(seen)].map((s) => [...s]))}`);
+    assert.ok(
+      seen.lang.size >= 2 && seen.emo.size >= 2 && seen.event.size >= 2,
+      `auto tags vary with the audio: ${JSON.stringify([...Object.values(seen)].map((s) => [...s]))}`,
+    );
   });
 
   it('query frames hold their kinds for degenerate input too (zeros, huge values)', async () => {
     const t = 6;
     for (const value of [0, 50, -50]) {
-      const out = await run(session('funasr'), 'funasr', new Float32Array(t * F).fill(value), 1, t, { textNorm: WITH_ITN.input });
+      const out = await run(session('funasr'), 'funasr', new Float32Array(t * F).fill(value), 1, t, {
+        textNorm: WITH_ITN.input,
+      });
       const [lang, emo, event, tn] = argmaxFrames(out.logits, 0, t + 4) as [number, number, number, number];
-      assert.ok(LANGUAGE_TAG_IDS.has(lang) && EMOTION_IDS.has(emo) && EVENT_IDS.has(event) && tn === WITH_ITN.id, `features all ${value}`);
+      assert.ok(
+        LANGUAGE_TAG_IDS.has(lang) && EMOTION_IDS.has(emo) && EVENT_IDS.has(event) && tn === WITH_ITN.id,
+        `features all ${value}`,
+      );
     }
   });
 
@@ -317,7 +477,11 @@ describe('model behaviour', () => {
     const x = speechLike(13, t);
     for (const l of LANGUAGES) {
       const out = await run(session('sherpa'), 'sherpa', x, 1, t, { language: l.input, textNorm: WITH_ITN.input });
-      assert.deepEqual([argmaxFrames(out.logits, 0, t + 4)[0], argmaxFrames(out.logits, 0, t + 4)[3]], [l.id, WITH_ITN.id], l.name);
+      assert.deepEqual(
+        [argmaxFrames(out.logits, 0, t + 4)[0], argmaxFrames(out.logits, 0, t + 4)[3]],
+        [l.id, WITH_ITN.id],
+        l.name,
+      );
     }
   });
 
@@ -340,15 +504,29 @@ describe('model behaviour', () => {
 
   it('text frames look like CTC output: blanks (all of them in silence), repeats, varied ordinary pieces', async () => {
     const t = 200;
-    const silences: Array<[number, number]> = [[0, 15], [90, 110], [185, 200]];
+    const silences: Array<[number, number]> = [
+      [0, 15],
+      [90, 110],
+      [185, 200],
+    ];
     const x = speechLike(21, t, silences);
     const out = await run(session('sherpa'), 'sherpa', x, 1, t);
     const text = argmaxFrames(out.logits, 0, t + 4).slice(4);
-    for (const [from, to] of silences) assert.ok(text.slice(from, to).every((id) => id === 0), `silence ${from}-${to} is blank`);
+    for (const [from, to] of silences)
+      assert.ok(
+        text.slice(from, to).every((id) => id === 0),
+        `silence ${from}-${to} is blank`,
+      );
     const speech = text.filter((_, i) => !silences.some(([a, b]) => i >= a && i < b));
     const blanks = speech.filter((id) => id === 0).length;
-    assert.ok(blanks > 0.25 * speech.length && blanks < 0.8 * speech.length, `blank share in speech ${blanks}/${speech.length}`);
-    assert.ok(text.every((id) => id === 0 || (id >= 3 && id < FIRST_SPECIAL_ID)), 'text frames emit only blank and ordinary pieces');
+    assert.ok(
+      blanks > 0.25 * speech.length && blanks < 0.8 * speech.length,
+      `blank share in speech ${blanks}/${speech.length}`,
+    );
+    assert.ok(
+      text.every((id) => id === 0 || (id >= 3 && id < FIRST_SPECIAL_ID)),
+      'text frames emit only blank and ordinary pieces',
+    );
     let repeats = 0;
     const tokens: number[] = [];
     for (let i = 0; i < text.length; i++) {
@@ -358,27 +536,48 @@ describe('model behaviour', () => {
       else tokens.push(id);
     }
     assert.ok(repeats >= 3, `repeated frames ${repeats}`);
-    assert.ok(tokens.length >= 25 && new Set(tokens).size >= 15, `${tokens.length} tokens, ${new Set(tokens).size} distinct`);
+    assert.ok(
+      tokens.length >= 25 && new Set(tokens).size >= 15,
+      `${tokens.length} tokens, ${new Set(tokens).size} distinct`,
+    );
   });
 
   it('argmax margins survive 1e-5 relative noise on the features', async () => {
     const n = 6;
     const t = 80;
     const x = new Float32Array(n * t * F);
-    for (let i = 0; i < n; i++) x.set(speechLike(400 + i, t, [[0, 5], [40, 48]]), i * t * F);
+    for (let i = 0; i < n; i++)
+      x.set(
+        speechLike(400 + i, t, [
+          [0, 5],
+          [40, 48],
+        ]),
+        i * t * F,
+      );
     const rng = new SeededRandom(1, 'noise');
     const noisy = x.map((v) => v * (1 + 1e-5 * rng.normal()));
     const a = await run(session('sherpa'), 'sherpa', x, n, t);
     const b = await run(session('sherpa'), 'sherpa', noisy, n, t);
-    for (let i = 0; i < n; i++) assert.deepEqual(argmaxFrames(b.logits, i, t + 4), argmaxFrames(a.logits, i, t + 4), `row ${i}`);
+    for (let i = 0; i < n; i++)
+      assert.deepEqual(argmaxFrames(b.logits, i, t + 4), argmaxFrames(a.logits, i, t + 4), `row ${i}`);
   });
 
   it('the int8 variant stays close to fp32: same tags, nearly the same argmax', async () => {
     const n = 4;
     const t = 100;
     const x = new Float32Array(n * t * F);
-    for (let i = 0; i < n; i++) x.set(speechLike(500 + i, t, [[0, 10], [60, 70]]), i * t * F);
-    for (const [fp, q, layout] of [['sherpa', 'sherpaInt8', 'sherpa'], ['funasr', 'funasrInt8', 'funasr']] as const) {
+    for (let i = 0; i < n; i++)
+      x.set(
+        speechLike(500 + i, t, [
+          [0, 10],
+          [60, 70],
+        ]),
+        i * t * F,
+      );
+    for (const [fp, q, layout] of [
+      ['sherpa', 'sherpaInt8', 'sherpa'],
+      ['funasr', 'funasrInt8', 'funasr'],
+    ] as const) {
       const a = await run(session(fp), layout, x, n, t);
       const b = await run(session(q), layout, x, n, t);
       let range = 0;
@@ -436,54 +635,95 @@ function hasSherpa(): boolean {
   }
 }
 
-interface SherpaClip { lang: string; emotion: string; event: string; tokens: string[]; timestamps: number[]; duration: number; noisyTokens?: string[] }
+interface SherpaClip {
+  lang: string;
+  emotion: string;
+  event: string;
+  tokens: string[];
+  timestamps: number[];
+  duration: number;
+  noisyTokens?: string[];
+}
 
-function sherpaDecode(model: string, tokens: string, clips: string[], languages: string[], noise = false): Record<string, { loadMs: number; clips: Record<string, SherpaClip> }> {
-  const r = spawnSync(process.execPath, ['-e', SHERPA_CHILD, JSON.stringify({ model, tokens, clips, languages, noise })], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+function sherpaDecode(
+  model: string,
+  tokens: string,
+  clips: string[],
+  languages: string[],
+  noise = false,
+): Record<string, { loadMs: number; clips: Record<string, SherpaClip> }> {
+  const r = spawnSync(
+    process.execPath,
+    ['-e', SHERPA_CHILD, JSON.stringify({ model, tokens, clips, languages, noise })],
+    { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 << 20 },
+  );
   assert.equal(r.status, 0, `sherpa-onnx child exited with ${r.status}: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
 
-describe('sherpa-onnx-node reads the sherpa layout', { skip: hasSherpa() ? false : 'sherpa-onnx-node is not installed' }, () => {
-  const clips = ['en', 'ja', 'ko', 'yue', 'zh'].map((c) => path.join(AUDIO_DIR, 'sense_voice', `${c}.wav`));
-  const en = clips[0] as string;
-  const tags = {
-    lang: new Set<string>(LANGUAGES.map((l) => l.tag)),
-    emotion: new Set<string>([...EMOTIONS.map((e) => e.tag), '<|EMO_UNKNOWN|>']),
-    event: new Set<string>(EVENTS.map((e) => e.tag)),
-  };
+describe(
+  'sherpa-onnx-node reads the sherpa layout',
+  { skip: hasSherpa() ? false : 'sherpa-onnx-node is not installed' },
+  () => {
+    const clips = ['en', 'ja', 'ko', 'yue', 'zh'].map((c) => path.join(AUDIO_DIR, 'sense_voice', `${c}.wav`));
+    const en = clips[0] as string;
+    const tags = {
+      lang: new Set<string>(LANGUAGES.map((l) => l.tag)),
+      emotion: new Set<string>([...EMOTIONS.map((e) => e.tag), '<|EMO_UNKNOWN|>']),
+      event: new Set<string>(EVENTS.map((e) => e.tag)),
+    };
 
-  it('transcribes the sense_voice clips: tokens, tags and 60 ms timestamps; forced zh gives <|zh|>', () => {
-    const out = sherpaDecode(sherpaModel.model, sherpaModel.tokens as string, clips, ['', 'zh'], true);
-    const auto = out['']?.clips ?? {};
-    const seen = new Set<string>();
-    for (const clip of clips) {
-      const r = auto[clip];
-      assert.ok(r, clip);
-      assert.ok(r.tokens.length >= 5, `${path.basename(clip)}: ${r.tokens.length} tokens`);
-      assert.ok(tags.lang.has(r.lang) && tags.emotion.has(r.emotion) && tags.event.has(r.event), `${r.lang} ${r.emotion} ${r.event}`);
-      assert.ok(r.tokens.every((tok) => !tok.startsWith('<|')), 'no tag among the text tokens');
-      assert.equal(r.timestamps.length, r.tokens.length);
-      r.timestamps.forEach((ts, i) => {
-        assert.ok(Math.abs(ts / 0.06 - Math.round(ts / 0.06)) < 1e-3, `timestamp ${ts} is a multiple of 60 ms`);
-        assert.ok(ts >= 0 && ts < r.duration && (i === 0 || ts > (r.timestamps[i - 1] as number)), `timestamp ${ts}`);
-      });
-      assert.deepEqual(r.noisyTokens, r.tokens, `${path.basename(clip)}: 2e-5 relative noise on the samples changes no token`);
-      seen.add(`${r.lang}${r.emotion}${r.event}`);
-      assert.equal(out['zh']?.clips[clip]?.lang, '<|zh|>');
-    }
-    assert.ok(seen.size >= 3, `tags vary between clips: ${[...seen].join(' ')}`);
-    // Repeated frames are merged, so equal neighbours in the token list were separated by a blank.
-    assert.ok(clips.some((c) => (auto[c]?.tokens ?? []).some((tok, i, all) => i > 0 && all[i - 1] === tok)), 'a piece recurs across a blank');
-    assert.ok(clips.some((c) => auto[c]?.emotion === '<|EMO_UNKNOWN|>'), 'EMO_UNKNOWN wins on some clip (exercises ban_emo_unk)');
-  });
+    it('transcribes the sense_voice clips: tokens, tags and 60 ms timestamps; forced zh gives <|zh|>', () => {
+      const out = sherpaDecode(sherpaModel.model, sherpaModel.tokens as string, clips, ['', 'zh'], true);
+      const auto = out['']?.clips ?? {};
+      const seen = new Set<string>();
+      for (const clip of clips) {
+        const r = auto[clip];
+        assert.ok(r, clip);
+        assert.ok(r.tokens.length >= 5, `${path.basename(clip)}: ${r.tokens.length} tokens`);
+        assert.ok(
+          tags.lang.has(r.lang) && tags.emotion.has(r.emotion) && tags.event.has(r.event),
+          `${r.lang} ${r.emotion} ${r.event}`,
+        );
+        assert.ok(
+          r.tokens.every((tok) => !tok.startsWith('<|')),
+          'no tag among the text tokens',
+        );
+        assert.equal(r.timestamps.length, r.tokens.length);
+        r.timestamps.forEach((ts, i) => {
+          assert.ok(Math.abs(ts / 0.06 - Math.round(ts / 0.06)) < 1e-3, `timestamp ${ts} is a multiple of 60 ms`);
+          assert.ok(ts >= 0 && ts < r.duration && (i === 0 || ts > (r.timestamps[i - 1] as number)), `timestamp ${ts}`);
+        });
+        assert.deepEqual(
+          r.noisyTokens,
+          r.tokens,
+          `${path.basename(clip)}: 2e-5 relative noise on the samples changes no token`,
+        );
+        seen.add(`${r.lang}${r.emotion}${r.event}`);
+        assert.equal(out['zh']?.clips[clip]?.lang, '<|zh|>');
+      }
+      assert.ok(seen.size >= 3, `tags vary between clips: ${[...seen].join(' ')}`);
+      // Repeated frames are merged, so equal neighbours in the token list were separated by a blank.
+      assert.ok(
+        clips.some((c) => (auto[c]?.tokens ?? []).some((tok, i, all) => i > 0 && all[i - 1] === tok)),
+        'a piece recurs across a blank',
+      );
+      assert.ok(
+        clips.some((c) => auto[c]?.emotion === '<|EMO_UNKNOWN|>'),
+        'EMO_UNKNOWN wins on some clip (exercises ban_emo_unk)',
+      );
+    });
 
-  it('loads the int8 variant too, and its transcript stays close to fp32', () => {
-    const fp = sherpaDecode(sherpaModel.model, sherpaModel.tokens as string, [en], [''])['']?.clips[en];
-    const q = sherpaDecode(sherpaModel.int8Model as string, sherpaModel.tokens as string, [en], [''])['']?.clips[en];
-    assert.ok(fp && q);
-    assert.deepEqual([q.lang, q.emotion, q.event], [fp.lang, fp.emotion, fp.event]);
-    const common = q.tokens.filter((tok) => fp.tokens.includes(tok)).length;
-    assert.ok(q.tokens.length > 0 && common >= 0.7 * fp.tokens.length, `int8 ${q.tokens.length} tokens, ${common} shared with fp32's ${fp.tokens.length}`);
-  });
-});
+    it('loads the int8 variant too, and its transcript stays close to fp32', () => {
+      const fp = sherpaDecode(sherpaModel.model, sherpaModel.tokens as string, [en], [''])['']?.clips[en];
+      const q = sherpaDecode(sherpaModel.int8Model as string, sherpaModel.tokens as string, [en], [''])['']?.clips[en];
+      assert.ok(fp && q);
+      assert.deepEqual([q.lang, q.emotion, q.event], [fp.lang, fp.emotion, fp.event]);
+      const common = q.tokens.filter((tok) => fp.tokens.includes(tok)).length;
+      assert.ok(
+        q.tokens.length > 0 && common >= 0.7 * fp.tokens.length,
+        `int8 ${q.tokens.length} tokens, ${common} shared with fp32's ${fp.tokens.length}`,
+      );
+    });
+  },
+);

@@ -18,7 +18,12 @@ function clipLanguage(clip: string): LanguageSetting {
 
 let daemon: DaemonConnection;
 before(async () => {
-  daemon = await DaemonConnection.start({ command: process.execPath, args: [requireBuilt('daemon.js')], clientName: 'parity', settings: { provider: 'cpu', threads: 1 } });
+  daemon = await DaemonConnection.start({
+    command: process.execPath,
+    args: [requireBuilt('daemon.js')],
+    clientName: 'parity',
+    settings: { provider: 'cpu', threads: 1 },
+  });
 });
 after(async () => {
   await daemon.dispose();
@@ -31,7 +36,13 @@ interface Case {
 }
 
 async function ours(modelDir: string, c: Case): Promise<Transcript> {
-  return daemon.request('transcribe/file', { path: path.join(AUDIO, c.clip), modelPath: modelDir, language: c.language, itn: c.itn, vad: 'off' });
+  return daemon.request('transcribe/file', {
+    path: path.join(AUDIO, c.clip),
+    modelPath: modelDir,
+    language: c.language,
+    itn: c.itn,
+    vad: 'off',
+  });
 }
 
 function compare(label: string, t: Transcript, s: SherpaResult, counts: { tokens: number; mismatches: number }): void {
@@ -46,7 +57,11 @@ function compare(label: string, t: Transcript, s: SherpaResult, counts: { tokens
     if (ourTokens[i] !== s.tokens[i] || seg.tokens[i]?.start !== s.timestamps[i]) counts.mismatches++;
   }
   assert.deepEqual(ourTokens, s.tokens, `${label}: tokens`);
-  assert.deepEqual(seg.tokens.map((k) => k.start), s.timestamps, `${label}: token times`);
+  assert.deepEqual(
+    seg.tokens.map((k) => k.start),
+    s.timestamps,
+    `${label}: token times`,
+  );
   assert.equal(seg.text, s.text.trimEnd(), `${label}: text`);
   assert.ok(seg.tokens.length > 0, `${label}: the synthetic model emits text`);
 }
@@ -63,7 +78,13 @@ for (const variant of ['fp32', 'int8'] as const) {
         for (const itn of [false, true]) cases.push({ clip, language, itn });
       }
     }
-    const jobs: SherpaJob[] = cases.map((c) => ({ model: file, tokens: model.tokens!, wav: path.join(AUDIO, c.clip), language: c.language === 'auto' ? '' : c.language, itn: c.itn }));
+    const jobs: SherpaJob[] = cases.map((c) => ({
+      model: file,
+      tokens: model.tokens!,
+      wav: path.join(AUDIO, c.clip),
+      language: c.language === 'auto' ? '' : c.language,
+      itn: c.itn,
+    }));
     const sherpa = runSherpa(jobs);
     const counts = { tokens: 0, mismatches: 0 };
     const languages = new Set<string>();
@@ -76,7 +97,9 @@ for (const variant of ['fp32', 'int8'] as const) {
       if (c.language !== 'auto') assert.equal(tr.segments[0].language, c.language, 'a forced language is obeyed');
     }
     assert.ok(languages.size >= 3, 'the cases exercise several languages');
-    t.diagnostic(`${variant}: ${cases.length} cases over ${fixtureClips().length} clips, ${counts.tokens} tokens compared, ${counts.mismatches} mismatches`);
+    t.diagnostic(
+      `${variant}: ${cases.length} cases over ${fixtureClips().length} clips, ${counts.tokens} tokens compared, ${counts.mismatches} mismatches`,
+    );
   });
 }
 
@@ -103,7 +126,15 @@ test('ban emotion unknown picks a real emotion where the model says EMO_UNKNOWN'
   let flipped = 0;
   for (const clip of fixtureClips()) {
     const plain = await ours(dir, { clip, language: 'auto', itn: false });
-    const banned = (await daemon.request('transcribe/file', { path: path.join(AUDIO, clip), modelPath: dir, banEmotionUnknown: true, itn: false, vad: 'off' })).segments[0];
+    const banned = (
+      await daemon.request('transcribe/file', {
+        path: path.join(AUDIO, clip),
+        modelPath: dir,
+        banEmotionUnknown: true,
+        itn: false,
+        vad: 'off',
+      })
+    ).segments[0];
     assert.notEqual(banned.emotion, 'EMO_UNKNOWN', clip);
     if (plain.segments[0].emotion === 'EMO_UNKNOWN') flipped++;
     else assert.equal(banned.emotion, plain.segments[0].emotion, `${clip}: a known emotion is kept`);

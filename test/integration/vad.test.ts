@@ -31,7 +31,10 @@ async function segmentsOf(file: string, chunk = 4000): Promise<SpeechSegment[]> 
 }
 
 test('en.wav: speech at about 1.1-6.9 s; zh.wav: about 0.8-5.1 s', async () => {
-  for (const [clip, from, to] of [['sense_voice/en.wav', 1.1, 6.9], ['sense_voice/zh.wav', 0.8, 5.1]] as const) {
+  for (const [clip, from, to] of [
+    ['sense_voice/en.wav', 1.1, 6.9],
+    ['sense_voice/zh.wav', 0.8, 5.1],
+  ] as const) {
     const segs = await segmentsOf(path.join(AUDIO, clip));
     assert.ok(segs.length >= 1, clip);
     const start = segs[0].start / 16000;
@@ -46,5 +49,8 @@ test('chunk sizes do not change the segments', async () => {
   const file = path.join(AUDIO, 'librispeech/1221-135766-0001.wav');
   const a = await segmentsOf(file, 1000);
   const b = await segmentsOf(file, 77_777);
-  assert.deepEqual(a.map((s) => [s.start, s.end]), b.map((s) => [s.start, s.end]));
+  assert.deepEqual(
+    a.map((s) => [s.start, s.end]),
+    b.map((s) => [s.start, s.end]),
+  );
 });

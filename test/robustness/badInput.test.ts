@@ -57,7 +57,11 @@ async function expectTranscript(file: string, params: Record<string, unknown> = 
 
 test('missing file, directory, zero-byte file, text named .mp3, video without audio', async () => {
   const dir = tempDir('bad');
-  await expectCode({ path: path.join(dir, 'missing.wav') }, ErrorCode.FileNotFound, /File not found: .*missing\.wav.*Check the path/);
+  await expectCode(
+    { path: path.join(dir, 'missing.wav') },
+    ErrorCode.FileNotFound,
+    /File not found: .*missing\.wav.*Check the path/,
+  );
   await expectCode({ path: dir }, ErrorCode.NotAFile, /is a directory.*Choose an audio/);
   const empty = path.join(dir, 'empty.wav');
   fs.writeFileSync(empty, '');
@@ -100,44 +104,56 @@ test('paths with spaces, unicode and a leading dash reach ffmpeg as files, never
     assert.equal(t.durationSec, 7.152, name);
   }
   // The cli takes such names after `--`.
-  const r = spawnSync(process.execPath, [requireBuilt('cli.js'), 'probe', '--json', '--', path.join(dir, '-rf.wav')], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [requireBuilt('cli.js'), 'probe', '--json', '--', path.join(dir, '-rf.wav')], {
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).durationSec, 7.152);
 });
 
-test('a file deleted once decoding has started: Linux keeps the open file readable, so the whole transcript comes back', { skip: process.platform === 'win32' && 'Windows refuses to delete a file that ffmpeg has open' }, async () => {
-  const long = makeLongAudio(10);
-  const f = path.join(tempDir('deleted'), 'long.wav');
-  fs.copyFileSync(long.file, f);
-  inputsTried++;
-  let segmentsBeforeDelete = -1;
-  let segmentsAfterDelete = 0;
-  let deleted!: () => void;
-  const deletedNow = new Promise<void>((r) => (deleted = r));
-  const job = d.request(
-    'transcribe/file',
-    { path: f },
-    {
-      // The first segment proves ffmpeg has the file open and is streaming it (the audio waiting for
-      // the worker is bounded, so most of the 10 minutes are still unread at this point).
-      onSegment: () => {
-        if (segmentsBeforeDelete < 0) {
-          fs.rmSync(f);
-          segmentsBeforeDelete = 1;
-          deleted();
-        } else segmentsAfterDelete++;
+test(
+  'a file deleted once decoding has started: Linux keeps the open file readable, so the whole transcript comes back',
+  { skip: process.platform === 'win32' && 'Windows refuses to delete a file that ffmpeg has open' },
+  async () => {
+    const long = makeLongAudio(10);
+    const f = path.join(tempDir('deleted'), 'long.wav');
+    fs.copyFileSync(long.file, f);
+    inputsTried++;
+    let segmentsBeforeDelete = -1;
+    let segmentsAfterDelete = 0;
+    let deleted!: () => void;
+    const deletedNow = new Promise<void>((r) => (deleted = r));
+    const job = d.request(
+      'transcribe/file',
+      { path: f },
+      {
+        // The first segment proves ffmpeg has the file open and is streaming it (the audio waiting for
+        // the worker is bounded, so most of the 10 minutes are still unread at this point).
+        onSegment: () => {
+          if (segmentsBeforeDelete < 0) {
+            fs.rmSync(f);
+            segmentsBeforeDelete = 1;
+            deleted();
+          } else segmentsAfterDelete++;
+        },
       },
-    },
-  );
-  await deletedNow;
-  assert.equal(fs.existsSync(f), false);
-  const t = await job;
-  assert.ok(segmentsAfterDelete > 0, 'segments kept arriving after the file was deleted');
-  assert.ok(Math.abs(t.durationSec - long.durationSec) < 0.1, `the whole file was read: ${t.durationSec} s of ${long.durationSec} s`);
-  const last = long.clips[long.clips.length - 1];
-  assert.ok(t.segments.some((s) => s.start < last.end && s.end > last.start), 'the last clip, read after the deletion, is transcribed');
-  await stillServing();
-});
+    );
+    await deletedNow;
+    assert.equal(fs.existsSync(f), false);
+    const t = await job;
+    assert.ok(segmentsAfterDelete > 0, 'segments kept arriving after the file was deleted');
+    assert.ok(
+      Math.abs(t.durationSec - long.durationSec) < 0.1,
+      `the whole file was read: ${t.durationSec} s of ${long.durationSec} s`,
+    );
+    const last = long.clips[long.clips.length - 1];
+    assert.ok(
+      t.segments.some((s) => s.start < last.end && s.end > last.start),
+      'the last clip, read after the deletion, is transcribed',
+    );
+    await stillServing();
+  },
+);
 
 test('bad model folders: missing tokens, wrong vocabulary, truncated ONNX, a non-ONNX model.onnx', async () => {
   const good = testModel('sherpa');
@@ -171,7 +187,10 @@ test('bad model folders: missing tokens, wrong vocabulary, truncated ONNX, a non
 test('a model that fails inside the worker fails the job; the daemon and the next job live', async () => {
   const dir = tempDir('failing-model');
   // Loads and warms up (1 s = 17 frames), but returns too few frames for anything over 30 frames.
-  await writeModel(path.join(dir, 'model.onnx'), oneHotSherpaModel([24885, 25004, 24993, 25017, 100, 0, 200], { maxFrames: 30 }));
+  await writeModel(
+    path.join(dir, 'model.onnx'),
+    oneHotSherpaModel([24885, 25004, 24993, 25017, 100, 0, 200], { maxFrames: 30 }),
+  );
   fs.copyFileSync(testModel('sherpa').tokens!, path.join(dir, 'tokens.txt'));
   await expectCode({ path: EN, modelPath: dir, vad: 'off' }, ErrorCode.ModelInvalid, /returned logits of shape/);
 });

@@ -23,17 +23,25 @@ function startDaemon(): Promise<DaemonConnection> {
 
 test('the daemon SIGKILLed in the middle of a job: the cli notices, says so and exits non-zero', async () => {
   const long = makeLongAudio(10);
-  const cli = spawn(process.execPath, [requireBuilt('cli.js'), 'transcribe', long.file, '--model', testModel('sherpa').dir, '--format', 'json'], {
-    env: { ...process.env, SENSEVOICE_CACHE_DIR: tempDir('cache') },
-  });
+  const cli = spawn(
+    process.execPath,
+    [requireBuilt('cli.js'), 'transcribe', long.file, '--model', testModel('sherpa').dir, '--format', 'json'],
+    {
+      env: { ...process.env, SENSEVOICE_CACHE_DIR: tempDir('cache') },
+    },
+  );
   let stderr = '';
   cli.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   cli.stdout.resume();
   const spawnedAt = Date.now();
-  const [daemonPid] = await waitFor(() => {
-    const d = childrenNamed(cli.pid!, 'node');
-    return d.length > 0 && decodingFfmpeg(d[0]).length > 0 ? d : undefined;
-  }, 'the daemon to start decoding', 30_000);
+  const [daemonPid] = await waitFor(
+    () => {
+      const d = childrenNamed(cli.pid!, 'node');
+      return d.length > 0 && decodingFfmpeg(d[0]).length > 0 ? d : undefined;
+    },
+    'the daemon to start decoding',
+    30_000,
+  );
   const killedAt = Date.now();
   // The baseline: starting the cli, its daemon, the model and ffmpeg, measured in this run.
   const startupMs = killedAt - spawnedAt;
@@ -55,7 +63,10 @@ test('ffmpeg killed mid-decode: DecodeFailed, no hang, and the daemon serves on'
       return f.length > 0 ? f : undefined;
     }, 'ffmpeg to start');
     process.kill(ffmpeg, 'SIGKILL');
-    await assert.rejects(job, (e: unknown) => e instanceof SenseVoiceError && e.code === ErrorCode.DecodeFailed && /SIGKILL/.test(e.message));
+    await assert.rejects(
+      job,
+      (e: unknown) => e instanceof SenseVoiceError && e.code === ErrorCode.DecodeFailed && /SIGKILL/.test(e.message),
+    );
     const ok = await d.request('transcribe/file', { path: makeLongAudio(1).file });
     assert.ok(ok.segments.length > 0);
   } finally {

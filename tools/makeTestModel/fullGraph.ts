@@ -20,7 +20,17 @@ import { DataType, GraphBuilder } from '../../common/onnx/graphBuilder';
 import { streamedQuantizedMatMul } from './int8';
 import type { FullProfile } from './profiles';
 import { SeededRandom } from './seededRandom';
-import { EMOTIONS, EMO_UNKNOWN_ID, EVENTS, FIRST_SPECIAL_ID, LANGUAGES, QUERY_FRAMES, VOCAB_SIZE, WITHOUT_ITN, WITH_ITN } from './tagIds';
+import {
+  EMOTIONS,
+  EMO_UNKNOWN_ID,
+  EVENTS,
+  FIRST_SPECIAL_ID,
+  LANGUAGES,
+  QUERY_FRAMES,
+  VOCAB_SIZE,
+  WITHOUT_ITN,
+  WITH_ITN,
+} from './tagIds';
 import type { GraphNames } from './tinyGraph';
 
 /** Bumped whenever the weights change (graph changes are caught by the layout hash): cached full models are rebuilt. */
@@ -90,7 +100,10 @@ export function buildFullGraph(p: FullProfile, seed: number, names: GraphNames, 
     return g.op('Add', [mm, weight(`${name}.bias`, [outDim], 0.01)], hint);
   };
   const layerNorm = (name: string, dim: number, a: string): string =>
-    g.op('LayerNormalization', [a, constant(`${name}.weight`, [dim], 1), constant(`${name}.bias`, [dim], 0)], name, { axis: -1, epsilon: { float: LAYER_NORM_EPS } });
+    g.op('LayerNormalization', [a, constant(`${name}.weight`, [dim], 1), constant(`${name}.bias`, [dim], 0)], name, {
+      axis: -1,
+      epsilon: { float: LAYER_NORM_EPS },
+    });
   const i64 = (name: string, values: number[], dims: number[] = [values.length]) => g.int64s(name, dims, values);
   const c = {
     axis0: i64('axes_0', [0]),
@@ -111,32 +124,89 @@ export function buildFullGraph(p: FullProfile, seed: number, names: GraphNames, 
   const embed = weight('embed.weight', [p.queryEmbeddings, F], 1);
   const clampId = (ids: string, hint: string) =>
     g.op('Clip', [ids, g.int32s(`${hint}_min`, [], [0]), g.int32s(`${hint}_max`, [], [p.queryEmbeddings - 1])], hint);
-  const query = (ids: string, hint: string) => g.op('Unsqueeze', [g.op('Gather', [embed, clampId(ids, `${hint}_id`)], `${hint}_embedding`, { axis: 0 }), c.axis1], hint);
+  const query = (ids: string, hint: string) =>
+    g.op(
+      'Unsqueeze',
+      [g.op('Gather', [embed, clampId(ids, `${hint}_id`)], `${hint}_embedding`, { axis: 0 }), c.axis1],
+      hint,
+    );
   const languageQuery = query(language, 'language_query');
   const textNormQuery = query(textNorm, 'text_norm_query');
   const batch = g.op('Shape', [x], 'batch_1d', { start: 0, end: 1 });
-  const eventEmotion = g.op('Unsqueeze', [g.op('Gather', [embed, g.int32s('event_emotion_ids', [2], [1, 2])], 'event_emotion_embedding', { axis: 0 }), c.axis0], 'event_emotion_row');
-  const eventEmotionQuery = g.op('Expand', [eventEmotion, g.op('Concat', [batch, i64('event_emotion_shape', [2, F])], 'event_emotion_expand', { axis: 0 })], 'event_emotion_query');
+  const eventEmotion = g.op(
+    'Unsqueeze',
+    [
+      g.op('Gather', [embed, g.int32s('event_emotion_ids', [2], [1, 2])], 'event_emotion_embedding', { axis: 0 }),
+      c.axis0,
+    ],
+    'event_emotion_row',
+  );
+  const eventEmotionQuery = g.op(
+    'Expand',
+    [eventEmotion, g.op('Concat', [batch, i64('event_emotion_shape', [2, F])], 'event_emotion_expand', { axis: 0 })],
+    'event_emotion_query',
+  );
   const speech = g.op('Concat', [languageQuery, eventEmotionQuery, textNormQuery, x], 'speech', { axis: 1 });
 
   // Mask over the T + 4 frames: padded frames of a batch change nothing in the others.
   const frames1d = g.op('Shape', [speech], 'frames_1d', { start: 1, end: 2 });
   const frames = g.op('Squeeze', [frames1d, c.axis0], 'frames');
   const steps = g.op('Range', [c.zero, frames, c.one], 'steps');
-  const lengths4 = g.op('Add', [g.op('Cast', [lengths], 'lengths_i64', { to: DataType.INT64 }), i64('query_frames', [QUERY_FRAMES], [])], 'lengths_with_queries');
-  const valid = g.op('Less', [g.op('Unsqueeze', [steps, c.axis0], 'steps_row'), g.op('Unsqueeze', [lengths4, c.axis1], 'lengths_col')], 'valid');
+  const lengths4 = g.op(
+    'Add',
+    [g.op('Cast', [lengths], 'lengths_i64', { to: DataType.INT64 }), i64('query_frames', [QUERY_FRAMES], [])],
+    'lengths_with_queries',
+  );
+  const valid = g.op(
+    'Less',
+    [g.op('Unsqueeze', [steps, c.axis0], 'steps_row'), g.op('Unsqueeze', [lengths4, c.axis1], 'lengths_col')],
+    'valid',
+  );
   const maskNT = g.op('Cast', [valid], 'mask_nt', { to: DataType.FLOAT });
   const mask = g.op('Unsqueeze', [maskNT, c.axis2], 'mask');
-  const maskBias = g.op('Unsqueeze', [g.op('Mul', [g.op('Sub', [g.floats('one_f', [], [1]), maskNT], 'mask_off'), g.floats('mask_neg', [], [MASK_NEG])], 'mask_bias_nt'), c.axes12], 'mask_bias');
+  const maskBias = g.op(
+    'Unsqueeze',
+    [
+      g.op(
+        'Mul',
+        [g.op('Sub', [g.floats('one_f', [], [1]), maskNT], 'mask_off'), g.floats('mask_neg', [], [MASK_NEG])],
+        'mask_bias_nt',
+      ),
+      c.axes12,
+    ],
+    'mask_bias',
+  );
 
   // xs * sqrt(d), + SinusoidalPositionEncoder over positions 1..T+4 (sin | cos, 280 each).
   const half = F / 2;
   const increment = Math.log(10000) / (half - 1);
-  const invTimescales = g.floats('position_inv_timescales', [half], Array.from({ length: half }, (_, i) => Math.exp(-i * increment)));
-  const positions = g.op('Cast', [g.op('Range', [c.one, g.op('Add', [frames, c.one], 'frames_plus_1'), c.one], 'positions_i64')], 'positions', { to: DataType.FLOAT });
-  const scaled = g.op('Mul', [g.op('Unsqueeze', [positions, c.axis1], 'positions_col'), invTimescales], 'position_angles');
-  const encoding = g.op('Concat', [g.op('Sin', [scaled], 'position_sin'), g.op('Cos', [scaled], 'position_cos')], 'position_encoding', { axis: 1 });
-  let h = g.op('Add', [g.op('Mul', [speech, g.floats('input_scale', [], [Math.sqrt(D)])], 'speech_scaled'), encoding], 'encoder_input');
+  const invTimescales = g.floats(
+    'position_inv_timescales',
+    [half],
+    Array.from({ length: half }, (_, i) => Math.exp(-i * increment)),
+  );
+  const positions = g.op(
+    'Cast',
+    [g.op('Range', [c.one, g.op('Add', [frames, c.one], 'frames_plus_1'), c.one], 'positions_i64')],
+    'positions',
+    { to: DataType.FLOAT },
+  );
+  const scaled = g.op(
+    'Mul',
+    [g.op('Unsqueeze', [positions, c.axis1], 'positions_col'), invTimescales],
+    'position_angles',
+  );
+  const encoding = g.op(
+    'Concat',
+    [g.op('Sin', [scaled], 'position_sin'), g.op('Cos', [scaled], 'position_cos')],
+    'position_encoding',
+    { axis: 1 },
+  );
+  let h = g.op(
+    'Add',
+    [g.op('Mul', [speech, g.floats('input_scale', [], [Math.sqrt(D)])], 'speech_scaled'), encoding],
+    'encoder_input',
+  );
 
   const headsShape = i64('heads_shape', [0, 0, H, dk]);
   const modelShape = i64('model_shape', [0, 0, D]);
@@ -148,22 +218,64 @@ export function buildFullGraph(p: FullProfile, seed: number, names: GraphNames, 
     const [q, k, v] = g.node('Split', [qkv, qkvSplit], `${name}_qkv_part`, { axis: 2 }, 3) as [string, string, string];
     // FSMN memory: depthwise Conv over time on the masked values, plus the values, masked.
     const vMasked = g.op('Mul', [v, mask], `${name}_v_masked`);
-    const memoryT = g.op('Conv', [g.op('Transpose', [vMasked], `${name}_v_ndt`, { perm: [0, 2, 1] }), weight(`${name}.self_attn.fsmn_block.weight`, [D, 1, K], 0.5 / Math.sqrt(K))], `${name}_fsmn_ndt`, {
-      group: D, kernel_shape: [K], pads: [(K - 1) / 2, (K - 1) / 2],
-    });
-    const memory = g.op('Mul', [g.op('Add', [g.op('Transpose', [memoryT], `${name}_fsmn_conv`, { perm: [0, 2, 1] }), vMasked], `${name}_fsmn_sum`), mask], `${name}_fsmn`);
-    const split = (t: string, perm: number[], hint: string) => g.op('Transpose', [g.op('Reshape', [t, headsShape], `${hint}_heads`)], hint, { perm });
+    const memoryT = g.op(
+      'Conv',
+      [
+        g.op('Transpose', [vMasked], `${name}_v_ndt`, { perm: [0, 2, 1] }),
+        weight(`${name}.self_attn.fsmn_block.weight`, [D, 1, K], 0.5 / Math.sqrt(K)),
+      ],
+      `${name}_fsmn_ndt`,
+      {
+        group: D,
+        kernel_shape: [K],
+        pads: [(K - 1) / 2, (K - 1) / 2],
+      },
+    );
+    const memory = g.op(
+      'Mul',
+      [
+        g.op(
+          'Add',
+          [g.op('Transpose', [memoryT], `${name}_fsmn_conv`, { perm: [0, 2, 1] }), vMasked],
+          `${name}_fsmn_sum`,
+        ),
+        mask,
+      ],
+      `${name}_fsmn`,
+    );
+    const split = (t: string, perm: number[], hint: string) =>
+      g.op('Transpose', [g.op('Reshape', [t, headsShape], `${hint}_heads`)], hint, { perm });
     const qh = split(g.op('Mul', [q, attentionScale], `${name}_q_scaled`), [0, 2, 1, 3], `${name}_q_h`);
     const kh = split(k, [0, 2, 3, 1], `${name}_k_h`);
     const vh = split(v, [0, 2, 1, 3], `${name}_v_h`);
     const scores = g.op('Add', [g.op('MatMul', [qh, kh], `${name}_qk`), maskBias], `${name}_scores`);
-    const context = g.op('MatMul', [g.op('Softmax', [scores], `${name}_attention`, { axis: -1 }), vh], `${name}_context_h`);
-    const merged = g.op('Reshape', [g.op('Transpose', [context], `${name}_context_t`, { perm: [0, 2, 1, 3] }), modelShape], `${name}_context`);
-    const attention = g.op('Add', [linear(`${name}.self_attn.linear_out`, D, D, 1 / Math.sqrt(D), merged, `${name}_attn_out`), memory], `${name}_attn`);
+    const context = g.op(
+      'MatMul',
+      [g.op('Softmax', [scores], `${name}_attention`, { axis: -1 }), vh],
+      `${name}_context_h`,
+    );
+    const merged = g.op(
+      'Reshape',
+      [g.op('Transpose', [context], `${name}_context_t`, { perm: [0, 2, 1, 3] }), modelShape],
+      `${name}_context`,
+    );
+    const attention = g.op(
+      'Add',
+      [linear(`${name}.self_attn.linear_out`, D, D, 1 / Math.sqrt(D), merged, `${name}_attn_out`), memory],
+      `${name}_attn`,
+    );
     h = residual ? g.op('Add', [h, attention], `${name}_h1`) : attention;
     const n2 = layerNorm(`${name}.norm2`, D, h);
-    const up = g.op('Relu', [linear(`${name}.feed_forward.w_1`, D, FF, 1 / Math.sqrt(D), n2, `${name}_ffn_up`)], `${name}_ffn_relu`);
-    h = g.op('Add', [h, linear(`${name}.feed_forward.w_2`, FF, D, 1 / Math.sqrt(FF), up, `${name}_ffn_down`)], `${name}_h2`);
+    const up = g.op(
+      'Relu',
+      [linear(`${name}.feed_forward.w_1`, D, FF, 1 / Math.sqrt(D), n2, `${name}_ffn_up`)],
+      `${name}_ffn_relu`,
+    );
+    h = g.op(
+      'Add',
+      [h, linear(`${name}.feed_forward.w_2`, FF, D, 1 / Math.sqrt(FF), up, `${name}_ffn_down`)],
+      `${name}_h2`,
+    );
   };
   block('encoders0.0', F, false);
   for (let i = 0; i < p.blocks - 1; i++) block(`encoders.${i}`, D, true);
@@ -178,7 +290,11 @@ export function buildFullGraph(p: FullProfile, seed: number, names: GraphNames, 
   // this happens on [N, T+4, 512] tensors, not on the 25055-wide logits.
   const slots = TAG_SLOTS;
   const R = D - TAG_DIMS;
-  const keep = g.floats('tag_keep', [D], Array.from({ length: D }, (_, d) => (d < R ? 1 : 0)));
+  const keep = g.floats(
+    'tag_keep',
+    [D],
+    Array.from({ length: D }, (_, d) => (d < R ? 1 : 0)),
+  );
   const kindMask = new Float32Array(QUERY_FRAMES * D);
   const kindBias = new Float32Array(QUERY_FRAMES * D);
   slots.forEach((t, i) => {
@@ -186,8 +302,40 @@ export function buildFullGraph(p: FullProfile, seed: number, names: GraphNames, 
     kindBias[t.frame * D + R + i] = OWN_TAG - SPECIAL_BIAS + t.extra;
   });
   const queryFrames = g.op('Slice', [h, i64('query_start', [0]), c.four, c.axis1], 'query_encoder');
-  const langHot = g.op('Cast', [g.op('Equal', [g.op('Unsqueeze', [language, c.axis1], 'language_col'), g.int32s('language_ids', [LANGUAGES.length], LANGUAGES.map((l) => l.input))], 'language_eq')], 'language_hot', { to: DataType.FLOAT });
-  const tnHot = g.op('Cast', [g.op('Equal', [g.op('Unsqueeze', [textNorm, c.axis1], 'text_norm_col'), g.int32s('text_norm_ids', [2], [WITH_ITN.input, WITHOUT_ITN.input])], 'text_norm_eq')], 'text_norm_hot', { to: DataType.FLOAT });
+  const langHot = g.op(
+    'Cast',
+    [
+      g.op(
+        'Equal',
+        [
+          g.op('Unsqueeze', [language, c.axis1], 'language_col'),
+          g.int32s(
+            'language_ids',
+            [LANGUAGES.length],
+            LANGUAGES.map((l) => l.input),
+          ),
+        ],
+        'language_eq',
+      ),
+    ],
+    'language_hot',
+    { to: DataType.FLOAT },
+  );
+  const tnHot = g.op(
+    'Cast',
+    [
+      g.op(
+        'Equal',
+        [
+          g.op('Unsqueeze', [textNorm, c.axis1], 'text_norm_col'),
+          g.int32s('text_norm_ids', [2], [WITH_ITN.input, WITHOUT_ITN.input]),
+        ],
+        'text_norm_eq',
+      ),
+    ],
+    'text_norm_hot',
+    { to: DataType.FLOAT },
+  );
   const forcedIds = [...LANGUAGES.map((l) => l.id), WITH_ITN.id, WITHOUT_ITN.id];
   const forced = new Float32Array(forcedIds.length * QUERY_FRAMES * D);
   forcedIds.forEach((id, row) => {
@@ -195,14 +343,34 @@ export function buildFullGraph(p: FullProfile, seed: number, names: GraphNames, 
     forced[row * QUERY_FRAMES * D + slots[i].frame * D + R + i] = FORCED;
   });
   const hot = g.op('Concat', [langHot, tnHot], 'query_hot', { axis: 1 });
-  const forcedAdd = g.op('Reshape', [g.op('MatMul', [hot, g.floats('query_forced', [forcedIds.length, QUERY_FRAMES * D], forced)], 'query_forced_mm'), i64('query_shape', [0, QUERY_FRAMES, D])], 'query_forced_add');
-  const queryTags = g.op('Add', [
-    g.op('Add', [g.op('Mul', [queryFrames, g.floats('query_kind_mask', [QUERY_FRAMES, D], kindMask)], 'query_own'), g.floats('query_kind_bias', [QUERY_FRAMES, D], kindBias)], 'query_tagged'),
-    forcedAdd,
-  ], 'query_tags');
+  const forcedAdd = g.op(
+    'Reshape',
+    [
+      g.op('MatMul', [hot, g.floats('query_forced', [forcedIds.length, QUERY_FRAMES * D], forced)], 'query_forced_mm'),
+      i64('query_shape', [0, QUERY_FRAMES, D]),
+    ],
+    'query_forced_add',
+  );
+  const queryTags = g.op(
+    'Add',
+    [
+      g.op(
+        'Add',
+        [
+          g.op('Mul', [queryFrames, g.floats('query_kind_mask', [QUERY_FRAMES, D], kindMask)], 'query_own'),
+          g.floats('query_kind_bias', [QUERY_FRAMES, D], kindBias),
+        ],
+        'query_tagged',
+      ),
+      forcedAdd,
+    ],
+    'query_tags',
+  );
   // Zero-padded over the text frames, then added to the encoder output with the tag channels cleared.
   const textFrames = g.op('Sub', [frames1d, c.four], 'text_frames_1d');
-  const pads = g.op('Concat', [i64('pads_head', [0, 0, 0, 0]), textFrames, i64('pads_tail', [0])], 'tag_pads', { axis: 0 });
+  const pads = g.op('Concat', [i64('pads_head', [0, 0, 0, 0]), textFrames, i64('pads_tail', [0])], 'tag_pads', {
+    axis: 0,
+  });
   const tagChannels = g.op('Pad', [queryTags, pads], 'tag_channels');
   const encoderOut = g.op('Add', [g.op('Mul', [h, keep], 'encoder_kept'), tagChannels], 'encoder_out');
 

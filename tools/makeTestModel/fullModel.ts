@@ -59,8 +59,16 @@ export function writeFullModel(a: WriteFullModelArgs): { model: string; int8Mode
   const generator = `full-v${FULL_GRAPH_VERSION}`;
   const stampFile = path.join(a.dir, STAMP_FILE);
   const old = readStamp(stampFile);
-  const reusable = old && old.generator === generator && old.layout === a.layout.name && old.seed === a.seed ? old : null;
-  const stamp: Stamp = { generator, layout: a.layout.name, seed: a.seed, files: {}, parameters: reusable?.parameters ?? 0, peakRssBytes: reusable?.peakRssBytes ?? 0 };
+  const reusable =
+    old && old.generator === generator && old.layout === a.layout.name && old.seed === a.seed ? old : null;
+  const stamp: Stamp = {
+    generator,
+    layout: a.layout.name,
+    seed: a.seed,
+    files: {},
+    parameters: reusable?.parameters ?? 0,
+    peakRssBytes: reusable?.peakRssBytes ?? 0,
+  };
   const description = `Synthetic random-weight model with SenseVoiceSmall's shapes (profile full, seed ${a.seed}) in the SenseVoiceSmall contract; for benchmarks, it transcribes nothing meaningful.`;
   const metadata = a.layout.metadata ? sherpaMetadata(a.assetsDir, description) : [];
 
@@ -71,7 +79,13 @@ export function writeFullModel(a: WriteFullModelArgs): { model: string; int8Mode
     const parts = graph.encode(modelHeader(metadata, `${description}${int8 ? ' int8 dynamic quantisation.' : ''}`));
     const plan = { bytes: parts.reduce((n, p) => n + p.length, 0), layoutHash: partsLayoutHash(parts) };
     const had = reusable?.files[fileName];
-    if (had && had.layoutHash === plan.layoutHash && had.bytes === plan.bytes && fs.existsSync(file) && fs.statSync(file).size === plan.bytes) {
+    if (
+      had &&
+      had.layoutHash === plan.layoutHash &&
+      had.bytes === plan.bytes &&
+      fs.existsSync(file) &&
+      fs.statSync(file).size === plan.bytes
+    ) {
       stamp.files[fileName] = had;
       return file;
     }

@@ -25,7 +25,11 @@ export function quantizeSymmetric(values: Float32Array): QuantizedWeight {
 }
 
 /** Adds the weight's initializers once; returns a function that emits a quantised a @ w. */
-export function quantizedMatMul(g: GraphBuilder, name: string, weight: FloatTensor): (a: string, hint: string) => string {
+export function quantizedMatMul(
+  g: GraphBuilder,
+  name: string,
+  weight: FloatTensor,
+): (a: string, hint: string) => string {
   const q = quantizeSymmetric(weight.data);
   const wq = g.int8s(`${name}_quantized`, weight.dims, q.data);
   const wScale = g.floats(`${name}_scale`, [], [q.scale]);
@@ -37,7 +41,12 @@ export function quantizedMatMul(g: GraphBuilder, name: string, weight: FloatTens
  * quantizedMatMul for a streamed weight (the full profile): `produce` makes the float weight when
  * the file is written; the int8 data goes out first and its scale right after it.
  */
-export function streamedQuantizedMatMul(g: GraphBuilder, name: string, dims: readonly number[], produce: () => Float32Array): (a: string, hint: string) => string {
+export function streamedQuantizedMatMul(
+  g: GraphBuilder,
+  name: string,
+  dims: readonly number[],
+  produce: () => Float32Array,
+): (a: string, hint: string) => string {
   let scale: number | null = null;
   const wq = g.streamedTensor(`${name}_quantized`, dims, DataType.INT8, () => {
     const q = quantizeSymmetric(produce());
@@ -52,9 +61,18 @@ export function streamedQuantizedMatMul(g: GraphBuilder, name: string, dims: rea
   return quantizedMatMulEmitter(g, wq, wScale, wZero);
 }
 
-function quantizedMatMulEmitter(g: GraphBuilder, wq: string, wScale: string, wZero: string): (a: string, hint: string) => string {
+function quantizedMatMulEmitter(
+  g: GraphBuilder,
+  wq: string,
+  wScale: string,
+  wZero: string,
+): (a: string, hint: string) => string {
   return (a: string, hint: string): string => {
-    const [aq, aScale, aZero] = g.node('DynamicQuantizeLinear', [a], `${hint}_quant`, {}, 3) as [string, string, string];
+    const [aq, aScale, aZero] = g.node('DynamicQuantizeLinear', [a], `${hint}_quant`, {}, 3) as [
+      string,
+      string,
+      string,
+    ];
     const acc = g.op('MatMulInteger', [aq, wq, aZero, wZero], `${hint}_int32`);
     const accF = g.op('Cast', [acc], `${hint}_acc`, { to: DataType.FLOAT });
     const scale = g.op('Mul', [aScale, wScale], `${hint}_scale`);

@@ -34,8 +34,12 @@ export const LAYOUTS: Record<LayoutName, Layout> = {
     modelFile: 'model.onnx',
     int8File: 'model_quant.onnx',
     names: {
-      features: 'speech', lengths: 'speech_lengths', language: 'language', textNorm: 'textnorm',
-      logits: 'ctc_logits', outputLengths: 'encoder_out_lens',
+      features: 'speech',
+      lengths: 'speech_lengths',
+      language: 'language',
+      textNorm: 'textnorm',
+      logits: 'ctc_logits',
+      outputLengths: 'encoder_out_lens',
     },
     assets: ['am.mvn', 'config.yaml', 'chn_jpn_yue_eng_ko_spectok.bpe.model'],
     metadata: false,
@@ -56,7 +60,10 @@ export function readAmMvn(file: string): { negMean: string[]; invStddev: string[
     const open = data?.indexOf('[') ?? -1;
     const close = data?.indexOf(']') ?? -1;
     if (data === undefined || open < 0 || close < open) throw new Error(`${file}: no ${component} row`);
-    const values = data.slice(open + 1, close).trim().split(/\s+/);
+    const values = data
+      .slice(open + 1, close)
+      .trim()
+      .split(/\s+/);
     if (values.length !== 560 || values.some((v) => !Number.isFinite(Number(v)))) {
       throw new Error(`${file}: ${component} row has ${values.length} values, expected 560 numbers`);
     }

@@ -35,7 +35,8 @@ export function parseArgs(argv: readonly string[]): MakeTestModelOptions & { out
     parsed = parseArgv({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false, tokens: true });
   } catch (err) {
     // node:util's own messages name the argument: "Unknown option '--frob'", "Option '--out <value>' argument missing".
-    if (String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS_')) throw new UsageError((err as Error).message);
+    if (String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS_'))
+      throw new UsageError((err as Error).message);
     throw err;
   }
   const seen = new Set<string>();
@@ -55,7 +56,8 @@ export function parseArgs(argv: readonly string[]): MakeTestModelOptions & { out
   }
   const seedText = values.seed;
   const seed = seedText === undefined ? undefined : /^\d+$/.test(seedText) ? Number(seedText) : NaN;
-  if (seed !== undefined && !(seed <= 0xffffffff)) throw new UsageError(`--seed must be an integer from 0 to 4294967295, got '${seedText}'`);
+  if (seed !== undefined && !(seed <= 0xffffffff))
+    throw new UsageError(`--seed must be an integer from 0 to 4294967295, got '${seedText}'`);
   return {
     outDir,
     layout: layout as MakeTestModelOptions['layout'],
@@ -75,12 +77,16 @@ function main(argv: readonly string[]): number {
     const started = Date.now();
     const result = makeTestModel(parseArgs(argv));
     const ms = Date.now() - started;
-    console.log(`${result.layout} layout, profile ${result.profile}, seed ${result.seed}: ${result.dir} (${result.written.length ? `wrote ${result.written.length} file(s)` : 'already up to date'}, ${ms} ms)`);
+    console.log(
+      `${result.layout} layout, profile ${result.profile}, seed ${result.seed}: ${result.dir} (${result.written.length ? `wrote ${result.written.length} file(s)` : 'already up to date'}, ${ms} ms)`,
+    );
     for (const file of result.files) console.log(`  ${file}`);
     if (result.full) {
       const f = result.full;
       const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
-      console.log(`  ${(f.parameters / 1e6).toFixed(1)} M parameters; model ${mb(f.fp32Bytes)} in ${f.fp32Ms} ms${f.int8Bytes !== undefined ? `, int8 ${mb(f.int8Bytes)} in ${f.int8Ms} ms` : ''}; peak RSS ${mb(f.peakRssBytes)} (of the run that wrote them)`);
+      console.log(
+        `  ${(f.parameters / 1e6).toFixed(1)} M parameters; model ${mb(f.fp32Bytes)} in ${f.fp32Ms} ms${f.int8Bytes !== undefined ? `, int8 ${mb(f.int8Bytes)} in ${f.int8Ms} ms` : ''}; peak RSS ${mb(f.peakRssBytes)} (of the run that wrote them)`,
+      );
     }
     return 0;
   } catch (err) {
@@ -88,7 +94,7 @@ function main(argv: readonly string[]): number {
       console.error(`make-test-model: ${err.message}\n\n${USAGE}`);
       return 2;
     }
-    console.error(`make-test-model: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    console.error(`make-test-model: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return 1;
   }
 }

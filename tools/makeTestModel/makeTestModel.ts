@@ -78,20 +78,34 @@ function resolve(options: MakeTestModelOptions): Resolved {
 /** The default folder for a set of options, under the git-ignored .cache/ of the project. */
 export function testModelCacheDir(options: Omit<MakeTestModelOptions, 'outDir'>): string {
   const r = resolve(options);
-  return path.join(REPO_ROOT, '.cache', 'test-models', `${r.profile.name}-${r.layout.name}-seed${r.seed}${r.int8 ? '-int8' : ''}`);
+  return path.join(
+    REPO_ROOT,
+    '.cache',
+    'test-models',
+    `${r.profile.name}-${r.layout.name}-seed${r.seed}${r.int8 ? '-int8' : ''}`,
+  );
 }
 
 /** The model file(s) in memory, without touching the disk (except reading am.mvn for sherpa metadata). */
-export function buildTestModelBytes(options: Omit<MakeTestModelOptions, 'outDir'>): { model: Uint8Array; int8Model?: Uint8Array } {
+export function buildTestModelBytes(options: Omit<MakeTestModelOptions, 'outDir'>): {
+  model: Uint8Array;
+  int8Model?: Uint8Array;
+} {
   const r = resolve(options);
   if (r.profile.name === 'full') {
-    throw new UsageError(`profile 'full' is ~940 MB and is only streamed to disk: use makeTestModel (or the CLI), not buildTestModelBytes`);
+    throw new UsageError(
+      `profile 'full' is ~940 MB and is only streamed to disk: use makeTestModel (or the CLI), not buildTestModelBytes`,
+    );
   }
   const weights = makeTinyWeights(r.profile, r.seed);
   const description = `Synthetic random-weight test model (profile ${r.profile.name}, seed ${r.seed}) in the SenseVoiceSmall contract; it transcribes nothing meaningful.`;
   const metadata = r.layout.metadata ? sherpaMetadata(r.assetsDir, description) : [];
   const encode = (int8: boolean): Uint8Array =>
-    concatParts(buildTinyGraph(weights, r.layout.names, int8).encode(modelHeader(metadata, `${description}${int8 ? ' int8 dynamic quantisation.' : ''}`)));
+    concatParts(
+      buildTinyGraph(weights, r.layout.names, int8).encode(
+        modelHeader(metadata, `${description}${int8 ? ' int8 dynamic quantisation.' : ''}`),
+      ),
+    );
   const model = encode(false);
   return r.int8 ? { model, int8Model: encode(true) } : { model };
 }
@@ -129,7 +143,15 @@ export function makeTestModel(options: MakeTestModelOptions): TestModel {
   let int8Model: string | undefined;
   let stats: FullModelStats | undefined;
   if (r.profile.name === 'full') {
-    const full = writeFullModel({ dir, profile: r.profile, layout: r.layout, seed: r.seed, int8: r.int8, assetsDir: r.assetsDir, written });
+    const full = writeFullModel({
+      dir,
+      profile: r.profile,
+      layout: r.layout,
+      seed: r.seed,
+      int8: r.int8,
+      assetsDir: r.assetsDir,
+      written,
+    });
     model = full.model;
     int8Model = full.int8Model;
     stats = full.stats;

@@ -7,7 +7,17 @@
 //   logits = concat(query frames, text frames) [N,T+4,V]
 import { DataType, GraphBuilder } from '../../common/onnx/graphBuilder';
 import { quantizedMatMul } from './int8';
-import { EMOTIONS, EMO_UNKNOWN_ID, EVENTS, FIRST_SPECIAL_ID, LANGUAGES, QUERY_FRAMES, VOCAB_SIZE, WITHOUT_ITN, WITH_ITN } from './tagIds';
+import {
+  EMOTIONS,
+  EMO_UNKNOWN_ID,
+  EVENTS,
+  FIRST_SPECIAL_ID,
+  LANGUAGES,
+  QUERY_FRAMES,
+  VOCAB_SIZE,
+  WITHOUT_ITN,
+  WITH_ITN,
+} from './tagIds';
 import { TAG_SCORES, TAG_SCORE_COUNT, type FloatTensor, type TinyWeights } from './weights';
 
 /** Tensor names of one layout's graph inputs and outputs. */
@@ -52,7 +62,11 @@ export function buildTinyGraph(w: TinyWeights, names: GraphNames, int8: boolean)
   const language = g.input(names.language, DataType.INT32, ['N']);
   const textNorm = g.input(names.textNorm, DataType.INT32, ['N']);
 
-  const matmul = (weightName: string, weight: FloatTensor, quantize: boolean): ((a: string, hint: string) => string) => {
+  const matmul = (
+    weightName: string,
+    weight: FloatTensor,
+    quantize: boolean,
+  ): ((a: string, hint: string) => string) => {
     if (int8 && quantize) return quantizedMatMul(g, weightName, weight);
     const init = g.floats(weightName, weight.dims, weight.data);
     return (a, hint) => g.op('MatMul', [a, init], hint);
@@ -83,10 +97,16 @@ export function buildTinyGraph(w: TinyWeights, names: GraphNames, int8: boolean)
 
   // One-hot of the forced language (zh en yue ja ko nospeech; auto and unknown ids: all zero) and
   // of the text norm (withitn, woitn).
-  const langIds = g.int32s('language_ids', [LANGUAGES.length], LANGUAGES.map((l) => l.input));
+  const langIds = g.int32s(
+    'language_ids',
+    [LANGUAGES.length],
+    LANGUAGES.map((l) => l.input),
+  );
   const tnIds = g.int32s('text_norm_ids', [2], [WITH_ITN.input, WITHOUT_ITN.input]);
   const langCol = g.op('Unsqueeze', [language, c.axis1], 'language_col');
-  const langHot = g.op('Cast', [g.op('Equal', [langCol, langIds], 'language_eq')], 'language_hot', { to: DataType.FLOAT });
+  const langHot = g.op('Cast', [g.op('Equal', [langCol, langIds], 'language_eq')], 'language_hot', {
+    to: DataType.FLOAT,
+  });
   const tnCol = g.op('Unsqueeze', [textNorm, c.axis1], 'text_norm_col');
   const tnHot = g.op('Cast', [g.op('Equal', [tnCol, tnIds], 'text_norm_eq')], 'text_norm_hot', { to: DataType.FLOAT });
 
@@ -99,12 +119,22 @@ export function buildTinyGraph(w: TinyWeights, names: GraphNames, int8: boolean)
   // Temporal smoothing (depthwise, 'same' padding).
   const hT = g.op('Transpose', [hm], 'encoder_nht', { perm: [0, 2, 1] });
   const sT = g.op('Conv', [hT, g.floats('smooth_weight', w.smooth.dims, w.smooth.data)], 'smooth_nht', {
-    group: H, kernel_shape: [K], pads: [(K - 1) / 2, (K - 1) / 2],
+    group: H,
+    kernel_shape: [K],
+    pads: [(K - 1) / 2, (K - 1) / 2],
   });
   const s = g.op('Transpose', [sT], 'smooth', { perm: [0, 2, 1] });
 
-  const langEmb = g.op('MatMul', [langHot, g.floats('language_embedding', w.languageEmbedding.dims, w.languageEmbedding.data)], 'language_emb');
-  const tnEmb = g.op('MatMul', [tnHot, g.floats('text_norm_embedding', w.textNormEmbedding.dims, w.textNormEmbedding.data)], 'text_norm_emb');
+  const langEmb = g.op(
+    'MatMul',
+    [langHot, g.floats('language_embedding', w.languageEmbedding.dims, w.languageEmbedding.data)],
+    'language_emb',
+  );
+  const tnEmb = g.op(
+    'MatMul',
+    [tnHot, g.floats('text_norm_embedding', w.textNormEmbedding.dims, w.textNormEmbedding.data)],
+    'text_norm_emb',
+  );
   const cond = g.op('Add', [langEmb, tnEmb], 'condition');
   const sc = g.op('Add', [s, g.op('Unsqueeze', [cond, c.axis1], 'condition_row')], 'smooth_cond');
 
@@ -121,18 +151,39 @@ export function buildTinyGraph(w: TinyWeights, names: GraphNames, int8: boolean)
   // Its varying part is a random direction of the smoothed encoder, high-passed over time (minus its
   // local mean over BLANK_WINDOW frames): zero-mean over any stretch of speech, so about half the
   // speech frames are blank whatever the seed or the clip's mix of speech and silence.
-  const vary = g.op('MatMul', [g.op('Mul', [s, mask], 'smooth_masked'), g.floats('blank_vary', w.blankVary.dims, w.blankVary.data)], 'blank_vary_mm');
+  const vary = g.op(
+    'MatMul',
+    [g.op('Mul', [s, mask], 'smooth_masked'), g.floats('blank_vary', w.blankVary.dims, w.blankVary.data)],
+    'blank_vary_mm',
+  );
   const highPass = new Float32Array(BLANK_WINDOW).fill(-1 / BLANK_WINDOW);
   highPass[(BLANK_WINDOW - 1) / 2] = 1 - 1 / BLANK_WINDOW;
   const varyT = g.op('Transpose', [vary], 'blank_vary_n1t', { perm: [0, 2, 1] });
-  const variedT = g.op('Conv', [varyT, g.floats('blank_high_pass', [1, 1, BLANK_WINDOW], highPass)], 'blank_varied_n1t', {
-    kernel_shape: [BLANK_WINDOW], pads: [(BLANK_WINDOW - 1) / 2, (BLANK_WINDOW - 1) / 2],
-  });
+  const variedT = g.op(
+    'Conv',
+    [varyT, g.floats('blank_high_pass', [1, 1, BLANK_WINDOW], highPass)],
+    'blank_varied_n1t',
+    {
+      kernel_shape: [BLANK_WINDOW],
+      pads: [(BLANK_WINDOW - 1) / 2, (BLANK_WINDOW - 1) / 2],
+    },
+  );
   const varied = g.op('Transpose', [variedT], 'blank_varied', { perm: [0, 2, 1] });
-  const gate = g.op('Add', [
-    g.op('Add', [g.op('MatMul', [hidden, g.floats('blank_gate', w.blankGate.dims, w.blankGate.data)], 'blank_loudness'), varied], 'blank_gate_sum'),
-    g.floats('blank_gate_bias', [1], w.blankBias.data),
-  ], 'blank_gate_out');
+  const gate = g.op(
+    'Add',
+    [
+      g.op(
+        'Add',
+        [
+          g.op('MatMul', [hidden, g.floats('blank_gate', w.blankGate.dims, w.blankGate.data)], 'blank_loudness'),
+          varied,
+        ],
+        'blank_gate_sum',
+      ),
+      g.floats('blank_gate_bias', [1], w.blankBias.data),
+    ],
+    'blank_gate_out',
+  );
   const blank = g.op('Add', [best, gate], 'blank_logit');
   const pieces = g.op('Slice', [textRaw, c.one64_1, g.int64s('vocab_end', [1], [VOCAB_SIZE]), c.axis2], 'text_pieces');
   const textLogits = g.op('Concat', [blank, pieces], 'text_logits', { axis: 2 });
@@ -145,40 +196,122 @@ export function buildTinyGraph(w: TinyWeights, names: GraphNames, int8: boolean)
 
   // Query frames' text region: the summary through the encoder and head, plus a per-frame offset,
   // pushed down so only tags can win there.
-  const qEnc = g.op('Tanh', [g.op('Add', [encode(summary, 'query_encoder_mm'), encoderBias], 'query_encoder_pre')], 'query_encoder');
+  const qEnc = g.op(
+    'Tanh',
+    [g.op('Add', [encode(summary, 'query_encoder_mm'), encoderBias], 'query_encoder_pre')],
+    'query_encoder',
+  );
   const qIn = g.op('Add', [qEnc, cond], 'query_in');
   const qPre = g.op('Add', [head(qIn, 'query_head_mm'), headBias], 'query_head_pre');
-  const qPre3 = g.op('Add', [g.op('Unsqueeze', [qPre, c.axis1], 'query_head_row'), g.floats('query_embedding', w.queryEmbedding.dims, w.queryEmbedding.data)], 'query_head_pre3');
+  const qPre3 = g.op(
+    'Add',
+    [
+      g.op('Unsqueeze', [qPre, c.axis1], 'query_head_row'),
+      g.floats('query_embedding', w.queryEmbedding.dims, w.queryEmbedding.data),
+    ],
+    'query_head_pre3',
+  );
   const qHidden = g.op('Tanh', [qPre3], 'query_head');
   const qAll = g.op('Add', [out(qHidden, 'query_ctc_mm'), outBias], 'query_ctc');
-  const qText = g.op('Slice', [qAll, g.int64s('query_text_start', [1], [0]), g.int64s('query_text_end', [1], [FIRST_SPECIAL_ID]), c.axis2], 'query_text_raw');
+  const qText = g.op(
+    'Slice',
+    [qAll, g.int64s('query_text_start', [1], [0]), g.int64s('query_text_end', [1], [FIRST_SPECIAL_ID]), c.axis2],
+    'query_text_raw',
+  );
   const qTextLow = g.op('Add', [qText, g.floats('query_text_offset', [], [QUERY_TEXT_OFFSET])], 'query_text');
 
   // Tag scores, one block per query frame.
-  const scores = g.op('Add', [g.op('MatMul', [summary, g.floats('tag_weight', w.tagW.dims, w.tagW.data)], 'tag_mm'), g.floats('tag_bias', w.tagB.dims, w.tagB.data)], 'tag_scores');
-  const blocks = [TAG_SCORES.language, TAG_SCORES.emotion, TAG_SCORES.unknownLead, TAG_SCORES.event, TAG_SCORES.textNorm];
-  const [langS, emoS, leadS, eventS, tnS] = g.node('Split', [scores, g.int64s('tag_split', [blocks.length], blocks.map((b) => b.count))], 'tag_block', { axis: 1 }, blocks.length) as [string, string, string, string, string];
+  const scores = g.op(
+    'Add',
+    [
+      g.op('MatMul', [summary, g.floats('tag_weight', w.tagW.dims, w.tagW.data)], 'tag_mm'),
+      g.floats('tag_bias', w.tagB.dims, w.tagB.data),
+    ],
+    'tag_scores',
+  );
+  const blocks = [
+    TAG_SCORES.language,
+    TAG_SCORES.emotion,
+    TAG_SCORES.unknownLead,
+    TAG_SCORES.event,
+    TAG_SCORES.textNorm,
+  ];
+  const [langS, emoS, leadS, eventS, tnS] = g.node(
+    'Split',
+    [
+      scores,
+      g.int64s(
+        'tag_split',
+        [blocks.length],
+        blocks.map((b) => b.count),
+      ),
+    ],
+    'tag_block',
+    { axis: 1 },
+    blocks.length,
+  ) as [string, string, string, string, string];
   // Audio scores are squashed into +-AUDIO_LANGUAGE_RANGE (language) and +-1 (text norm) so a forced
   // language or text norm wins whatever the input.
   const bounded = (score: string, range: number, hint: string): string =>
-    g.op('Mul', [g.op('Tanh', [g.op('Mul', [score, g.floats(`${hint}_in_scale`, [], [1 / range])], `${hint}_scaled`)], `${hint}_tanh`), g.floats(`${hint}_out_scale`, [], [range])], hint);
+    g.op(
+      'Mul',
+      [
+        g.op(
+          'Tanh',
+          [g.op('Mul', [score, g.floats(`${hint}_in_scale`, [], [1 / range])], `${hint}_scaled`)],
+          `${hint}_tanh`,
+        ),
+        g.floats(`${hint}_out_scale`, [], [range]),
+      ],
+      hint,
+    );
   const langAudio = bounded(langS, AUDIO_LANGUAGE_RANGE, 'language_audio');
-  const langScore = g.op('Add', [langAudio, g.op('Mul', [langHot, g.floats('forced_language_bonus', [], [FORCED_LANGUAGE_BONUS])], 'language_forced')], 'language_score');
+  const langScore = g.op(
+    'Add',
+    [
+      langAudio,
+      g.op('Mul', [langHot, g.floats('forced_language_bonus', [], [FORCED_LANGUAGE_BONUS])], 'language_forced'),
+    ],
+    'language_score',
+  );
   // <|EMO_UNKNOWN|> = best real emotion + UNKNOWN_LEAD * tanh(a clip-dependent score): the argmax on
   // some clips, never more than UNKNOWN_LEAD behind on the others.
   const bestEmotion = g.op('ReduceMax', [emoS], 'emotion_best', { axes: [1], keepdims: 1 });
-  const lead = g.op('Mul', [g.op('Tanh', [leadS], 'emotion_lead_tanh'), g.floats('emotion_lead_range', [], [UNKNOWN_LEAD])], 'emotion_lead');
+  const lead = g.op(
+    'Mul',
+    [g.op('Tanh', [leadS], 'emotion_lead_tanh'), g.floats('emotion_lead_range', [], [UNKNOWN_LEAD])],
+    'emotion_lead',
+  );
   const unknown = g.op('Add', [bestEmotion, lead], 'emotion_unknown');
   const emoScore = g.op('Concat', [emoS, unknown], 'emotion_score', { axis: 1 });
-  const tnScore = g.op('Add', [
-    g.op('Add', [g.op('Tanh', [tnS], 'text_norm_audio'), g.op('Mul', [tnHot, g.floats('text_norm_bonus', [], [TEXT_NORM_BONUS])], 'text_norm_forced')], 'text_norm_sum'),
-    g.floats('text_norm_default', [2], [0, TEXT_NORM_BONUS / 2]),
-  ], 'text_norm_score');
+  const tnScore = g.op(
+    'Add',
+    [
+      g.op(
+        'Add',
+        [
+          g.op('Tanh', [tnS], 'text_norm_audio'),
+          g.op('Mul', [tnHot, g.floats('text_norm_bonus', [], [TEXT_NORM_BONUS])], 'text_norm_forced'),
+        ],
+        'text_norm_sum',
+      ),
+      g.floats('text_norm_default', [2], [0, TEXT_NORM_BONUS / 2]),
+    ],
+    'text_norm_score',
+  );
   const fromBest = (block: string, hint: string): string =>
     g.op('Sub', [block, g.op('ReduceMax', [block], `${hint}_max`, { axes: [1], keepdims: 1 })], `${hint}_from_best`);
-  const catScores = g.op('Concat', [
-    fromBest(langScore, 'language'), fromBest(emoScore, 'emotion'), fromBest(eventS, 'event'), fromBest(tnScore, 'text_norm'),
-  ], 'query_scores', { axis: 1 });
+  const catScores = g.op(
+    'Concat',
+    [
+      fromBest(langScore, 'language'),
+      fromBest(emoScore, 'emotion'),
+      fromBest(eventS, 'event'),
+      fromBest(tnScore, 'text_norm'),
+    ],
+    'query_scores',
+    { axis: 1 },
+  );
 
   // Scatter the scores into the <|...|> region of each query frame with a 0/1 matrix (the lead's
   // score column became <|EMO_UNKNOWN|>'s, so the row count equals TAG_SCORE_COUNT).
@@ -201,8 +334,19 @@ export function buildTinyGraph(w: TinyWeights, names: GraphNames, int8: boolean)
     }
   });
   if (rows !== TAG_SCORE_COUNT) throw new Error('tag layout and score layout disagree');
-  const tagFlat = g.op('Add', [g.op('MatMul', [catScores, g.floats('tag_select', [rows, QUERY_FRAMES * TAG_REGION], select)], 'tag_scatter'), g.floats('tag_region_bias', [QUERY_FRAMES * TAG_REGION], bias)], 'tag_flat');
-  const tagRegion = g.op('Reshape', [tagFlat, g.int64s('tag_region_shape', [3], [0, QUERY_FRAMES, TAG_REGION])], 'tag_region');
+  const tagFlat = g.op(
+    'Add',
+    [
+      g.op('MatMul', [catScores, g.floats('tag_select', [rows, QUERY_FRAMES * TAG_REGION], select)], 'tag_scatter'),
+      g.floats('tag_region_bias', [QUERY_FRAMES * TAG_REGION], bias),
+    ],
+    'tag_flat',
+  );
+  const tagRegion = g.op(
+    'Reshape',
+    [tagFlat, g.int64s('tag_region_shape', [3], [0, QUERY_FRAMES, TAG_REGION])],
+    'tag_region',
+  );
   const queryLogits = g.op('Concat', [qTextLow, tagRegion], 'query_logits', { axis: 2 });
 
   g.node('Concat', [queryLogits, textLogits], '', { axis: 1 }, [names.logits]);

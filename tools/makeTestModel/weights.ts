@@ -97,7 +97,10 @@ export function makeTinyWeights(profile: TinyProfile, seed: number): TinyWeights
 
   const ids: number[] = [];
   for (let id = 3; id < FIRST_SPECIAL_ID; id++) ids.push(id);
-  const activeIds = rng('activeIds').shuffle(ids).slice(0, profile.activeVocab).sort((a, b) => a - b);
+  const activeIds = rng('activeIds')
+    .shuffle(ids)
+    .slice(0, profile.activeVocab)
+    .sort((a, b) => a - b);
   const active = new Set(activeIds);
 
   const wOut = tensor([D, V]);
@@ -110,7 +113,8 @@ export function makeTinyWeights(profile: TinyProfile, seed: number): TinyWeights
     // Active pieces all get the same norm, so each owns a similar share of the head's space (variety)
     // instead of a few long columns winning everywhere.
     let scale = gains.active * gains.inactive;
-    if (v === 0) scale = 0; // the blank's logit comes from the gate below
+    if (v === 0)
+      scale = 0; // the blank's logit comes from the gate below
     else if (active.has(v)) {
       let norm = 0;
       for (let d = 1; d < D; d++) norm += (column[d] as number) ** 2;
@@ -148,8 +152,21 @@ export function makeTinyWeights(profile: TinyProfile, seed: number): TinyWeights
   tagB.data[TAG_SCORES.unknownLead.start] = gains.unknownLead;
 
   return {
-    w1, b1, smooth, languageEmbedding, textNormEmbedding, w2, b2, wOut, bOut, blankGate, blankVary, blankBias, queryEmbedding,
-    tagW, tagB,
+    w1,
+    b1,
+    smooth,
+    languageEmbedding,
+    textNormEmbedding,
+    w2,
+    b2,
+    wOut,
+    bOut,
+    blankGate,
+    blankVary,
+    blankBias,
+    queryEmbedding,
+    tagW,
+    tagB,
     activeIds,
   };
 }

@@ -16,12 +16,19 @@ test('on a terminal: one line redrawn with \\r, percent, bar, amounts, rate and 
   const bar = new ProgressBar(out, () => now);
   for (let i = 0; i <= 10; i++) {
     now = i * 1000;
-    bar.update({ bytes: i * 10 * MB, total: 100 * MB, message: 'Downloading model.int8.onnx (1 of 2) from huggingface.co' });
+    bar.update({
+      bytes: i * 10 * MB,
+      total: 100 * MB,
+      message: 'Downloading model.int8.onnx (1 of 2) from huggingface.co',
+    });
   }
   bar.done();
   assert.ok(writes.slice(0, -1).every((w) => w.startsWith('\r') && w.endsWith('\x1b[K') && !w.includes('\n')));
   const mid = writes[5]!;
-  assert.match(mid, /^\rDownloading model\.int8\.onnx \(1 of 2\) from huggingface\.co \[.*\]\s+50% {2}50\.0 MiB \/ 100\.0 MiB {2}10\.0 MiB\/s ETA 0:05/);
+  assert.match(
+    mid,
+    /^\rDownloading model\.int8\.onnx \(1 of 2\) from huggingface\.co \[.*\]\s+50% {2}50\.0 MiB \/ 100\.0 MiB {2}10\.0 MiB\/s ETA 0:05/,
+  );
   assert.match(mid, /\[=+>\s+\]/);
   assert.ok(mid.length <= 140 + 4, 'fits the terminal');
   assert.match(writes.at(-2)!, /100%/);

@@ -37,8 +37,18 @@ test('live segments reach the request that asked, by token, in the order sent', 
   try {
     const got: SegmentParams[] = [];
     const progress: number[] = [];
-    const t = await conn.request('transcribe/file', { path: '/a.wav' }, { onSegment: (p) => got.push(p), onProgress: (p) => progress.push(p.segmentsDone ?? -1) });
-    assert.deepEqual(got.map((p) => [p.index, p.segment.text]), [[1, 'second'], [0, 'first']]);
+    const t = await conn.request(
+      'transcribe/file',
+      { path: '/a.wav' },
+      { onSegment: (p) => got.push(p), onProgress: (p) => progress.push(p.segmentsDone ?? -1) },
+    );
+    assert.deepEqual(
+      got.map((p) => [p.index, p.segment.text]),
+      [
+        [1, 'second'],
+        [0, 'first'],
+      ],
+    );
     assert.ok(got.every((p) => typeof p.token === 'string' && p.token.length > 0));
     assert.deepEqual(progress, [2]);
     assert.equal(t.segments.length, 2);

@@ -17,7 +17,10 @@ test('never replaces an existing file unless told to', async () => {
   const dir = tempDir('atomic');
   const target = path.join(dir, 'a.md');
   fs.writeFileSync(target, 'mine');
-  await assert.rejects(atomicWrite(target, 'theirs', { overwrite: false }), (e) => e instanceof TargetExistsError && e.target === target);
+  await assert.rejects(
+    atomicWrite(target, 'theirs', { overwrite: false }),
+    (e) => e instanceof TargetExistsError && e.target === target,
+  );
   assert.equal(fs.readFileSync(target, 'utf8'), 'mine');
   assert.deepEqual(fs.readdirSync(dir), ['a.md'], 'the temporary file is cleaned up after a refusal');
   await atomicWrite(target, 'theirs', { overwrite: true });

@@ -12,7 +12,11 @@ const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'ut
 };
 const setting = (key: string) => manifest.contributes.configuration.properties[`sensevoice.${key}`]!;
 
-for (const [key, list] of [['provider', PROVIDERS], ['language', LANGUAGES], ['vad', VAD_MODES]] as const) {
+for (const [key, list] of [
+  ['provider', PROVIDERS],
+  ['language', LANGUAGES],
+  ['vad', VAD_MODES],
+] as const) {
   test(`package.json's sensevoice.${key} enum equals common/values`, () => {
     assert.deepEqual(setting(key).enum, [...list]);
     assert.equal(setting(key).enumDescriptions?.length, list.length, 'one description per value');

@@ -50,6 +50,10 @@ test('the budget the extension uses: 3 restarts in 3 minutes, the 4th crash with
   const later = new CrashBudget({ ...DEFAULT_CRASH_BUDGET, now: () => now });
   for (const at of [0, 60_000, 120_000, 180_000]) {
     now = at;
-    assert.equal(later.recordCrash(), true, `crash at ${at / 1000} s: the first has left the 3-minute window by the 4th`);
+    assert.equal(
+      later.recordCrash(),
+      true,
+      `crash at ${at / 1000} s: the first has left the 3-minute window by the 4th`,
+    );
   }
 });

@@ -29,7 +29,10 @@ test('starts on first use, reports ready, stops gracefully', async () => {
   assert.equal(sup.state.kind, 'idle');
   const [a, b] = await Promise.all([sup.connection(), sup.connection()]);
   assert.equal(a, b, 'concurrent first uses share one daemon');
-  assert.deepEqual(states.slice(0, 2).map((s) => s.kind), ['starting', 'ready']);
+  assert.deepEqual(
+    states.slice(0, 2).map((s) => s.kind),
+    ['starting', 'ready'],
+  );
   const info = await sup.request('system/info', undefined);
   assert.equal(info.node, process.versions.node);
   const pid = a.child.pid!;
@@ -57,7 +60,10 @@ test('a SIGKILLed daemon is restarted within the budget; past it the supervisor 
     process.kill(conn.child.pid!, 'SIGKILL');
     await waitFor(() => gaveUp.length > 0, 'give up');
     assert.equal(sup.state.kind, 'error');
-    await assert.rejects(sup.request('system/info', undefined), (e: SenseVoiceError) => e.code === ErrorCode.DaemonUnavailable);
+    await assert.rejects(
+      sup.request('system/info', undefined),
+      (e: SenseVoiceError) => e.code === ErrorCode.DaemonUnavailable,
+    );
     const again = await sup.restart();
     assert.equal(sup.state.kind, 'ready');
     assert.ok(again.child.pid);
@@ -72,12 +78,16 @@ test('a request in flight when the daemon dies fails with DaemonUnavailable', as
     const conn = await sup.connection();
     // The GPU check takes seconds; its first progress proves the daemon has it and is working on it.
     let killed = false;
-    const pending = conn.request('gpu/diagnose', {}, {
-      onProgress: () => {
-        if (!killed) conn.child.kill('SIGKILL');
-        killed = true;
+    const pending = conn.request(
+      'gpu/diagnose',
+      {},
+      {
+        onProgress: () => {
+          if (!killed) conn.child.kill('SIGKILL');
+          killed = true;
+        },
       },
-    });
+    );
     await assert.rejects(pending, (e: SenseVoiceError) => {
       assert.equal(e.code, ErrorCode.DaemonUnavailable, e.message);
       assert.match(e.message, /killed by SIGKILL/);

@@ -11,16 +11,32 @@ import { gpuReportCsp, gpuReportHtml } from '../../../extension/gpuCheck/gpuRepo
 
 /** Just enough of a connection for the supervisor's state machine. */
 function fakeConnection(pid: number): DaemonConnection {
-  return { initializeResult: { pid, protocolVersion: 1, daemonVersion: 'test' }, child: { pid }, exited: null, onExit: () => undefined, dispose: async () => undefined } as unknown as DaemonConnection;
+  return {
+    initializeResult: { pid, protocolVersion: 1, daemonVersion: 'test' },
+    child: { pid },
+    exited: null,
+    onExit: () => undefined,
+    dispose: async () => undefined,
+  } as unknown as DaemonConnection;
 }
 
-test('status bar: CPU, or the GPU\'s name; a lightbulb and a tooltip line when a GPU is unused', () => {
+test("status bar: CPU, or the GPU's name; a lightbulb and a tooltip line when a GPU is unused", () => {
   const ready = { kind: 'ready', pid: 1, busy: 0 } as const;
   assert.equal(describeState({ ...ready, provider: 'cpu' }).text, '$(unmute) SenseVoice: CPU');
-  assert.equal(describeState({ ...ready, provider: 'cuda', device: 'NVIDIA GeForce RTX 4090' }).text, '$(unmute) SenseVoice: NVIDIA GeForce RTX 4090');
-  const hinted = describeState({ ...ready, provider: 'cpu', gpuHint: 'An NVIDIA GPU (Tesla T4) is present but inference runs on the CPU.' });
+  assert.equal(
+    describeState({ ...ready, provider: 'cuda', device: 'NVIDIA GeForce RTX 4090' }).text,
+    '$(unmute) SenseVoice: NVIDIA GeForce RTX 4090',
+  );
+  const hinted = describeState({
+    ...ready,
+    provider: 'cpu',
+    gpuHint: 'An NVIDIA GPU (Tesla T4) is present but inference runs on the CPU.',
+  });
   assert.equal(hinted.text, '$(unmute) SenseVoice: CPU $(lightbulb)');
-  assert.match(hinted.tooltip, /Tesla T4\) is present but inference runs on the CPU\. Run "SenseVoice: Check GPU" to see why\./);
+  assert.match(
+    hinted.tooltip,
+    /Tesla T4\) is present but inference runs on the CPU\. Run "SenseVoice: Check GPU" to see why\./,
+  );
   assert.doesNotMatch(describeState({ ...ready, provider: 'cpu' }).tooltip, /Check GPU/);
 });
 
@@ -64,7 +80,12 @@ test('page messages: only the three known ones pass', () => {
 });
 
 test('the page: strict CSP with a nonce, no inline script or style, assets from the extension only', () => {
-  const html = gpuReportHtml({ cspSource: 'https://ext.example', nonce: 'N0nce+/=', scriptUri: 'https://ext.example/dist/media/gpuReportView.js', styleUri: 'https://ext.example/media/gpuReport.css' });
+  const html = gpuReportHtml({
+    cspSource: 'https://ext.example',
+    nonce: 'N0nce+/=',
+    scriptUri: 'https://ext.example/dist/media/gpuReportView.js',
+    styleUri: 'https://ext.example/media/gpuReport.css',
+  });
   const csp = gpuReportCsp('https://ext.example', 'N0nce+/=');
   assert.ok(html.includes(`content="${csp}"`));
   assert.match(csp, /^default-src 'none'; /);

@@ -16,7 +16,10 @@ async function crossings(file: string, code: string): Promise<string[]> {
 
 const CROSSINGS: [file: string, code: string][] = [
   ['extension/boundaryProbe.ts', "export { Daemon } from '../daemon/server';\n"],
-  ['extension/transcribe/boundaryProbe.ts', "import type { EffectiveSettings } from '../../daemon/settings';\nexport type S = EffectiveSettings;\n"],
+  [
+    'extension/transcribe/boundaryProbe.ts',
+    "import type { EffectiveSettings } from '../../daemon/settings';\nexport type S = EffectiveSettings;\n",
+  ],
   ['extension/boundaryProbe.ts', "import * as ort from 'onnxruntime-node';\nexport const o = ort;\n"],
   ['cli/boundaryProbe.ts', "export { Daemon } from '../daemon/server';\n"],
   ['client/boundaryProbe.ts', "export { Daemon } from '../daemon/server';\n"],
@@ -38,10 +41,19 @@ for (const [file, code] of CROSSINGS) {
 
 test('the imports each folder may make are not reported', async () => {
   const allowed: [string, string][] = [
-    ['daemon/jobs/boundaryProbe.ts', "export { sanitizeSettings } from '../settings';\nexport { ErrorCode } from '../../common/protocol';\n"],
-    ['extension/boundaryProbe.ts', "export { DaemonConnection } from '../client/daemonConnection';\nexport { ErrorCode } from '../common/protocol';\nimport * as vscode from 'vscode';\nexport const v = vscode;\n"],
+    [
+      'daemon/jobs/boundaryProbe.ts',
+      "export { sanitizeSettings } from '../settings';\nexport { ErrorCode } from '../../common/protocol';\n",
+    ],
+    [
+      'extension/boundaryProbe.ts',
+      "export { DaemonConnection } from '../client/daemonConnection';\nexport { ErrorCode } from '../common/protocol';\nimport * as vscode from 'vscode';\nexport const v = vscode;\n",
+    ],
     ['media/boundaryProbe.ts', "export { clockTime } from '../common/formats/time';\nexport { $ } from './dom';\n"],
-    ['common/gpuCheck/boundaryProbe.ts', "export { ErrorCode } from '../protocol';\nexport { bytesText } from '../units';\n"],
+    [
+      'common/gpuCheck/boundaryProbe.ts',
+      "export { ErrorCode } from '../protocol';\nexport { bytesText } from '../units';\n",
+    ],
     ['test/unit/boundaryProbe.ts', "export { Daemon } from '../../daemon/server';\n"],
     ['bench/boundaryProbe.ts', "export { takeBatch } from '../daemon/jobs/batchScheduler';\n"],
   ];
@@ -50,6 +62,8 @@ test('the imports each folder may make are not reported', async () => {
 
 test('the tree itself passes lint', async () => {
   const results = await eslint.lintFiles(['.']);
-  const problems = results.flatMap((r) => r.messages.map((m) => `${path.relative(ROOT, r.filePath)}:${m.line} ${m.ruleId}: ${m.message}`));
+  const problems = results.flatMap((r) =>
+    r.messages.map((m) => `${path.relative(ROOT, r.filePath)}:${m.line} ${m.ruleId}: ${m.message}`),
+  );
   assert.deepEqual(problems, []);
 });

@@ -53,7 +53,10 @@ test('plain text: one line per segment, optional timestamps', () => {
     formatText(meeting()),
     '[0:00] 🎼 Welcome everyone, let us start.\n[0:04] 🎼 Great --> news 😊\n[1:01] 😀 <img src=x onerror=alert(1)> & *bold* 😊\n[1:00:00] 👏\n',
   );
-  assert.equal(formatText(meeting(), { emoji: false, timestamps: false }).split('\n')[0], '[Music] Welcome everyone, let us start.');
+  assert.equal(
+    formatText(meeting(), { emoji: false, timestamps: false }).split('\n')[0],
+    '[Music] Welcome everyone, let us start.',
+  );
   assert.equal(formatText({ segments: [] }), '');
 });
 
@@ -126,7 +129,10 @@ test('JSON round-trips through parseTranscriptJson', () => {
 test('parseTranscriptJson says what is wrong', () => {
   assert.throws(() => parseTranscriptJson('nope'), TranscriptParseError);
   assert.throws(() => parseTranscriptJson('{"file":"a.wav"}'), /segments is missing/);
-  assert.throws(() => parseTranscriptJson('{"segments":[{"start":"0","end":1,"text":""}]}'), /segments\[0\]\.start is not a number/);
+  assert.throws(
+    () => parseTranscriptJson('{"segments":[{"start":"0","end":1,"text":""}]}'),
+    /segments\[0\]\.start is not a number/,
+  );
   assert.throws(() => parseTranscriptJson('{"file":"a.wav","error":{"code":"DecodeFailed"}}'), /failed transcription/);
   const minimal = parseTranscriptJson('{"segments":[{"start":0,"end":2.5,"text":"hi"}]}');
   assert.equal(minimal.durationSec, 2.5);

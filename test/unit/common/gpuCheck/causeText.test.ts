@@ -8,7 +8,15 @@ test("a failed provider's badge says its cause in words", () => {
   assert.equal(causeText('no-adapter'), 'No adapter');
   assert.equal(causeText('cudnn-mismatch'), 'Wrong cuDNN');
   assert.equal(causeText(undefined), 'Failed');
-  for (const cause of ['cuda-runtime-missing', 'driver-too-old', 'not-in-build', 'out-of-memory', 'crashed', 'timeout', 'unknown'] as const) {
+  for (const cause of [
+    'cuda-runtime-missing',
+    'driver-too-old',
+    'not-in-build',
+    'out-of-memory',
+    'crashed',
+    'timeout',
+    'unknown',
+  ] as const) {
     assert.match(causeText(cause), /^[A-Z][a-zA-Z ]+$/, cause);
   }
 });

@@ -11,7 +11,15 @@ import { sanitizeSettings } from '../../../../daemon/settings';
 import type { CheckStatus, GpuReport } from '../../../../common/protocol';
 import { renderText } from '../../../../cli/gpuCheckCommand';
 import { testModel } from '../../../helpers/testModels';
-import { CUDA12_FILES, fakeLibraryFolder, fakeNvidiaSmi, fakeRunJob, NVIDIA_SMI, ORT, without } from '../../daemon/diagnostics/fakeMachine';
+import {
+  CUDA12_FILES,
+  fakeLibraryFolder,
+  fakeNvidiaSmi,
+  fakeRunJob,
+  NVIDIA_SMI,
+  ORT,
+  without,
+} from '../../daemon/diagnostics/fakeMachine';
 
 const ICON: Record<CheckStatus, string> = { pass: '✅', warn: '⚠️', fail: '❌' };
 
@@ -32,10 +40,34 @@ async function makeReport(): Promise<GpuReport> {
     modelPath: testModel('sherpa', { int8: true }).dir,
     platform: 'linux',
     env: { PATH: fakeNvidiaSmi(NVIDIA_SMI.twoCards) },
-    resolveFfmpeg: async () => ({ path: findOnPath('ffmpeg', process.env.PATH) ?? '/usr/bin/ffmpeg', source: 'path', version: 'test', skipped: [] }),
-    libraries: (bin) => scanCudaLibraries({ platform: 'linux', libraryPathEnv: libDir, ortBinDir: bin, toolkitDirs: [], ldconfigOutput: null }),
-    onnxRuntime: () => ({ version: '1.30.0', backends: [{ name: 'cpu', bundled: true }, { name: 'cuda', bundled: false }], binDir: null, providerLibraries: ['libonnxruntime_providers_cuda.so'] }),
-    runJob: fakeRunJob({ cuda: { error: ORT.cudaMissing, log: [ORT.cudnnMissingLog] }, webgpu: { error: ORT.webgpu }, cpu: 'works' }),
+    resolveFfmpeg: async () => ({
+      path: findOnPath('ffmpeg', process.env.PATH) ?? '/usr/bin/ffmpeg',
+      source: 'path',
+      version: 'test',
+      skipped: [],
+    }),
+    libraries: (bin) =>
+      scanCudaLibraries({
+        platform: 'linux',
+        libraryPathEnv: libDir,
+        ortBinDir: bin,
+        toolkitDirs: [],
+        ldconfigOutput: null,
+      }),
+    onnxRuntime: () => ({
+      version: '1.30.0',
+      backends: [
+        { name: 'cpu', bundled: true },
+        { name: 'cuda', bundled: false },
+      ],
+      binDir: null,
+      providerLibraries: ['libonnxruntime_providers_cuda.so'],
+    }),
+    runJob: fakeRunJob({
+      cuda: { error: ORT.cudaMissing, log: [ORT.cudnnMissingLog] },
+      webgpu: { error: ORT.webgpu },
+      cpu: 'works',
+    }),
     benchmark: { clipSec: 2, warmRuns: 1 },
   });
   return r;
@@ -49,7 +81,11 @@ function tableAfter(md: string, heading: string): string[][] {
   while (!lines[i]!.startsWith('|')) i++;
   const rows: string[][] = [];
   for (i += 2; i < lines.length && lines[i]!.startsWith('|'); i++) {
-    rows.push(lines[i]!.slice(2, -2).split(/ (?<!\\)\| /).map((c) => c.replace(/\\\|/g, '|')));
+    rows.push(
+      lines[i]!.slice(2, -2)
+        .split(/ (?<!\\)\| /)
+        .map((c) => c.replace(/\\\|/g, '|')),
+    );
   }
   return rows;
 }
@@ -57,16 +93,29 @@ function tableAfter(md: string, heading: string): string[][] {
 test('the Markdown says what the JSON says: summary, checklist, providers, errors, timing, hardware, model', async () => {
   const r = await report();
   // Times pinned, so the expected text is written out here rather than made by the renderer's helpers.
-  assert.deepEqual(r.providers.map((p) => p.provider), ['cuda', 'tensorrt', 'webgpu', 'cpu']);
+  assert.deepEqual(
+    r.providers.map((p) => p.provider),
+    ['cuda', 'tensorrt', 'webgpu', 'cpu'],
+  );
   r.providers.forEach((p, i) => (p.ms = [1234.4, 56.78, 0.04, 100][i]!));
-  assert.deepEqual(r.benchmark!.runs.map((x) => x.provider), ['cpu']);
+  assert.deepEqual(
+    r.benchmark!.runs.map((x) => x.provider),
+    ['cpu'],
+  );
   Object.assign(r.benchmark!.runs[0]!, { sessionMs: 250.4, coldMs: 41.44, warmMs: 14.4, rtf: 0.0072 });
   const md = renderGpuReportMarkdown(r);
   assert.ok(md.includes(`${ICON[r.summary.status]} **${r.summary.headline}**`));
 
   const checklist = tableAfter(md, '## Checklist');
   assert.equal(checklist.length, r.checklist.length);
-  r.checklist.forEach((c, i) => assert.deepEqual(checklist[i], [ICON[c.status], c.title, c.detail.replace(/\s+/g, ' '), c.fix ? c.fix.replace(/\s+/g, ' ') : '–']));
+  r.checklist.forEach((c, i) =>
+    assert.deepEqual(checklist[i], [
+      ICON[c.status],
+      c.title,
+      c.detail.replace(/\s+/g, ' '),
+      c.fix ? c.fix.replace(/\s+/g, ' ') : '–',
+    ]),
+  );
   assert.ok(checklist[0]![2]!.endsWith('(a | b)'), 'a pipe survives inside its cell');
 
   const providers = tableAfter(md, '## Execution providers');
@@ -88,7 +137,9 @@ test('the Markdown says what the JSON says: summary, checklist, providers, error
   assert.ok(md.includes('Selected: **CPU** (sensevoice.provider: auto).'));
 
   // Each failure's own words, verbatim, in a fence that the backticks inside cannot close.
-  for (const [p, label] of r.providers.filter((x) => !x.ok).map((p, i) => [p, ['CUDA', 'TensorRT', 'WebGPU'][i]] as const)) {
+  for (const [p, label] of r.providers
+    .filter((x) => !x.ok)
+    .map((p, i) => [p, ['CUDA', 'TensorRT', 'WebGPU'][i]] as const)) {
     const at = md.indexOf(`### ${label}: the library's own words`);
     assert.ok(at >= 0);
     const block = md.slice(at).split('\n');
@@ -100,25 +151,46 @@ test('the Markdown says what the JSON says: summary, checklist, providers, error
   assert.ok(md.includes('````\n'), 'the fence grew past the ``` in the log');
 
   const timing = tableAfter(md, '## Timing (2 s clip)');
-  assert.deepEqual(timing.map((row) => row.slice(0, 6)), [['CPU', 'model.int8.onnx (int8)', '250 ms', '41.4 ms', '14.4 ms', '0.0072']]);
+  assert.deepEqual(
+    timing.map((row) => row.slice(0, 6)),
+    [['CPU', 'model.int8.onnx (int8)', '250 ms', '41.4 ms', '14.4 ms', '0.0072']],
+  );
 
   const gpus = tableAfter(md, '## NVIDIA');
-  assert.deepEqual(gpus.map((g) => g[0]), r.nvidia.gpus.map((g) => g.name));
+  assert.deepEqual(
+    gpus.map((g) => g[0]),
+    r.nvidia.gpus.map((g) => g.name),
+  );
   assert.equal(gpus[1]![3], '–', '[N/A] free memory shows as a dash');
 
   const libs = tableAfter(md, '## CUDA libraries');
-  assert.deepEqual(libs.map((l) => [l[0], l[1], l[2]]), r.cudaLibraries.requirements.map((q) => [q.library, q.soname, q.status]));
+  assert.deepEqual(
+    libs.map((l) => [l[0], l[1], l[2]]),
+    r.cudaLibraries.requirements.map((q) => [q.library, q.soname, q.status]),
+  );
 
   const model = tableAfter(md, '## Model');
-  assert.deepEqual(model.map((m) => [m[1], m[2]]), [[r.model.cpuFile!.path, r.model.cpuFile!.quantization], [r.model.gpuFile!.path, r.model.gpuFile!.quantization]]);
+  assert.deepEqual(
+    model.map((m) => [m[1], m[2]]),
+    [
+      [r.model.cpuFile!.path, r.model.cpuFile!.quantization],
+      [r.model.gpuFile!.path, r.model.gpuFile!.quantization],
+    ],
+  );
   assert.ok(md.includes(`provider ${r.settings.provider} · threads 2 · vad off · maxSegmentSec 30 · concurrency 3`));
 });
 
-test('the cli\'s text shows the answer, each provider with its fix, and each check with its verdict', async () => {
+test("the cli's text shows the answer, each provider with its fix, and each check with its verdict", async () => {
   const r = await report();
   const text = renderText(r);
   assert.ok(text.includes(`${r.summary.status.toUpperCase()}  ${r.summary.headline}`));
-  for (const [label, verdict] of [['CUDA', 'FAILED'], ['TensorRT', 'FAILED'], ['WebGPU', 'FAILED'], ['CPU', 'works']]) assert.match(text, new RegExp(`^  ${label}\\s+${verdict}`, 'm'));
+  for (const [label, verdict] of [
+    ['CUDA', 'FAILED'],
+    ['TensorRT', 'FAILED'],
+    ['WebGPU', 'FAILED'],
+    ['CPU', 'works'],
+  ])
+    assert.match(text, new RegExp(`^  ${label}\\s+${verdict}`, 'm'));
   for (const p of r.providers.filter((x) => !x.ok && x.fix)) assert.ok(text.includes(`fix: ${p.fix}`));
   for (const c of r.checklist) assert.match(text, new RegExp(`^  ${c.status.toUpperCase()}  ${c.title}`, 'm'));
   assert.match(text, /^NVIDIA\s+driver 535\.183\.01: NVIDIA A100-SXM4-80GB/m);

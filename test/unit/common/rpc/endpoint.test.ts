@@ -64,16 +64,27 @@ test('requests before initialize are refused; a wrong protocol version is refuse
     client.request('initialize', { protocolVersion: PROTOCOL_VERSION + 1, clientName: 't' }),
     (e: SenseVoiceError) => e.code === ErrorCode.ProtocolVersionMismatch,
   );
-  const r = (await client.request('initialize', { protocolVersion: PROTOCOL_VERSION, clientName: 't' })) as { protocolVersion: number };
+  const r = (await client.request('initialize', { protocolVersion: PROTOCOL_VERSION, clientName: 't' })) as {
+    protocolVersion: number;
+  };
   assert.equal(r.protocolVersion, PROTOCOL_VERSION);
-  await assert.rejects(client.request('initialize', { protocolVersion: PROTOCOL_VERSION, clientName: 't' }), (e: SenseVoiceError) => e.code === ErrorCode.InvalidRequest);
+  await assert.rejects(
+    client.request('initialize', { protocolVersion: PROTOCOL_VERSION, clientName: 't' }),
+    (e: SenseVoiceError) => e.code === ErrorCode.InvalidRequest,
+  );
 });
 
 test('unknown methods, wrong parameter types, and requests after shutdown', async () => {
   const { client } = await initialized();
   await assert.rejects(client.request('no/such', {}), (e: SenseVoiceError) => e.code === ErrorCode.MethodNotFound);
-  await assert.rejects(client.request('audio/probe', { path: 42 }), (e: SenseVoiceError) => e.code === ErrorCode.InvalidParams);
-  await assert.rejects(client.request('audio/probe', ['x']), (e: SenseVoiceError) => e.code === ErrorCode.InvalidParams);
+  await assert.rejects(
+    client.request('audio/probe', { path: 42 }),
+    (e: SenseVoiceError) => e.code === ErrorCode.InvalidParams,
+  );
+  await assert.rejects(
+    client.request('audio/probe', ['x']),
+    (e: SenseVoiceError) => e.code === ErrorCode.InvalidParams,
+  );
   assert.equal(await client.request('shutdown', {}), null);
   await assert.rejects(client.request('system/info', {}), (e: SenseVoiceError) => e.code === ErrorCode.ShuttingDown);
 });
@@ -97,9 +108,15 @@ test('an oversized frame is answered with FrameTooLarge and the next request is 
   const toClient = new PassThrough();
   new Daemon({ input: toDaemon, output: toClient, log: () => undefined, maxFrameBytes: 1024 });
   const client = new Endpoint({ input: toClient, output: toDaemon, log: () => undefined });
-  const big = await rawExchange(toDaemon, toClient, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { pad: 'x'.repeat(4096) } }) + '\n');
+  const big = await rawExchange(
+    toDaemon,
+    toClient,
+    JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { pad: 'x'.repeat(4096) } }) + '\n',
+  );
   assert.equal((big.error as { code: number }).code, ErrorCode.FrameTooLarge);
-  const r = (await client.request('initialize', { protocolVersion: PROTOCOL_VERSION, clientName: 't' })) as { pid: number };
+  const r = (await client.request('initialize', { protocolVersion: PROTOCOL_VERSION, clientName: 't' })) as {
+    pid: number;
+  };
   assert.equal(r.pid, process.pid);
 });
 
@@ -115,7 +132,11 @@ test('an id that is not a string, number or null, a method that is not a string,
     ['42', null],
   ] as const) {
     const r = await rawExchange(toDaemon, toClient, text + '\n');
-    assert.deepEqual([r.id, (r.error as { code: number } | undefined)?.code, 'result' in r], [id, ErrorCode.InvalidRequest, false], text);
+    assert.deepEqual(
+      [r.id, (r.error as { code: number } | undefined)?.code, 'result' in r],
+      [id, ErrorCode.InvalidRequest, false],
+      text,
+    );
   }
   const info = (await client.request('system/info', {})) as { node: string };
   assert.equal(info.node, process.versions.node);

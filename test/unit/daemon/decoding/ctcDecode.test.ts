@@ -8,9 +8,24 @@ import { ASSETS } from '../../../helpers/paths';
 
 const V = 25055;
 const ID = {
-  blank: 0, the: 3, to: 5, apos: 9, space: 124,
-  zh: 24884, en: 24885, nospeech: 24992, Speech: 24993, BGM: 24995, Laughter: 24997,
-  HAPPY: 25001, SAD: 25002, NEUTRAL: 25004, EMO_UNKNOWN: 25009, Cough: 25013, withitn: 25016, woitn: 25017,
+  blank: 0,
+  the: 3,
+  to: 5,
+  apos: 9,
+  space: 124,
+  zh: 24884,
+  en: 24885,
+  nospeech: 24992,
+  Speech: 24993,
+  BGM: 24995,
+  Laughter: 24997,
+  HAPPY: 25001,
+  SAD: 25002,
+  NEUTRAL: 25004,
+  EMO_UNKNOWN: 25009,
+  Cough: 25013,
+  withitn: 25016,
+  woitn: 25017,
 };
 let tokens: string[];
 before(async () => {
@@ -31,7 +46,10 @@ const TAGS = [ID.en, ID.NEUTRAL, ID.Speech, ID.woitn];
 
 describe('ctcDecode', () => {
   test('splits the tags, merges repeats, drops blanks and times tokens from frame 4', () => {
-    const r = ctcDecode(frames(...TAGS, ID.blank, ID.the, ID.the, ID.blank, ID.the, ID.space, ID.to, ID.to, ID.blank, ID.apos), { tokens });
+    const r = ctcDecode(
+      frames(...TAGS, ID.blank, ID.the, ID.the, ID.blank, ID.the, ID.space, ID.to, ID.to, ID.blank, ID.apos),
+      { tokens },
+    );
     assert.equal(r.language, 'en');
     assert.equal(r.emotion, 'NEUTRAL');
     assert.equal(r.event, 'Speech');
@@ -65,20 +83,45 @@ describe('ctcDecode', () => {
   });
 
   test('a tie goes to the lower id, as std::max_element does', () => {
-    const r = ctcDecode(logits([{ [ID.en]: 1 }, { [ID.NEUTRAL]: 1 }, { [ID.Speech]: 1 }, { [ID.woitn]: 1 }, { [ID.to]: 5, [ID.the]: 5 }, {}]), { tokens });
-    assert.deepEqual(r.tokens.map((t) => t.id), [ID.the]);
+    const r = ctcDecode(
+      logits([
+        { [ID.en]: 1 },
+        { [ID.NEUTRAL]: 1 },
+        { [ID.Speech]: 1 },
+        { [ID.woitn]: 1 },
+        { [ID.to]: 5, [ID.the]: 5 },
+        {},
+      ]),
+      { tokens },
+    );
+    assert.deepEqual(
+      r.tokens.map((t) => t.id),
+      [ID.the],
+    );
     // The all-equal frame (-10 everywhere) decodes to id 0, the blank.
     assert.equal(r.tokens.length, 1);
   });
 
   test('banEmotionUnknown flips an EMO_UNKNOWN frame to the runner-up emotion', () => {
-    const scores = [{ [ID.en]: 3 }, { [ID.EMO_UNKNOWN]: 5, [ID.SAD]: 4, [ID.HAPPY]: 2 }, { [ID.Speech]: 3 }, { [ID.woitn]: 3 }, { [ID.the]: 1 }];
+    const scores = [
+      { [ID.en]: 3 },
+      { [ID.EMO_UNKNOWN]: 5, [ID.SAD]: 4, [ID.HAPPY]: 2 },
+      { [ID.Speech]: 3 },
+      { [ID.woitn]: 3 },
+      { [ID.the]: 1 },
+    ];
     assert.equal(ctcDecode(logits(scores), { tokens }).emotion, 'EMO_UNKNOWN');
     assert.equal(ctcDecode(logits(scores), { tokens, banEmotionUnknown: true }).emotion, 'SAD');
   });
 
   test('the ban applies to every frame, as FunASR sets the column to -inf', () => {
-    const scores = [{ [ID.en]: 3 }, { [ID.NEUTRAL]: 3 }, { [ID.Speech]: 3 }, { [ID.woitn]: 3 }, { [ID.EMO_UNKNOWN]: 5, [ID.to]: 4 }];
+    const scores = [
+      { [ID.en]: 3 },
+      { [ID.NEUTRAL]: 3 },
+      { [ID.Speech]: 3 },
+      { [ID.woitn]: 3 },
+      { [ID.EMO_UNKNOWN]: 5, [ID.to]: 4 },
+    ];
     assert.equal(ctcDecode(logits(scores), { tokens }).tokens[0]!.piece, '<|EMO_UNKNOWN|>');
     assert.equal(ctcDecode(logits(scores), { tokens, banEmotionUnknown: true }).tokens[0]!.piece, '▁to');
   });
@@ -97,28 +140,46 @@ describe('ctcDecode', () => {
 
   test('a text frame repeating the text-norm tag merges into it, as CTC does', () => {
     const r = ctcDecode(frames(...TAGS, ID.woitn, ID.to), { tokens });
-    assert.deepEqual(r.tokens.map((t) => t.piece), ['▁to']);
+    assert.deepEqual(
+      r.tokens.map((t) => t.piece),
+      ['▁to'],
+    );
   });
 
   test('FunASR timestamps are 30 ms earlier, clamped at zero; offsetSec shifts everything', () => {
     const ids = [...TAGS, ID.the, ID.blank, ID.to];
     const funasr = ctcDecode(frames(...ids), { tokens, timestamps: 'funasr' });
-    assert.deepEqual(funasr.tokens.map((t) => t.start), [0, 0.09]);
+    assert.deepEqual(
+      funasr.tokens.map((t) => t.start),
+      [0, 0.09],
+    );
     const shifted = ctcDecode(frames(...ids), { tokens, offsetSec: 30 });
-    assert.deepEqual(shifted.tokens.map((t) => t.start), [30, 30.12]);
+    assert.deepEqual(
+      shifted.tokens.map((t) => t.start),
+      [30, 30.12],
+    );
     assert.equal(shifted.end, 30.18);
   });
 
   test('frames limits decoding to the valid rows of a padded output', () => {
     const r = ctcDecode(frames(...TAGS, ID.the, ID.to, ID.apos), { tokens, frames: 5 });
-    assert.deepEqual(r.tokens.map((t) => t.id), [ID.the]);
+    assert.deepEqual(
+      r.tokens.map((t) => t.id),
+      [ID.the],
+    );
     assert.equal(r.end, 0.06);
   });
 
   test('rejects logits that do not fit the vocabulary', () => {
     assert.throws(() => ctcDecode(new Float32Array(V + 1), { tokens }), /not a whole number of 25055-wide rows/);
-    assert.throws(() => ctcDecode(new Float32Array(V * 2), { tokens: tokens.slice(0, 10), vocab: V }), /token table has only 10/);
-    assert.throws(() => ctcDecode(new Float32Array(V * 2), { tokens, frames: 3 }), /3 frames asked of logits holding 2/);
+    assert.throws(
+      () => ctcDecode(new Float32Array(V * 2), { tokens: tokens.slice(0, 10), vocab: V }),
+      /token table has only 10/,
+    );
+    assert.throws(
+      () => ctcDecode(new Float32Array(V * 2), { tokens, frames: 3 }),
+      /3 frames asked of logits holding 2/,
+    );
   });
 
   test('pieceText turns only a leading ▁ into a space', () => {
@@ -138,7 +199,8 @@ describe('richTags', () => {
     assert.deepEqual(classifyTag('<|Speech_Noise|>'), { kind: 'event', name: 'Speech_Noise' });
     assert.deepEqual(classifyTag('<|Event_UNK|>'), { kind: 'event', name: 'Event_UNK' });
     assert.deepEqual(classifyTag('<|withitn|>'), { kind: 'textNorm', name: 'withitn' });
-    for (const p of ['<|ASR|>', '<|/Speech|>', '<|SPECIAL_TOKEN_3|>', '▁the', '<unk>', '<||>']) assert.equal(classifyTag(p), null, p);
+    for (const p of ['<|ASR|>', '<|/Speech|>', '<|SPECIAL_TOKEN_3|>', '▁the', '<unk>', '<||>'])
+      assert.equal(classifyTag(p), null, p);
     assert.equal(tagName('<|en|>'), 'en');
     assert.equal(renderTag('NEUTRAL'), '<|NEUTRAL|>');
   });

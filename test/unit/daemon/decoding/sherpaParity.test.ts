@@ -16,7 +16,12 @@ import { ASSETS } from '../../../helpers/paths';
 const TOKENS_TXT = path.join(ASSETS, 'tokens.txt');
 
 interface SherpaResult {
-  lang: string; emotion: string; event: string; text: string; tokens: string[]; timestamps: number[];
+  lang: string;
+  emotion: string;
+  event: string;
+  text: string;
+  tokens: string[];
+  timestamps: number[];
 }
 interface Sherpa {
   OfflineRecognizer: new (config: unknown) => {
@@ -55,7 +60,10 @@ async function runSherpa(ids: number[]): Promise<SherpaResult> {
     featConfig: { sampleRate: 16000, featureDim: 80 },
     modelConfig: {
       senseVoice: { model, language: '', useInverseTextNormalization: 0 },
-      tokens: TOKENS_TXT, numThreads: 1, provider: 'cpu', debug: 0,
+      tokens: TOKENS_TXT,
+      numThreads: 1,
+      provider: 'cpu',
+      debug: 0,
     },
   });
   const stream = recognizer.createStream();
@@ -68,8 +76,14 @@ async function assertParity(ids: number[]): Promise<void> {
   const theirs = await runSherpa(ids);
   const ours = ctcDecode(oneHotLogits(ids, ids.length + 8), { tokens });
   assert.deepEqual(sherpaTags(ours), { lang: theirs.lang, emotion: theirs.emotion, event: theirs.event });
-  assert.deepEqual(ours.tokens.map((t) => t.text), theirs.tokens);
-  assert.deepEqual(ours.tokens.map((t) => t.start), theirs.timestamps);
+  assert.deepEqual(
+    ours.tokens.map((t) => t.text),
+    theirs.tokens,
+  );
+  assert.deepEqual(
+    ours.tokens.map((t) => t.start),
+    theirs.timestamps,
+  );
   assert.equal(ours.text, theirs.text.replace(/ +$/, ''));
 }
 
@@ -104,7 +118,7 @@ describe('ctcDecode matches sherpa-onnx-node', { skip: sherpa ? false : loadErro
 
   test('300 random frames', async () => {
     let s = 12345;
-    const rnd = (): number => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    const rnd = (): number => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
     const ids = ['<|ja|>', '<|ANGRY|>', '<|Applause|>', '<|woitn|>'].map(id);
     for (let t = 0; t < 300; t++) {
       const r = rnd();

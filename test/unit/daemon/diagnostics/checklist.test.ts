@@ -6,8 +6,20 @@ import { buildChecklist, type ChecklistFacts } from '../../../../daemon/diagnost
 import { decodersByFormat, parseAudioDecoders } from '../../../../daemon/diagnostics/ffmpegCheck';
 import type { BenchmarkResult, FfmpegCheck, GpuReport, NvidiaInfo } from '../../../../common/protocol';
 
-const FULL_FFMPEG: FfmpegCheck = { path: '/usr/bin/ffmpeg', version: '6.1', source: 'path', decoders: { mp3: ['mp3float', 'mp3'], aac: ['aac'], opus: ['opus', 'libopus'] } };
-const NO_NVIDIA: NvidiaInfo = { status: 'not-found', path: null, gpus: [], driverVersion: null, minDriverVersion: '525.60.13', driverOk: null };
+const FULL_FFMPEG: FfmpegCheck = {
+  path: '/usr/bin/ffmpeg',
+  version: '6.1',
+  source: 'path',
+  decoders: { mp3: ['mp3float', 'mp3'], aac: ['aac'], opus: ['opus', 'libopus'] },
+};
+const NO_NVIDIA: NvidiaInfo = {
+  status: 'not-found',
+  path: null,
+  gpus: [],
+  driverVersion: null,
+  minDriverVersion: '525.60.13',
+  driverOk: null,
+};
 const SETTINGS: GpuReport['settings'] = { provider: 'auto', threads: 0, vad: 'on', maxSegmentSec: 30, concurrency: 2 };
 
 function facts(patch: Partial<ChecklistFacts> = {}): ChecklistFacts {
@@ -28,10 +40,24 @@ const get = (f: ChecklistFacts, id: string) => buildChecklist(f).find((c) => c.i
 
 test('pre-decoding: full ffmpeg passes; one without opus warns; none fails with install commands', () => {
   assert.equal(get(facts(), 'predecode').status, 'pass');
-  const noOpus = get(facts({ ffmpeg: { ...FULL_FFMPEG, decoders: { ...FULL_FFMPEG.decoders, opus: [] } } }), 'predecode');
+  const noOpus = get(
+    facts({ ffmpeg: { ...FULL_FFMPEG, decoders: { ...FULL_FFMPEG.decoders, opus: [] } } }),
+    'predecode',
+  );
   assert.equal(noOpus.status, 'warn');
   assert.match(noOpus.detail, /cannot decode opus/);
-  const none = get(facts({ ffmpeg: { path: null, version: null, source: null, decoders: { mp3: [], aac: [], opus: [] }, error: 'ffmpeg was not found.' } }), 'predecode');
+  const none = get(
+    facts({
+      ffmpeg: {
+        path: null,
+        version: null,
+        source: null,
+        decoders: { mp3: [], aac: [], opus: [] },
+        error: 'ffmpeg was not found.',
+      },
+    }),
+    'predecode',
+  );
   assert.equal(none.status, 'fail');
   assert.match(none.fix ?? '', /apt-get install ffmpeg/);
 });
@@ -75,8 +101,23 @@ test('concurrency: sensible passes; more files than cores, or files x threads pa
 
 test('warm-up: measured on the selected provider when it was timed; otherwise it says it could not be', () => {
   const bench: BenchmarkResult = {
-    clipSec: 10, model: 'synthetic', description: '', featuresMs: 30, frames: 167,
-    runs: [{ provider: 'cpu', ok: true, modelFile: 'synthetic', quantization: 'fp32', sessionMs: 400, coldMs: 900, warmMs: 300, rtf: 0.03 }],
+    clipSec: 10,
+    model: 'synthetic',
+    description: '',
+    featuresMs: 30,
+    frames: 167,
+    runs: [
+      {
+        provider: 'cpu',
+        ok: true,
+        modelFile: 'synthetic',
+        quantization: 'fp32',
+        sessionMs: 400,
+        coldMs: 900,
+        warmMs: 300,
+        rtf: 0.03,
+      },
+    ],
   };
   const w = get(facts({ benchmark: bench }), 'warmup');
   assert.equal(w.status, 'pass');
@@ -86,7 +127,10 @@ test('warm-up: measured on the selected provider when it was timed; otherwise it
 
 test('macOS: the driver comes with the system; the CPU provider failing is a failure of everything', () => {
   assert.equal(get(facts({ platform: 'darwin' }), 'driver').status, 'pass');
-  const broken = get(facts({ providers: [{ provider: 'cpu', ok: false, ms: 1, reason: 'boom' }], selectedProvider: null }), 'provider');
+  const broken = get(
+    facts({ providers: [{ provider: 'cpu', ok: false, ms: 1, reason: 'boom' }], selectedProvider: null }),
+    'provider',
+  );
   assert.equal(broken.status, 'fail');
   assert.match(broken.fix ?? '', /Reinstall/);
 });

@@ -8,10 +8,20 @@ import { parseLdconfig, parseLibraryName, scanCudaLibraries } from '../../../../
 import { CUDA12_FILES, fakeLibraryFolder, without } from './fakeMachine';
 
 const scan = (o: { ld?: string[]; toolkit?: string[]; ldconfig?: string | null; ortBin?: string | null }) =>
-  scanCudaLibraries({ platform: 'linux', libraryPathEnv: (o.ld ?? []).join(':'), ortBinDir: o.ortBin ?? null, toolkitDirs: o.toolkit ?? [], ldconfigOutput: o.ldconfig ?? null });
+  scanCudaLibraries({
+    platform: 'linux',
+    libraryPathEnv: (o.ld ?? []).join(':'),
+    ortBinDir: o.ortBin ?? null,
+    toolkitDirs: o.toolkit ?? [],
+    ldconfigOutput: o.ldconfig ?? null,
+  });
 
 test('versions come from file names, following symlinks to the most specific one', () => {
-  assert.deepEqual(parseLibraryName('libcudart.so.12.4.127', 'linux'), { name: 'cudart', version: '12.4.127', major: 12 });
+  assert.deepEqual(parseLibraryName('libcudart.so.12.4.127', 'linux'), {
+    name: 'cudart',
+    version: '12.4.127',
+    major: 12,
+  });
   assert.deepEqual(parseLibraryName('libcudnn.so.9', 'linux'), { name: 'cudnn', version: '9', major: 9 });
   assert.deepEqual(parseLibraryName('libcublasLt.so.12', 'linux'), { name: 'cublasLt', version: '12', major: 12 });
   assert.deepEqual(parseLibraryName('libcudnn.so', 'linux'), { name: 'cudnn', version: null, major: null });
@@ -46,7 +56,10 @@ test('libraries only in a CUDA toolkit folder are found but not on the loader pa
   const toolkit = fakeLibraryFolder(CUDA12_FILES);
   const s = await scan({ toolkit: [toolkit] });
   assert.equal(s.requirements.find((r) => r.library === 'cudnn')?.status, 'off-loader-path');
-  assert.match(s.requirements.find((r) => r.library === 'cudnn')?.found[0] ?? '', /9\.1\.0 at .*not on the loader path/);
+  assert.match(
+    s.requirements.find((r) => r.library === 'cudnn')?.found[0] ?? '',
+    /9\.1\.0 at .*not on the loader path/,
+  );
   assert.equal(s.missing.length, 6);
 });
 
@@ -61,7 +74,7 @@ test('CUDA 13 where the provider needs 12 is a wrong version, with what was foun
 test('the ldconfig cache counts as the loader path; other libraries in it are ignored', async () => {
   const dir = fakeLibraryFolder(CUDA12_FILES);
   const ldconfig = [
-    '728 libs found in cache `/etc/ld.so.cache\'',
+    "728 libs found in cache `/etc/ld.so.cache'",
     `\tlibz.so.1 (libc6,x86-64) => /lib/x86_64-linux-gnu/libz.so.1`,
     `\tlibcudnn.so.9 (libc6,x86-64) => ${path.join(dir, 'libcudnn.so.9')}`,
     `\tlibcublas.so.12 (libc6,x86-64) => ${path.join(dir, 'libcublas.so.12')}`,
@@ -74,7 +87,7 @@ test('the ldconfig cache counts as the loader path; other libraries in it are ig
   assert.ok(s.missing.includes('libcudart.so.12'));
 });
 
-test('libraries beside onnxruntime-node\'s binary are on the loader path (the provider looks there)', async () => {
+test("libraries beside onnxruntime-node's binary are on the loader path (the provider looks there)", async () => {
   const bin = fakeLibraryFolder({ 'libcudnn.so.9': null });
   const s = await scan({ ortBin: bin });
   assert.equal(s.found[0]?.source, 'onnxruntime-node');

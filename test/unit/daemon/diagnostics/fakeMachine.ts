@@ -87,16 +87,34 @@ export type FakeProvider = 'works' | { error: string; log?: string[] } | 'crash'
  * with onnxruntime on the CPU, so outputs and timings are real; placement names the faked provider.
  */
 /** `returned` collects each working job's result, so tests can compare the report's times with what the sessions took. */
-export function fakeRunJob(providers: Record<string, FakeProvider>, seen: string[] = [], returned: { provider: string; createMs: number; runMs: number[] }[] = []) {
-  return async (job: import('../../../../daemon/diagnostics/sessionWorker').SessionJob): Promise<import('../../../../daemon/diagnostics/sessionWorker').SessionJobResult> => {
+export function fakeRunJob(
+  providers: Record<string, FakeProvider>,
+  seen: string[] = [],
+  returned: { provider: string; createMs: number; runMs: number[] }[] = [],
+) {
+  return async (
+    job: import('../../../../daemon/diagnostics/sessionWorker').SessionJob,
+  ): Promise<import('../../../../daemon/diagnostics/sessionWorker').SessionJobResult> => {
     seen.push(job.provider);
-    const how = providers[job.provider] ?? { error: `no available backend found. ERR: [${job.provider}] backend not found.` };
-    if (how === 'crash') return { ok: false, runMs: [], error: 'the process running onnxruntime was killed by SIGSEGV', crashed: { code: null, signal: 'SIGSEGV' }, log: ['Segmentation fault'] };
+    const how = providers[job.provider] ?? {
+      error: `no available backend found. ERR: [${job.provider}] backend not found.`,
+    };
+    if (how === 'crash')
+      return {
+        ok: false,
+        runMs: [],
+        error: 'the process running onnxruntime was killed by SIGSEGV',
+        crashed: { code: null, signal: 'SIGSEGV' },
+        log: ['Segmentation fault'],
+      };
     if (how !== 'works') return { ok: false, runMs: [], error: how.error, log: how.log ?? [], failedAfterMs: 3 };
     const ort = await import('onnxruntime-node');
     const t0 = performance.now();
     const options = { ...job.options, executionProviders: ['cpu'], logSeverityLevel: 3 as const };
-    const session = 'path' in job.model ? await ort.InferenceSession.create(job.model.path, options) : await ort.InferenceSession.create(job.model.bytes, options);
+    const session =
+      'path' in job.model
+        ? await ort.InferenceSession.create(job.model.path, options)
+        : await ort.InferenceSession.create(job.model.bytes, options);
     const createMs = performance.now() - t0;
     const feeds = Object.fromEntries(job.feeds.map((f) => [f.name, new ort.Tensor(f.type, f.data, f.dims)]));
     const runMs: number[] = [];
@@ -105,7 +123,12 @@ export function fakeRunJob(providers: Record<string, FakeProvider>, seen: string
       const t = performance.now();
       const out = await session.run(feeds);
       runMs.push(performance.now() - t);
-      outputs = Object.fromEntries(Object.entries(out).map(([k, v]) => [k, { dims: [...v.dims], values: v.size <= 64 ? Array.from(v.data as Float32Array, Number) : undefined }]));
+      outputs = Object.fromEntries(
+        Object.entries(out).map(([k, v]) => [
+          k,
+          { dims: [...v.dims], values: v.size <= 64 ? Array.from(v.data as Float32Array, Number) : undefined },
+        ]),
+      );
     }
     await session.release();
     const ep = `${job.provider === 'cuda' ? 'CUDA' : job.provider === 'cpu' ? 'CPU' : job.provider}ExecutionProvider`;

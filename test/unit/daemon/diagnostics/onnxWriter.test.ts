@@ -10,12 +10,21 @@ import * as ort from 'onnxruntime-node';
 import { ProtoWriter, concatParts, partBytes } from '../../../../common/onnx/protoWriter';
 import { DataType, GraphBuilder } from '../../../../common/onnx/graphBuilder';
 import { buildProbeModel, probeOutputMatches, PROBE_INPUT } from '../../../../daemon/diagnostics/probeModel';
-import { buildSyntheticModel, inferenceFlops, SYNTHETIC_SHAPE, type SyntheticShape } from '../../../../daemon/diagnostics/syntheticModel';
+import {
+  buildSyntheticModel,
+  inferenceFlops,
+  SYNTHETIC_SHAPE,
+  type SyntheticShape,
+} from '../../../../daemon/diagnostics/syntheticModel';
 import { readOnnxModelInfo } from '../../../../daemon/model/onnxMetadata';
 import { tempDir } from '../../../helpers/paths';
 
-test('varints: small, multi-byte, 2^53 and negative int64 (10-byte two\'s complement)', () => {
-  const w = new ProtoWriter().varint(1, 1).varint(2, 300).varint(3, 2 ** 53).varint(4, -1);
+test("varints: small, multi-byte, 2^53 and negative int64 (10-byte two's complement)", () => {
+  const w = new ProtoWriter()
+    .varint(1, 1)
+    .varint(2, 300)
+    .varint(3, 2 ** 53)
+    .varint(4, -1);
   const bytes = Array.from(w.finish());
   assert.deepEqual(bytes.slice(0, 2), [0x08, 0x01]);
   assert.deepEqual(bytes.slice(2, 5), [0x10, 0xac, 0x02]);
@@ -54,11 +63,20 @@ test('a graph decodes with onnx-proto field for field: nodes, attributes, initia
   assert.equal(Number(m.irVersion), 8);
   assert.equal(m.producerName, 'p');
   assert.equal(Number(m.opsetImport[0]?.version), 17);
-  assert.deepEqual(m.metadataProps.map((e) => [e.key, e.value]), [['k', 'v']]);
+  assert.deepEqual(
+    m.metadataProps.map((e) => [e.key, e.value]),
+    [['k', 'v']],
+  );
   const graph = m.graph!;
   const nodes = graph.node ?? [];
-  assert.deepEqual(nodes.map((n) => n.opType), ['MatMul', 'Softmax', 'LayerNormalization', 'Transpose']);
-  assert.deepEqual(nodes.map((n) => n.name), ['MatMul_0', 'Softmax_1', 'LayerNormalization_2', 'Transpose_3']);
+  assert.deepEqual(
+    nodes.map((n) => n.opType),
+    ['MatMul', 'Softmax', 'LayerNormalization', 'Transpose'],
+  );
+  assert.deepEqual(
+    nodes.map((n) => n.name),
+    ['MatMul_0', 'Softmax_1', 'LayerNormalization_2', 'Transpose_3'],
+  );
   const softmax = nodes[1]?.attribute ?? [];
   assert.equal(Number(softmax[0]?.i), -1);
   assert.equal(softmax[0]?.type, onnx.AttributeProto.AttributeType.INT);
@@ -85,17 +103,33 @@ test('the bytes are what onnx-proto itself encodes (field order, packed dims and
   g.op('Transpose', [a], 't', { perm: [1, 0] });
   g.op('Foo', [b, q], 'f', { mode: 'constant', epsilon: { float: 0.25 }, empty: [] });
   g.output('t', DataType.FLOAT, [3, 'N']);
-  const bytes = concatParts(g.encode({ producerName: 'p', producerVersion: '1', docString: 'd', metadata: [['k', 'v'], ['k2', '']] }));
+  const bytes = concatParts(
+    g.encode({
+      producerName: 'p',
+      producerVersion: '1',
+      docString: 'd',
+      metadata: [
+        ['k', 'v'],
+        ['k2', ''],
+      ],
+    }),
+  );
   assert.deepEqual(Buffer.from(onnx.ModelProto.encode(onnx.ModelProto.decode(bytes)).finish()), Buffer.from(bytes));
 });
 
-test('the project\'s header reader reads the written model\'s interface', async () => {
+test("the project's header reader reads the written model's interface", async () => {
   const file = path.join(tempDir('onnxwriter'), 'probe.onnx');
   fs.writeFileSync(file, buildProbeModel().bytes);
   const info = await readOnnxModelInfo(file);
   assert.equal(info.opset, 17);
-  assert.deepEqual(info.inputs.map((i) => [i.name, i.elemType, i.shape]), [['x', 'float32', [1, 4]]]);
-  assert.deepEqual(info.outputs.map((o) => o.name), ['y']);
+  assert.deepEqual(
+    info.inputs.map((i) => [i.name, i.elemType, i.shape]),
+    [['x', 'float32', [1, 4]]],
+  );
+  assert.deepEqual(
+    info.outputs.map((o) => o.name),
+    ['y'],
+  );
 });
 
 test('the probe model runs on the CPU and gives the known answer', async () => {
@@ -105,7 +139,10 @@ test('the probe model runs on the CPU and gives the known answer', async () => {
   const y = out.y!.data as Float32Array;
   assert.ok(probeOutputMatches(y, m.expected), `${Array.from(y)} vs ${Array.from(m.expected)}`);
   assert.ok(!probeOutputMatches(Float32Array.of(0, 0, 0, 0), m.expected));
-  assert.ok(m.expected.some((v) => v !== 0), 'the answer is not trivially zero');
+  assert.ok(
+    m.expected.some((v) => v !== 0),
+    'the answer is not trivially zero',
+  );
   await s.release();
 });
 

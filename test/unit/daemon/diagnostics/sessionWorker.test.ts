@@ -29,7 +29,7 @@ function fakeNode(body: string): string {
   return file;
 }
 
-test('real onnxruntime: the CPU answers correctly; CUDA answers too where the machine has it, else fails with its error and the loader\'s detail', async (t) => {
+test("real onnxruntime: the CPU answers correctly; CUDA answers too where the machine has it, else fails with its error and the loader's detail", async (t) => {
   const machine = machineCuda();
   t.diagnostic(`this machine: ${JSON.stringify(machine)}`);
   const ortPath = resolveOnnxRuntime();
@@ -46,19 +46,31 @@ test('real onnxruntime: the CPU answers correctly; CUDA answers too where the ma
 
     const cuda = await w.run(job('cuda'));
     if (cuda.ok) {
-      assert.ok(machine.mayWork, `CUDA ran, yet this machine lacks a card, libcuda or the provider library: ${JSON.stringify(machine)}`);
+      assert.ok(
+        machine.mayWork,
+        `CUDA ran, yet this machine lacks a card, libcuda or the provider library: ${JSON.stringify(machine)}`,
+      );
       assert.equal(cuda.runMs.length, 2, 'both runs are timed');
-      assert.ok(cuda.runMs.every((ms) => ms > 0), `${cuda.runMs}`);
+      assert.ok(
+        cuda.runMs.every((ms) => ms > 0),
+        `${cuda.runMs}`,
+      );
       assert.deepEqual(cuda.outputs?.y?.values, Array.from(model.expected), 'and CUDA computes what the CPU does');
-      assert.ok((cuda.placement?.CUDAExecutionProvider ?? 0) > 0, `nodes placed on CUDA: ${JSON.stringify(cuda.placement)}`);
+      assert.ok(
+        (cuda.placement?.CUDAExecutionProvider ?? 0) > 0,
+        `nodes placed on CUDA: ${JSON.stringify(cuda.placement)}`,
+      );
     } else {
-      assert.ok(cuda.error, 'onnxruntime\'s own words are kept');
-      assert.notEqual(cuda.timedOut, true, 'it failed by itself, not by the job\'s timeout');
+      assert.ok(cuda.error, "onnxruntime's own words are kept");
+      assert.notEqual(cuda.timedOut, true, "it failed by itself, not by the job's timeout");
       assert.ok(cuda.failedAfterMs !== undefined, 'the failure is timed');
       if (!machine.providerLibrary) {
         // CI and machines without a GPU: the CUDA provider download was skipped at install.
         assert.equal(cuda.error, 'OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library');
-        assert.ok(cuda.log.some((l) => /Failed to load library .*libonnxruntime_providers_(shared|cuda)\.so/.test(l)), cuda.log.join('\n'));
+        assert.ok(
+          cuda.log.some((l) => /Failed to load library .*libonnxruntime_providers_(shared|cuda)\.so/.test(l)),
+          cuda.log.join('\n'),
+        );
       }
     }
     const again = await w.run(job('cpu'));
@@ -90,7 +102,7 @@ test('a child that crashes costs that job only; the next job gets a fresh child'
   }
 });
 
-test('a hung child is killed at the job\'s timeout', async () => {
+test("a hung child is killed at the job's timeout", async () => {
   const pidFile = path.join(tempDir('hung'), 'pid');
   const w = new SessionWorker({ ortPath: 'unused', execPath: fakeNode(`echo $$ > ${pidFile}; exec sleep 600`) });
   const t0 = Date.now();
@@ -100,7 +112,10 @@ test('a hung child is killed at the job\'s timeout', async () => {
   assert.match(r.error ?? '', /no answer within 0\.3 s/);
   const pid = Number(fs.readFileSync(pidFile, 'utf8'));
   // Killed, not left sleeping: its /proc entry goes (a zombie until reaped counts as gone).
-  await waitFor(() => !fs.existsSync(`/proc/${pid}`) || /^State:\s+Z/m.test(readOr(`/proc/${pid}/status`)), `the hung child ${pid} to be killed`);
+  await waitFor(
+    () => !fs.existsSync(`/proc/${pid}`) || /^State:\s+Z/m.test(readOr(`/proc/${pid}/status`)),
+    `the hung child ${pid} to be killed`,
+  );
   w.close();
 });
 

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { computeFbank, createFbankComputer, numFbankFrames, SENSE_VOICE_FBANK_OPTIONS } from '../../../../daemon/features/fbank';
+import {
+  computeFbank,
+  createFbankComputer,
+  numFbankFrames,
+  SENSE_VOICE_FBANK_OPTIONS,
+} from '../../../../daemon/features/fbank';
 import { FLOAT32_EPSILON } from '../../../../daemon/features/featureMatrix';
 import { glibcLogf } from '../../../../daemon/features/logf';
 import { kaldiMelBanks } from '../../../../daemon/features/melBanks';
@@ -17,7 +22,16 @@ function argmaxRow(data: Float32Array, row: number, dim: number): number {
 
 describe('fbank framing (snip_edges)', () => {
   it('counts 1 + floor((n - 400) / 160) frames, 0 below one frame', () => {
-    const cases: [number, number][] = [[0, 0], [1, 0], [399, 0], [400, 1], [559, 1], [560, 2], [1600, 8], [16000, 98]];
+    const cases: [number, number][] = [
+      [0, 0],
+      [1, 0],
+      [399, 0],
+      [400, 1],
+      [559, 1],
+      [560, 2],
+      [1600, 8],
+      [16000, 98],
+    ];
     for (const [n, frames] of cases) {
       assert.equal(numFbankFrames({ numSamples: n, frameLength: 400, frameShift: 160 }), frames, `${n} samples`);
       assert.equal(computeFbank({ samples: new Float32Array(n) }).frames, frames, `${n} samples computed`);
@@ -59,7 +73,8 @@ describe('fbank values', () => {
   it('follows a chirp upwards: the peak filter never moves down', () => {
     const fb = computeFbank({ samples: chirp({ fromHz: 100, toHz: 7900, numSamples: 32000 }) });
     const peaks = Array.from({ length: fb.frames }, (_, t) => argmaxRow(fb.data, t, 80));
-    for (let t = 1; t < peaks.length; t++) assert.ok(peaks[t] >= peaks[t - 1], `frame ${t}: ${peaks[t - 1]} -> ${peaks[t]}`);
+    for (let t = 1; t < peaks.length; t++)
+      assert.ok(peaks[t] >= peaks[t - 1], `frame ${t}: ${peaks[t - 1]} -> ${peaks[t]}`);
     assert.ok(peaks[0] <= 6 && peaks[peaks.length - 1] >= 77, `from ${peaks[0]} to ${peaks[peaks.length - 1]}`);
   });
 
@@ -72,7 +87,7 @@ describe('fbank values', () => {
     for (const i of [0, 37, 200]) assert.ok(Math.abs(a.data[i] - unscaled.data[i] - 2 * Math.log(32768)) < 1e-3);
   });
 
-  it('writes into a caller\'s buffer when given one, with the same values', () => {
+  it("writes into a caller's buffer when given one, with the same values", () => {
     const x = chirp({ fromHz: 300, toHz: 3000, numSamples: 4000 });
     const computer = createFbankComputer();
     const fresh = computer.compute({ samples: x });
@@ -81,7 +96,10 @@ describe('fbank values', () => {
     assert.equal(reused, out);
     assert.equal(out.frames, fresh.frames);
     assert.deepEqual(out.data.subarray(0, fresh.data.length), fresh.data);
-    assert.throws(() => computer.compute({ samples: x, out: { frames: 0, dim: 0, data: new Float32Array(10) } }), RangeError);
+    assert.throws(
+      () => computer.compute({ samples: x, out: { frames: 0, dim: 0, data: new Float32Array(10) } }),
+      RangeError,
+    );
   });
 
   it('rejects inconsistent options', () => {

@@ -16,9 +16,22 @@ describe('front end (fbank -> LFR -> CMVN)', () => {
   it('gives 560-dim frames: 0 for 1 sample, 1 for 400, 1 for 559, 1 for 560, 2 for 1600', () => {
     const fe = createFrontEnd({ cmvn: CMVN });
     assert.equal(fe.dim, 560);
-    for (const [n, frames] of [[1, 0], [399, 0], [400, 1], [559, 1], [560, 1], [1600, 2], [2560, 3], [16000, 17]] as const) {
+    for (const [n, frames] of [
+      [1, 0],
+      [399, 0],
+      [400, 1],
+      [559, 1],
+      [560, 1],
+      [1600, 2],
+      [2560, 3],
+      [16000, 17],
+    ] as const) {
       const out = fe.compute({ samples: lcgNoise({ numSamples: n, amplitude: 0.3, seed: n }) });
-      assert.deepEqual({ frames: out.frames, dim: out.dim, length: out.data.length }, { frames, dim: 560, length: frames * 560 }, `${n} samples`);
+      assert.deepEqual(
+        { frames: out.frames, dim: out.dim, length: out.data.length },
+        { frames, dim: 560, length: frames * 560 },
+        `${n} samples`,
+      );
       assert.equal(fe.numFrames({ numSamples: n }), frames);
     }
   });
@@ -39,7 +52,7 @@ describe('front end (fbank -> LFR -> CMVN)', () => {
     assert.deepEqual(fe.compute({ samples: b }), bAlone);
   });
 
-  it('writes into a caller\'s buffer when given one', () => {
+  it("writes into a caller's buffer when given one", () => {
     const fe = createFrontEnd({ cmvn: CMVN });
     const samples = lcgNoise({ numSamples: 5000, amplitude: 0.2, seed: 9 });
     const out = { frames: 0, dim: 0, data: new Float32Array(560 * 10) };
@@ -48,6 +61,9 @@ describe('front end (fbank -> LFR -> CMVN)', () => {
   });
 
   it('refuses CMVN vectors of the wrong size', () => {
-    assert.throws(() => createFrontEnd({ cmvn: { negMean: new Float32Array(80), invStddev: new Float32Array(80) } }), /expected 560/);
+    assert.throws(
+      () => createFrontEnd({ cmvn: { negMean: new Float32Array(80), invStddev: new Float32Array(80) } }),
+      /expected 560/,
+    );
   });
 });

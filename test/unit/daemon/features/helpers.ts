@@ -12,7 +12,8 @@ export const AM_MVN_PATH = path.join(ASSETS, 'am.mvn');
 /** Reads a 16-bit PCM mono WAV as floats in [-1, 1) (sample / 32768), with its sample rate. */
 export function readPcm16Wav(file: string): { sampleRate: number; samples: Float32Array } {
   const b = fs.readFileSync(file);
-  if (b.toString('ascii', 0, 4) !== 'RIFF' || b.toString('ascii', 8, 12) !== 'WAVE') throw new Error(`${file}: not a WAV file`);
+  if (b.toString('ascii', 0, 4) !== 'RIFF' || b.toString('ascii', 8, 12) !== 'WAVE')
+    throw new Error(`${file}: not a WAV file`);
   let off = 12;
   let fmt: { channels: number; sampleRate: number; bits: number; format: number } | undefined;
   let data: Buffer | undefined;
@@ -20,7 +21,12 @@ export function readPcm16Wav(file: string): { sampleRate: number; samples: Float
     const id = b.toString('ascii', off, off + 4);
     const size = b.readUInt32LE(off + 4);
     if (id === 'fmt ') {
-      fmt = { format: b.readUInt16LE(off + 8), channels: b.readUInt16LE(off + 10), sampleRate: b.readUInt32LE(off + 12), bits: b.readUInt16LE(off + 22) };
+      fmt = {
+        format: b.readUInt16LE(off + 8),
+        channels: b.readUInt16LE(off + 10),
+        sampleRate: b.readUInt32LE(off + 12),
+        bits: b.readUInt16LE(off + 22),
+      };
     } else if (id === 'data') {
       data = b.subarray(off + 8, Math.min(b.length, off + 8 + size));
     }
@@ -35,17 +41,31 @@ export function readPcm16Wav(file: string): { sampleRate: number; samples: Float
 }
 
 /** A sine of `freqHz` at 16 kHz. */
-export function sine({ freqHz, numSamples, amplitude = 0.5, sampleRate = 16000 }: {
+export function sine({
+  freqHz,
+  numSamples,
+  amplitude = 0.5,
+  sampleRate = 16000,
+}: {
   freqHz: number;
   numSamples: number;
   amplitude?: number;
   sampleRate?: number;
 }): Float32Array {
-  return Float32Array.from({ length: numSamples }, (_, i) => amplitude * Math.sin((2 * Math.PI * freqHz * i) / sampleRate));
+  return Float32Array.from(
+    { length: numSamples },
+    (_, i) => amplitude * Math.sin((2 * Math.PI * freqHz * i) / sampleRate),
+  );
 }
 
 /** A linear chirp from `fromHz` to `toHz` over `numSamples`. */
-export function chirp({ fromHz, toHz, numSamples, amplitude = 0.5, sampleRate = 16000 }: {
+export function chirp({
+  fromHz,
+  toHz,
+  numSamples,
+  amplitude = 0.5,
+  sampleRate = 16000,
+}: {
   fromHz: number;
   toHz: number;
   numSamples: number;
@@ -61,7 +81,15 @@ export function chirp({ fromHz, toHz, numSamples, amplitude = 0.5, sampleRate = 
 }
 
 /** Uniform noise in [-amplitude, amplitude) from a fixed LCG, identical on every machine. */
-export function lcgNoise({ numSamples, amplitude, seed }: { numSamples: number; amplitude: number; seed: number }): Float32Array {
+export function lcgNoise({
+  numSamples,
+  amplitude,
+  seed,
+}: {
+  numSamples: number;
+  amplitude: number;
+  seed: number;
+}): Float32Array {
   let s = seed >>> 0;
   return Float32Array.from({ length: numSamples }, () => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
@@ -71,7 +99,9 @@ export function lcgNoise({ numSamples, amplitude, seed }: { numSamples: number; 
 
 /** SHA-256 (hex) of a float32 array's bytes (little-endian on every machine Node supports). */
 export function sha256OfFloats(a: Float32Array): string {
-  return createHash('sha256').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
+  return createHash('sha256')
+    .update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength))
+    .digest('hex');
 }
 
 /** Distance in float32 units in the last place (ulps) between two float32 values. */
@@ -84,7 +114,10 @@ export function ulpDistance(a: number, b: number): number {
 }
 
 /** First index where two float32 arrays differ bit-wise, with the ulp gap there; null if identical. */
-export function firstBitDifference(a: Float32Array, b: Float32Array): { index: number; ours: number; theirs: number; ulps: number } | null {
+export function firstBitDifference(
+  a: Float32Array,
+  b: Float32Array,
+): { index: number; ours: number; theirs: number; ulps: number } | null {
   const n = Math.min(a.length, b.length);
   const ia = new Int32Array(a.buffer, a.byteOffset, a.length);
   const ib = new Int32Array(b.buffer, b.byteOffset, b.length);

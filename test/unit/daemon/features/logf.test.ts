@@ -27,7 +27,7 @@ describe('glibcLogf', () => {
     }
   });
 
-  it('gives glibc\'s values at the mel-scale points that decide the filterbank', () => {
+  it("gives glibc's values at the mel-scale points that decide the filterbank", () => {
     const f = Math.fround;
     // 1 + 20/700 (the 20 Hz edge) and 1 + 375/700 (FFT bin 12): glibc is one ulp below the correctly rounded log.
     assert.equal(glibcLogf(f(1 + f(20 / 700))), f(0.0281709321));

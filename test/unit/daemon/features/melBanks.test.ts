@@ -7,7 +7,12 @@ const SENSE_VOICE = { numBins: 80, fftSize: 512, sampleRate: 16000, lowFreq: 20,
 // Independent double-precision reference for the Kaldi construction.
 const mel = (hz: number): number => 1127 * Math.log(1 + hz / 700);
 const hz = (m: number): number => 700 * (Math.exp(m / 1127) - 1);
-function referenceEdges(bin: number, lowHz: number, highHz: number, numBins: number): { left: number; center: number; right: number } {
+function referenceEdges(
+  bin: number,
+  lowHz: number,
+  highHz: number,
+  numBins: number,
+): { left: number; center: number; right: number } {
   const lo = mel(lowHz);
   const delta = (mel(highHz) - lo) / (numBins + 1);
   return { left: hz(lo + bin * delta), center: hz(lo + (bin + 1) * delta), right: hz(lo + (bin + 2) * delta) };
@@ -35,8 +40,14 @@ describe('kaldiMelBanks', () => {
     for (const bin of [0, 1, 17, 40, 78, 79]) {
       const ref = referenceEdges(bin, 20, 8000, 80);
       assert.ok(Math.abs(banks.leftHz[bin] - ref.left) < 0.01, `bin ${bin} left ${banks.leftHz[bin]} vs ${ref.left}`);
-      assert.ok(Math.abs(banks.centerHz[bin] - ref.center) < 0.01, `bin ${bin} centre ${banks.centerHz[bin]} vs ${ref.center}`);
-      assert.ok(Math.abs(banks.rightHz[bin] - ref.right) < 0.01, `bin ${bin} right ${banks.rightHz[bin]} vs ${ref.right}`);
+      assert.ok(
+        Math.abs(banks.centerHz[bin] - ref.center) < 0.01,
+        `bin ${bin} centre ${banks.centerHz[bin]} vs ${ref.center}`,
+      );
+      assert.ok(
+        Math.abs(banks.rightHz[bin] - ref.right) < 0.01,
+        `bin ${bin} right ${banks.rightHz[bin]} vs ${ref.right}`,
+      );
     }
     assert.ok(Math.abs(banks.leftHz[0] - 20) < 0.01);
     assert.ok(Math.abs(banks.rightHz[79] - 8000) < 0.1);
@@ -52,7 +63,10 @@ describe('kaldiMelBanks', () => {
       for (let i = 0; i < 256; i++) {
         const m = mel(i * 31.25);
         const expected = m > l && m < r ? (m <= c ? (m - l) / (c - l) : (r - m) / (r - c)) : 0;
-        assert.ok(Math.abs(banks.matrix[bin * 256 + i] - expected) < 2e-4, `bin ${bin} fft ${i}: ${banks.matrix[bin * 256 + i]} vs ${expected}`);
+        assert.ok(
+          Math.abs(banks.matrix[bin * 256 + i] - expected) < 2e-4,
+          `bin ${bin} fft ${i}: ${banks.matrix[bin * 256 + i]} vs ${expected}`,
+        );
       }
     }
   });

@@ -39,11 +39,20 @@ describe('parity with sherpa-onnx 1.13.8 (golden values from the running binary)
   const haveMvn = fs.existsSync(AM_MVN_PATH);
   for (const c of GOLDEN_CASES) {
     const entry = golden.cases.find((e) => e.name === c.name);
-    const skip = c.clip !== undefined && !fs.existsSync(c.clip) ? `shared clip ${c.clip} is missing` : !haveMvn ? `${AM_MVN_PATH} is missing` : false;
+    const skip =
+      c.clip !== undefined && !fs.existsSync(c.clip)
+        ? `shared clip ${c.clip} is missing`
+        : !haveMvn
+          ? `${AM_MVN_PATH} is missing`
+          : false;
     it(`${c.name}: fbank, LFR and CMVN are bit-identical`, { skip }, () => {
       assert.ok(entry, `no golden entry for ${c.name}; rerun golden/captureSherpaGolden.ts`);
       const samples = c.samples();
-      assert.equal(sha256OfFloats(samples), entry.samplesSha256, 'the input itself changed; recapture the golden values');
+      assert.equal(
+        sha256OfFloats(samples),
+        entry.samplesSha256,
+        'the input itself changed; recapture the golden values',
+      );
 
       const fbank = computeFbank({ samples });
       assert.equal(fbank.frames, entry.fbankFrames);

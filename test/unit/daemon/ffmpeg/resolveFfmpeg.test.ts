@@ -11,7 +11,10 @@ import { tempDir } from '../../../helpers/paths';
 function fakeFfmpeg(dir: string, version: string, works = true): string {
   fs.mkdirSync(dir, { recursive: true });
   const p = path.join(dir, 'ffmpeg');
-  fs.writeFileSync(p, works ? `#!/bin/sh\necho "ffmpeg version ${version} Copyright (c) fake"\n` : '#!/bin/sh\nexit 3\n');
+  fs.writeFileSync(
+    p,
+    works ? `#!/bin/sh\necho "ffmpeg version ${version} Copyright (c) fake"\n` : '#!/bin/sh\nexit 3\n',
+  );
   fs.chmodSync(p, 0o755);
   return p;
 }
@@ -23,21 +26,78 @@ const onPath = fakeFfmpeg(path.join(root, 'pathdir'), '3.0-path');
 const broken = fakeFfmpeg(path.join(root, 'broken'), 'x', false);
 const missing = path.join(root, 'nowhere', 'ffmpeg');
 
-const cases: { name: string; settingPath?: string; staticPath: string | null; pathDirs: string[]; expect: string | null; source?: string }[] = [
-  { name: 'all present: the setting wins', settingPath: setting, staticPath: statik, pathDirs: [path.dirname(onPath)], expect: '1.0-setting', source: 'setting' },
-  { name: 'no setting: ffmpeg-static', staticPath: statik, pathDirs: [path.dirname(onPath)], expect: '2.0-static', source: 'ffmpeg-static' },
-  { name: 'no setting, static package missing: PATH', staticPath: null, pathDirs: [path.dirname(onPath)], expect: '3.0-path', source: 'path' },
-  { name: "static package present but its binary was never downloaded: PATH", staticPath: missing, pathDirs: [path.dirname(onPath)], expect: '3.0-path', source: 'path' },
-  { name: 'a setting that does not run falls through to the next', settingPath: broken, staticPath: null, pathDirs: [path.dirname(onPath)], expect: '3.0-path', source: 'path' },
-  { name: 'a setting pointing nowhere falls through', settingPath: missing, staticPath: statik, pathDirs: [], expect: '2.0-static', source: 'ffmpeg-static' },
-  { name: 'PATH search skips dirs without it', staticPath: null, pathDirs: [path.join(root, 'setting-none'), path.dirname(onPath)], expect: '3.0-path', source: 'path' },
+const cases: {
+  name: string;
+  settingPath?: string;
+  staticPath: string | null;
+  pathDirs: string[];
+  expect: string | null;
+  source?: string;
+}[] = [
+  {
+    name: 'all present: the setting wins',
+    settingPath: setting,
+    staticPath: statik,
+    pathDirs: [path.dirname(onPath)],
+    expect: '1.0-setting',
+    source: 'setting',
+  },
+  {
+    name: 'no setting: ffmpeg-static',
+    staticPath: statik,
+    pathDirs: [path.dirname(onPath)],
+    expect: '2.0-static',
+    source: 'ffmpeg-static',
+  },
+  {
+    name: 'no setting, static package missing: PATH',
+    staticPath: null,
+    pathDirs: [path.dirname(onPath)],
+    expect: '3.0-path',
+    source: 'path',
+  },
+  {
+    name: 'static package present but its binary was never downloaded: PATH',
+    staticPath: missing,
+    pathDirs: [path.dirname(onPath)],
+    expect: '3.0-path',
+    source: 'path',
+  },
+  {
+    name: 'a setting that does not run falls through to the next',
+    settingPath: broken,
+    staticPath: null,
+    pathDirs: [path.dirname(onPath)],
+    expect: '3.0-path',
+    source: 'path',
+  },
+  {
+    name: 'a setting pointing nowhere falls through',
+    settingPath: missing,
+    staticPath: statik,
+    pathDirs: [],
+    expect: '2.0-static',
+    source: 'ffmpeg-static',
+  },
+  {
+    name: 'PATH search skips dirs without it',
+    staticPath: null,
+    pathDirs: [path.join(root, 'setting-none'), path.dirname(onPath)],
+    expect: '3.0-path',
+    source: 'path',
+  },
   { name: 'nothing anywhere', staticPath: null, pathDirs: [path.join(root, 'empty')], expect: null },
   { name: 'only a broken one on PATH', staticPath: null, pathDirs: [path.dirname(broken)], expect: null },
 ];
 
 for (const c of cases) {
   test(`resolveFfmpeg: ${c.name}`, async () => {
-    const run = resolveFfmpeg({ settingPath: c.settingPath, staticPath: () => c.staticPath, pathEnv: c.pathDirs.join(':'), platform: 'linux' });
+    const run = resolveFfmpeg({
+      settingPath: c.settingPath,
+      staticPath: () => c.staticPath,
+      pathEnv: c.pathDirs.join(':'),
+      platform: 'linux',
+    });
     if (c.expect === null) {
       await assert.rejects(run, (err: unknown) => {
         assert.ok(err instanceof SenseVoiceError);

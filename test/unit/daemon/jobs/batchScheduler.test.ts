@@ -20,7 +20,13 @@ function fakeWorker(quantization: 'int8' | 'fp32'): { worker: InferenceWorker; b
 }
 
 function item(offsetSec: number, seconds: number): WorkItem {
-  return { samples: new Float32Array(seconds * 16_000), offsetSec, language: 'auto', itn: true, banEmotionUnknown: false };
+  return {
+    samples: new Float32Array(seconds * 16_000),
+    offsetSec,
+    language: 'auto',
+    itn: true,
+    banEmotionUnknown: false,
+  };
 }
 
 async function runAll(quantization: 'int8' | 'fp32', batchSize: number, lengths: number[]): Promise<number[][]> {

@@ -5,7 +5,13 @@ import { ErrorCode, SenseVoiceError, type Transcript } from '../../../../common/
 
 const quiet = { onSegment: () => undefined, onProgress: () => undefined };
 function transcript(file: string): Transcript {
-  return { file, durationSec: 1, model: { layout: 'sherpa', quantization: 'fp32', provider: 'cpu' }, segments: [], timings: { decodeMs: 0, featuresMs: 0, inferenceMs: 0, totalMs: 0 } };
+  return {
+    file,
+    durationSec: 1,
+    model: { layout: 'sherpa', quantization: 'fp32', provider: 'cpu' },
+    segments: [],
+    timings: { decodeMs: 0, featuresMs: 0, inferenceMs: 0, totalMs: 0 },
+  };
 }
 
 /** Work that runs until released or aborted. */
@@ -14,7 +20,9 @@ function controllable() {
   const work = (report: JobReport) =>
     new Promise<Transcript>((resolve, reject) => {
       runs.push({ report, release: () => resolve(transcript('x')) });
-      report.signal.addEventListener('abort', () => setTimeout(() => reject(new SenseVoiceError(ErrorCode.Cancelled, 'Cancelled.')), 10));
+      report.signal.addEventListener('abort', () =>
+        setTimeout(() => reject(new SenseVoiceError(ErrorCode.Cancelled, 'Cancelled.')), 10),
+      );
     });
   return { runs, work };
 }
@@ -24,7 +32,15 @@ test('a second request joins: one run, both answered, replayed segments', async 
   const { runs, work } = controllable();
   const a = q.run('k', work, quiet);
   await new Promise((r) => setImmediate(r));
-  runs[0].report.onSegment(0, { start: 0, end: 1, language: 'en', emotion: 'NEUTRAL', event: 'Speech', text: 'hi', tokens: [] });
+  runs[0].report.onSegment(0, {
+    start: 0,
+    end: 1,
+    language: 'en',
+    emotion: 'NEUTRAL',
+    event: 'Speech',
+    text: 'hi',
+    tokens: [],
+  });
   const replayed: number[] = [];
   const b = q.run('k', work, { ...quiet, onSegment: (i) => replayed.push(i) });
   assert.deepEqual(replayed, [0]);

@@ -5,9 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { inspectModelFolder, type Cmvn, type InspectOptions } from '../../../../daemon/model/modelFolder';
 import { ErrorCode, SenseVoiceError } from '../../../../common/protocol';
-import {
-  senseVoiceIo, sherpaMetadata, writeModel, type ModelSpec, VOCAB,
-} from '../../../fixtures/onnxModels';
+import { senseVoiceIo, sherpaMetadata, writeModel, type ModelSpec, VOCAB } from '../../../fixtures/onnxModels';
 import { ASSETS } from '../../../helpers/paths';
 
 let tmp: string;
@@ -70,7 +68,12 @@ describe('inspectModelFolder: sherpa-onnx layout', () => {
     assert.equal(info.modelFile, path.join(dir, 'model.int8.onnx'));
     assert.equal(info.quantization, 'int8');
     assert.equal(info.sizeBytes, (await fs.stat(info.modelFile)).size);
-    assert.deepEqual(info.inputNames, { features: 'x', lengths: 'x_length', language: 'language', textNorm: 'text_norm' });
+    assert.deepEqual(info.inputNames, {
+      features: 'x',
+      lengths: 'x_length',
+      language: 'language',
+      textNorm: 'text_norm',
+    });
     assert.equal(info.outputName, 'logits');
     assert.equal(info.vocabSize, VOCAB);
     assert.equal(info.tokens.length, VOCAB);
@@ -90,7 +93,11 @@ describe('inspectModelFolder: sherpa-onnx layout', () => {
   });
 
   test('with both files, int8 for CPU and fp32 for GPU; the other is listed', async () => {
-    const dir = await folder({ 'model.int8.onnx': sherpaModel(), 'model.onnx': sherpaModel(), 'tokens.txt': realTokens });
+    const dir = await folder({
+      'model.int8.onnx': sherpaModel(),
+      'model.onnx': sherpaModel(),
+      'tokens.txt': realTokens,
+    });
     const onCpu = await inspectModelFolder(dir, cpu);
     assert.equal(onCpu.modelFile, path.join(dir, 'model.int8.onnx'));
     assert.equal(onCpu.quantization, 'int8');
@@ -109,22 +116,36 @@ describe('inspectModelFolder: sherpa-onnx layout', () => {
   });
 
   test('optional metadata: lang_nospeech defaults to 13, blank_id is honoured', async () => {
-    const md = sherpaMetadata({ lang_nospeech: undefined, blank_id: '0', model_type: undefined, normalize_samples: '1' });
-    const info = await inspectModelFolder(await folder({ 'model.onnx': sherpaModel(md), 'tokens.txt': realTokens }), cpu);
+    const md = sherpaMetadata({
+      lang_nospeech: undefined,
+      blank_id: '0',
+      model_type: undefined,
+      normalize_samples: '1',
+    });
+    const info = await inspectModelFolder(
+      await folder({ 'model.onnx': sherpaModel(md), 'tokens.txt': realTokens }),
+      cpu,
+    );
     assert.equal(info.langIds.nospeech, 13);
     assert.equal(info.normalizeSamples, true);
   });
 
   test('missing tokens.txt names the file', async () => {
     const dir = await folder({ 'model.int8.onnx': sherpaModel() });
-    await rejectsWith(inspectModelFolder(dir, cpu), ErrorCode.ModelInvalid, /tokens\.txt is missing/, /model\.int8\.onnx/);
+    await rejectsWith(
+      inspectModelFolder(dir, cpu),
+      ErrorCode.ModelInvalid,
+      /tokens\.txt is missing/,
+      /model\.int8\.onnx/,
+    );
   });
 
   test('a tokens.txt of another size is caught against the logits shape', async () => {
     const short = realTokens.split('\n').slice(0, 25000).join('\n');
     const dir = await folder({ 'model.int8.onnx': sherpaModel(), 'tokens.txt': short });
     await rejectsWith(
-      inspectModelFolder(dir, cpu), ErrorCode.ModelInvalid,
+      inspectModelFolder(dir, cpu),
+      ErrorCode.ModelInvalid,
       /tokens\.txt has 25000 entries but the model's logits output has 25055/,
     );
   });
@@ -134,7 +155,11 @@ describe('inspectModelFolder: sherpa-onnx layout', () => {
     io.outputs[0]!.shape = ['N', 'T', 'V'];
     const short = realTokens.split('\n').slice(0, 25000).join('\n');
     const dir = await folder({ 'model.int8.onnx': sherpaModel(sherpaMetadata(), io), 'tokens.txt': short });
-    await rejectsWith(inspectModelFolder(dir, cpu), ErrorCode.ModelInvalid, /tokens\.txt has 25000 entries but the model's vocab_size is 25055/);
+    await rejectsWith(
+      inspectModelFolder(dir, cpu),
+      ErrorCode.ModelInvalid,
+      /tokens\.txt has 25000 entries but the model's vocab_size is 25055/,
+    );
   });
 
   test('a token table without the rich tags is not SenseVoice', async () => {
@@ -149,7 +174,8 @@ describe('inspectModelFolder: sherpa-onnx layout', () => {
     io.inputs[1]!.name = 'lengths';
     const dir = await folder({ 'model.int8.onnx': sherpaModel(sherpaMetadata(), io), 'tokens.txt': realTokens });
     await rejectsWith(
-      inspectModelFolder(dir, cpu), ErrorCode.ModelInvalid,
+      inspectModelFolder(dir, cpu),
+      ErrorCode.ModelInvalid,
       /model\.int8\.onnx does not look like SenseVoiceSmall: its inputs are features \(float32\), lengths \(int32\)/,
       /x, x_length, language, text_norm/,
     );
@@ -161,7 +187,8 @@ describe('inspectModelFolder: sherpa-onnx layout', () => {
     io.outputs[0]!.name = 'out';
     const dir = await folder({ 'model.int8.onnx': sherpaModel(sherpaMetadata(), io), 'tokens.txt': realTokens });
     await rejectsWith(
-      inspectModelFolder(dir, cpu), ErrorCode.ModelInvalid,
+      inspectModelFolder(dir, cpu),
+      ErrorCode.ModelInvalid,
       /input x_length is int64, expected int32; output logits is missing/,
     );
   });
@@ -169,7 +196,11 @@ describe('inspectModelFolder: sherpa-onnx layout', () => {
   test('missing metadata keys are all listed', async () => {
     const md = sherpaMetadata({ neg_mean: undefined, inv_stddev: undefined, with_itn: undefined });
     const dir = await folder({ 'model.int8.onnx': sherpaModel(md), 'tokens.txt': realTokens });
-    await rejectsWith(inspectModelFolder(dir, cpu), ErrorCode.ModelInvalid, /metadata lacks with_itn, neg_mean, inv_stddev/);
+    await rejectsWith(
+      inspectModelFolder(dir, cpu),
+      ErrorCode.ModelInvalid,
+      /metadata lacks with_itn, neg_mean, inv_stddev/,
+    );
   });
 
   test('metadata with the wrong CMVN length, LFR, model_type or a non-number is rejected', async () => {
@@ -192,7 +223,11 @@ describe('inspectModelFolder: sherpa-onnx layout', () => {
     const io = senseVoiceIo('sherpa');
     io.inputs[0]!.shape = ['N', 'T', 80];
     const dir = await folder({ 'model.int8.onnx': sherpaModel(sherpaMetadata(), io), 'tokens.txt': realTokens });
-    await rejectsWith(inspectModelFolder(dir, cpu), ErrorCode.ModelInvalid, /takes 80 features per frame; expected 560/);
+    await rejectsWith(
+      inspectModelFolder(dir, cpu),
+      ErrorCode.ModelInvalid,
+      /takes 80 features per frame; expected 560/,
+    );
   });
 
   test('a model file that is not ONNX is ModelInvalid and named', async () => {
@@ -211,7 +246,10 @@ describe('inspectModelFolder: FunASR layout', () => {
 
   test('uses the fixed ids, am.mvn through readCmvn and the SentencePiece model', async () => {
     const dir = await folder({
-      'model_quant.onnx': funasrModel(), 'model.onnx': funasrModel(), 'am.mvn': 'stub', 'config.yaml': 'x: 1\n',
+      'model_quant.onnx': funasrModel(),
+      'model.onnx': funasrModel(),
+      'am.mvn': 'stub',
+      'config.yaml': 'x: 1\n',
       'chn_jpn_yue_eng_ko_spectok.bpe.model': bpe,
     });
     const cmvn = fakeCmvn();
@@ -220,7 +258,12 @@ describe('inspectModelFolder: FunASR layout', () => {
     assert.equal(info.modelFile, path.join(dir, 'model_quant.onnx'));
     assert.equal(info.quantization, 'int8');
     assert.deepEqual(info.otherModelFiles, [path.join(dir, 'model.onnx')]);
-    assert.deepEqual(info.inputNames, { features: 'speech', lengths: 'speech_lengths', language: 'language', textNorm: 'textnorm' });
+    assert.deepEqual(info.inputNames, {
+      features: 'speech',
+      lengths: 'speech_lengths',
+      language: 'language',
+      textNorm: 'textnorm',
+    });
     assert.equal(info.outputName, 'ctc_logits');
     assert.equal(info.tokensFile, path.join(dir, 'chn_jpn_yue_eng_ko_spectok.bpe.model'));
     assert.equal(info.tokens.length, VOCAB);
@@ -241,13 +284,25 @@ describe('inspectModelFolder: FunASR layout', () => {
 
   test('without readCmvn, the real am.mvn is read with features/cmvn', async () => {
     const amMvn = await fs.readFile(path.join(ASSETS, 'am.mvn'));
-    const dir = await folder({ 'model_quant.onnx': funasrModel(), 'am.mvn': amMvn, 'chn_jpn_yue_eng_ko_spectok.bpe.model': bpe });
+    const dir = await folder({
+      'model_quant.onnx': funasrModel(),
+      'am.mvn': amMvn,
+      'chn_jpn_yue_eng_ko_spectok.bpe.model': bpe,
+    });
     const info = await inspectModelFolder(dir, cpu);
     assert.equal(info.negMean.length, 560);
     assert.equal(info.negMean[0], Math.fround(-8.311879));
     assert.equal(info.invStddev.length, 560);
-    const broken = await folder({ 'model_quant.onnx': funasrModel(), 'am.mvn': '<Nnet>\n</Nnet>\n', 'chn_jpn_yue_eng_ko_spectok.bpe.model': bpe });
-    await rejectsWith(inspectModelFolder(broken, cpu), ErrorCode.ModelInvalid, /am\.mvn cannot be used: am\.mvn: no <AddShift> section/);
+    const broken = await folder({
+      'model_quant.onnx': funasrModel(),
+      'am.mvn': '<Nnet>\n</Nnet>\n',
+      'chn_jpn_yue_eng_ko_spectok.bpe.model': bpe,
+    });
+    await rejectsWith(
+      inspectModelFolder(broken, cpu),
+      ErrorCode.ModelInvalid,
+      /am\.mvn cannot be used: am\.mvn: no <AddShift> section/,
+    );
   });
 
   test('a tokens.txt serves when there is no SentencePiece model', async () => {
@@ -259,11 +314,16 @@ describe('inspectModelFolder: FunASR layout', () => {
 
   test('missing am.mvn, missing tokens, a failing or wrong-sized CMVN are ModelInvalid', async () => {
     const noMvn = await folder({ 'model_quant.onnx': funasrModel(), 'chn_jpn_yue_eng_ko_spectok.bpe.model': bpe });
-    await rejectsWith(inspectModelFolder(noMvn, { preferQuantized: true, readCmvn: fakeCmvn().readCmvn }), ErrorCode.ModelInvalid, /am\.mvn is missing/);
+    await rejectsWith(
+      inspectModelFolder(noMvn, { preferQuantized: true, readCmvn: fakeCmvn().readCmvn }),
+      ErrorCode.ModelInvalid,
+      /am\.mvn is missing/,
+    );
 
     const noTokens = await folder({ 'model_quant.onnx': funasrModel(), 'am.mvn': 'stub' });
     await rejectsWith(
-      inspectModelFolder(noTokens, { preferQuantized: true, readCmvn: fakeCmvn().readCmvn }), ErrorCode.ModelInvalid,
+      inspectModelFolder(noTokens, { preferQuantized: true, readCmvn: fakeCmvn().readCmvn }),
+      ErrorCode.ModelInvalid,
       /has no token table: .*chn_jpn_yue_eng_ko_spectok\.bpe\.model \(or tokens\.json \/ tokens\.txt\)/,
     );
 
@@ -271,8 +331,16 @@ describe('inspectModelFolder: FunASR layout', () => {
     const failing = async (): Promise<Cmvn> => {
       throw new Error('no <AddShift> row');
     };
-    await rejectsWith(inspectModelFolder(ok, { preferQuantized: true, readCmvn: failing }), ErrorCode.ModelInvalid, /am\.mvn cannot be used: no <AddShift> row/);
-    await rejectsWith(inspectModelFolder(ok, { preferQuantized: true, readCmvn: fakeCmvn(80).readCmvn }), ErrorCode.ModelInvalid, /CMVN neg_mean has 80 values; expected 560/);
+    await rejectsWith(
+      inspectModelFolder(ok, { preferQuantized: true, readCmvn: failing }),
+      ErrorCode.ModelInvalid,
+      /am\.mvn cannot be used: no <AddShift> row/,
+    );
+    await rejectsWith(
+      inspectModelFolder(ok, { preferQuantized: true, readCmvn: fakeCmvn(80).readCmvn }),
+      ErrorCode.ModelInvalid,
+      /CMVN neg_mean has 80 values; expected 560/,
+    );
   });
 
   test('FunASR interface checks: a missing textnorm input is named', async () => {
@@ -280,7 +348,8 @@ describe('inspectModelFolder: FunASR layout', () => {
     io.inputs = io.inputs.filter((i) => i.name !== 'textnorm');
     const dir = await folder({ 'model_quant.onnx': io, 'am.mvn': 'stub', 'tokens.txt': realTokens });
     await rejectsWith(
-      inspectModelFolder(dir, { preferQuantized: true, readCmvn: fakeCmvn().readCmvn }), ErrorCode.ModelInvalid,
+      inspectModelFolder(dir, { preferQuantized: true, readCmvn: fakeCmvn().readCmvn }),
+      ErrorCode.ModelInvalid,
       /\(FunASR layout\) does not match SenseVoiceSmall's interface: input textnorm is missing/,
     );
   });
@@ -290,9 +359,11 @@ describe('inspectModelFolder: nothing to load', () => {
   test('a missing folder is ModelNotFound, naming it and saying how to get a model', async () => {
     const dir = path.join(tmp, 'does-not-exist');
     await rejectsWith(
-      inspectModelFolder(dir, cpu), ErrorCode.ModelNotFound,
+      inspectModelFolder(dir, cpu),
+      ErrorCode.ModelNotFound,
       new RegExp(`The model folder ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} does not exist`),
-      /sherpa-onnx-sense-voice-zh-en-ja-ko-yue-int8-2024-07-17\.tar\.bz2/, /ModelScope/,
+      /sherpa-onnx-sense-voice-zh-en-ja-ko-yue-int8-2024-07-17\.tar\.bz2/,
+      /ModelScope/,
     );
   });
 
@@ -301,7 +372,14 @@ describe('inspectModelFolder: nothing to load', () => {
     await assert.rejects(inspectModelFolder(dir, cpu), (err: Error) => {
       assert.ok(err instanceof SenseVoiceError);
       assert.equal(err.code, ErrorCode.ModelNotFound);
-      for (const name of ['model.int8.onnx', 'model.onnx', 'tokens.txt', 'model_quant.onnx', 'am.mvn', 'chn_jpn_yue_eng_ko_spectok.bpe.model']) {
+      for (const name of [
+        'model.int8.onnx',
+        'model.onnx',
+        'tokens.txt',
+        'model_quant.onnx',
+        'am.mvn',
+        'chn_jpn_yue_eng_ko_spectok.bpe.model',
+      ]) {
         assert.ok(err.message.includes(name), `mentions ${name}`);
       }
       assert.match(err.message, /The folder holds: readme\.md, tokens\.txt\./);
@@ -313,7 +391,11 @@ describe('inspectModelFolder: nothing to load', () => {
 
   test('a file given as the folder is ModelNotFound pointing at its folder', async () => {
     const dir = await folder({ 'model.int8.onnx': sherpaModel(), 'tokens.txt': realTokens });
-    await rejectsWith(inspectModelFolder(path.join(dir, 'model.int8.onnx'), cpu), ErrorCode.ModelNotFound, /is a file; the model path should be the folder/);
+    await rejectsWith(
+      inspectModelFolder(path.join(dir, 'model.int8.onnx'), cpu),
+      ErrorCode.ModelNotFound,
+      /is a file; the model path should be the folder/,
+    );
   });
 });
 

@@ -6,7 +6,12 @@ import { after, before, describe, test } from 'node:test';
 import { onnx } from 'onnx-proto';
 import { OnnxFormatError, readOnnxModelInfo } from '../../../../daemon/model/onnxMetadata';
 import {
-  encodeModel, oneHotSherpaModel, senseVoiceIo, sherpaMetadata, writeModel, writeSparseModel,
+  encodeModel,
+  oneHotSherpaModel,
+  senseVoiceIo,
+  sherpaMetadata,
+  writeModel,
+  writeSparseModel,
 } from '../../../fixtures/onnxModels';
 import { ASSETS } from '../../../helpers/paths';
 
@@ -60,8 +65,14 @@ describe('readOnnxModelInfo', () => {
     await writeModel(p, spec);
     const decoded = onnx.ModelProto.decode(await fs.readFile(p));
     const info = await readOnnxModelInfo(p);
-    assert.deepEqual(info.inputs.map((i) => i.name), (decoded.graph?.input ?? []).map((i) => i.name));
-    assert.deepEqual(info.outputs.map((o) => o.name), (decoded.graph?.output ?? []).map((o) => o.name));
+    assert.deepEqual(
+      info.inputs.map((i) => i.name),
+      (decoded.graph?.input ?? []).map((i) => i.name),
+    );
+    assert.deepEqual(
+      info.outputs.map((o) => o.name),
+      (decoded.graph?.output ?? []).map((o) => o.name),
+    );
     assert.deepEqual(info.metadata, Object.fromEntries(decoded.metadataProps.map((m) => [m.key, m.value])));
     assert.deepEqual(info.outputs[1], { name: 'encoder_out_lens', elemType: 'int32', shape: ['batch_size'] });
   });
@@ -121,7 +132,10 @@ describe('readOnnxModelInfo', () => {
   test('another protobuf file (a SentencePiece model) is not an ONNX model', async () => {
     const bpe = await fs.readFile(path.join(ASSETS, 'chn_jpn_yue_eng_ko_spectok.bpe.model'));
     const p = await file('bpe.onnx', bpe);
-    await assert.rejects(readOnnxModelInfo(p), (err: Error) => err instanceof OnnxFormatError && /not an ONNX model/.test(err.message));
+    await assert.rejects(
+      readOnnxModelInfo(p),
+      (err: Error) => err instanceof OnnxFormatError && /not an ONNX model/.test(err.message),
+    );
   });
 
   test('random bytes always end in OnnxFormatError', async () => {
@@ -177,7 +191,10 @@ describe('readOnnxModelInfo', () => {
       assert.equal(info.fileSize, bigSize);
       assert.ok(bigSize > 900e6);
       assert.deepEqual(info.metadata, sherpaMetadata());
-      assert.deepEqual(info.inputs.map((i) => i.name), ['x', 'x_length', 'language', 'text_norm']);
+      assert.deepEqual(
+        info.inputs.map((i) => i.name),
+        ['x', 'x_length', 'language', 'text_norm'],
+      );
       assert.deepEqual(info.outputs[0], { name: 'logits', elemType: 'float32', shape: ['N', 'T', 25055] });
       assert.equal(info.opset, 13);
       // The nodes are read (they are small and sit together); each initializer costs one small read.
@@ -200,13 +217,28 @@ describe('readOnnxModelInfo', () => {
     test('matches a full decode when the weights are small', async () => {
       const small = path.join(tmp, 'sparse-small.onnx');
       await writeSparseModel(small, {
-        ...io, metadata: { k: 'v' }, nodes: 5, initializers: [{ name: 'a', bytes: 300 }, { name: 'b', bytes: 70000 }],
+        ...io,
+        metadata: { k: 'v' },
+        nodes: 5,
+        initializers: [
+          { name: 'a', bytes: 300 },
+          { name: 'b', bytes: 70000 },
+        ],
       });
       const decoded = onnx.ModelProto.decode(await fs.readFile(small));
       assert.equal(decoded.graph?.node?.length, 5);
-      assert.deepEqual((decoded.graph?.initializer ?? []).map((t) => [t.name, t.rawData?.length]), [['a', 300], ['b', 70000]]);
+      assert.deepEqual(
+        (decoded.graph?.initializer ?? []).map((t) => [t.name, t.rawData?.length]),
+        [
+          ['a', 300],
+          ['b', 70000],
+        ],
+      );
       const info = await readOnnxModelInfo(small);
-      assert.deepEqual(info.inputs.map((i) => i.name), (decoded.graph?.input ?? []).map((i) => i.name));
+      assert.deepEqual(
+        info.inputs.map((i) => i.name),
+        (decoded.graph?.input ?? []).map((i) => i.name),
+      );
       assert.deepEqual(info.metadata, { k: 'v' });
     });
 

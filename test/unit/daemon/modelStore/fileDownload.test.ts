@@ -18,10 +18,19 @@ let server: LocalServer;
 let dir: string;
 
 function http(extra: Partial<HttpOptions> = {}): HttpOptions {
-  return { env: {}, idleTimeoutMs: 5000, maxRedirects: 5, userAgent: 'test', lookup: fakeDns(['hf.test', 'cdn.test']), ...extra };
+  return {
+    env: {},
+    idleTimeoutMs: 5000,
+    maxRedirects: 5,
+    userAgent: 'test',
+    lookup: fakeDns(['hf.test', 'cdn.test']),
+    ...extra,
+  };
 }
 
-function request(over: Partial<FileDownloadRequest> = {}): FileDownloadRequest & { progress: number[]; logs: string[] } {
+function request(
+  over: Partial<FileDownloadRequest> = {},
+): FileDownloadRequest & { progress: number[]; logs: string[] } {
   const progress: number[] = [];
   const logs: string[] = [];
   return {
@@ -91,7 +100,10 @@ describe('downloadFile', () => {
 
   test('an interrupted run leaves a .part that the next run resumes (bytes re-hashed)', async () => {
     server.behaviour.set('/m/model.int8.onnx', { dropAfter: 2_000_000, times: 1 });
-    await assert.rejects(downloadFile(request({ retry: { attemptsWithoutProgress: 1, delayMs: () => 1 } })), (e: unknown) => e instanceof HttpError && e.retryable);
+    await assert.rejects(
+      downloadFile(request({ retry: { attemptsWithoutProgress: 1, delayMs: () => 1 } })),
+      (e: unknown) => e instanceof HttpError && e.retryable,
+    );
     const { part } = partPaths(path.join(dir, 'model.int8.onnx'));
     const kept = fs.statSync(part).size;
     assert.ok(kept > 0 && kept <= 2_000_000, `kept ${kept} bytes`);
@@ -109,7 +121,11 @@ describe('downloadFile', () => {
     const fd = fs.openSync(part, 'r+');
     fs.writeSync(fd, Buffer.from('corrupt'), 0, 7, 100);
     fs.closeSync(fd);
-    await assert.rejects(downloadFile(request()), (e: unknown) => e instanceof SenseVoiceError && e.code === ErrorCode.ChecksumMismatch && /was deleted/.test(e.message));
+    await assert.rejects(
+      downloadFile(request()),
+      (e: unknown) =>
+        e instanceof SenseVoiceError && e.code === ErrorCode.ChecksumMismatch && /was deleted/.test(e.message),
+    );
     assert.equal(fs.existsSync(part), false);
     assert.equal(fs.existsSync(meta), false);
     assert.equal(fs.existsSync(path.join(dir, 'model.int8.onnx')), false);
@@ -136,7 +152,11 @@ describe('downloadFile', () => {
 
   test('a size that differs from the pin fails before the body is read', async () => {
     server.behaviour.set('/m/model.int8.onnx', { body: bytes(SIZE + 10, 1) });
-    await assert.rejects(downloadFile(request()), (e: unknown) => e instanceof SenseVoiceError && e.code === ErrorCode.ChecksumMismatch && /offers \d+ bytes/.test(e.message));
+    await assert.rejects(
+      downloadFile(request()),
+      (e: unknown) =>
+        e instanceof SenseVoiceError && e.code === ErrorCode.ChecksumMismatch && /offers \d+ bytes/.test(e.message),
+    );
     assert.deepEqual(fs.readdirSync(dir), []);
   });
 
@@ -148,21 +168,31 @@ describe('downloadFile', () => {
 
   test('404 is a non-retryable HttpError with the status and the URL', async () => {
     const req = request({ url: `${server.origin}/m/missing.onnx` });
-    await assert.rejects(downloadFile(req), (e: unknown) => e instanceof HttpError && e.status === 404 && !e.retryable && e.message.includes('/m/missing.onnx'));
+    await assert.rejects(
+      downloadFile(req),
+      (e: unknown) =>
+        e instanceof HttpError && e.status === 404 && !e.retryable && e.message.includes('/m/missing.onnx'),
+    );
     assert.equal(server.requestsFor('/m/missing.onnx').length, 1, 'not retried');
   });
 
   test('a 503 is retried', async () => {
     server.behaviour.set('/m/flaky.onnx', { status: 503 });
     server.files.set('/m/ok.onnx', DATA);
-    const req = request({ url: `${server.origin}/m/flaky.onnx`, retry: { attemptsWithoutProgress: 3, delayMs: () => 1 } });
+    const req = request({
+      url: `${server.origin}/m/flaky.onnx`,
+      retry: { attemptsWithoutProgress: 3, delayMs: () => 1 },
+    });
     await assert.rejects(downloadFile(req), (e: unknown) => e instanceof HttpError && e.status === 503);
     assert.equal(server.requestsFor('/m/flaky.onnx').length, 3);
   });
 
   test('redirects to a CDN host are followed (relative and absolute, 302 and 307)', async () => {
     server.behaviour.set('/hf/resolve/main/model.int8.onnx', { redirect: '/hf/lfs/abc' });
-    server.behaviour.set('/hf/lfs/abc', { redirect: `http://cdn.test:${server.port}/m/model.int8.onnx?sig=1`, redirectStatus: 307 });
+    server.behaviour.set('/hf/lfs/abc', {
+      redirect: `http://cdn.test:${server.port}/m/model.int8.onnx?sig=1`,
+      redirectStatus: 307,
+    });
     const r = await downloadFile(request({ url: `http://hf.test:${server.port}/hf/resolve/main/model.int8.onnx` }));
     assertDone(r);
     assert.equal(server.requestsFor('/m/model.int8.onnx')[0]!.host, `cdn.test:${server.port}`);
@@ -180,7 +210,10 @@ describe('downloadFile', () => {
   test('a redirect loop stops with a clear error', async () => {
     server.behaviour.set('/loop/a', { redirect: '/loop/b' });
     server.behaviour.set('/loop/b', { redirect: '/loop/a' });
-    await assert.rejects(downloadFile(request({ url: `${server.origin}/loop/a` })), (e: unknown) => e instanceof HttpError && e.kind === 'redirect' && /more than 5 times/.test(e.message));
+    await assert.rejects(
+      downloadFile(request({ url: `${server.origin}/loop/a` })),
+      (e: unknown) => e instanceof HttpError && e.kind === 'redirect' && /more than 5 times/.test(e.message),
+    );
   });
 
   test('a stalled transfer times out and resumes where it stopped', async () => {
@@ -198,7 +231,14 @@ describe('downloadFile', () => {
     server.files.set('/m/slow.bin', DATA.subarray(0, 256 * 1024));
     server.behaviour.set('/m/slow.bin', { chunkBytes: 16 * 1024, chunkDelayMs: 100 });
     const started = Date.now();
-    const r = await downloadFile(request({ url: `${server.origin}/m/slow.bin`, pin: undefined, strict: false, http: http({ idleTimeoutMs: 1500 }) }));
+    const r = await downloadFile(
+      request({
+        url: `${server.origin}/m/slow.bin`,
+        pin: undefined,
+        strict: false,
+        http: http({ idleTimeoutMs: 1500 }),
+      }),
+    );
     assert.ok(Date.now() - started > 1500, 'the whole transfer took longer than the timeout');
     assert.equal(r.size, 256 * 1024);
     assert.equal(server.requestsFor('/m/slow.bin').length, 1);
@@ -208,7 +248,10 @@ describe('downloadFile', () => {
     server.behaviour.set('/m/model.int8.onnx', { chunkBytes: 64 * 1024, chunkDelayMs: 5 });
     const ac = new AbortController();
     const req = request({ signal: ac.signal, onBytes: (b) => b > 500_000 && ac.abort() });
-    await assert.rejects(downloadFile(req), (e: unknown) => e instanceof SenseVoiceError && e.code === ErrorCode.Cancelled);
+    await assert.rejects(
+      downloadFile(req),
+      (e: unknown) => e instanceof SenseVoiceError && e.code === ErrorCode.Cancelled,
+    );
     const { part } = partPaths(path.join(dir, 'model.int8.onnx'));
     assert.ok(fs.statSync(part).size > 500_000);
     server.behaviour.clear();
@@ -219,18 +262,28 @@ describe('downloadFile', () => {
 
   test('an unknown host fails at once with a DNS error (no retries)', async () => {
     const req = request({ url: 'http://nowhere.test/model.int8.onnx' });
-    await assert.rejects(downloadFile(req), (e: unknown) => e instanceof HttpError && e.kind === 'dns' && !e.retryable && /nowhere\.test/.test(e.message));
+    await assert.rejects(
+      downloadFile(req),
+      (e: unknown) => e instanceof HttpError && e.kind === 'dns' && !e.retryable && /nowhere\.test/.test(e.message),
+    );
   });
 
   test('HTTP_PROXY is used for http URLs (absolute-form request) and NO_PROXY bypasses it', async () => {
     const proxy = await LocalProxy.start();
     try {
       const env = { HTTP_PROXY: `http://user:pw@127.0.0.1:${proxy.port}` };
-      const r = await downloadFile(request({ url: `http://hf.test:${server.port}/m/model.int8.onnx`, http: http({ env }) }));
+      const r = await downloadFile(
+        request({ url: `http://hf.test:${server.port}/m/model.int8.onnx`, http: http({ env }) }),
+      );
       assertDone(r);
       assert.deepEqual(proxy.seen, [`GET http://hf.test:${server.port}/m/model.int8.onnx auth`]);
       fs.rmSync(path.join(dir, 'model.int8.onnx'));
-      await downloadFile(request({ url: `http://hf.test:${server.port}/m/model.int8.onnx`, http: http({ env: { ...env, NO_PROXY: 'localhost,.test' } }) }));
+      await downloadFile(
+        request({
+          url: `http://hf.test:${server.port}/m/model.int8.onnx`,
+          http: http({ env: { ...env, NO_PROXY: 'localhost,.test' } }),
+        }),
+      );
       assert.equal(proxy.seen.length, 1, 'NO_PROXY went direct');
     } finally {
       await proxy.close();

@@ -12,8 +12,31 @@ import { tempDir } from '../../../helpers/paths';
 import { LocalProxy, fakeDns } from './localServer';
 
 const dir = tempDir('tls');
-const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=hf.test', '-addext', 'subjectAltName=DNS:hf.test'], { encoding: 'utf8' });
-const skip = made.status === 0 ? false : `openssl could not make a test certificate (${made.error?.message ?? made.stderr.trim().split('\n').at(-1)}): skipped`;
+const made = spawnSync(
+  'openssl',
+  [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    path.join(dir, 'key.pem'),
+    '-out',
+    path.join(dir, 'cert.pem'),
+    '-days',
+    '2',
+    '-subj',
+    '/CN=hf.test',
+    '-addext',
+    'subjectAltName=DNS:hf.test',
+  ],
+  { encoding: 'utf8' },
+);
+const skip =
+  made.status === 0
+    ? false
+    : `openssl could not make a test certificate (${made.error?.message ?? made.stderr.trim().split('\n').at(-1)}): skipped`;
 
 let server: https.Server;
 let port = 0;
@@ -21,15 +44,18 @@ const hits: string[] = [];
 
 before(async () => {
   if (skip) return;
-  server = https.createServer({ key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) }, (req, res) => {
-    hits.push(`${req.headers.host} ${req.url}`);
-    if (req.url === '/redirect') {
-      res.writeHead(302, { Location: `http://hf.test:${port}/file` });
-      return void res.end();
-    }
-    res.writeHead(200, { 'Content-Length': 5 });
-    res.end('hello');
-  });
+  server = https.createServer(
+    { key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) },
+    (req, res) => {
+      hits.push(`${req.headers.host} ${req.url}`);
+      if (req.url === '/redirect') {
+        res.writeHead(302, { Location: `http://hf.test:${port}/file` });
+        return void res.end();
+      }
+      res.writeHead(200, { 'Content-Length': 5 });
+      res.end('hello');
+    },
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
 });
@@ -38,7 +64,15 @@ after(async () => {
 });
 
 function options(extra: Partial<HttpOptions> = {}): HttpOptions {
-  return { env: {}, idleTimeoutMs: 5000, maxRedirects: 5, userAgent: 'test', lookup: fakeDns(['hf.test']), ca: skip ? undefined : fs.readFileSync(path.join(dir, 'cert.pem')), ...extra };
+  return {
+    env: {},
+    idleTimeoutMs: 5000,
+    maxRedirects: 5,
+    userAgent: 'test',
+    lookup: fakeDns(['hf.test']),
+    ca: skip ? undefined : fs.readFileSync(path.join(dir, 'cert.pem')),
+    ...extra,
+  };
 }
 
 async function body(url: string, o: HttpOptions): Promise<string> {
@@ -65,9 +99,15 @@ test('https through HTTPS_PROXY goes by a CONNECT tunnel, with Proxy-Authorizati
 });
 
 test('an untrusted certificate is a TLS error that is not retried', { skip }, async () => {
-  await assert.rejects(body(`https://hf.test:${port}/file`, options({ ca: undefined })), (e: unknown) => e instanceof HttpError && e.kind === 'tls' && !e.retryable);
+  await assert.rejects(
+    body(`https://hf.test:${port}/file`, options({ ca: undefined })),
+    (e: unknown) => e instanceof HttpError && e.kind === 'tls' && !e.retryable,
+  );
 });
 
 test('a redirect from https to http is refused', { skip }, async () => {
-  await assert.rejects(body(`https://hf.test:${port}/redirect`, options()), (e: unknown) => e instanceof HttpError && e.kind === 'redirect' && /not https/.test(e.message));
+  await assert.rejects(
+    body(`https://hf.test:${port}/redirect`, options()),
+    (e: unknown) => e instanceof HttpError && e.kind === 'redirect' && /not https/.test(e.message),
+  );
 });

@@ -80,7 +80,8 @@ export class LocalServer {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname;
     this.seen.push({
-      method: req.method ?? 'GET', path,
+      method: req.method ?? 'GET',
+      path,
       ...(req.headers.range ? { range: req.headers.range } : {}),
       ...(req.headers['if-range'] ? { ifRange: String(req.headers['if-range']) } : {}),
       ...(req.headers.host ? { host: req.headers.host } : {}),
@@ -104,7 +105,11 @@ export class LocalServer {
     const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 16)}"`;
     let start = 0;
     let status = 200;
-    const headers: Record<string, string | number> = { ETag: etag, 'Accept-Ranges': 'bytes', 'Content-Type': 'application/octet-stream' };
+    const headers: Record<string, string | number> = {
+      ETag: etag,
+      'Accept-Ranges': 'bytes',
+      'Content-Type': 'application/octet-stream',
+    };
     const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
     const ifRange = req.headers['if-range'];
     if (range && !b.ignoreRange && (!ifRange || ifRange === etag)) {
@@ -146,7 +151,11 @@ export class LocalServer {
 /** DNS for made-up hosts: listed names resolve to 127.0.0.1, any other fails with ENOTFOUND. */
 export function fakeDns(hosts: string[]): LookupFunction {
   return ((hostname: string, options: unknown, callback: unknown) => {
-    const cb = (typeof options === 'function' ? options : callback) as (err: NodeJS.ErrnoException | null, address?: unknown, family?: number) => void;
+    const cb = (typeof options === 'function' ? options : callback) as (
+      err: NodeJS.ErrnoException | null,
+      address?: unknown,
+      family?: number,
+    ) => void;
     const all = typeof options === 'object' && options !== null && (options as { all?: boolean }).all;
     if (hostname === '127.0.0.1' || hosts.includes(hostname)) {
       process.nextTick(() => (all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)));
@@ -170,10 +179,19 @@ export class LocalProxy {
     p.server = http.createServer((req, res) => {
       p.seen.push(`${req.method} ${req.url}${req.headers['proxy-authorization'] ? ' auth' : ''}`);
       const target = new URL(req.url!);
-      const up = http.request({ host: resolveHost(target.hostname), port: target.port || 80, path: target.pathname + target.search, method: req.method, headers: req.headers }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
+      const up = http.request(
+        {
+          host: resolveHost(target.hostname),
+          port: target.port || 80,
+          path: target.pathname + target.search,
+          method: req.method,
+          headers: req.headers,
+        },
+        (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        },
+      );
       up.on('error', () => res.destroy());
       req.pipe(up);
     });

@@ -45,7 +45,13 @@ describe('named sources', () => {
     assert.equal(r.verified, true);
     assert.equal(r.layout, 'sherpa');
     assert.equal(r.alreadyPresent, false);
-    assert.deepEqual(r.files.map((f) => [f.name, f.verified, f.reused]), [['model.int8.onnx', true, false], ['tokens.txt', true, false]]);
+    assert.deepEqual(
+      r.files.map((f) => [f.name, f.verified, f.reused]),
+      [
+        ['model.int8.onnx', true, false],
+        ['tokens.txt', true, false],
+      ],
+    );
     assert.deepEqual(fs.readdirSync(r.path).sort(), [MANIFEST_NAME, 'model.int8.onnx', 'tokens.txt'].sort());
     assert.equal((await inspectModelFolder(r.path, { preferQuantized: true })).quantization, 'int8');
     const total = r.files.reduce((n, f) => n + f.size, 0);
@@ -73,10 +79,22 @@ describe('named sources', () => {
     const h = harness(server, served);
     await h.download({ source: 'huggingface', variant: 'int8' });
     const r = await h.download({ source: 'huggingface', variant: 'fp32' });
-    assert.deepEqual(r.files.map((f) => [f.name, f.reused]), [['model.onnx', false], ['tokens.txt', true]]);
+    assert.deepEqual(
+      r.files.map((f) => [f.name, f.reused]),
+      [
+        ['model.onnx', false],
+        ['tokens.txt', true],
+      ],
+    );
     assert.equal(server.requestsFor('/hf/tokens.txt').length, 1);
     const list = await h.service.list({ provider: 'cpu' });
-    assert.deepEqual(list.models.map((m) => [m.id, m.variant, m.verified, m.source]), [[SHERPA_ID, 'int8', true, 'huggingface'], [SHERPA_ID, 'fp32', true, 'huggingface']]);
+    assert.deepEqual(
+      list.models.map((m) => [m.id, m.variant, m.verified, m.source]),
+      [
+        [SHERPA_ID, 'int8', true, 'huggingface'],
+        [SHERPA_ID, 'fp32', true, 'huggingface'],
+      ],
+    );
     assert.equal(list.fallback?.variant, 'int8');
     assert.equal((await h.service.list({ provider: 'cuda' })).fallback?.variant, 'fp32');
   });
@@ -86,7 +104,9 @@ describe('named sources', () => {
     const r = await h.download({ source: 'github' });
     assert.equal(r.verified, true);
     assert.deepEqual(fs.readdirSync(r.path).sort(), [MANIFEST_NAME, 'model.int8.onnx', 'tokens.txt'].sort());
-    assert.ok(fs.readFileSync(path.join(r.path, 'tokens.txt')).equals(fs.readFileSync(path.join(served.sherpa, 'tokens.txt'))));
+    assert.ok(
+      fs.readFileSync(path.join(r.path, 'tokens.txt')).equals(fs.readFileSync(path.join(served.sherpa, 'tokens.txt'))),
+    );
     assert.equal(fs.existsSync(partialDir(h.store, SHERPA_ID)), false, 'archive and unpacked files removed');
   });
 
@@ -102,7 +122,10 @@ describe('named sources', () => {
     const h = harness(server, served);
     const good = server.files.get('/hf/model.int8.onnx')!;
     server.behaviour.set('/hf/model.int8.onnx', { body: bytes(good.length, 3) });
-    await assert.rejects(h.download({ source: 'huggingface' }), coded(ErrorCode.ChecksumMismatch, /sha256 [0-9a-f]{64}.*deleted.*--source github.*--url/s));
+    await assert.rejects(
+      h.download({ source: 'huggingface' }),
+      coded(ErrorCode.ChecksumMismatch, /sha256 [0-9a-f]{64}.*deleted.*--source github.*--url/s),
+    );
     assert.equal(fs.existsSync(path.join(h.store, SHERPA_ID)), false);
     assert.equal(fs.existsSync(partialDir(h.store, SHERPA_ID)), false);
   });
@@ -110,20 +133,32 @@ describe('named sources', () => {
   test('404: DownloadFailed names the URL and what to try (another source, --url, a proxy); nothing kept', async () => {
     const h = harness(server, served);
     server.behaviour.set('/hf/tokens.txt', { status: 404 });
-    await assert.rejects(h.download({ source: 'huggingface' }), coded(ErrorCode.DownloadFailed, /\/hf\/tokens\.txt answered HTTP 404.*--source github.*--source modelscope.*--url.*HTTPS_PROXY/s));
+    await assert.rejects(
+      h.download({ source: 'huggingface' }),
+      coded(
+        ErrorCode.DownloadFailed,
+        /\/hf\/tokens\.txt answered HTTP 404.*--source github.*--source modelscope.*--url.*HTTPS_PROXY/s,
+      ),
+    );
     assert.equal(fs.existsSync(partialDir(h.store, SHERPA_ID)), false);
     assert.equal(fs.existsSync(path.join(h.store, SHERPA_ID)), false);
   });
 
   test('a host that does not resolve: DownloadFailed with the host, the URL and the proxy hint', async () => {
     const h = harness(server, served, { sources: () => ({ ...testSourcesAt('http://nowhere.test:1') }) });
-    await assert.rejects(h.download({ source: 'huggingface' }), coded(ErrorCode.DownloadFailed, /Could not resolve nowhere\.test.*HTTPS_PROXY/s));
+    await assert.rejects(
+      h.download({ source: 'huggingface' }),
+      coded(ErrorCode.DownloadFailed, /Could not resolve nowhere\.test.*HTTPS_PROXY/s),
+    );
   });
 
   test('a drop the retries cannot get past keeps the .part; the next run resumes it with a Range request', async () => {
     const h = harness(server, served, { retry: { attemptsWithoutProgress: 1, delayMs: () => 1 } });
     server.behaviour.set('/hf/model.int8.onnx', { dropAfter: 300_000, times: 1 });
-    await assert.rejects(h.download({ source: 'huggingface' }), coded(ErrorCode.DownloadFailed, /run the same download again to resume/));
+    await assert.rejects(
+      h.download({ source: 'huggingface' }),
+      coded(ErrorCode.DownloadFailed, /run the same download again to resume/),
+    );
     const partial = (await h.service.list({ provider: 'cpu' })).partial;
     assert.equal(partial.length, 1);
     assert.equal(partial[0]!.file, 'model.int8.onnx');
@@ -141,7 +176,10 @@ describe('named sources', () => {
     server.behaviour.set('/hf/model.int8.onnx', { chunkBytes: 32 * 1024, chunkDelayMs: 5 });
     const ac = new AbortController();
     await assert.rejects(
-      h.download({ source: 'huggingface' }, { signal: ac.signal, onProgress: (p) => (p.bytes ?? 0) > 200_000 && ac.abort() }),
+      h.download(
+        { source: 'huggingface' },
+        { signal: ac.signal, onProgress: (p) => (p.bytes ?? 0) > 200_000 && ac.abort() },
+      ),
       coded(ErrorCode.Cancelled, /kept.*resume/),
     );
     const parts = fs.readdirSync(partialDir(h.store, SHERPA_ID));
@@ -158,32 +196,54 @@ describe('named sources', () => {
     const mine = path.join(h.store, SHERPA_ID);
     fs.mkdirSync(mine, { recursive: true });
     fs.writeFileSync(path.join(mine, 'notes.txt'), 'mine');
-    await assert.rejects(h.download({ source: 'huggingface' }), coded(ErrorCode.ModelExists, /not made by SenseVoice.*--force/s));
+    await assert.rejects(
+      h.download({ source: 'huggingface' }),
+      coded(ErrorCode.ModelExists, /not made by SenseVoice.*--force/s),
+    );
     assert.equal(fs.readFileSync(path.join(mine, 'notes.txt'), 'utf8'), 'mine');
     const r = await h.download({ source: 'huggingface', overwrite: true });
     assert.equal(r.verified, true);
     assert.equal(fs.existsSync(path.join(mine, 'notes.txt')), false);
-    assert.deepEqual(fs.readdirSync(h.store).filter((n) => !n.startsWith('.partial')), [SHERPA_ID], 'the replaced folder is gone');
+    assert.deepEqual(
+      fs.readdirSync(h.store).filter((n) => !n.startsWith('.partial')),
+      [SHERPA_ID],
+      'the replaced folder is gone',
+    );
   });
 
   test('two downloads of the same model at once: the second is Busy', async () => {
     const h = harness(server, served);
     server.behaviour.set('/hf/model.int8.onnx', { chunkBytes: 64 * 1024, chunkDelayMs: 5 });
     const first = h.download({ source: 'huggingface' });
-    await assert.rejects(h.download({ source: 'huggingface', variant: 'fp32' }), coded(ErrorCode.Busy, /Another download/));
+    await assert.rejects(
+      h.download({ source: 'huggingface', variant: 'fp32' }),
+      coded(ErrorCode.Busy, /Another download/),
+    );
     assert.equal((await first).verified, true);
   });
 
   test('not enough disk space: NotEnoughSpace with the numbers and SENSEVOICE_MODEL_STORE', async () => {
     const h = harness(server, served, { freeBytes: async () => 1000 });
-    await assert.rejects(h.download({ source: 'huggingface' }), coded(ErrorCode.NotEnoughSpace, /only 0 MiB are free.*SENSEVOICE_MODEL_STORE/s));
+    await assert.rejects(
+      h.download({ source: 'huggingface' }),
+      coded(ErrorCode.NotEnoughSpace, /only 0 MiB are free.*SENSEVOICE_MODEL_STORE/s),
+    );
   });
 
   test('bad parameters are InvalidParams', async () => {
     const h = harness(server, served);
-    await assert.rejects(h.download({ source: 'huggingface', url: 'http://x/' }), coded(ErrorCode.InvalidParams, /not both/));
-    await assert.rejects(h.download({ source: 'modelscope', variant: 'fp32' }), coded(ErrorCode.InvalidParams, /--source huggingface/));
-    await assert.rejects(h.download({ url: 'file:///etc/passwd' }), coded(ErrorCode.InvalidParams, /only http and https/));
+    await assert.rejects(
+      h.download({ source: 'huggingface', url: 'http://x/' }),
+      coded(ErrorCode.InvalidParams, /not both/),
+    );
+    await assert.rejects(
+      h.download({ source: 'modelscope', variant: 'fp32' }),
+      coded(ErrorCode.InvalidParams, /--source huggingface/),
+    );
+    await assert.rejects(
+      h.download({ url: 'file:///etc/passwd' }),
+      coded(ErrorCode.InvalidParams, /only http and https/),
+    );
   });
 });
 
@@ -209,7 +269,11 @@ describe('a URL the user gives', () => {
     const h = harness(server, served);
     const r = await h.download({ url: `${server.origin}/url/funasr` });
     assert.equal(r.layout, 'funasr');
-    assert.deepEqual(r.files.map((f) => f.name).sort(), ['am.mvn', 'chn_jpn_yue_eng_ko_spectok.bpe.model', 'model_quant.onnx']);
+    assert.deepEqual(r.files.map((f) => f.name).sort(), [
+      'am.mvn',
+      'chn_jpn_yue_eng_ko_spectok.bpe.model',
+      'model_quant.onnx',
+    ]);
   });
 
   test('a .onnx URL: stored under the layout name, with tokens.txt fetched from beside it', async () => {
@@ -231,8 +295,14 @@ describe('a URL the user gives', () => {
     const h = harness(server, served);
     server.files.set('/junk/model.int8.onnx', bytes(5000, 5));
     server.files.set('/junk/tokens.txt', server.files.get('/url/sherpa/tokens.txt')!);
-    await assert.rejects(h.download({ url: `${server.origin}/junk/` }), coded(ErrorCode.ModelInvalid, /did not give a usable SenseVoice model, so it was deleted/));
-    assert.deepEqual(fs.readdirSync(h.store).filter((n) => n !== '.partial'), []);
+    await assert.rejects(
+      h.download({ url: `${server.origin}/junk/` }),
+      coded(ErrorCode.ModelInvalid, /did not give a usable SenseVoice model, so it was deleted/),
+    );
+    assert.deepEqual(
+      fs.readdirSync(h.store).filter((n) => n !== '.partial'),
+      [],
+    );
     assert.deepEqual(fs.readdirSync(path.join(h.store, '.partial')), []);
   });
 });
@@ -244,7 +314,21 @@ function testSourcesAt(origin: string) {
     huggingface: {
       name: 'huggingface' as const,
       description: 'unreachable',
-      plans: { int8: { id: SHERPA_ID, source: 'huggingface', variant: 'int8' as const, strict: true, sets: [{ layout: 'sherpa' as const, modelFile: 'model.int8.onnx', files: [plan('model.int8.onnx'), plan('tokens.txt')] }] } },
+      plans: {
+        int8: {
+          id: SHERPA_ID,
+          source: 'huggingface',
+          variant: 'int8' as const,
+          strict: true,
+          sets: [
+            {
+              layout: 'sherpa' as const,
+              modelFile: 'model.int8.onnx',
+              files: [plan('model.int8.onnx'), plan('tokens.txt')],
+            },
+          ],
+        },
+      },
     },
     github: { name: 'github' as const, description: '', plans: {} },
     modelscope: { name: 'modelscope' as const, description: '', plans: {} },

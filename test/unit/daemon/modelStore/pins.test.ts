@@ -13,7 +13,10 @@ test('the int8 model, the ModelScope model and the int8 archive pins are the pub
   const ref = fs.readFileSync(path.join(FIXTURES, 'published-pins.md'), 'utf8').replace(/\s+/g, ' ');
   for (const pin of [PINS.sherpaInt8, PINS.funasrInt8, PINS.sherpaInt8Archive]) {
     const size = pin.size.toLocaleString('en-US');
-    assert.ok(ref.includes(`${size} bytes, sha256 ${pin.sha256}`) || ref.includes(`(${size} bytes, sha256 ${pin.sha256}`), `${pin.name}: ${size} / ${pin.sha256} not in published-pins.md`);
+    assert.ok(
+      ref.includes(`${size} bytes, sha256 ${pin.sha256}`) || ref.includes(`(${size} bytes, sha256 ${pin.sha256}`),
+      `${pin.name}: ${size} / ${pin.sha256} not in published-pins.md`,
+    );
   }
   assert.ok(ref.includes(PINS.sherpaInt8Archive.name));
 });
@@ -30,7 +33,8 @@ test('every file a named source serves has a pin; sha256 values are 64 lower-cas
   for (const source of Object.values(officialSources({}))) {
     for (const plan of Object.values(source.plans)) {
       assert.equal(plan!.strict, true);
-      for (const set of plan!.sets) for (const f of set.files) assert.ok(f.pin, `${source.name} ${plan!.variant} ${f.name} has no pin`);
+      for (const set of plan!.sets)
+        for (const f of set.files) assert.ok(f.pin, `${source.name} ${plan!.variant} ${f.name} has no pin`);
     }
   }
   for (const pin of Object.values(PINS)) assert.match(pin.sha256, /^[0-9a-f]{64}$/);
@@ -38,6 +42,12 @@ test('every file a named source serves has a pin; sha256 values are 64 lower-cas
 
 test('HF_ENDPOINT points the Hugging Face source at a mirror', () => {
   const hf = officialSources({ HF_ENDPOINT: 'https://hf-mirror.com/' }).huggingface.plans.int8!;
-  assert.equal(hf.sets[0]!.files[0]!.url, 'https://hf-mirror.com/csukuangfj/sherpa-onnx-sense-voice-zh-en-ja-ko-yue-2024-07-17/resolve/main/model.int8.onnx');
-  assert.equal(officialSources({}).huggingface.plans.fp32!.sets[0]!.files[0]!.url, 'https://huggingface.co/csukuangfj/sherpa-onnx-sense-voice-zh-en-ja-ko-yue-2024-07-17/resolve/main/model.onnx');
+  assert.equal(
+    hf.sets[0]!.files[0]!.url,
+    'https://hf-mirror.com/csukuangfj/sherpa-onnx-sense-voice-zh-en-ja-ko-yue-2024-07-17/resolve/main/model.int8.onnx',
+  );
+  assert.equal(
+    officialSources({}).huggingface.plans.fp32!.sets[0]!.files[0]!.url,
+    'https://huggingface.co/csukuangfj/sherpa-onnx-sense-voice-zh-en-ja-ko-yue-2024-07-17/resolve/main/model.onnx',
+  );
 });

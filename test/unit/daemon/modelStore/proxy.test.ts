@@ -9,7 +9,10 @@ test('https URLs use HTTPS_PROXY, http URLs HTTP_PROXY; lower case wins; ALL_PRO
   const env = { HTTPS_PROXY: 'http://secure:8443', HTTP_PROXY: 'http://plain:8080' };
   assert.equal(at('https://huggingface.co/x', env), 'http://secure:8443/');
   assert.equal(at('http://example.com/x', env), 'http://plain:8080/');
-  assert.equal(at('https://a.b/x', { HTTPS_PROXY: 'http://upper:1', https_proxy: 'http://lower:2' }), 'http://lower:2/');
+  assert.equal(
+    at('https://a.b/x', { HTTPS_PROXY: 'http://upper:1', https_proxy: 'http://lower:2' }),
+    'http://lower:2/',
+  );
   assert.equal(at('https://a.b/x', { ALL_PROXY: 'http://all:3' }), 'http://all:3/');
   assert.equal(at('https://a.b/x', {}), null);
 });
@@ -51,7 +54,10 @@ test('NO_PROXY is read as no_proxy or NO_PROXY; the lower-case name wins', () =>
   const proxy = { HTTPS_PROXY: 'http://p:1' };
   assert.equal(at('https://huggingface.co/', { ...proxy, no_proxy: 'huggingface.co' }), null);
   assert.equal(at('https://huggingface.co/', { ...proxy, NO_PROXY: 'huggingface.co' }), null);
-  assert.equal(at('https://huggingface.co/', { ...proxy, no_proxy: 'github.com', NO_PROXY: 'huggingface.co' }), 'http://p:1/');
+  assert.equal(
+    at('https://huggingface.co/', { ...proxy, no_proxy: 'github.com', NO_PROXY: 'huggingface.co' }),
+    'http://p:1/',
+  );
   assert.equal(at('https://huggingface.co/', { ...proxy, no_proxy: 'huggingface.co', NO_PROXY: 'github.com' }), null);
   assert.equal(at('https://huggingface.co/', { https_proxy: 'http://lower:2', no_proxy: 'huggingface.co' }), null);
 });

@@ -4,7 +4,13 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ModelStoreService, type ModelStoreOptions } from '../../../../daemon/modelStore/modelStoreService';
-import { FUNASR_ID, SHERPA_ID, type DownloadPlan, type PlannedFile, type SourceTable } from '../../../../daemon/modelStore/plans';
+import {
+  FUNASR_ID,
+  SHERPA_ID,
+  type DownloadPlan,
+  type PlannedFile,
+  type SourceTable,
+} from '../../../../daemon/modelStore/plans';
 import type { FilePin } from '../../../../daemon/modelStore/pins';
 import type { ModelDownloadResult, ProgressParams } from '../../../../common/protocol';
 import { tempDir } from '../../../helpers/paths';
@@ -57,7 +63,11 @@ function makeArchive(sherpaDir: string): Buffer {
 
 /** Sources shaped like the public ones, on the local server, with pins of the served files. */
 export function testSources(server: LocalServer, served: Served, origin = server.origin): SourceTable {
-  const at = (dir: string, prefix: string, name: string): PlannedFile => ({ name, url: `${origin}/${prefix}/${name}`, pin: served.pin(path.join(dir, name)) });
+  const at = (dir: string, prefix: string, name: string): PlannedFile => ({
+    name,
+    url: `${origin}/${prefix}/${name}`,
+    pin: served.pin(path.join(dir, name)),
+  });
   const plan = (p: Omit<DownloadPlan, 'strict'>): DownloadPlan => ({ ...p, strict: true });
   const archivePin: FilePin = { name: ARCHIVE, size: served.archive.length, sha256: sha256(served.archive) };
   return {
@@ -65,8 +75,30 @@ export function testSources(server: LocalServer, served: Served, origin = server
       name: 'huggingface',
       description: 'test huggingface',
       plans: {
-        int8: plan({ id: SHERPA_ID, source: 'huggingface', variant: 'int8', sets: [{ layout: 'sherpa', modelFile: 'model.int8.onnx', files: [at(served.sherpa, 'hf', 'model.int8.onnx'), at(served.sherpa, 'hf', 'tokens.txt')] }] }),
-        fp32: plan({ id: SHERPA_ID, source: 'huggingface', variant: 'fp32', sets: [{ layout: 'sherpa', modelFile: 'model.onnx', files: [at(served.sherpa, 'hf', 'model.onnx'), at(served.sherpa, 'hf', 'tokens.txt')] }] }),
+        int8: plan({
+          id: SHERPA_ID,
+          source: 'huggingface',
+          variant: 'int8',
+          sets: [
+            {
+              layout: 'sherpa',
+              modelFile: 'model.int8.onnx',
+              files: [at(served.sherpa, 'hf', 'model.int8.onnx'), at(served.sherpa, 'hf', 'tokens.txt')],
+            },
+          ],
+        }),
+        fp32: plan({
+          id: SHERPA_ID,
+          source: 'huggingface',
+          variant: 'fp32',
+          sets: [
+            {
+              layout: 'sherpa',
+              modelFile: 'model.onnx',
+              files: [at(served.sherpa, 'hf', 'model.onnx'), at(served.sherpa, 'hf', 'tokens.txt')],
+            },
+          ],
+        }),
       },
     },
     github: {
@@ -74,8 +106,19 @@ export function testSources(server: LocalServer, served: Served, origin = server
       description: 'test github',
       plans: {
         int8: plan({
-          id: SHERPA_ID, source: 'github', variant: 'int8',
-          sets: [{ layout: 'sherpa', modelFile: 'model.int8.onnx', files: ['model.int8.onnx', 'tokens.txt'].map((n) => ({ name: n, pin: served.pin(path.join(served.sherpa, n)) })) }],
+          id: SHERPA_ID,
+          source: 'github',
+          variant: 'int8',
+          sets: [
+            {
+              layout: 'sherpa',
+              modelFile: 'model.int8.onnx',
+              files: ['model.int8.onnx', 'tokens.txt'].map((n) => ({
+                name: n,
+                pin: served.pin(path.join(served.sherpa, n)),
+              })),
+            },
+          ],
           archive: { url: `${origin}/gh/${ARCHIVE}`, name: ARCHIVE, kind: 'tar.bz2', pin: archivePin },
         }),
       },
@@ -84,7 +127,20 @@ export function testSources(server: LocalServer, served: Served, origin = server
       name: 'modelscope',
       description: 'test modelscope',
       plans: {
-        int8: plan({ id: FUNASR_ID, source: 'modelscope', variant: 'int8', sets: [{ layout: 'funasr', modelFile: 'model_quant.onnx', files: ['model_quant.onnx', 'am.mvn', 'chn_jpn_yue_eng_ko_spectok.bpe.model'].map((n) => at(served.funasr, 'ms', n)) }] }),
+        int8: plan({
+          id: FUNASR_ID,
+          source: 'modelscope',
+          variant: 'int8',
+          sets: [
+            {
+              layout: 'funasr',
+              modelFile: 'model_quant.onnx',
+              files: ['model_quant.onnx', 'am.mvn', 'chn_jpn_yue_eng_ko_spectok.bpe.model'].map((n) =>
+                at(served.funasr, 'ms', n),
+              ),
+            },
+          ],
+        }),
       },
     },
   };
@@ -94,7 +150,10 @@ export interface Harness {
   store: string;
   service: ModelStoreService;
   logs: string[];
-  download: (params: Record<string, unknown>, opts?: { signal?: AbortSignal; onProgress?: (p: ProgressParams) => void }) => Promise<ModelDownloadResult>;
+  download: (
+    params: Record<string, unknown>,
+    opts?: { signal?: AbortSignal; onProgress?: (p: ProgressParams) => void },
+  ) => Promise<ModelDownloadResult>;
 }
 
 export function harness(server: LocalServer, served: Served, extra: Partial<ModelStoreOptions> = {}): Harness {
@@ -113,9 +172,12 @@ export function harness(server: LocalServer, served: Served, extra: Partial<Mode
     (m) => logs.push(m),
   );
   const download: Harness['download'] = (params, opts = {}) =>
-    service.download({ ...params, token: 't1' }, {
-      run: (_token, work) => work(opts.signal ?? new AbortController().signal),
-      progress: (p) => opts.onProgress?.(p),
-    });
+    service.download(
+      { ...params, token: 't1' },
+      {
+        run: (_token, work) => work(opts.signal ?? new AbortController().signal),
+        progress: (p) => opts.onProgress?.(p),
+      },
+    );
   return { store, service, logs, download };
 }

@@ -1,7 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { headingLevelAt, padForInsertion } from '../../../../extension/meetingNotes/notesPlacement';
-import { audioUrisFromUriList, findPlaceholder, placeholderIds, placeholderText } from '../../../../extension/pasteDrop/placeholders';
+import {
+  audioUrisFromUriList,
+  findPlaceholder,
+  placeholderIds,
+  placeholderText,
+} from '../../../../extension/pasteDrop/placeholders';
 
 test('notes take the heading level below the nearest heading above the cursor', () => {
   assert.equal(headingLevelAt([]), 1);
@@ -31,7 +36,8 @@ test('placeholders are found by id, even with text typed around them', () => {
 });
 
 test('audio files are picked out of a uri-list', () => {
-  const list = '# comment\r\nfile:///home/a/meeting%20one.WAV\r\nfile:///home/a/notes.txt\nfile:///x/y.mp4\nnot a uri\n';
+  const list =
+    '# comment\r\nfile:///home/a/meeting%20one.WAV\r\nfile:///home/a/notes.txt\nfile:///x/y.mp4\nnot a uri\n';
   assert.deepEqual(audioUrisFromUriList(list), ['file:///home/a/meeting%20one.WAV', 'file:///x/y.mp4']);
   assert.deepEqual(audioUrisFromUriList(''), []);
 });

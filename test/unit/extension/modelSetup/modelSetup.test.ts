@@ -22,7 +22,15 @@ test('variant: fp32 only when the GPU check found a GPU provider working', () =>
 test('progress: increments add up to 100 and never go backwards; the message carries the amounts', () => {
   const p = new DownloadProgress();
   const mb = 1024 * 1024;
-  const steps = [0, 10, 30, 25, 60, 100].map((n) => p.next({ token: 't', bytes: n * mb, total: 100 * mb, fraction: n / 100, message: 'Downloading model.int8.onnx (1 of 2)' }));
+  const steps = [0, 10, 30, 25, 60, 100].map((n) =>
+    p.next({
+      token: 't',
+      bytes: n * mb,
+      total: 100 * mb,
+      fraction: n / 100,
+      message: 'Downloading model.int8.onnx (1 of 2)',
+    }),
+  );
   const sum = steps.reduce((s, x) => s + (x.increment ?? 0), 0);
   assert.ok(Math.abs(sum - 100) < 1e-9);
   assert.equal(steps[3]!.increment, undefined, 'a restart holds the bar still');
@@ -31,20 +39,42 @@ test('progress: increments add up to 100 and never go backwards; the message car
 });
 
 function model(over: Partial<StoredModel>): StoredModel {
-  return { id: 'sherpa-onnx-sense-voice-2024-07-17', path: '/s/sherpa', variant: 'int8', layout: 'sherpa', modelFile: '/s/sherpa/model.int8.onnx', sizeBytes: 240 * 1024 * 1024, verified: true, source: 'huggingface', ...over };
+  return {
+    id: 'sherpa-onnx-sense-voice-2024-07-17',
+    path: '/s/sherpa',
+    variant: 'int8',
+    layout: 'sherpa',
+    modelFile: '/s/sherpa/model.int8.onnx',
+    sizeBytes: 240 * 1024 * 1024,
+    verified: true,
+    source: 'huggingface',
+    ...over,
+  };
 }
 
 test('show models: automatic first, one entry per folder with its variants, the actions last', () => {
   const list: ModelListResult = {
     store: '/s',
-    models: [model({}), model({ variant: 'fp32', sizeBytes: 900 * 1024 * 1024 }), model({ id: 'url-1', path: '/s/url-1', verified: false, source: 'url', url: 'http://m/x/' })],
+    models: [
+      model({}),
+      model({ variant: 'fp32', sizeBytes: 900 * 1024 * 1024 }),
+      model({ id: 'url-1', path: '/s/url-1', verified: false, source: 'url', url: 'http://m/x/' }),
+    ],
     configured: null,
-    fallback: { path: '/s/sherpa', variant: 'int8', verified: true, reason: 'the verified int8 model in the store, for provider auto' },
+    fallback: {
+      path: '/s/sherpa',
+      variant: 'int8',
+      verified: true,
+      reason: 'the verified int8 model in the store, for provider auto',
+    },
     partial: [],
     sources: [],
   };
   const picks = modelPicks(list);
-  assert.deepEqual(picks.map((p) => p.kind), ['automatic', 'model', 'model', 'download', 'folder']);
+  assert.deepEqual(
+    picks.map((p) => p.kind),
+    ['automatic', 'model', 'model', 'download', 'folder'],
+  );
   assert.equal(picks[0]!.picked, true);
   assert.equal(picks[1]!.description, 'int8 + fp32 · sherpa · 1140 MB');
   assert.match(picks[1]!.label, /\$\(verified\)/);
@@ -53,17 +83,40 @@ test('show models: automatic first, one entry per folder with its variants, the 
 });
 
 test('show models: a configured folder outside the store is listed as the current setting', () => {
-  const list: ModelListResult = { store: '/s', models: [], configured: { path: '/mine/sv', layout: 'funasr', variants: ['int8'] }, fallback: null, partial: [], sources: [] };
+  const list: ModelListResult = {
+    store: '/s',
+    models: [],
+    configured: { path: '/mine/sv', layout: 'funasr', variants: ['int8'] },
+    fallback: null,
+    partial: [],
+    sources: [],
+  };
   const picks = modelPicks(list);
-  assert.deepEqual(picks.map((p) => [p.kind, p.picked]), [['automatic', false], ['current', true], ['download', false], ['folder', false]]);
+  assert.deepEqual(
+    picks.map((p) => [p.kind, p.picked]),
+    [
+      ['automatic', false],
+      ['current', true],
+      ['download', false],
+      ['folder', false],
+    ],
+  );
   assert.match(picks[1]!.description, /current setting · funasr · int8/);
 });
 
 test('a failed download says refused or failed, with its code first, then the explanation', () => {
   assert.equal(
-    downloadFailureText(new SenseVoiceError(ErrorCode.ChecksumMismatch, 'model.int8.onnx from https://m.example/model.int8.onnx has 3 bytes with sha256 ab; the pin in /p.json has 4 bytes.')),
+    downloadFailureText(
+      new SenseVoiceError(
+        ErrorCode.ChecksumMismatch,
+        'model.int8.onnx from https://m.example/model.int8.onnx has 3 bytes with sha256 ab; the pin in /p.json has 4 bytes.',
+      ),
+    ),
     'SenseVoice: the download was refused (ChecksumMismatch): model.int8.onnx from https://m.example/model.int8.onnx has 3 bytes with sha256 ab; the pin in /p.json has 4 bytes.',
   );
-  assert.equal(downloadFailureText(new SenseVoiceError(ErrorCode.DownloadFailed, 'HTTP 404 at https://x.example/a\nmore')), 'SenseVoice: the download failed (DownloadFailed): HTTP 404 at https://x.example/a');
+  assert.equal(
+    downloadFailureText(new SenseVoiceError(ErrorCode.DownloadFailed, 'HTTP 404 at https://x.example/a\nmore')),
+    'SenseVoice: the download failed (DownloadFailed): HTTP 404 at https://x.example/a',
+  );
   assert.equal(downloadFailureText(new Error('boom')), 'SenseVoice: the download failed: boom');
 });

@@ -55,7 +55,8 @@ function setUp(maxRestarts = 3) {
   fs.writeFileSync(`${audio}.busy`, '');
   let conn: DaemonConnection | undefined;
   const sup = new DaemonSupervisor({
-    start: async () => (conn = await DaemonConnection.start({ command: process.execPath, args: [script], clientName: 'test' })),
+    start: async () =>
+      (conn = await DaemonConnection.start({ command: process.execPath, args: [script], clientName: 'test' })),
     budget: new CrashBudget({ maxRestarts, windowMs: 60_000 }),
     log: () => undefined,
     onState: () => undefined,
@@ -75,20 +76,37 @@ test('the daemon killed mid-job: DaemonUnavailable, finished segments kept, Retr
     await waitFor(() => session.segmentCount === 3, 'three live segments');
     const pid = daemonPid();
     process.kill(pid, 'SIGKILL');
-    const err = await job.then(() => assert.fail('the job cannot succeed'), (e: unknown) => e);
+    const err = await job.then(
+      () => assert.fail('the job cannot succeed'),
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof SenseVoiceError && err.code === ErrorCode.DaemonUnavailable, String(err));
 
     const f = markFailure(session, err, sup.state.kind);
     assert.equal(f.codeName, 'DaemonUnavailable');
     assert.deepEqual(f.advice.actions, ['Retry', 'Show Logs']);
     assert.equal(f.segmentsKept, 3);
-    assert.equal(f.text, 'The SenseVoice daemon was killed by SIGKILL. The 3 segments finished before it stopped are kept; Retry transcribes the file again.');
+    assert.equal(
+      f.text,
+      'The SenseVoice daemon was killed by SIGKILL. The 3 segments finished before it stopped are kept; Retry transcribes the file again.',
+    );
     const snap = session.snapshot();
     assert.equal(snap.status, 'failed');
-    assert.deepEqual(snap.error, { code: 'DaemonUnavailable', message: 'The SenseVoice daemon was killed by SIGKILL.', canRetry: true });
-    assert.deepEqual(snap.segments.map((s) => s.text), ['one', 'two', 'three'], 'the finished segments are kept');
+    assert.deepEqual(snap.error, {
+      code: 'DaemonUnavailable',
+      message: 'The SenseVoice daemon was killed by SIGKILL.',
+      canRetry: true,
+    });
+    assert.deepEqual(
+      snap.segments.map((s) => s.text),
+      ['one', 'two', 'three'],
+      'the finished segments are kept',
+    );
     const last = sent.at(-1)!;
-    assert.ok(last.type === 'snapshot' && last.state.status === 'failed' && last.state.segments.length === 3, 'the view was told, with the segments');
+    assert.ok(
+      last.type === 'snapshot' && last.state.status === 'failed' && last.state.segments.length === 3,
+      'the view was told, with the segments',
+    );
 
     // The supervisor restarted the daemon within its budget.
     await waitFor(() => sup.state.kind === 'ready' && sup.state.pid !== pid, 'the daemon restarted');
@@ -99,7 +117,10 @@ test('the daemon killed mid-job: DaemonUnavailable, finished segments kept, Retr
     const t = await runTranscriptionJob(sup, audio, session, new AbortController().signal);
     assert.equal(t.segments.length, 4);
     assert.equal(session.snapshot().status, 'done');
-    assert.deepEqual(session.snapshot().segments.map((s) => s.text), ['one', 'two', 'three', 'four']);
+    assert.deepEqual(
+      session.snapshot().segments.map((s) => s.text),
+      ['one', 'two', 'three', 'four'],
+    );
   } finally {
     await sup.stop();
   }

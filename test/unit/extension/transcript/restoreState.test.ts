@@ -5,9 +5,18 @@ import { parseRestoreState } from '../../../../extension/transcript/restoreState
 
 test('a state the page saved: the audio file, and the JSON it showed if any', () => {
   const filters = { emotion: [], event: ['Laughter'], language: [] };
-  assert.deepEqual(parseRestoreState({ filters, restore: { filePath: '/home/u/a b.wav', transcriptFile: null } }), { filePath: '/home/u/a b.wav', transcriptFile: null });
-  assert.deepEqual(parseRestoreState({ filters, restore: { filePath: '/x/a.wav', transcriptFile: '/x/a.transcript.json' } }), { filePath: '/x/a.wav', transcriptFile: '/x/a.transcript.json' });
-  assert.deepEqual(parseRestoreState({ restore: { filePath: 'C:\\Users\\u\\a.wav' } }), { filePath: 'C:\\Users\\u\\a.wav', transcriptFile: null });
+  assert.deepEqual(parseRestoreState({ filters, restore: { filePath: '/home/u/a b.wav', transcriptFile: null } }), {
+    filePath: '/home/u/a b.wav',
+    transcriptFile: null,
+  });
+  assert.deepEqual(
+    parseRestoreState({ filters, restore: { filePath: '/x/a.wav', transcriptFile: '/x/a.transcript.json' } }),
+    { filePath: '/x/a.wav', transcriptFile: '/x/a.transcript.json' },
+  );
+  assert.deepEqual(parseRestoreState({ restore: { filePath: 'C:\\Users\\u\\a.wav' } }), {
+    filePath: 'C:\\Users\\u\\a.wav',
+    transcriptFile: null,
+  });
 });
 
 test('anything else is refused: older pages without it, relative or odd paths, wrong types', () => {

@@ -6,7 +6,15 @@ import { TranscriptSession } from '../../../../extension/transcript/transcriptSe
 import { meeting } from '../../common/formats/fixture';
 
 function seg(start: number, text: string): TranscriptSegment {
-  return { start, end: start + 1, language: 'en', emotion: 'HAPPY', event: 'Speech', text, tokens: [{ id: 1, text: 'x', start }] };
+  return {
+    start,
+    end: start + 1,
+    language: 'en',
+    emotion: 'HAPPY',
+    event: 'Speech',
+    text,
+    tokens: [{ id: 1, text: 'x', start }],
+  };
 }
 
 function session() {
@@ -24,14 +32,26 @@ test('live segments arrive out of order and the snapshot lists them by index, wi
   s.segment(2, seg(20, 'third again'));
   s.progress(0.5, 3);
   const snap = s.snapshot();
-  assert.deepEqual(snap.segments.map((x) => [x.index, x.text]), [[0, 'first'], [2, 'third again']]);
+  assert.deepEqual(
+    snap.segments.map((x) => [x.index, x.text]),
+    [
+      [0, 'first'],
+      [2, 'third again'],
+    ],
+  );
   assert.equal('tokens' in snap.segments[0], false);
   assert.equal(snap.segmentsDone, 3);
   assert.equal(snap.fraction, 0.5);
-  assert.deepEqual(sent.map((m) => m.type), ['snapshot', 'segment', 'segment', 'segment', 'progress']);
+  assert.deepEqual(
+    sent.map((m) => m.type),
+    ['snapshot', 'segment', 'segment', 'segment', 'progress'],
+  );
   assert.equal(s.segmentAt(2)?.text, 'third again');
   assert.equal(s.liveSegments, 2, 'a repeated index counts once');
-  assert.deepEqual(s.partial().segments.map((x) => x.text), ['first', 'third again']);
+  assert.deepEqual(
+    s.partial().segments.map((x) => x.text),
+    ['first', 'third again'],
+  );
 });
 
 test('the final result replaces the live segments; late notifications are ignored', () => {
@@ -44,7 +64,10 @@ test('the final result replaces the live segments; late notifications are ignore
   s.progress(0.1, 1);
   const snap = s.snapshot();
   assert.equal(snap.status, 'done');
-  assert.deepEqual(snap.segments.map((x) => x.text), t.segments.map((x) => x.text));
+  assert.deepEqual(
+    snap.segments.map((x) => x.text),
+    t.segments.map((x) => x.text),
+  );
   assert.equal(snap.rtf, t.timings.totalMs / 1000 / t.durationSec);
   assert.deepEqual(snap.model, t.model);
   assert.equal(s.transcript, t);

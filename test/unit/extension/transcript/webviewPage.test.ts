@@ -18,7 +18,12 @@ test('CSP: no inline script or style, scripts only with the nonce, media from th
 
 test('the HTML has one script, carrying the nonce, and no inline handlers or styles', () => {
   const nonce = makeNonce();
-  const html = transcriptHtml({ cspSource: 'vscode-resource:', nonce, scriptUri: 'vscode-resource:/v.js', styleUri: 'vscode-resource:/t.css' });
+  const html = transcriptHtml({
+    cspSource: 'vscode-resource:',
+    nonce,
+    scriptUri: 'vscode-resource:/v.js',
+    styleUri: 'vscode-resource:/t.css',
+  });
   const scripts = [...html.matchAll(/<script\b([^>]*)>/g)];
   assert.equal(scripts.length, 1);
   assert.ok(scripts[0][1].includes(`nonce="${nonce}"`));
@@ -36,7 +41,11 @@ test('page messages are checked before the host acts on them', () => {
   assert.deepEqual(parsePageMessage({ type: 'ready' }), { type: 'ready' });
   assert.deepEqual(parsePageMessage({ type: 'export', format: 'srt' }), { type: 'export', format: 'srt' });
   assert.equal(parsePageMessage({ type: 'export', format: '../../etc/passwd' }), null);
-  assert.deepEqual(parsePageMessage({ type: 'copy', what: 'segment', index: 3 }), { type: 'copy', what: 'segment', index: 3 });
+  assert.deepEqual(parsePageMessage({ type: 'copy', what: 'segment', index: 3 }), {
+    type: 'copy',
+    what: 'segment',
+    index: 3,
+  });
   assert.equal(parsePageMessage({ type: 'copy', what: 'segment', index: '3' }), null);
   assert.equal(parsePageMessage({ type: 'copy', what: 'html' }), null);
   assert.equal(parsePageMessage({ type: 'runCommand', id: 'x' }), null);

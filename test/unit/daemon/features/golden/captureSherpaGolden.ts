@@ -26,13 +26,30 @@ function buildModel(file: string): void {
   const { FLOAT, INT32, INT64 } = onnx.TensorProto.DataType;
   const io = (name: string, elemType: number, dims: (string | number)[]) => ({
     name,
-    type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
+    type: {
+      tensorType: {
+        elemType,
+        shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) },
+      },
+    },
   });
   const meta: Record<string, string> = {
-    model_type: 'sense_voice_ctc', vocab_size: String(VOCAB), lfr_window_size: '7', lfr_window_shift: '6',
-    normalize_samples: '0', with_itn: '14', without_itn: '15', lang_auto: '0', lang_zh: '3', lang_en: '4',
-    lang_yue: '7', lang_ja: '11', lang_ko: '12', lang_nospeech: '13',
-    neg_mean: Array.from(cmvn.negMean).join(','), inv_stddev: Array.from(cmvn.invStddev).join(','),
+    model_type: 'sense_voice_ctc',
+    vocab_size: String(VOCAB),
+    lfr_window_size: '7',
+    lfr_window_shift: '6',
+    normalize_samples: '0',
+    with_itn: '14',
+    without_itn: '15',
+    lang_auto: '0',
+    lang_zh: '3',
+    lang_en: '4',
+    lang_yue: '7',
+    lang_ja: '11',
+    lang_ko: '12',
+    lang_nospeech: '13',
+    neg_mean: Array.from(cmvn.negMean).join(','),
+    inv_stddev: Array.from(cmvn.invStddev).join(','),
   };
   const model = onnx.ModelProto.create({
     irVersion: 8,
@@ -40,7 +57,12 @@ function buildModel(file: string): void {
     producerName: 'captureSherpaGolden',
     graph: {
       name: 'features-probe',
-      input: [io('x', FLOAT, ['N', 'T', 560]), io('x_length', INT32, ['N']), io('language', INT32, ['N']), io('text_norm', INT32, ['N'])],
+      input: [
+        io('x', FLOAT, ['N', 'T', 560]),
+        io('x_length', INT32, ['N']),
+        io('language', INT32, ['N']),
+        io('text_norm', INT32, ['N']),
+      ],
       output: [io('logits', FLOAT, ['N', 'T4', VOCAB])],
       initializer: [
         { name: 'axes', dataType: INT64, dims: [1], int64Data: [2] },
@@ -48,7 +70,12 @@ function buildModel(file: string): void {
         { name: 'ones', dataType: FLOAT, dims: [VOCAB], floatData: new Array(VOCAB).fill(1) },
       ],
       node: [
-        { opType: 'ReduceSum', input: ['x', 'axes'], output: ['s'], attribute: [{ name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] },
+        {
+          opType: 'ReduceSum',
+          input: ['x', 'axes'],
+          output: ['s'],
+          attribute: [{ name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 1 }],
+        },
         { opType: 'Pad', input: ['s', 'pads'], output: ['p'] },
         { opType: 'Mul', input: ['p', 'ones'], output: ['logits'] },
       ],
@@ -107,11 +134,22 @@ function main(): void {
     const samplesFile = path.join(dir, 'samples.f32');
     const samples = c.samples();
     fs.writeFileSync(samplesFile, new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
-    const r = spawnSync('gdb', ['--batch', '-x', path.join(__dirname, 'sherpaFeatureDump.py'), '--args', process.execPath, '-e', RUNNER], {
-      env: { ...process.env, DUMP_DIR: dir, SHERPA_NODE: sherpaNode, PROBE_MODEL: modelFile, PROBE_TOKENS: tokensFile, PROBE_SAMPLES: samplesFile },
-      encoding: 'utf8',
-      timeout: 300_000,
-    });
+    const r = spawnSync(
+      'gdb',
+      ['--batch', '-x', path.join(__dirname, 'sherpaFeatureDump.py'), '--args', process.execPath, '-e', RUNNER],
+      {
+        env: {
+          ...process.env,
+          DUMP_DIR: dir,
+          SHERPA_NODE: sherpaNode,
+          PROBE_MODEL: modelFile,
+          PROBE_TOKENS: tokensFile,
+          PROBE_SAMPLES: samplesFile,
+        },
+        encoding: 'utf8',
+        timeout: 300_000,
+      },
+    );
     const dumped = (r.stdout.match(/^DUMPED/gm) ?? []).length;
     if (dumped !== 4) throw new Error(`${c.name}: gdb dumped ${dumped} of 4 buffers\n${r.stdout}\n${r.stderr}`);
     const banks = sha256OfFloats(denseMelBanks(path.join(dir, 'melbanks.bin')));
@@ -120,7 +158,9 @@ function main(): void {
     const fbank = readFloats(path.join(dir, 'fbank.bin'));
     const lfr = readFloats(path.join(dir, 'lfr.bin'));
     const cmvn = readFloats(path.join(dir, 'cmvn.bin'));
-    console.log(`${c.name}: ${samples.length} samples -> ${fbank.length / 80} fbank frames, ${lfr.length / 560} LFR frames`);
+    console.log(
+      `${c.name}: ${samples.length} samples -> ${fbank.length / 80} fbank frames, ${lfr.length / 560} LFR frames`,
+    );
     return {
       name: c.name,
       numSamples: samples.length,
