@@ -86,3 +86,4 @@ export { vttCueText } from './vtt';
 export { richText, tidyText } from './segmentText';
 export { srtTimestamp, vttTimestamp, clockTime, clockSpan, localDateTime } from './time';
 export { summarize, realTimeFactor } from './summary';
+export { segmentFields, type SegmentFields } from './transcriptData';

@@ -2,7 +2,7 @@
 // such a file (or a line of `sensevoice transcribe --format json`) back into one, checking every
 // field so a hand-edited or foreign file fails with a message that says where.
 import type { TranscriptSegment, TranscriptToken } from '../protocol';
-import type { TranscriptData } from './transcriptData';
+import { segmentFields, type TranscriptData } from './transcriptData';
 
 export interface JsonOptions {
   /** Indented for people (default true); false gives one line, as the cli prints per file. */
@@ -21,12 +21,7 @@ export function formatJson(t: TranscriptData, options: JsonOptions = {}): string
     durationSec: t.durationSec,
     model: { layout: t.model.layout, quantization: t.model.quantization, provider: t.model.provider },
     segments: t.segments.map((s) => ({
-      start: s.start,
-      end: s.end,
-      language: s.language,
-      emotion: s.emotion,
-      event: s.event,
-      text: s.text,
+      ...segmentFields(s),
       ...(withTokens ? { tokens: s.tokens.map((k) => ({ id: k.id, text: k.text, start: k.start })) } : {}),
     })),
     ...(t.timings && options.timings !== false ? { timings: t.timings } : {}),

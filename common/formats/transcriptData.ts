@@ -1,5 +1,12 @@
 // The transcript the exports and the viewer work from: a protocol Transcript, or one read back
 // from a file, where the timings may be missing (older exports, hand-made files).
-import type { Transcript, TranscriptTimings } from '../protocol';
+import type { Transcript, TranscriptSegment, TranscriptTimings } from '../protocol';
 
 export type TranscriptData = Omit<Transcript, 'timings'> & { timings?: TranscriptTimings };
+
+/** What a segment says, without its tokens, in the documented key order. */
+export type SegmentFields = Omit<TranscriptSegment, 'tokens'>;
+
+export function segmentFields(s: SegmentFields): SegmentFields {
+  return { start: s.start, end: s.end, language: s.language, emotion: s.emotion, event: s.event, text: s.text };
+}

@@ -3,7 +3,7 @@
 // the listener (the open view, if any) as the incremental message its page needs; `snapshot()`
 // gives the whole state. A session outlives its view: notes can be made from a closed one.
 import type { TranscriptSegment } from '../../common/protocol';
-import { realTimeFactor, type TranscriptData } from '../../common/formats';
+import { realTimeFactor, segmentFields, type TranscriptData } from '../../common/formats';
 import type { HostMessage, ViewSegment, ViewState } from '../../common/pages/transcriptMessages';
 
 export interface SessionOptions {
@@ -13,8 +13,21 @@ export interface SessionOptions {
 }
 
 function toView(index: number, s: TranscriptSegment): ViewSegment {
-  return { index, start: s.start, end: s.end, language: s.language, emotion: s.emotion, event: s.event, text: s.text };
+  return { index, ...segmentFields(s) };
 }
+
+/** What a new run starts from: nothing known yet but that it runs. */
+const FRESH_RUN = {
+  status: 'running',
+  origin: 'live',
+  transcriptFile: null,
+  fraction: null,
+  segmentsDone: 0,
+  durationSec: null,
+  model: null,
+  rtf: null,
+  error: null,
+} as const satisfies Partial<ViewState>;
 
 export class TranscriptSession {
   private state: ViewState;
@@ -31,16 +44,8 @@ export class TranscriptSession {
       filePath: options.filePath,
       // Set by the view that shows the session: a webview URI belongs to one webview.
       audioUri: null,
-      status: 'running',
-      origin: 'live',
-      transcriptFile: null,
-      fraction: null,
-      segmentsDone: 0,
-      durationSec: null,
-      model: null,
-      rtf: null,
+      ...FRESH_RUN,
       segments: [],
-      error: null,
       emoji: options.emoji,
     };
   }
@@ -98,18 +103,7 @@ export class TranscriptSession {
     this.live.clear();
     this.arrivedLive = 0;
     this.transcript = null;
-    this.state = {
-      ...this.state,
-      status: 'running',
-      origin: 'live',
-      transcriptFile: null,
-      fraction: null,
-      segmentsDone: 0,
-      durationSec: null,
-      model: null,
-      rtf: null,
-      error: null,
-    };
+    this.state = { ...this.state, ...FRESH_RUN };
     this.publish();
   }
 
@@ -190,15 +184,7 @@ export class TranscriptSession {
   /** The segments at hand (final or live so far), as a transcript for copying. */
   partial(): TranscriptData {
     if (this.transcript) return this.transcript;
-    const segments = this.segments().map((s) => ({
-      start: s.start,
-      end: s.end,
-      language: s.language,
-      emotion: s.emotion,
-      event: s.event,
-      text: s.text,
-      tokens: [],
-    }));
+    const segments = this.segments().map((s) => ({ ...segmentFields(s), tokens: [] }));
     return {
       file: this.options.filePath,
       durationSec: this.state.durationSec ?? Math.max(0, ...segments.map((s) => s.end)),
