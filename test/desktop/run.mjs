@@ -104,7 +104,7 @@ async function prepare() {
     ],
     { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
   );
-  fs.copyFileSync(path.join(ROOT, '..', 'shared', 'audio', 'sense_voice', 'en.wav'), path.join(ws, 'en.wav'));
+  fs.copyFileSync(path.join(ROOT, 'test', 'fixtures', 'audio', 'sense_voice', 'en.wav'), path.join(ws, 'en.wav'));
   fs.writeFileSync(
     path.join(ws, '.vscode', 'settings.json'),
     `${JSON.stringify({ 'sensevoice.modelPath': model, 'sensevoice.provider': 'cpu' }, null, 2)}\n`,

