@@ -87,7 +87,7 @@ export class DaemonSupervisor {
       conn.onExit((e) => this.onExit(conn, e));
       this.setState({
         kind: 'ready',
-        pid: conn.initializeResult?.pid ?? conn.child.pid ?? 0,
+        pid: conn.initializeResult?.pid ?? (conn.shared ? 0 : conn.child.pid) ?? 0,
         busy: 0,
         ...(this.gpuHint ? { gpuHint: this.gpuHint } : {}),
       });
