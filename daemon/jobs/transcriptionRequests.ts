@@ -79,7 +79,8 @@ export class TranscriptionRequests {
       };
       const abs = await checkAudioFile(file);
       const ffmpeg = await this.d.ffmpeg(s);
-      const engine = await this.d.models.get({ dir: modelPath, provider: s.provider, threads: s.threads });
+      const modelRequest = { dir: modelPath, provider: s.provider, threads: s.threads };
+      const engine = await this.d.models.get(modelRequest);
       const vad = options.vad === 'on' && !cachedOnly ? await this.loadVad() : null;
       const st = await fs.promises.stat(abs);
       cancelled();
@@ -96,11 +97,28 @@ export class TranscriptionRequests {
       return this.queue.run(
         joinKey,
         async (report) => {
-          const release = engine.retain();
-          try {
-            return await this.work(report, { abs, file, options, ffmpegPath: ffmpeg.path, engine, vad, cachedOnly });
-          } finally {
-            release();
+          // While this job waited, another client may have asked for another model (one is loaded at
+          // a time; the last to ask wins): the job runs on the model it asked for, loaded again if need be.
+          for (let attempt = 0; ; attempt++) {
+            const current = engine.alive ? engine : await this.d.models.get(modelRequest);
+            const release = current.retain();
+            try {
+              return await this.work(report, {
+                abs,
+                file,
+                options,
+                ffmpegPath: ffmpeg.path,
+                engine: current,
+                vad,
+                cachedOnly,
+              });
+            } catch (err) {
+              // Retired and disposed under the job before it retained it: once more on a fresh load.
+              if (attempt === 0 && !current.alive && !report.signal.aborted) continue;
+              throw err;
+            } finally {
+              release();
+            }
           }
         },
         {

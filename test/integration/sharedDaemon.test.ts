@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCode, SenseVoiceError, type Transcript } from '../../common/protocol';
-import { AUDIO } from '../helpers/paths';
+import { AUDIO, fixtureClips } from '../helpers/paths';
 import { testModel } from '../helpers/testModels';
 import { waitFor } from '../helpers/waitFor';
 import { cliAsync, cliSync, connect, daemonsIn, freshRuntime, pidFile, stopAll } from '../helpers/sharedDaemon';
@@ -210,6 +210,51 @@ test('a fresh runtime folder is made private (0700) and the socket is 0600', asy
     assert.equal(cliSync(rt, ['probe', en]).code, 0);
     assert.equal(fs.statSync(rt.dir).mode & 0o777, 0o700);
     assert.equal(fs.statSync(rt.socket).mode & 0o777, 0o600);
+  } finally {
+    await stopAll(rt);
+  }
+});
+
+test('three in-process clients and two cli calls at once, five files each: one daemon, every file once, own progress only', async () => {
+  const rt = freshRuntime();
+  try {
+    const clips = fixtureClips().map((c) => path.join(AUDIO, c));
+    const filesFor = (i: number) => [0, 1, 2, 3, 4].map((k) => clips[(i + k) % clips.length]);
+    const conns = await Promise.all([0, 1, 2].map((i) => connect(rt, `window ${i}`, model())));
+    const tokens = conns.map(() => new Set<string>());
+    conns.forEach((c, i) =>
+      c.endpoint.onNotification('$/progress', (p) => tokens[i].add((p as { token: string }).token)),
+    );
+    const windowRuns = conns.map((c, i) =>
+      Promise.all(filesFor(i).map((f) => c.request('transcribe/file', { path: f }, { onProgress: () => undefined }))),
+    );
+    const cliRuns = [3, 4].map(
+      (i) =>
+        cliAsync(rt, ['transcribe', ...filesFor(i), '--model', testModel('sherpa').dir, '--provider', 'cpu', '--json'])
+          .done,
+    );
+    const [windows, clis] = await Promise.all([Promise.all(windowRuns), Promise.all(cliRuns)]);
+    windows.forEach((ts, i) =>
+      assert.deepEqual(
+        ts.map((t) => t.file),
+        filesFor(i),
+      ),
+    );
+    clis.forEach((r, k) => {
+      assert.equal(r.code, 0, r.stderr);
+      const lines = r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { file: string; segments: unknown[] });
+      assert.deepEqual(lines.map((l) => l.file).sort(), filesFor(k + 3).sort());
+      for (const l of lines) assert.ok(l.segments.length > 0, l.file);
+    });
+    // Each window saw five tokens of its own (one per request) and none of another's.
+    tokens.forEach((t) => assert.equal(t.size, 5));
+    const all = tokens.flatMap((t) => [...t]);
+    assert.equal(new Set(all).size, all.length, 'no token reached two clients');
+    assert.equal(daemonsIn(rt).length, 1);
+    for (const c of conns) await c.dispose();
   } finally {
     await stopAll(rt);
   }
