@@ -89,3 +89,27 @@ export async function stopAll(rt: Runtime): Promise<void> {
   }
   await waitFor(() => daemonsIn(rt).length === 0, 'the test daemons to exit');
 }
+
+/** The runtime folder's daemon.log, for failure messages. */
+export function daemonLog(rt: Runtime): string {
+  try {
+    return fs.readFileSync(path.join(rt.dir, 'daemon.log'), 'utf8');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/**
+ * The one daemon left in the runtime folder. Starters that lost the race to bind the socket are
+ * separate processes that exit by themselves a moment later: this waits for them to go.
+ */
+export async function theOneDaemon(rt: Runtime): Promise<number> {
+  const [pid] = await waitFor(
+    () => {
+      const pids = daemonsIn(rt);
+      return pids.length === 1 ? pids : undefined;
+    },
+    `one daemon in ${rt.dir} (now ${daemonsIn(rt).join(', ')})`,
+  );
+  return pid;
+}

@@ -9,7 +9,16 @@ import { ErrorCode, SenseVoiceError, type Transcript } from '../../common/protoc
 import { AUDIO, fixtureClips } from '../helpers/paths';
 import { testModel } from '../helpers/testModels';
 import { waitFor } from '../helpers/waitFor';
-import { cliAsync, cliSync, connect, daemonsIn, freshRuntime, pidFile, stopAll } from '../helpers/sharedDaemon';
+import {
+  cliAsync,
+  cliSync,
+  connect,
+  daemonsIn,
+  freshRuntime,
+  pidFile,
+  stopAll,
+  theOneDaemon,
+} from '../helpers/sharedDaemon';
 
 const en = path.join(AUDIO, 'sense_voice/en.wav');
 const model = () => ({ provider: 'cpu' as const, threads: 1, modelPath: testModel('sherpa').dir, batchSize: 1 });
@@ -20,9 +29,7 @@ test('four cli calls racing to start: one daemon serves them all', async () => {
     const runs = [0, 1, 2, 3].map(() => cliAsync(rt, ['probe', en, '--json']));
     const results = await Promise.all(runs.map((r) => r.done));
     for (const r of results) assert.equal(r.code, 0, r.stderr);
-    const pids = daemonsIn(rt);
-    assert.equal(pids.length, 1, `one daemon, found ${pids.join(', ')}`);
-    assert.equal(pidFile(rt), pids[0]);
+    assert.equal(await theOneDaemon(rt), pidFile(rt));
     const log = fs.readFileSync(path.join(rt.dir, 'daemon.log'), 'utf8');
     assert.equal((log.match(/initialized by cli/g) ?? []).length, 4);
   } finally {
@@ -253,7 +260,7 @@ test('three in-process clients and two cli calls at once, five files each: one d
     tokens.forEach((t) => assert.equal(t.size, 5));
     const all = tokens.flatMap((t) => [...t]);
     assert.equal(new Set(all).size, all.length, 'no token reached two clients');
-    assert.equal(daemonsIn(rt).length, 1);
+    assert.equal(await theOneDaemon(rt), conns[0].initializeResult!.pid);
     for (const c of conns) await c.dispose();
   } finally {
     await stopAll(rt);
