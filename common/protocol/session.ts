@@ -6,7 +6,11 @@ import type { ModelInfo } from './transcription';
 /** Bumped on any incompatible change; `initialize` refuses a client speaking another version. */
 export const PROTOCOL_VERSION = 1;
 
-/** Settings the daemon reads; sent in `initialize` and `config/didChange`. All optional. */
+/**
+ * Settings the daemon reads; sent in `initialize` and `config/didChange`. All optional. On the shared
+ * daemon they apply to the sending client's own requests, except `batchSize` and `concurrency`,
+ * which are daemon-wide (the last client to send them wins).
+ */
 export interface DaemonSettings {
   /** Explicit ffmpeg binary (the `sensevoice.ffmpegPath` setting or `--ffmpeg`). */
   ffmpegPath?: string;
@@ -132,7 +136,10 @@ export interface DaemonStatus {
 export interface SessionRequests {
   /** Client -> daemon, first: checks the protocol version and takes settings. */
   initialize: { params: InitializeParams; result: InitializeResult };
-  /** Client -> daemon: finish in-flight work, refuse new requests; the process exits on stdin close. */
+  /**
+   * Client -> daemon: refuse this client's further requests and cancel its work; a private daemon then
+   * exits on stdin close, the shared one serves its other clients on.
+   */
   shutdown: { params: Record<string, never> | undefined; result: null };
   /** Client -> daemon: versions, ffmpeg, platform and hardware. */
   'system/info': { params: Record<string, never> | undefined; result: SystemInfo };
