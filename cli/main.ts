@@ -22,7 +22,8 @@ Commands:
                                 transcribe files: language, emotion, event, text and token times
   gpu-check [--json|--format md] [--model DIR]
                                 does the GPU work for this model? providers tried, timing, checklist
-                                with fixes; exits 1 when a check fails
+                                with fixes; exits 1 when a check fails (always in a private daemon,
+                                in this shell's environment)
   model download [--source huggingface|github|modelscope | --url URL] [--variant int8|fp32] [--force]
                                 download a model into the shared store, verified against the published
                                 sha256; resumes an interrupted download (int8 from Hugging Face by default)
@@ -118,9 +119,9 @@ async function main(argv: string[]): Promise<number> {
     values['idle-minutes'] === undefined
       ? undefined
       : boundedNumber(values['idle-minutes'], '--idle-minutes', 0.01, 1440);
-  const run = async (fn: (d: DaemonConnection) => Promise<number>) => {
+  const run = async (fn: (d: DaemonConnection) => Promise<number>, privateDaemon = false) => {
     const daemon = await startDaemon(settings, {
-      stdio: values.stdio ?? false,
+      stdio: privateDaemon || (values.stdio ?? false),
       verbose: values.verbose ?? false,
       idleMinutes,
     });
@@ -154,13 +155,17 @@ async function main(argv: string[]): Promise<number> {
         }),
       );
     case 'gpu-check':
-      return run((d) =>
-        gpuCheckCommand(d, {
-          format: format === 'json' ? 'json' : format === 'md' ? 'markdown' : 'text',
-          modelPath: values.model,
-          quick: false,
-          progress: process.stderr.isTTY === true,
-        }),
+      // Always a private daemon: the check is of this shell's environment (drivers, library paths),
+      // which a shared daemon started earlier may not have; it also never disturbs the shared model.
+      return run(
+        (d) =>
+          gpuCheckCommand(d, {
+            format: format === 'json' ? 'json' : format === 'md' ? 'markdown' : 'text',
+            modelPath: values.model,
+            quick: false,
+            progress: process.stderr.isTTY === true,
+          }),
+        true,
       );
     case 'model': {
       const options = {

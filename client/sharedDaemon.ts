@@ -75,6 +75,9 @@ export function tryConnect(path: string): Promise<net.Socket | undefined> {
 }
 
 async function startAndConnect(places: RuntimePlaces, o: SharedDaemonOptions): Promise<net.Socket> {
+  // The log is kept across daemons (a crash's last lines matter); past 5 MiB it moves to daemon.log.1.
+  if ((fs.statSync(places.log, { throwIfNoEntry: false })?.size ?? 0) > 5 * 1024 * 1024)
+    fs.renameSync(places.log, places.log + '.1');
   const logFd = fs.openSync(places.log, 'a', 0o600);
   const args = [o.script, '--listen', '--socket', places.socket];
   if (o.idleMinutes !== undefined) args.push('--idle-minutes', String(o.idleMinutes));

@@ -266,3 +266,18 @@ test('three in-process clients and two cli calls at once, five files each: one d
     await stopAll(rt);
   }
 });
+
+test('daemon.log past 5 MiB moves to daemon.log.1 when a daemon starts', async () => {
+  const rt = freshRuntime();
+  try {
+    fs.mkdirSync(rt.dir, { mode: 0o700 });
+    const log = path.join(rt.dir, 'daemon.log');
+    fs.writeFileSync(log, 'x'.repeat(6 * 1024 * 1024));
+    const a = await connect(rt, 'a');
+    assert.equal(fs.statSync(log + '.1').size, 6 * 1024 * 1024);
+    assert.ok(fs.statSync(log).size < 64 * 1024);
+    await a.dispose();
+  } finally {
+    await stopAll(rt);
+  }
+});
