@@ -6,6 +6,7 @@ import { gpuCheckCommand } from './gpuCheckCommand';
 import { checkModelArgs, modelCommand } from './modelCommands';
 import { printError, UsageError } from './output';
 import { startDaemon } from './spawnDaemon';
+import { daemonCommand } from './daemonCommands';
 import type { DaemonSettings } from '../common/protocol';
 import { EXPORT_FORMAT_IDS, LANGUAGES, MODEL_SOURCES, MODEL_VARIANTS, PROVIDERS, VAD_MODES } from '../common/values';
 import type { DaemonConnection } from '../client/daemonConnection';
@@ -21,11 +22,15 @@ Commands:
                                 transcribe files: language, emotion, event, text and token times
   gpu-check [--json|--format md] [--model DIR]
                                 does the GPU work for this model? providers tried, timing, checklist
-                                with fixes; exits 1 when a check fails
+                                with fixes; exits 1 when a check fails (always in a private daemon,
+                                in this shell's environment)
   model download [--source huggingface|github|modelscope | --url URL] [--variant int8|fp32] [--force]
                                 download a model into the shared store, verified against the published
                                 sha256; resumes an interrupted download (int8 from Hugging Face by default)
   model list [--json]           the models in the store, and which one transcribe uses without --model
+  daemon status [--json]        the shared daemon: pid, version, uptime, model, provider, clients, jobs
+                                (exits 3 when none runs)
+  daemon stop                   stop the shared daemon now (every client's jobs are cancelled)
 
 Options:
   --ffmpeg PATH                 ffmpeg binary to use (else ffmpeg-static's, else ffmpeg on PATH)
@@ -49,7 +54,11 @@ Options:
   --url URL                     model download from a folder URL, a .onnx URL or a .tar.bz2/.tar.gz archive
   --variant V                   model download int8 (CPU, default) or fp32 (GPU)
   --no-emoji                    no event/emotion emoji in txt, srt, vtt and md
-  --verbose                     show the daemon's log on stderr
+  --verbose                     show the daemon's log on stderr (with --stdio) or how it was reached
+  --stdio                       a private daemon for this command only, over stdio, instead of the
+                                shared per-user one (for sandboxes and setups where sockets fail)
+  --idle-minutes N              minutes a shared daemon started by this command waits for new work
+                                before it exits (default 5)
   -h, --help                    this help
 `;
 
@@ -80,6 +89,8 @@ async function main(argv: string[]): Promise<number> {
       source: { type: 'string' },
       url: { type: 'string' },
       variant: { type: 'string' },
+      stdio: { type: 'boolean', default: false },
+      'idle-minutes': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -104,8 +115,16 @@ async function main(argv: string[]): Promise<number> {
   };
   if (values.itn && values['no-itn']) throw new UsageError('--itn and --no-itn contradict each other.');
   const format = oneOf(values.format, EXPORT_FORMAT_IDS, '--format') ?? (values.json ? 'json' : 'txt');
-  const run = async (fn: (d: DaemonConnection) => Promise<number>) => {
-    const daemon = await startDaemon(settings, values.verbose ?? false);
+  const idleMinutes =
+    values['idle-minutes'] === undefined
+      ? undefined
+      : boundedNumber(values['idle-minutes'], '--idle-minutes', 0.01, 1440);
+  const run = async (fn: (d: DaemonConnection) => Promise<number>, privateDaemon = false) => {
+    const daemon = await startDaemon(settings, {
+      stdio: privateDaemon || (values.stdio ?? false),
+      verbose: values.verbose ?? false,
+      idleMinutes,
+    });
     try {
       return await fn(daemon);
     } finally {
@@ -136,13 +155,17 @@ async function main(argv: string[]): Promise<number> {
         }),
       );
     case 'gpu-check':
-      return run((d) =>
-        gpuCheckCommand(d, {
-          format: format === 'json' ? 'json' : format === 'md' ? 'markdown' : 'text',
-          modelPath: values.model,
-          quick: false,
-          progress: process.stderr.isTTY === true,
-        }),
+      // Always a private daemon: the check is of this shell's environment (drivers, library paths),
+      // which a shared daemon started earlier may not have; it also never disturbs the shared model.
+      return run(
+        (d) =>
+          gpuCheckCommand(d, {
+            format: format === 'json' ? 'json' : format === 'md' ? 'markdown' : 'text',
+            modelPath: values.model,
+            quick: false,
+            progress: process.stderr.isTTY === true,
+          }),
+        true,
       );
     case 'model': {
       const options = {
@@ -155,6 +178,8 @@ async function main(argv: string[]): Promise<number> {
       checkModelArgs(rest, options);
       return run((d) => modelCommand(d, rest, options));
     }
+    case 'daemon':
+      return daemonCommand(rest, values.json ?? false, values.verbose ?? false);
     default:
       throw new UsageError(`unknown command "${command}". Run sensevoice --help.`);
   }
@@ -163,21 +188,21 @@ async function main(argv: string[]): Promise<number> {
 function oneOf<T extends string>(v: string | undefined, allowed: readonly T[], flag: string): T | undefined {
   if (v === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(v))
-    throw new UsageError(`${flag} must be one of ${allowed.join(', ')} (got "${v}").`);
+    throw new UsageError(`${flag} must be one of ${allowed.join(', ')} (got "${v}"). See sensevoice --help.`);
   return v as T;
 }
 
 function wholeNumber(v: string, flag: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < min || n > max)
-    throw new UsageError(`${flag} takes a whole number from ${min} to ${max} (got "${v}").`);
+    throw new UsageError(`${flag} takes a whole number from ${min} to ${max} (got "${v}"). See sensevoice --help.`);
   return n;
 }
 
 function boundedNumber(v: string, flag: string, min: number, max: number): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n < min || n > max)
-    throw new UsageError(`${flag} takes a number from ${min} to ${max} (got "${v}").`);
+    throw new UsageError(`${flag} takes a number from ${min} to ${max} (got "${v}"). See sensevoice --help.`);
   return n;
 }
 
@@ -186,9 +211,21 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    printError(err);
-    if (err instanceof UsageError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
-      process.stderr.write(USAGE);
-    process.exitCode = err instanceof UsageError ? 2 : 1;
+    const usage = err instanceof UsageError ? err : parseArgsUsage(err);
+    printError(usage ?? err);
+    process.exitCode = usage ? 2 : 1;
   },
 );
+
+/** node:util parseArgs' complaints (unknown option, missing or unexpected value) as one usage line. */
+function parseArgsUsage(err: unknown): UsageError | undefined {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string' || !code.startsWith('ERR_PARSE_ARGS_')) return undefined;
+  const message = err instanceof Error ? err.message : String(err);
+  const option = /'(-[^' ]*)/.exec(message)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+    return new UsageError(`unknown option ${option ?? ''}. See sensevoice --help.`);
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /argument missing/.test(message))
+    return new UsageError(`${option ?? 'an option'} needs a value. See sensevoice --help.`);
+  return new UsageError(`${message.split('\n')[0]} See sensevoice --help.`);
+}

@@ -1,9 +1,12 @@
-// A client's connection to a daemon process: spawns it, speaks the protocol over its stdio, and
-// turns JSON-RPC errors back into SenseVoiceError with the daemon's code. Used by the cli and the
-// extension; imports no vscode, no onnxruntime, no ffmpeg.
+// A client's connection to a daemon: a private one it spawns and speaks to over stdio, or the shared
+// per-user one over a socket (client/sharedDaemon.ts finds or starts it). Turns JSON-RPC errors back
+// into SenseVoiceError with the daemon's code. Used by the cli and the extension; imports no vscode,
+// no onnxruntime, no ffmpeg.
 import { spawn, type ChildProcess } from 'node:child_process';
+import type net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { Endpoint } from '../common/rpc/endpoint';
+import { buildVersion } from '../common/daemon/buildVersion';
 import {
   ErrorCode,
   PROTOCOL_VERSION,
@@ -54,8 +57,10 @@ export class DaemonConnection {
   initializeResult: InitializeResult | null = null;
 
   private constructor(
-    readonly child: ChildProcess,
+    /** The private daemon's process; undefined for a connection to the shared daemon. */
+    private readonly proc: ChildProcess | undefined,
     readonly endpoint: Endpoint,
+    private readonly socket?: net.Socket,
   ) {
     endpoint.onNotification('$/progress', (raw) => {
       const p = raw as ProgressParams;
@@ -128,6 +133,47 @@ export class DaemonConnection {
     return conn;
   }
 
+  /**
+   * Completes `initialize` over a connected socket to the shared daemon. Rejects with the daemon's
+   * code (DaemonRetiring, DaemonTooNew) when it will not serve this client's build.
+   */
+  static async overSocket(
+    socket: net.Socket,
+    options: { clientName: string; clientVersion?: string; settings?: DaemonSettings; onLog?: (line: string) => void },
+  ): Promise<DaemonConnection> {
+    const endpoint = new Endpoint({ input: socket, output: socket, log: (m) => options.onLog?.(`[client] ${m}`) });
+    const conn = new DaemonConnection(undefined, endpoint, socket);
+    socket.on('error', () => undefined);
+    socket.once('close', () => {
+      conn.exitInfo = { code: null, signal: null, expected: conn.disposing };
+      endpoint.close('the shared daemon closed the connection');
+      for (const l of conn.exitListeners) l(conn.exitInfo);
+    });
+    try {
+      conn.initializeResult = await conn.request('initialize', {
+        protocolVersion: PROTOCOL_VERSION,
+        clientName: options.clientName,
+        clientVersion: options.clientVersion ?? buildVersion(),
+        settings: options.settings,
+      });
+    } catch (err) {
+      conn.kill();
+      throw err;
+    }
+    return conn;
+  }
+
+  /** The private daemon's process (a connection to the shared daemon has none: it throws). */
+  get child(): ChildProcess {
+    if (!this.proc) throw new Error('A connection to the shared daemon has no child process.');
+    return this.proc;
+  }
+
+  /** True when connected to the per-user daemon that other windows and cli calls share. */
+  get shared(): boolean {
+    return this.socket !== undefined;
+  }
+
   /** Calls a protocol method. With a signal, a token is attached and abort sends `$/cancel`. */
   async request<M extends RequestName>(
     method: M,
@@ -175,7 +221,10 @@ export class DaemonConnection {
     return this.exitInfo;
   }
 
-  /** Asks the daemon to shut down, closes its stdin, and kills it if it has not exited in time. */
+  /**
+   * Asks the daemon to shut down, closes its stdin, and kills it if it has not exited in time. On
+   * the shared daemon, says goodbye (its jobs are cancelled) and closes the connection; the daemon serves on.
+   */
   async dispose(timeoutMs = 3000): Promise<void> {
     if (this.exitInfo) return;
     this.disposing = true;
@@ -185,19 +234,25 @@ export class DaemonConnection {
     } catch {
       // already going away
     }
-    this.child.stdin?.end();
+    this.proc?.stdin?.end();
+    this.socket?.end();
     const timer = setTimeout(() => this.kill(), timeoutMs);
     await exited;
     clearTimeout(timer);
   }
 
+  /** Kills the private daemon; drops the connection to the shared one. */
   kill(): void {
     this.disposing = true;
-    if (!this.exitInfo) this.child.kill('SIGKILL');
+    if (this.exitInfo) return;
+    if (this.socket) this.socket.destroy();
+    else this.proc?.kill('SIGKILL');
   }
 
   private unavailable(): SenseVoiceError {
     const e = this.exitInfo;
+    if (this.socket)
+      return new SenseVoiceError(ErrorCode.DaemonUnavailable, 'The shared SenseVoice daemon closed the connection.');
     const how = e ? (e.signal ? `was killed by ${e.signal}` : `exited with code ${e.code}`) : 'is not running';
     return new SenseVoiceError(ErrorCode.DaemonUnavailable, `The SenseVoice daemon ${how}.`, e ?? undefined);
   }

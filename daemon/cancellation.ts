@@ -4,11 +4,20 @@ export class CancellationRegistry {
   private readonly controllers = new Map<string, AbortController>();
   /** Cancels that arrived before their request registered its token (both can come in one read). */
   private readonly early = new Set<string>();
+  /** Requests without a token: `$/cancel` cannot reach them, but cancelAll (the client left) must. */
+  private readonly untokened = new Set<AbortController>();
 
-  /** Runs `work` with a signal that `$/cancel` for `token` aborts; without a token, a signal that never aborts. */
+  /** Runs `work` with a signal that `$/cancel` for `token` aborts; without a token, one that only cancelAll aborts. */
   async run<T>(token: string | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
-    if (token === undefined) return work(controller.signal);
+    if (token === undefined) {
+      this.untokened.add(controller);
+      try {
+        return await work(controller.signal);
+      } finally {
+        this.untokened.delete(controller);
+      }
+    }
     if (this.early.delete(token)) controller.abort();
     this.controllers.get(token)?.abort();
     this.controllers.set(token, controller);
@@ -33,9 +42,11 @@ export class CancellationRegistry {
 
   cancelAll(): void {
     for (const c of this.controllers.values()) c.abort();
+    for (const c of this.untokened) c.abort();
   }
 
+  /** Requests running, with a token or without. */
   get size(): number {
-    return this.controllers.size;
+    return this.controllers.size + this.untokened.size;
   }
 }

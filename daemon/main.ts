@@ -1,6 +1,10 @@
-// The daemon process: JSON-RPC over stdin/stdout. stdout carries frames only (console output is
-// sent to stderr); exits when stdin closes or the parent process dies.
+// The daemon process. Private mode (default): JSON-RPC over stdin/stdout for one client; stdout
+// carries frames only (console output is sent to stderr); exits when stdin closes or the parent
+// dies. Shared mode (`--listen`): the per-user daemon on a Unix socket or named pipe, serving every
+// window and cli call of the user; exits after an idle time with no clients and no jobs.
+import { parseArgs } from 'node:util';
 import { Daemon } from './server';
+import { runShared } from './listen/sharedDaemon';
 
 function log(message: string): void {
   process.stderr.write(`[daemon ${new Date().toISOString()}] ${message}\n`);
@@ -11,32 +15,50 @@ console.log = (...args: unknown[]) => log(args.map(String).join(' '));
 console.info = console.log;
 console.warn = (...args: unknown[]) => log('warn: ' + args.map(String).join(' '));
 
-// Requests are small (paths and options; audio never crosses the pipe): a 4 MiB frame is an error.
-const daemon = new Daemon({ input: process.stdin, output: process.stdout, log, maxFrameBytes: 4 * 1024 * 1024 });
-daemon.endpoint.onClose(() => {
-  log('stdin closed; exiting');
-  process.exit(0);
-});
-
-// Orphan guard: the parent passes its pid; if it dies without closing our stdin, exit anyway.
-const parentPid = Number(process.env.SENSEVOICE_PARENT_PID ?? process.ppid);
-if (Number.isInteger(parentPid) && parentPid > 1) {
-  setInterval(() => {
-    try {
-      process.kill(parentPid, 0);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ESRCH') {
-        log(`parent ${parentPid} is gone; exiting`);
-        process.exit(0);
-      }
-    }
-  }, 2000).unref();
-}
-
 process.on('uncaughtException', (err) => {
   log(`uncaught exception: ${err.stack ?? err.message}`);
 });
 process.on('unhandledRejection', (err) => {
   log(`unhandled rejection: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
 });
-log(`started, pid ${process.pid}, node ${process.versions.node}`);
+
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  strict: true,
+  options: {
+    listen: { type: 'boolean', default: false },
+    socket: { type: 'string' },
+    'idle-minutes': { type: 'string' },
+  },
+});
+
+if (values.listen) {
+  runShared({ socket: values.socket, idleMinutes: values['idle-minutes'], log });
+} else {
+  runPrivate();
+}
+
+function runPrivate(): void {
+  // Requests are small (paths and options; audio never crosses the pipe): a 4 MiB frame is an error.
+  const daemon = new Daemon({ input: process.stdin, output: process.stdout, log, maxFrameBytes: 4 * 1024 * 1024 });
+  daemon.endpoint.onClose(() => {
+    log('stdin closed; exiting');
+    process.exit(0);
+  });
+
+  // Orphan guard: the parent passes its pid; if it dies without closing our stdin, exit anyway.
+  const parentPid = Number(process.env.SENSEVOICE_PARENT_PID ?? process.ppid);
+  if (Number.isInteger(parentPid) && parentPid > 1) {
+    setInterval(() => {
+      try {
+        process.kill(parentPid, 0);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ESRCH') {
+          log(`parent ${parentPid} is gone; exiting`);
+          process.exit(0);
+        }
+      }
+    }, 2000).unref();
+  }
+  log(`started, pid ${process.pid}, node ${process.versions.node}`);
+}

@@ -1,6 +1,7 @@
-// The daemon's request handlers over one Endpoint: lifecycle (initialize, shutdown), settings,
-// cancellation, and the methods of each area. No vscode import: settings arrive over the protocol.
-import type { Readable, Writable } from 'node:stream';
+// The daemon's request handlers, for each connected client (one Session per connection): lifecycle
+// (initialize, shutdown, stop), settings, cancellation, and the methods of each area. The engine, the
+// job queue and the caches are shared by all clients. No vscode import: settings arrive over the protocol.
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { Endpoint } from '../common/rpc/endpoint';
 import {
   optionalBoolean,
@@ -19,13 +20,13 @@ import {
   type InitializeResult,
   type ModelInfo,
   type ProbeResult,
-  type ProgressParams,
   type RequestName,
   type ResultOf,
   type SystemInfo,
 } from '../common/protocol';
 import { PROVIDERS } from '../common/values';
-import { CancellationRegistry } from './cancellation';
+import { Session } from './session';
+import { compareVersions } from '../common/daemon/buildVersion';
 import { sanitizeSettings, type EffectiveSettings } from './settings';
 import { DAEMON_VERSION } from './version';
 import { collectSystemInfo } from './systemInfo';
@@ -37,8 +38,9 @@ import { TranscriptionRequests } from './jobs/transcriptionRequests';
 import { diagnoseGpu } from './diagnostics/diagnoseGpu';
 
 export interface DaemonOptions {
-  input: Readable;
-  output: Writable;
+  /** The first client's streams (a private daemon over stdio); the shared daemon adds clients with connect(). */
+  input?: Readable;
+  output?: Writable;
   log: (message: string) => void;
   /** PATH used to find ffmpeg; the process's by default. */
   pathEnv?: string;
@@ -47,115 +49,161 @@ export interface DaemonOptions {
   modelStore?: ModelStoreOptions;
   /** Transcript cache folder; null disables it; the platform's cache folder by default. */
   cacheDir?: string | null;
+  /** True for the per-user daemon many clients share (listen mode). */
+  shared?: boolean;
+  /** `daemon/stop` was answered: the process should exit now. */
+  onStop?: () => void;
+  /** A newer client asked this daemon to retire: stop taking clients (free the socket path). */
+  onRetire?: () => void;
 }
 
 /** Most seconds of audio in one inference batch: its logits take 1.7 MB per second (25,055 floats per 60 ms). */
 const BATCH_SECONDS = 60;
 
-type Lifecycle = 'new' | 'ready' | 'shutdown';
-
 export class Daemon {
+  /** The first client's endpoint (a private daemon's only one). */
   readonly endpoint: Endpoint;
-  private state: Lifecycle = 'new';
-  private settings: EffectiveSettings = sanitizeSettings({});
-  private readonly cancellation = new CancellationRegistry();
+  readonly sessions = new Set<Session>();
+  private nextSession = 1;
+  /** The settings every client shares (the engine's batching, files at once): the last client to send them wins. */
+  private shared = { batchSize: sanitizeSettings({}).batchSize, concurrency: sanitizeSettings({}).concurrency };
+  private retiringNow = false;
   private modelStoreService: ModelStoreService | undefined;
   private get modelStore(): ModelStoreService {
     return (this.modelStoreService ??= new ModelStoreService(this.options.modelStore ?? {}, (m) => this.log(m)));
   }
   private ffmpeg: { key: string; found: Promise<ResolvedFfmpeg> } | null = null;
   readonly models = new ModelRegistry(
-    workerEngineLoader(() => ({ batchSize: this.settings.batchSize, batchSeconds: BATCH_SECONDS })),
+    workerEngineLoader(() => ({ batchSize: this.shared.batchSize, batchSeconds: BATCH_SECONDS })),
     (provider) => this.modelStore.findStored(provider),
   );
   readonly transcription: TranscriptionRequests;
 
   constructor(private readonly options: DaemonOptions) {
-    this.endpoint = new Endpoint({
-      input: options.input,
-      output: options.output,
-      log: options.log,
-      maxFrameBytes: options.maxFrameBytes,
-    });
-    this.endpoint.requestGate = (method, run) => this.gate(method, run);
     this.transcription = new TranscriptionRequests({
       models: this.models,
-      settings: () => this.settings,
-      ffmpeg: () => this.ffmpegBinary(),
-      cancellation: this.cancellation,
-      progress: (p) => this.progress(p),
-      segment: (p) => this.endpoint.notify('transcribe/segment', p),
+      concurrency: () => this.shared.concurrency,
+      ffmpeg: (s) => this.ffmpegBinary(s),
       log: options.log,
       cacheDir: options.cacheDir,
     });
-    this.register();
+    this.endpoint =
+      options.input && options.output
+        ? this.connect(options.input, options.output).endpoint
+        : new Endpoint({ input: new PassThrough(), output: new PassThrough(), log: options.log });
+  }
+
+  /** Serves one more client over a pair of streams; its jobs are cancelled when they close. */
+  connect(input: Readable, output: Writable): Session {
+    const session = new Session(`c${this.nextSession++}`, input, output, this.options.log, this.options.maxFrameBytes);
+    this.sessions.add(session);
+    this.register(session);
+    session.endpoint.onClose(() => {
+      this.sessions.delete(session);
+      const jobs = session.cancellation.size;
+      session.cancellation.cancelAll();
+      if (this.options.shared)
+        this.log(
+          `client ${session.id} (${session.clientName}) left${jobs ? `; cancelled its ${jobs} request(s)` : ''}`,
+        );
+    });
+    return session;
+  }
+
+  /** No clients and no jobs: the shared daemon may exit. */
+  get idle(): boolean {
+    return this.sessions.size === 0 && this.transcription.queue.size === 0;
+  }
+
+  get retiring(): boolean {
+    return this.retiringNow;
+  }
+
+  /** Takes no new clients, finishes what it has, and exits once idle (the caller watches `idle`). */
+  retire(reason: string): void {
+    if (this.retiringNow) return;
+    this.retiringNow = true;
+    this.log(`retiring: ${reason}`);
+    this.options.onRetire?.();
+  }
+
+  /** Cancels every job of every client (stop). */
+  stopAll(): void {
+    for (const s of this.sessions) {
+      s.state = 'shutdown';
+      s.cancellation.cancelAll();
+    }
+    this.transcription.cancelAll();
   }
 
   private log(message: string): void {
     this.options.log(message);
   }
 
-  private gate(method: string, run: () => Promise<unknown>): Promise<unknown> {
-    if (this.state === 'shutdown') {
-      return Promise.reject(
-        new SenseVoiceError(
-          ErrorCode.ShuttingDown,
-          `The daemon is shutting down and no longer takes requests (${method}).`,
-        ),
-      );
-    }
-    if (this.state === 'new' && method !== 'initialize') {
-      return Promise.reject(new SenseVoiceError(ErrorCode.NotInitialized, `Send "initialize" before "${method}".`));
-    }
-    return run();
-  }
-
   /** Registers a typed handler for a protocol method. */
-  handle<M extends RequestName>(method: M, handler: (params: unknown) => Promise<ResultOf<M>> | ResultOf<M>): void {
-    this.endpoint.onRequest(method, (params) => handler(params));
+  private handle<M extends RequestName>(
+    session: Session,
+    method: M,
+    handler: (params: unknown) => Promise<ResultOf<M>> | ResultOf<M>,
+  ): void {
+    session.endpoint.onRequest(method, (params) => handler(params));
   }
 
-  progress(params: ProgressParams): void {
-    this.endpoint.notify('$/progress', params);
-  }
-
-  private register(): void {
-    this.handle('initialize', (raw) => this.initialize(raw));
-    this.handle('shutdown', () => {
-      this.state = 'shutdown';
-      this.cancellation.cancelAll();
-      this.transcription.cancelAll();
-      void this.models.dispose();
-      this.log('shutdown requested');
+  private register(session: Session): void {
+    const on = <M extends RequestName>(method: M, h: (params: unknown) => Promise<ResultOf<M>> | ResultOf<M>) =>
+      this.handle(session, method, h);
+    on('initialize', (raw) => this.initialize(session, raw));
+    on('shutdown', () => {
+      session.state = 'shutdown';
+      session.cancellation.cancelAll();
+      if (!this.options.shared) {
+        this.transcription.cancelAll();
+        void this.models.dispose();
+      }
+      this.log(
+        this.options.shared ? `client ${session.id} (${session.clientName}) says goodbye` : 'shutdown requested',
+      );
       return null;
     });
-    this.handle('system/info', () => this.systemInfo());
-    this.handle('audio/probe', (raw) => this.probe(raw));
-    this.handle('model/load', (raw) => this.loadModel(raw));
-    this.handle('model/list', () => this.modelStore.list(this.settings));
-    this.handle('model/inspect', (raw) => this.modelStore.inspect(raw));
-    this.handle('model/download', (raw) =>
+    on('system/info', () => this.systemInfo(session));
+    on('audio/probe', (raw) => this.probe(session, raw));
+    on('model/load', (raw) => this.loadModel(session, raw));
+    on('model/list', () => this.modelStore.list(session.settings));
+    on('model/inspect', (raw) => this.modelStore.inspect(raw));
+    on('model/download', (raw) =>
       this.modelStore.download(raw, {
-        run: (token, work) => this.cancellation.run(token, work),
-        progress: (p) => this.progress(p),
+        run: (token, work) => session.cancellation.run(token, work),
+        progress: (p) => session.progress(p),
       }),
     );
-    this.handle('transcribe/file', (raw) => this.transcription.handle(raw));
-    this.handle('daemon/status', () => this.status());
-    this.handle('gpu/diagnose', (raw) => this.diagnoseGpu(raw));
-    this.endpoint.onNotification('$/cancel', (raw) => {
-      const token = typeof raw === 'object' && raw !== null ? (raw as { token?: unknown }).token : undefined;
-      if (typeof token === 'string') this.cancellation.cancel(token);
+    on('transcribe/file', (raw) => this.transcription.handle(raw, session));
+    on('daemon/status', () => this.status());
+    on('daemon/stop', () => {
+      this.log(`stop requested by ${session.clientName}`);
+      this.stopAll();
+      setImmediate(() => this.options.onStop?.());
+      return null;
     });
-    this.endpoint.onNotification('config/didChange', (raw) => {
+    on('gpu/diagnose', (raw) => this.diagnoseGpu(session, raw));
+    session.endpoint.onNotification('$/cancel', (raw) => {
+      const token = typeof raw === 'object' && raw !== null ? (raw as { token?: unknown }).token : undefined;
+      // Tokens live in the session's own registry: a client can only cancel its own requests.
+      if (typeof token === 'string') session.cancellation.cancel(token);
+    });
+    session.endpoint.onNotification('config/didChange', (raw) => {
       const s = typeof raw === 'object' && raw !== null ? (raw as { settings?: unknown }).settings : undefined;
-      this.settings = sanitizeSettings(s);
-      this.log(`settings changed: ${settingsLine(this.settings)}`);
+      this.takeSettings(session, s);
+      this.log(`settings changed: ${settingsLine(session.settings)}`);
     });
   }
 
-  private initialize(raw: unknown): InitializeResult {
-    if (this.state !== 'new') throw new SenseVoiceError(ErrorCode.InvalidRequest, '"initialize" was already sent.');
+  private takeSettings(session: Session, raw: unknown): void {
+    session.settings = sanitizeSettings(raw);
+    this.shared = { batchSize: session.settings.batchSize, concurrency: session.settings.concurrency };
+  }
+
+  private initialize(session: Session, raw: unknown): InitializeResult {
+    if (session.state !== 'new') throw new SenseVoiceError(ErrorCode.InvalidRequest, '"initialize" was already sent.');
     const p = paramObject(raw, 'initialize');
     if (p.protocolVersion !== PROTOCOL_VERSION) {
       throw new SenseVoiceError(
@@ -164,27 +212,61 @@ export class Daemon {
       );
     }
     const clientName = optionalString(p, 'clientName', 'initialize') ?? 'unknown';
-    this.settings = sanitizeSettings(p.settings);
-    this.state = 'ready';
-    this.log(`initialized by ${clientName} (daemon ${DAEMON_VERSION}, pid ${process.pid})`);
-    this.log(`settings: ${settingsLine(this.settings)}`);
-    return { protocolVersion: PROTOCOL_VERSION, daemonVersion: DAEMON_VERSION, pid: process.pid };
+    const clientVersion = optionalString(p, 'clientVersion', 'initialize');
+    if (this.options.shared) this.checkVersion(clientName, clientVersion);
+    session.clientName = clientName;
+    this.takeSettings(session, p.settings);
+    session.state = 'ready';
+    this.log(
+      `initialized by ${clientName}${this.options.shared ? ` as ${session.id}, ${this.sessions.size} client(s)` : ''} (daemon ${DAEMON_VERSION}, pid ${process.pid})`,
+    );
+    this.log(`settings: ${settingsLine(session.settings)}`);
+    return {
+      protocolVersion: PROTOCOL_VERSION,
+      daemonVersion: DAEMON_VERSION,
+      pid: process.pid,
+      shared: this.options.shared ?? false,
+    };
+  }
+
+  /** A shared daemon serves clients of its own build; an older daemon retires for a newer client. */
+  private checkVersion(clientName: string, clientVersion: string | undefined): void {
+    if (this.retiringNow)
+      throw new SenseVoiceError(
+        ErrorCode.DaemonRetiring,
+        `This SenseVoice daemon (${DAEMON_VERSION}) is retiring; start a new one and connect again.`,
+      );
+    if (clientVersion === undefined || clientVersion === DAEMON_VERSION) return;
+    if (compareVersions(DAEMON_VERSION, clientVersion) < 0) {
+      this.retire(`${clientName} ${clientVersion} is newer than this daemon (${DAEMON_VERSION})`);
+      throw new SenseVoiceError(
+        ErrorCode.DaemonRetiring,
+        `The shared SenseVoice daemon runs ${DAEMON_VERSION}, older than this client (${clientVersion}); it is retiring so a new one can start.`,
+        { daemonVersion: DAEMON_VERSION },
+      );
+    }
+    throw new SenseVoiceError(
+      ErrorCode.DaemonTooNew,
+      `The shared SenseVoice daemon runs ${DAEMON_VERSION}, newer than this client (${clientVersion}). Update the extension or cli, or run with a private daemon (--stdio, or sensevoice.sharedDaemon: false).`,
+      { daemonVersion: DAEMON_VERSION },
+    );
   }
 
   /** The ffmpeg in use, resolved once per ffmpegPath setting. */
-  ffmpegBinary(): Promise<ResolvedFfmpeg> {
-    const key = this.settings.ffmpegPath ?? '';
+  ffmpegBinary(settings: EffectiveSettings): Promise<ResolvedFfmpeg> {
+    const pathEnv = settings.searchPath ?? this.options.pathEnv ?? process.env.PATH;
+    const key = JSON.stringify([settings.ffmpegPath ?? '', pathEnv]);
     if (!this.ffmpeg || this.ffmpeg.key !== key) {
       const found = resolveFfmpeg({
-        settingPath: this.settings.ffmpegPath,
+        settingPath: settings.ffmpegPath,
         staticPath: ffmpegStaticPath,
-        pathEnv: this.options.pathEnv ?? process.env.PATH,
+        pathEnv,
       });
       this.ffmpeg = { key, found };
       found.then(
         (f) => {
           this.log(`ffmpeg ${f.version} at ${f.path} (${f.source})`);
-          for (const s of f.skipped) if (s.startsWith('setting:') && key) this.log(`warning: ${s}`);
+          for (const s of f.skipped) if (s.startsWith('setting:') && settings.ffmpegPath) this.log(`warning: ${s}`);
         },
         () => {
           // Not cached as a failure: the user may install ffmpeg and retry without restarting.
@@ -195,21 +277,21 @@ export class Daemon {
     return this.ffmpeg.found;
   }
 
-  private async systemInfo(): Promise<SystemInfo> {
+  private async systemInfo(session: Session): Promise<SystemInfo> {
     try {
-      const f = await this.ffmpegBinary();
+      const f = await this.ffmpegBinary(session.settings);
       return collectSystemInfo({ path: f.path, source: f.source, version: f.version }, null);
     } catch (err) {
       return collectSystemInfo(null, err instanceof Error ? err.message : String(err));
     }
   }
 
-  private async probe(raw: unknown): Promise<ProbeResult> {
+  private async probe(session: Session, raw: unknown): Promise<ProbeResult> {
     const p = paramObject(raw, 'audio/probe');
     const file = requiredString(p, 'path', 'audio/probe');
     const token = optionalString(p, 'token', 'audio/probe');
-    const ffmpeg = await this.ffmpegBinary();
-    return this.cancellation.run(token, async (signal) => {
+    const ffmpeg = await this.ffmpegBinary(session.settings);
+    return session.cancellation.run(token, async (signal) => {
       const r = await decodeAudio({ ffmpegPath: ffmpeg.path, file, signal, onSamples: () => undefined });
       return {
         path: file,
@@ -237,34 +319,38 @@ export class Daemon {
       rssBytes: mem.rss,
       heapUsedBytes: mem.heapUsed,
       model: engine?.info ?? null,
+      shared: this.options.shared ?? false,
+      clients: this.sessions.size,
+      daemonVersion: DAEMON_VERSION,
+      retiring: this.retiringNow,
     };
   }
 
   /** `gpu/diagnose`: the GPU check (daemon/diagnostics), cancellable, with progress under its token. */
-  private diagnoseGpu(raw: unknown): Promise<GpuReport> {
+  private diagnoseGpu(session: Session, raw: unknown): Promise<GpuReport> {
     const p = paramObject(raw, 'gpu/diagnose');
     const token = optionalString(p, 'token', 'gpu/diagnose');
     const modelPath = optionalString(p, 'modelPath', 'gpu/diagnose');
     const quick = optionalBoolean(p, 'quick', 'gpu/diagnose');
-    return this.cancellation.run(token, (signal) =>
+    return session.cancellation.run(token, (signal) =>
       diagnoseGpu({
-        settings: this.settings,
+        settings: session.settings,
         modelPath,
         quick,
-        resolveFfmpeg: () => this.ffmpegBinary(),
+        resolveFfmpeg: () => this.ffmpegBinary(session.settings),
         signal,
         log: (m) => this.log(m),
-        onProgress: token ? (fraction, message) => this.progress({ token, fraction, message }) : undefined,
+        onProgress: token ? (fraction, message) => session.progress({ token, fraction, message }) : undefined,
       }),
     );
   }
 
-  private async loadModel(raw: unknown): Promise<ModelInfo> {
+  private async loadModel(session: Session, raw: unknown): Promise<ModelInfo> {
     const p = paramObject(raw, 'model/load');
     const model = await this.models.get({
-      dir: optionalString(p, 'path', 'model/load') ?? this.settings.modelPath,
-      provider: optionalEnum(p, 'provider', 'model/load', PROVIDERS) ?? this.settings.provider,
-      threads: optionalNumber(p, 'threads', 'model/load', 0, 256) ?? this.settings.threads,
+      dir: optionalString(p, 'path', 'model/load') ?? session.settings.modelPath,
+      provider: optionalEnum(p, 'provider', 'model/load', PROVIDERS) ?? session.settings.provider,
+      threads: optionalNumber(p, 'threads', 'model/load', 0, 256) ?? session.settings.threads,
     });
     return model.info;
   }

@@ -3,8 +3,8 @@
 import type { DaemonSettings } from '../common/protocol';
 import { isOneOf, LANGUAGES, PROVIDERS, VAD_MODES } from '../common/values';
 
-export type EffectiveSettings = Required<Omit<DaemonSettings, 'ffmpegPath' | 'modelPath'>> &
-  Pick<DaemonSettings, 'ffmpegPath' | 'modelPath'>;
+export type EffectiveSettings = Required<Omit<DaemonSettings, 'ffmpegPath' | 'modelPath' | 'searchPath'>> &
+  Pick<DaemonSettings, 'ffmpegPath' | 'modelPath' | 'searchPath'>;
 
 export function sanitizeSettings(raw: unknown): EffectiveSettings {
   const s = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
@@ -16,6 +16,7 @@ export function sanitizeSettings(raw: unknown): EffectiveSettings {
   return {
     ffmpegPath: str(s.ffmpegPath),
     modelPath: str(s.modelPath),
+    searchPath: typeof s.searchPath === 'string' ? s.searchPath : undefined,
     provider: isOneOf(PROVIDERS, s.provider) ? s.provider : 'auto',
     threads,
     language: isOneOf(LANGUAGES, s.language) ? s.language : 'auto',

@@ -1,4 +1,4 @@
-import pkg from '../package.json';
+import { buildVersion } from '../common/daemon/buildVersion';
 
 /** The daemon's version: the extension's, since they ship together. */
-export const DAEMON_VERSION: string = pkg.version;
+export const DAEMON_VERSION: string = buildVersion();

@@ -1,5 +1,7 @@
 // The palette commands. Each is a few lines: the work lives in the supervisor and the daemon.
+import fs from 'node:fs';
 import * as vscode from 'vscode';
+import { runtimePlaces } from '../common/daemon/runtimeDir';
 import type { DaemonSupervisor } from './daemonSupervisor';
 import { showError } from './errors';
 
@@ -11,7 +13,14 @@ export function registerCommands(
   const register = (id: string, fn: (...args: unknown[]) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
-  register('sensevoice.showLogs', () => log.show());
+  // The shared daemon logs to a file in the runtime folder: open it beside this window's own log.
+  register('sensevoice.showLogs', async () => {
+    log.show();
+    if (sup.state.kind === 'ready' && sup.state.shared) {
+      const file = runtimePlaces().log;
+      if (fs.existsSync(file)) await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true });
+    }
+  });
 
   register('sensevoice.restartDaemon', async () => {
     try {

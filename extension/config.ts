@@ -4,7 +4,7 @@ import type { DaemonSettings } from '../common/protocol';
 import { LANGUAGES, PROVIDERS, VAD_MODES } from '../common/values';
 
 /** Settings that change how the daemon process is started: a change needs a restart. */
-export const RESTART_SETTINGS = ['sensevoice.nodePath'] as const;
+export const RESTART_SETTINGS = ['sensevoice.nodePath', 'sensevoice.sharedDaemon'] as const;
 
 function section(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration('sensevoice');
@@ -38,6 +38,16 @@ function int(key: string, fallback: number, min: number, max: number): number {
 /** The node binary for the daemon, when the user set one. */
 export function nodePath(): string | undefined {
   return str('nodePath');
+}
+
+/** Attach to the user's shared daemon (default), or run a private one over stdio. */
+export function sharedDaemon(): boolean {
+  return bool('sharedDaemon', true);
+}
+
+/** Minutes a shared daemon started by this window waits, with no clients and no jobs, before it exits. */
+export function idleMinutes(): number {
+  return num('daemon.idleMinutes', 5, 1, 1440);
 }
 
 /** Everything the daemon needs to know, sent in `initialize` and `config/didChange`. */

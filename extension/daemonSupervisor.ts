@@ -8,7 +8,16 @@ import { CrashBudget } from './crashBudget';
 export type DaemonState =
   | { kind: 'idle' }
   | { kind: 'starting' }
-  | { kind: 'ready'; pid: number; busy: number; provider?: string; device?: string; gpuHint?: string }
+  | {
+      kind: 'ready';
+      pid: number;
+      busy: number;
+      provider?: string;
+      device?: string;
+      gpuHint?: string;
+      /** Attached to the user's shared daemon; `others` is how many other windows and commands use it. */
+      shared?: { others: number };
+    }
   | { kind: 'stopped'; reason: string }
   | { kind: 'error'; message: string };
 
@@ -87,10 +96,12 @@ export class DaemonSupervisor {
       conn.onExit((e) => this.onExit(conn, e));
       this.setState({
         kind: 'ready',
-        pid: conn.initializeResult?.pid ?? conn.child.pid ?? 0,
+        pid: conn.initializeResult?.pid ?? (conn.shared ? 0 : conn.child.pid) ?? 0,
         busy: 0,
         ...(this.gpuHint ? { gpuHint: this.gpuHint } : {}),
+        ...(conn.shared ? { shared: { others: 0 } } : {}),
       });
+      if (conn.shared) this.refreshShared(conn);
       return conn;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -106,7 +117,11 @@ export class DaemonSupervisor {
     if (this.conn !== conn) return;
     this.conn = null;
     if (e.expected || this.stoppedByUser) return;
-    const how = e.signal ? `killed by ${e.signal}` : `exited with code ${e.code}`;
+    const how = conn.shared
+      ? 'closed the connection (the shared daemon stopped)'
+      : e.signal
+        ? `killed by ${e.signal}`
+        : `exited with code ${e.code}`;
     this.options.log(`daemon ${how}`);
     if (this.options.budget.recordCrash()) {
       this.options.log(`restarting the daemon (${this.options.budget.recent} crash(es) in the budget window)`);
@@ -141,6 +156,18 @@ export class DaemonSupervisor {
   private setBusy(delta: number): void {
     this.busy = Math.max(0, this.busy + delta);
     if (this.current.kind === 'ready') this.setState({ ...this.current, busy: this.busy });
+    if (this.busy === 0 && this.conn?.shared) this.refreshShared(this.conn);
+  }
+
+  /** How many other windows and commands share the daemon, for the status bar (asked at attach and when work ends). */
+  private refreshShared(conn: DaemonConnection): void {
+    conn.request('daemon/status', undefined).then(
+      (s) => {
+        if (this.conn === conn && this.current.kind === 'ready')
+          this.setState({ ...this.current, shared: { others: Math.max(0, s.clients - 1) } });
+      },
+      () => undefined,
+    );
   }
 
   private setState(state: DaemonState): void {

@@ -25,9 +25,16 @@ export function describeState(state: DaemonState): StatusText {
         : '';
       const busy = state.busy > 0 ? ` $(sync~spin) ${state.busy}` : '';
       const hint = state.gpuHint ? ' $(lightbulb)' : '';
-      const text = `$(unmute) SenseVoice${on ? `: ${on}` : ''}${hint}${busy}`;
+      const sharing = state.shared && state.shared.others > 0 ? ' $(link)' : '';
+      const text = `$(unmute) SenseVoice${on ? `: ${on}` : ''}${sharing}${hint}${busy}`;
       const lines = [
-        `SenseVoice daemon ready (pid ${state.pid})`,
+        state.shared
+          ? `SenseVoice shared daemon ready (pid ${state.pid}), ${
+              state.shared.others > 0
+                ? `shared with ${state.shared.others} other window(s) or command(s)`
+                : 'used by this window only for now'
+            }`
+          : `SenseVoice daemon ready (pid ${state.pid})`,
         state.provider
           ? `Inference on ${on}${state.provider !== 'cpu' ? ` (${state.provider})` : ''}`
           : 'No model loaded yet',

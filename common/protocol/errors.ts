@@ -34,6 +34,12 @@ export const ErrorCode = {
   NotCached: 1203,
   /** The daemon process exited or could not be started (raised on the client side only). */
   DaemonUnavailable: 1301,
+  /** The per-user runtime folder belongs to someone else or others can write it; nothing was started. */
+  RuntimeDirUnsafe: 1302,
+  /** The shared daemon runs a newer build than this client; update the client, or use a private daemon (--stdio). */
+  DaemonTooNew: 1303,
+  /** The shared daemon runs an older build and is retiring: start a new one and connect again. */
+  DaemonRetiring: 1304,
 
   // Model store and downloads (daemon/modelStore).
   /** A model download could not complete (network, HTTP status, proxy); the message names the URL. */

@@ -1,7 +1,7 @@
 // The one contract between the extension, the cli and the daemon. JSON-RPC 2.0, one frame per line
-// over the daemon's stdin/stdout. Everything that crosses the pipe is declared in this folder, one
-// file per area; this file composes their requests and notifications into the two maps. No runtime
-// dependencies, so every side can import it.
+// over the daemon's stdin/stdout (a private daemon) or the per-user socket (the shared one).
+// Everything that crosses is declared in this folder, one file per area; this file composes their
+// requests and notifications into the two maps. No runtime dependencies, so every side can import it.
 import type { GpuCheckRequests } from './gpuCheck';
 import type { ModelStoreRequests } from './modelStore';
 import type { SessionNotifications, SessionRequests } from './session';

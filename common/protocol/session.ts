@@ -6,7 +6,11 @@ import type { ModelInfo } from './transcription';
 /** Bumped on any incompatible change; `initialize` refuses a client speaking another version. */
 export const PROTOCOL_VERSION = 1;
 
-/** Settings the daemon reads; sent in `initialize` and `config/didChange`. All optional. */
+/**
+ * Settings the daemon reads; sent in `initialize` and `config/didChange`. All optional. On the shared
+ * daemon they apply to the sending client's own requests, except `batchSize` and `concurrency`,
+ * which are daemon-wide (the last client to send them wins).
+ */
 export interface DaemonSettings {
   /** Explicit ffmpeg binary (the `sensevoice.ffmpegPath` setting or `--ffmpeg`). */
   ffmpegPath?: string;
@@ -26,6 +30,8 @@ export interface DaemonSettings {
   vad?: VadMode;
   /** Longest VAD segment in seconds (default 30): longer speech is cut at its quietest point. */
   maxSegmentSec?: number;
+  /** The PATH to search for ffmpeg; the daemon's own when absent (the cli sends its shell's). */
+  searchPath?: string;
   /** Segments per inference batch (1 disables batching). */
   batchSize?: number;
   /** Files transcribed at once. */
@@ -40,6 +46,8 @@ export interface InitializeParams {
   clientName: string;
   /** Initial settings. */
   settings?: DaemonSettings;
+  /** The client's build version; a shared daemon of an older build retires, a newer one refuses (DaemonTooNew). */
+  clientVersion?: string;
 }
 
 /** The daemon's answer to `initialize`. */
@@ -47,6 +55,8 @@ export interface InitializeResult {
   protocolVersion: number;
   daemonVersion: string;
   pid: number;
+  /** True for the per-user daemon that other windows and cli calls share; false for a private (stdio) one. */
+  shared?: boolean;
 }
 
 /** Facts about the machine and the runtime, for `system/info`. */
@@ -113,18 +123,30 @@ export interface DaemonStatus {
   heapUsedBytes: number;
   /** The loaded model, if any. */
   model: ModelInfo | null;
+  /** Whether this is the shared per-user daemon, and how many clients are connected to it now. */
+  shared: boolean;
+  clients: number;
+  /** The daemon's build version. */
+  daemonVersion: string;
+  /** True once the daemon has been asked to retire: it finishes its jobs and exits, taking no new clients. */
+  retiring: boolean;
 }
 
 /** The session's requests. */
 export interface SessionRequests {
   /** Client -> daemon, first: checks the protocol version and takes settings. */
   initialize: { params: InitializeParams; result: InitializeResult };
-  /** Client -> daemon: finish in-flight work, refuse new requests; the process exits on stdin close. */
+  /**
+   * Client -> daemon: refuse this client's further requests and cancel its work; a private daemon then
+   * exits on stdin close, the shared one serves its other clients on.
+   */
   shutdown: { params: Record<string, never> | undefined; result: null };
   /** Client -> daemon: versions, ffmpeg, platform and hardware. */
   'system/info': { params: Record<string, never> | undefined; result: SystemInfo };
   /** Client -> daemon: jobs, queue, memory and the loaded model, answered at once even while jobs run. */
   'daemon/status': { params: Record<string, never> | undefined; result: DaemonStatus };
+  /** Client -> shared daemon: cancel every job of every client and exit now (`sensevoice daemon stop`). */
+  'daemon/stop': { params: Record<string, never> | undefined; result: null };
 }
 
 /** The session's notifications. */

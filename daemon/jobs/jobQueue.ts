@@ -1,7 +1,9 @@
 // Transcription jobs: at most `concurrency` run at once, the rest wait in order. A request for a
 // file and settings already queued or running joins that job (it is replayed what has finished so
 // far) instead of starting another. Each requester can cancel its own interest; the job itself
-// stops (ffmpeg killed, no further batches) when nobody is left waiting for it.
+// stops (ffmpeg killed, no further batches) when nobody is left waiting for it. Waiting jobs belong
+// to the client that started them, and free slots go round-robin between clients, so one client's
+// long queue does not hold back another's single clip.
 import { ErrorCode, SenseVoiceError, type Transcript, type TranscriptSegment } from '../../common/protocol';
 
 export interface JobListener {
@@ -25,7 +27,8 @@ interface Job {
 export class JobQueue {
   private readonly jobs = new Map<string, Job>();
   private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  /** Waiting starts per owner; the Map's order is the rotation (an owner just served moves to the end). */
+  private readonly waiting = new Map<string, (() => void)[]>();
 
   constructor(private readonly concurrency: () => number) {}
 
@@ -47,13 +50,14 @@ export class JobQueue {
     work: (report: JobReport) => Promise<Transcript>,
     listener: JobListener,
     signal?: AbortSignal,
+    owner = '',
   ): Promise<Transcript> {
     let job = this.jobs.get(key);
     if (job) {
       for (const [i, s] of [...job.segments.entries()].sort((a, b) => a[0] - b[0])) listener.onSegment(i, s);
       if (job.progress) listener.onProgress(job.progress.fraction, job.progress.segmentsDone, job.progress.message);
     } else {
-      job = this.start(key, work);
+      job = this.start(key, work, owner);
     }
     const j = job;
     j.listeners.add(listener);
@@ -87,7 +91,7 @@ export class JobQueue {
     for (const j of this.jobs.values()) j.controller.abort();
   }
 
-  private start(key: string, work: (report: JobReport) => Promise<Transcript>): Job {
+  private start(key: string, work: (report: JobReport) => Promise<Transcript>, owner: string): Job {
     const controller = new AbortController();
     const job: Job = {
       key,
@@ -109,7 +113,7 @@ export class JobQueue {
       },
     };
     job.promise = (async () => {
-      await this.acquire();
+      await this.acquire(owner);
       try {
         if (controller.signal.aborted) throw new SenseVoiceError(ErrorCode.Cancelled, 'Cancelled.');
         return await work(report);
@@ -125,7 +129,7 @@ export class JobQueue {
     return job;
   }
 
-  private acquire(): Promise<void> {
+  private acquire(owner: string): Promise<void> {
     if (this.running < Math.max(1, this.concurrency())) {
       this.running++;
       return Promise.resolve();
@@ -136,12 +140,20 @@ export class JobQueue {
         resolve();
       };
       // A job cancelled while queued still takes its turn, then ends at once (released in finally).
-      this.waiting.push(go);
+      const line = this.waiting.get(owner);
+      if (line) line.push(go);
+      else this.waiting.set(owner, [go]);
     });
   }
 
   private release(): void {
     this.running--;
-    while (this.waiting.length > 0 && this.running < Math.max(1, this.concurrency())) this.waiting.shift()!();
+    while (this.waiting.size > 0 && this.running < Math.max(1, this.concurrency())) {
+      const [owner, line] = this.waiting.entries().next().value as [string, (() => void)[]];
+      const go = line.shift()!;
+      this.waiting.delete(owner);
+      if (line.length > 0) this.waiting.set(owner, line);
+      go();
+    }
   }
 }

@@ -29,14 +29,21 @@ import type { CancellationRegistry } from '../cancellation';
 
 export interface TranscriptionRequestsDeps {
   models: ModelRegistry;
-  settings: () => EffectiveSettings;
-  ffmpeg: () => Promise<ResolvedFfmpeg>;
-  cancellation: CancellationRegistry;
-  progress: (p: ProgressParams) => void;
-  segment: (p: SegmentParams) => void;
+  /** Files transcribed at once, across all clients. */
+  concurrency: () => number;
+  ffmpeg: (settings: EffectiveSettings) => Promise<ResolvedFfmpeg>;
   log: (message: string) => void;
   /** Transcript cache folder; null disables the disk cache. */
   cacheDir?: string | null;
+}
+
+/** The client a request came from: its settings, its cancellation tokens, and where its notifications go. */
+export interface TranscriptionClient {
+  id: string;
+  settings: EffectiveSettings;
+  cancellation: CancellationRegistry;
+  progress: (p: ProgressParams) => void;
+  segment: (p: SegmentParams) => void;
 }
 
 export class TranscriptionRequests {
@@ -45,14 +52,15 @@ export class TranscriptionRequests {
   private vad: Promise<SileroVad> | null = null;
 
   constructor(private readonly d: TranscriptionRequestsDeps) {
-    this.queue = new JobQueue(() => d.settings().concurrency);
+    this.queue = new JobQueue(d.concurrency);
     this.cache = new TranscriptCache(d.cacheDir === undefined ? defaultCacheDir() : d.cacheDir);
   }
 
-  async handle(raw: unknown): Promise<Transcript> {
+  /** Serves one client's request: its settings, its tokens, its notifications; its jobs queue under its name. */
+  async handle(raw: unknown, client: TranscriptionClient): Promise<Transcript> {
     const m = 'transcribe/file';
     const p = paramObject(raw, m);
-    const s = this.d.settings();
+    const s = client.settings;
     const file = requiredString(p, 'path', m);
     const token = optionalString(p, 'token', m);
     const options: TranscriptionOptions = {
@@ -65,13 +73,14 @@ export class TranscriptionRequests {
     const modelPath = optionalString(p, 'modelPath', m) ?? s.modelPath;
     const cachedOnly = optionalBoolean(p, 'cachedOnly', m) ?? false;
     // The token is registered before any setup, so a cancel during model loading counts too.
-    return this.d.cancellation.run(token, async (signal) => {
+    return client.cancellation.run(token, async (signal) => {
       const cancelled = () => {
         if (signal.aborted) throw new SenseVoiceError(ErrorCode.Cancelled, 'Cancelled.');
       };
       const abs = await checkAudioFile(file);
-      const ffmpeg = await this.d.ffmpeg();
-      const engine = await this.d.models.get({ dir: modelPath, provider: s.provider, threads: s.threads });
+      const ffmpeg = await this.d.ffmpeg(s);
+      const modelRequest = { dir: modelPath, provider: s.provider, threads: s.threads };
+      const engine = await this.d.models.get(modelRequest);
       const vad = options.vad === 'on' && !cachedOnly ? await this.loadVad() : null;
       const st = await fs.promises.stat(abs);
       cancelled();
@@ -88,19 +97,37 @@ export class TranscriptionRequests {
       return this.queue.run(
         joinKey,
         async (report) => {
-          const release = engine.retain();
-          try {
-            return await this.work(report, { abs, file, options, ffmpegPath: ffmpeg.path, engine, vad, cachedOnly });
-          } finally {
-            release();
+          // While this job waited, another client may have asked for another model (one is loaded at
+          // a time; the last to ask wins): the job runs on the model it asked for, loaded again if need be.
+          for (let attempt = 0; ; attempt++) {
+            const current = engine.alive ? engine : await this.d.models.get(modelRequest);
+            const release = current.retain();
+            try {
+              return await this.work(report, {
+                abs,
+                file,
+                options,
+                ffmpegPath: ffmpeg.path,
+                engine: current,
+                vad,
+                cachedOnly,
+              });
+            } catch (err) {
+              // Retired and disposed under the job before it retained it: once more on a fresh load.
+              if (attempt === 0 && !current.alive && !report.signal.aborted) continue;
+              throw err;
+            } finally {
+              release();
+            }
           }
         },
         {
-          onSegment: (index, segment) => token && this.d.segment({ token, index, segment }),
+          onSegment: (index, segment) => token && client.segment({ token, index, segment }),
           onProgress: (fraction, segmentsDone, message) =>
-            token && this.d.progress({ token, fraction, segmentsDone, message }),
+            token && client.progress({ token, fraction, segmentsDone, message }),
         },
         signal,
+        client.id,
       );
     });
   }

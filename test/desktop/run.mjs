@@ -107,7 +107,8 @@ async function prepare() {
   fs.copyFileSync(path.join(ROOT, 'test', 'fixtures', 'audio', 'sense_voice', 'en.wav'), path.join(ws, 'en.wav'));
   fs.writeFileSync(
     path.join(ws, '.vscode', 'settings.json'),
-    `${JSON.stringify({ 'sensevoice.modelPath': model, 'sensevoice.provider': 'cpu' }, null, 2)}\n`,
+    // The suite checks the window's own daemon process (a child of the extension host): a private one.
+    `${JSON.stringify({ 'sensevoice.modelPath': model, 'sensevoice.provider': 'cpu', 'sensevoice.sharedDaemon': false }, null, 2)}\n`,
   );
   const env = {
     ...process.env,
@@ -119,7 +120,7 @@ async function prepare() {
     expected,
     execFileSync(
       process.execPath,
-      ['dist/cli.js', 'transcribe', path.join(ws, 'en.wav'), '--model', model, '--format', 'json'],
+      ['dist/cli.js', '--stdio', 'transcribe', path.join(ws, 'en.wav'), '--model', model, '--format', 'json'],
       { cwd: ROOT, env, encoding: 'utf8' },
     ),
   );

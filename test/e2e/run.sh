@@ -143,7 +143,8 @@ cat > "$UD/User/settings.json" <<'JSON'
   "workbench.colorTheme": "Dark Modern", "window.commandCenter": false,
   "files.simpleDialog.enable": true, "workbench.enableExperiments": false,
   "git.openRepositoryInParentFolders": "never", "git.enabled": false,
-  "workbench.secondarySideBar.defaultVisibility": "hidden" }
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
+  "sensevoice.sharedDaemon": false }
 JSON
 printf 'bind-addr: 127.0.0.1:%s\nauth: none\ncert: false\n' "$PORT" > "$RUN/config.yaml"
 export PATH="$NODE_BIN:$PATH"

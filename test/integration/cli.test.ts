@@ -73,6 +73,21 @@ test('usage errors exit 2', () => {
   assert.equal(cli(['frobnicate']).code, 2);
   assert.equal(cli(['probe']).code, 2);
   const bad = cli(['probe', '--no-such-flag']);
-  assert.notEqual(bad.code, 0);
+  assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^error: /m);
+});
+
+test('an unknown option or a bad value: exit 2 and one line naming it and pointing to --help', () => {
+  const unknown = cli(['probe', '--no-such-flag']);
+  assert.equal(unknown.code, 2);
+  assert.equal(unknown.stderr, 'error: Usage: unknown option --no-such-flag. See sensevoice --help.\n');
+  const missing = cli(['transcribe', 'x.wav', '--provider']);
+  assert.equal(missing.code, 2);
+  assert.equal(missing.stderr, 'error: Usage: --provider needs a value. See sensevoice --help.\n');
+  const bad = cli(['transcribe', 'x.wav', '--provider', 'tpu']);
+  assert.equal(bad.code, 2);
+  assert.match(
+    bad.stderr,
+    /^error: Usage: --provider must be one of auto, cpu, .* \(got "tpu"\)\. See sensevoice --help\.\n$/,
+  );
 });

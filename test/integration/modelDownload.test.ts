@@ -183,13 +183,16 @@ interface Run {
   stderr: string;
 }
 
-/** The built cli, run asynchronously (the HTTP server lives in this process). */
+/** The built cli, run asynchronously (the HTTP server lives in this process), with a private daemon: each test has its own store. */
 function cli(
   args: string[],
   env: NodeJS.ProcessEnv,
   onStderr?: (text: string, child: ReturnType<typeof spawn>) => void,
 ): Promise<Run> {
-  const child = spawn(process.execPath, [requireBuilt('cli.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [requireBuilt('cli.js'), '--stdio', ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (b: Buffer) => (stdout += b.toString('utf8')));

@@ -21,11 +21,20 @@ function startDaemon(): Promise<DaemonConnection> {
   });
 }
 
-test('the daemon SIGKILLed in the middle of a job: the cli notices, says so and exits non-zero', async () => {
+test('a private daemon (--stdio) SIGKILLed in the middle of a job: the cli notices, says so and exits non-zero', async () => {
   const long = makeLongAudio(10);
   const cli = spawn(
     process.execPath,
-    [requireBuilt('cli.js'), 'transcribe', long.file, '--model', testModel('sherpa').dir, '--format', 'json'],
+    [
+      requireBuilt('cli.js'),
+      '--stdio',
+      'transcribe',
+      long.file,
+      '--model',
+      testModel('sherpa').dir,
+      '--format',
+      'json',
+    ],
     {
       env: { ...process.env, SENSEVOICE_CACHE_DIR: tempDir('cache') },
     },

@@ -31,3 +31,17 @@ test('forgotten early cancels are bounded', () => {
   for (let i = 0; i < 5000; i++) r.cancel(`never-${i}`);
   assert.ok((r as unknown as { early: Set<string> }).early.size <= 1024);
 });
+
+test('cancelAll reaches requests sent without a token (the client left)', async () => {
+  const r = new CancellationRegistry();
+  let seen: AbortSignal | undefined;
+  const running = r.run(undefined, (signal) => {
+    seen = signal;
+    return new Promise<string>((resolve) => signal.addEventListener('abort', () => resolve('aborted')));
+  });
+  assert.equal(r.size, 1);
+  r.cancelAll();
+  assert.equal(await running, 'aborted');
+  assert.equal(seen?.aborted, true);
+  assert.equal(r.size, 0);
+});

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { JobQueue, type JobReport } from '../../../../daemon/jobs/jobQueue';
 import { ErrorCode, SenseVoiceError, type Transcript } from '../../../../common/protocol';
+import { waitFor } from '../../../helpers/waitFor';
 
 const quiet = { onSegment: () => undefined, onProgress: () => undefined };
 function transcript(file: string): Transcript {
@@ -79,4 +80,48 @@ test('concurrency limits how many run; the rest wait in order', async () => {
   assert.equal(runs.length, 2);
   runs[1].release();
   await b;
+});
+
+test("free slots go round-robin between owners: B's one clip starts before A's queue drains", async () => {
+  const q = new JobQueue(() => 1);
+  const started: string[] = [];
+  const releases = new Map<string, () => void>();
+  const work = (name: string) => () =>
+    new Promise<Transcript>((resolve) => {
+      started.push(name);
+      releases.set(name, () => resolve(transcript(name)));
+    });
+  const done = [
+    q.run('a1', work('a1'), quiet, undefined, 'A'),
+    q.run('a2', work('a2'), quiet, undefined, 'A'),
+    q.run('a3', work('a3'), quiet, undefined, 'A'),
+    q.run('b1', work('b1'), quiet, undefined, 'B'),
+    q.run('b2', work('b2'), quiet, undefined, 'B'),
+  ];
+  const next = async (name: string) => {
+    await waitFor(() => releases.get(name), `${name} to start`);
+    releases.get(name)!();
+  };
+  for (const name of ['a1', 'a2', 'b1', 'a3', 'b2']) await next(name);
+  await Promise.all(done);
+  // a1 was running; then A and B alternate (A queued first, so A goes first).
+  assert.deepEqual(started, ['a1', 'a2', 'b1', 'a3', 'b2']);
+});
+
+test('without owners the queue stays first in, first out', async () => {
+  const q = new JobQueue(() => 1);
+  const started: string[] = [];
+  const releases = new Map<string, () => void>();
+  const work = (name: string) => () =>
+    new Promise<Transcript>((resolve) => {
+      started.push(name);
+      releases.set(name, () => resolve(transcript(name)));
+    });
+  const done = ['x1', 'x2', 'x3'].map((n) => q.run(n, work(n), quiet));
+  for (const name of ['x1', 'x2', 'x3']) {
+    await waitFor(() => releases.get(name), `${name} to start`);
+    releases.get(name)!();
+  }
+  await Promise.all(done);
+  assert.deepEqual(started, ['x1', 'x2', 'x3']);
 });
