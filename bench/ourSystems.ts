@@ -185,8 +185,9 @@ export class BenchDaemon {
 }
 
 /**
- * `sensevoice transcribe FILE... --format json` in a fresh process per run: node start, daemon
- * spawn, model load and warm-up are all inside the wall time. Peak: the cli and its daemon together.
+ * `sensevoice transcribe FILE... --format json --stdio` in a fresh process per run: node start, daemon
+ * spawn, model load and warm-up are all inside the wall time (a private daemon: what a cli call costs
+ * where no shared daemon is warm). Peak: the cli and its daemon together.
  */
 export async function runCli(
   paths: BenchPaths,
@@ -209,6 +210,7 @@ export async function runCli(
     'on',
     '--format',
     'json',
+    '--stdio',
     ...(settings.concurrency !== undefined ? ['--concurrency', String(settings.concurrency)] : []),
     ...(settings.batchSize !== undefined ? ['--batch', String(settings.batchSize)] : []),
   ];

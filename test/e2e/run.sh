@@ -81,6 +81,8 @@ t "5 synthetic models, workspaces, fresh profile"
 # this run's folder: a cached transcript from an earlier run would skip the work the tests watch.
 export SENSEVOICE_CACHE_DIR=$RUN/transcript-cache
 export SENSEVOICE_MODEL_STORE=$RUN/model-store
+# The cli calls here would start the user's shared daemon: give this run its own, stopped at the end.
+export SENSEVOICE_RUNTIME_DIR=$RUN/runtime
 # An organisation's pins for the model its mirror serves (the download tests write it).
 export SENSEVOICE_MODEL_PINS=$RUN/org-pins.json
 MODEL=$RUN/model
@@ -156,7 +158,7 @@ setsid "$CS" --config "$RUN/config.yaml" --bind-addr "127.0.0.1:$PORT" --auth no
   --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
   --user-data-dir "$UD" --extensions-dir "$EXTS" "$WS" >"$OUT/code-server.log" 2>&1 &
 CSPID=$!
-trap 'kill -- -$CSPID 2>/dev/null || true' EXIT
+trap 'kill -- -$CSPID 2>/dev/null || true; node dist/cli.js daemon stop >/dev/null 2>&1 || true' EXIT
 for _ in $(seq 300); do curl -fso /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.2; done
 curl -fso /dev/null "http://127.0.0.1:$PORT/healthz" || { cat "$OUT/code-server.log"; exit 1; }
 
