@@ -350,14 +350,19 @@ describe('SenseVoice in VS Code', { timeout: 300_000 }, () => {
           };
           return { body: bg(document.body), segment: bg(seg), text: css(seg.querySelector('.text') ?? seg, 'color') };
         });
+      // A translucent colour (a highlighted segment) is seen over the page: blend it before measuring.
+      const rgb = (c) => c.match(/[\d.]+/g).map(Number);
+      const [pr, pg, pb] = rgb(colours.body);
       const luminance = (c) => {
-        const [r, g, b] = c
-          .match(/[\d.]+/g)
-          .slice(0, 3)
-          .map((v) => {
-            const x = Number(v) / 255;
-            return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
-          });
+        const [cr, cg, cb, alpha = 1] = rgb(c);
+        const [r, g, b] = [
+          [cr, pr],
+          [cg, pg],
+          [cb, pb],
+        ].map(([v, under]) => {
+          const x = (alpha * v + (1 - alpha) * under) / 255;
+          return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+        });
         return 0.2126 * r + 0.7152 * g + 0.0722 * b;
       };
       assert.ok(luminance(colours.body) > 0.7, `${name}: light page background ${colours.body}`);

@@ -126,8 +126,10 @@ test(
     t.after(() => child.kill('SIGKILL'));
     let buf = '';
     const responses: Record<string, unknown>[] = [];
-    child.stdout.on('data', (c: Buffer) => {
-      buf += c.toString('utf8');
+    // (decoded as a stream: a character split between two chunks must not turn into two U+FFFD)
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (c: string) => {
+      buf += c;
       const lines = buf.split('\n');
       buf = lines.pop()!;
       for (const l of lines) if (l) responses.push(JSON.parse(l));
