@@ -128,9 +128,11 @@ export async function runCommand(page, title) {
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   for (let i = 0; ; i++) {
     await page.keyboard.press('F1');
-    await input.waitFor();
-    await input.fill(`>${title}`);
     try {
+      // (the palette can close again at once, or sit under a dialog, while the workbench settles:
+      // then Escape and open it again rather than wait on a box nobody can type in)
+      await input.waitFor({ timeout: 5_000 });
+      await input.fill(`>${title}`, { timeout: 5_000 });
       await row.waitFor({ timeout: 5_000 });
       break;
     } catch (e) {
