@@ -2,7 +2,7 @@
 // answers, start `daemon.js --listen` detached (its output goes to daemon.log in the runtime
 // folder) and connect again until a deadline. Racing starters are fine: the daemon that binds the
 // socket first serves, the others exit. A daemon of an older build retires when asked, and a new
-// one is started in its place.
+// one is started in its place; a daemon that dies during the handshake is looked for again.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -52,6 +52,13 @@ export async function connectShared(o: SharedDaemonOptions): Promise<DaemonConne
       // The old daemon has freed the socket path: start ours there (once).
       if (err instanceof SenseVoiceError && err.code === ErrorCode.DaemonRetiring && attempt < 2 && !o.noStart) {
         o.onLog?.(`[client] ${err.message}`);
+        continue;
+      }
+      // The socket closed before the daemon answered: it died (a connect can land in a dying daemon's
+      // backlog just as it is killed). Look again: a new one may already listen, else one is started.
+      if (err instanceof SenseVoiceError && err.code === ErrorCode.DaemonUnavailable && attempt < 4) {
+        o.onLog?.(`[client] ${err.message} Connecting again.`);
+        await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
         continue;
       }
       throw err;

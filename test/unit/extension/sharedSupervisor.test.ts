@@ -25,14 +25,15 @@ import {
 
 function windowOn(rt: Runtime, name: string) {
   let state: DaemonState = { kind: 'idle' };
+  const logs: string[] = [];
   const sup = new DaemonSupervisor({
     start: () => connect(rt, name, { provider: 'cpu', threads: 1, modelPath: testModel('sherpa').dir, batchSize: 1 }),
     budget: new CrashBudget({ maxRestarts: 3, windowMs: 60_000 }),
-    log: () => undefined,
+    log: (line) => logs.push(`${name}: ${line}`),
     onState: (s) => (state = s),
     onGiveUp: () => undefined,
   });
-  return { sup, state: () => state };
+  return { sup, state: () => state, logs };
 }
 
 test('three windows share one daemon; the status bar says so', async () => {
@@ -70,7 +71,9 @@ test('the shared daemon SIGKILLed: every window notices and reconnects, and they
             const st = w.state();
             return st.kind === 'ready' && st.pid !== pid ? st.pid : undefined;
           },
-          `window ${i + 1} to reconnect`,
+          () =>
+            `window ${i + 1} to reconnect (state ${JSON.stringify(w.state())}; ${w.logs.join(' | ')})\n${daemonLog(rt)}`,
+          30_000,
         ),
       ),
     );
