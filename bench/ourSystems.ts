@@ -56,7 +56,7 @@ export interface RunResult {
   timings?: TranscriptTimings;
 }
 
-function daemonSettings(s: OurSettings): DaemonSettings {
+export function daemonSettings(s: OurSettings): DaemonSettings {
   return {
     provider: 'cpu',
     threads: s.threads,
@@ -187,13 +187,16 @@ export class BenchDaemon {
 /**
  * `sensevoice transcribe FILE... --format json --stdio` in a fresh process per run: node start, daemon
  * spawn, model load and warm-up are all inside the wall time (a private daemon: what a cli call costs
- * where no shared daemon is warm). Peak: the cli and its daemon together.
+ * where no shared daemon is warm). Peak: the cli and its daemon together. With `sharedRuntimeDir`
+ * the cli attaches to the shared daemon of that runtime folder instead (no --stdio): its wall time
+ * is then node start, connect and the transcription, and its peak the cli process's alone.
  */
 export async function runCli(
   paths: BenchPaths,
   settings: OurSettings,
   files: string[],
   timeoutMs: number,
+  sharedRuntimeDir?: string,
 ): Promise<RunResult> {
   const cacheDir = fs.mkdtempSync(path.join(paths.scratch, 'cache-'));
   const args = [
@@ -210,14 +213,18 @@ export async function runCli(
     'on',
     '--format',
     'json',
-    '--stdio',
+    ...(sharedRuntimeDir ? [] : ['--stdio']),
     ...(settings.concurrency !== undefined ? ['--concurrency', String(settings.concurrency)] : []),
     ...(settings.batchSize !== undefined ? ['--batch', String(settings.batchSize)] : []),
   ];
   const cpu0 = readCpuMs('self');
   const t0 = performance.now();
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, SENSEVOICE_CACHE_DIR: cacheDir },
+    env: {
+      ...process.env,
+      SENSEVOICE_CACHE_DIR: cacheDir,
+      ...(sharedRuntimeDir ? { SENSEVOICE_RUNTIME_DIR: sharedRuntimeDir } : {}),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const sampler = new PeakSampler(child.pid!, { tree: true, intervalMs: 100 }).start();

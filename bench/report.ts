@@ -1,5 +1,6 @@
 // Turns the raw runs into bench/results.json (medians, targets, profile) and the printed table:
 // one column per system, one row per metric, as the guide's GPU table is laid out.
+import type { SharedRecord } from './sharedDaemon';
 import type { LongAudio } from './audio';
 import type { BenchOptions, Role } from './options';
 import { ROLES } from './options';
@@ -67,7 +68,7 @@ export interface SystemSummary {
 }
 
 export interface Target {
-  id: 'vsSherpa' | 'vsModel' | 'rssGrowth' | 'concurrency';
+  id: 'vsSherpa' | 'vsModel' | 'rssGrowth' | 'concurrency' | 'cliOnShared' | 'secondWindow' | 'sharedRss';
   description: string;
   /** The measured ratio. */
   value: number | null;
@@ -117,6 +118,8 @@ export interface BuildArgs {
   profile: ProfileRecord | null;
   /** The daemon's peak on a fresh process per input (small and large). */
   freshRss: Partial<Record<Role, { peakRssBytes: number; lifetimePeakBytes: number; wallMs: number }>>;
+  /** The shared-daemon phase (null when skipped or failed). */
+  shared: SharedRecord | null;
   errors: string[];
   daemonEndRssBytes: number | null;
   benchWallMs: number;
@@ -229,6 +232,8 @@ export function buildResults(a: BuildArgs) {
     detail: four ? `${fmtS(four.atOnceMs)} at once vs ${fmtS(four.sequentialMs)} one after another` : 'not measured',
   });
 
+  targets.push(...sharedTargets(a.shared));
+
   return {
     schema: 1 as const,
     createdAt: new Date().toISOString(),
@@ -264,6 +269,7 @@ export function buildResults(a: BuildArgs) {
     summary,
     throughput,
     freshDaemonRss: a.freshRss,
+    shared: a.shared,
     targets,
     profile: a.profile ? profileSummary(a.profile) : null,
     runs: a.runs,
@@ -441,4 +447,49 @@ export function formatTable(r: BenchResults): string {
     `bench took ${fmtS(r.benchWallMs)}${r.model.generatedThisRun ? ' (model generated this run)' : ' (model cached)'}`,
   );
   return out.join('\n') + '\n';
+}
+
+/** Issue 12's figures: what attaching to the warm shared daemon costs a cli call, a new window and memory. */
+function sharedTargets(sh: SharedRecord | null): Target[] {
+  const cli = median(sh?.cliOnWarm.cliMs ?? []);
+  const own = median(sh?.cliOnWarm.daemonMs ?? []);
+  const cliRatio = ratio(cli, own);
+  const w1 = median(sh?.firstSegment.firstWindowMs ?? []);
+  const wn = median(sh?.firstSegment.newWindowMs ?? []);
+  const windowRatio = ratio(wn, w1);
+  const one = sh?.memory.oneClientPeakBytes;
+  const five = sh?.memory.fiveClientsPeakBytes;
+  const rssRatio = ratio(five, one);
+  const cliPeak = median(sh?.memory.cliProcessPeakBytes ?? []);
+  return [
+    {
+      id: 'cliOnShared',
+      description: 'a cli call on the warm shared daemon at most 1.05x the daemon’s own time on the same input',
+      value: cliRatio,
+      cpuValue: null,
+      limit: 1.05,
+      met: cliRatio === null ? null : cliRatio <= 1.05,
+      detail: sh ? `cli ${fmtS(cli)} vs a window on that daemon ${fmtS(own)}` : 'not measured',
+    },
+    {
+      id: 'secondWindow',
+      description: 'a new window’s first segment at most 1.1x the first window’s warm one (no model load)',
+      value: windowRatio,
+      cpuValue: null,
+      limit: 1.1,
+      met: windowRatio === null ? null : windowRatio <= 1.1,
+      detail: sh ? `${fmtS(wn)} vs ${fmtS(w1)}` : 'not measured',
+    },
+    {
+      id: 'sharedRss',
+      description: 'shared daemon peak RSS with 3 windows + 2 cli calls at most 1.1x with one window',
+      value: rssRatio,
+      cpuValue: null,
+      limit: 1.1,
+      met: rssRatio === null ? null : rssRatio <= 1.1,
+      detail: sh
+        ? `${fmtMB(five ?? null)} vs ${fmtMB(one ?? null)}; each cli process ${fmtMB(cliPeak)} (no model in it)`
+        : 'not measured',
+    },
+  ];
 }

@@ -14,6 +14,7 @@ import { BenchChild } from './childProcess';
 import { BenchDaemon, runCli, type BenchPaths, type OurSettings, type RunResult } from './ourSystems';
 import { BenchUsageError, parseCommand, ROLES, USAGE, type Role } from './options';
 import { readMemory } from './procStats';
+import { measureShared, type SharedRecord } from './sharedDaemon';
 import {
   buildResults,
   formatTable,
@@ -348,6 +349,21 @@ async function main(argv: string[]): Promise<number> {
     });
   }
 
+  // The shared daemon: a cli call and a new window on a warm daemon, and five clients' memory.
+  let shared: SharedRecord | null = null;
+  if (!o.skip.has('shared')) {
+    await attempt('shared daemon', async () => {
+      shared = await measureShared(
+        paths,
+        settings,
+        { small: inputs.small, medium: inputs.medium },
+        { small: o.runs.small, medium: o.runs.medium },
+        timeoutFor,
+        progress,
+      );
+    });
+  }
+
   // Profile: where the time goes on the headline input.
   let profile: ProfileRecord | null = null;
   const mediumSpans = spansByRole.medium;
@@ -417,6 +433,7 @@ async function main(argv: string[]): Promise<number> {
     throughput,
     profile,
     freshRss,
+    shared,
     errors,
     daemonEndRssBytes: endMem?.rssBytes ?? null,
     benchWallMs: performance.now() - benchStart,
