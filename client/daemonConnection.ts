@@ -15,6 +15,7 @@ import {
   type InitializeResult,
   type NotificationMap,
   type ParamsOf,
+  type EngineChangedParams,
   type ProgressParams,
   type RequestName,
   type ResultOf,
@@ -52,6 +53,7 @@ export class DaemonConnection {
   private readonly progressListeners = new Map<string, (p: ProgressParams) => void>();
   private readonly segmentListeners = new Map<string, (p: SegmentParams) => void>();
   private readonly exitListeners: ((e: DaemonExit) => void)[] = [];
+  private readonly engineListeners: ((p: EngineChangedParams) => void)[] = [];
   private disposing = false;
   private exitInfo: DaemonExit | null = null;
   initializeResult: InitializeResult | null = null;
@@ -65,6 +67,11 @@ export class DaemonConnection {
     endpoint.onNotification('$/progress', (raw) => {
       const p = raw as ProgressParams;
       if (p && typeof p.token === 'string') this.progressListeners.get(p.token)?.(p);
+    });
+    endpoint.onNotification('daemon/engineChanged', (raw) => {
+      const p = raw as EngineChangedParams;
+      if (p && (p.change === 'model' || p.change === 'batching') && typeof p.by === 'string')
+        for (const l of this.engineListeners) l(p);
     });
     endpoint.onNotification('transcribe/segment', (raw) => {
       const p = raw as SegmentParams;
@@ -210,6 +217,11 @@ export class DaemonConnection {
 
   notify<N extends keyof NotificationMap>(method: N, params: NotificationMap[N]): void {
     this.endpoint.notify(method, params);
+  }
+
+  /** Another client of the shared daemon changed the engine this one shares (see EngineChangedParams). */
+  onEngineChanged(listener: (p: EngineChangedParams) => void): void {
+    this.engineListeners.push(listener);
   }
 
   onExit(listener: (e: DaemonExit) => void): void {

@@ -60,8 +60,13 @@ export function workerEngineLoader(limits: () => BatchLimits): EngineLoader {
   };
 }
 
+/** A loaded model replaced by another: who asked (a client id, when known) and what is loaded now. */
+export type ModelSwitch = (to: { dir: string; provider: ProviderSetting; threads: number }, by?: string) => void;
+
 export class ModelRegistry {
   private current: { key: string; engine: Promise<Engine> } | null = null;
+  /** Told when a request replaces a loaded model with another (not on the first load). */
+  onSwitch: ModelSwitch | undefined;
 
   constructor(
     private readonly loader: EngineLoader,
@@ -69,11 +74,16 @@ export class ModelRegistry {
     private readonly findStored: (provider: ProviderSetting) => Promise<StoreChoice | null> = (p) => findStoredModel(p),
   ) {}
 
-  get(request: ModelRequest): Promise<Engine> {
-    if (!request.dir) return this.fromStore(request);
+  /** The engine for `request`, loaded now when another is loaded; `by` names the asking client. */
+  get(request: ModelRequest, by?: string): Promise<Engine> {
+    if (!request.dir) return this.fromStore(request, by);
     const dir = path.resolve(request.dir);
     const key = JSON.stringify([dir, request.provider, request.threads]);
-    if (this.current?.key !== key) this.load(key, { dir, provider: request.provider, threads: request.threads });
+    if (this.current?.key !== key) {
+      const replacing = this.current !== null;
+      this.load(key, { dir, provider: request.provider, threads: request.threads });
+      if (replacing) this.onSwitch?.({ dir, provider: request.provider, threads: request.threads }, by);
+    }
     const cur = this.current!;
     return cur.engine.then((e) => {
       if (e.alive || this.current !== cur) return e;
@@ -84,10 +94,10 @@ export class ModelRegistry {
   }
 
   /** No folder set: a model from the shared store, or ModelNotFound that says how to get one. */
-  private async fromStore(request: ModelRequest): Promise<Engine> {
+  private async fromStore(request: ModelRequest, by?: string): Promise<Engine> {
     const choice = await this.findStored(request.provider);
     if (!choice) throw noModelError();
-    const engine = await this.get({ ...request, dir: choice.path });
+    const engine = await this.get({ ...request, dir: choice.path }, by);
     const note = `No model path is set: using ${choice.reason}.`;
     if (!choice.verified && !engine.info.warnings.includes(note)) engine.info.warnings.push(note);
     return engine;

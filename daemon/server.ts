@@ -16,6 +16,7 @@ import {
   PROTOCOL_VERSION,
   SenseVoiceError,
   type DaemonStatus,
+  type EngineChangedParams,
   type GpuReport,
   type InitializeResult,
   type ModelInfo,
@@ -80,6 +81,15 @@ export class Daemon {
   readonly transcription: TranscriptionRequests;
 
   constructor(private readonly options: DaemonOptions) {
+    this.models.onSwitch = (to, byId) => {
+      const by = [...this.sessions].find((s) => s.id === byId)?.clientName ?? 'another client';
+      this.log(`model switched to ${to.dir} (${to.provider}, ${to.threads} threads) for ${byId ?? 'a request'}`);
+      this.tellOthers(byId, {
+        change: 'model',
+        by,
+        model: { path: to.dir, provider: to.provider, threads: to.threads },
+      });
+    };
     this.transcription = new TranscriptionRequests({
       models: this.models,
       concurrency: () => this.shared.concurrency,
@@ -199,7 +209,17 @@ export class Daemon {
 
   private takeSettings(session: Session, raw: unknown): void {
     session.settings = sanitizeSettings(raw);
+    const before = this.shared;
     this.shared = { batchSize: session.settings.batchSize, concurrency: session.settings.concurrency };
+    if (before.batchSize !== this.shared.batchSize || before.concurrency !== this.shared.concurrency)
+      this.tellOthers(session.id, { change: 'batching', by: session.clientName, ...this.shared });
+  }
+
+  /** Tells every other ready client of a shared daemon that `by` changed the engine they share. */
+  private tellOthers(byId: string | undefined, params: EngineChangedParams): void {
+    if (!this.options.shared) return;
+    for (const s of this.sessions)
+      if (s.id !== byId && s.state === 'ready') s.endpoint.notify('daemon/engineChanged', params);
   }
 
   private initialize(session: Session, raw: unknown): InitializeResult {
@@ -347,11 +367,14 @@ export class Daemon {
 
   private async loadModel(session: Session, raw: unknown): Promise<ModelInfo> {
     const p = paramObject(raw, 'model/load');
-    const model = await this.models.get({
-      dir: optionalString(p, 'path', 'model/load') ?? session.settings.modelPath,
-      provider: optionalEnum(p, 'provider', 'model/load', PROVIDERS) ?? session.settings.provider,
-      threads: optionalNumber(p, 'threads', 'model/load', 0, 256) ?? session.settings.threads,
-    });
+    const model = await this.models.get(
+      {
+        dir: optionalString(p, 'path', 'model/load') ?? session.settings.modelPath,
+        provider: optionalEnum(p, 'provider', 'model/load', PROVIDERS) ?? session.settings.provider,
+        threads: optionalNumber(p, 'threads', 'model/load', 0, 256) ?? session.settings.threads,
+      },
+      session.id,
+    );
     return model.info;
   }
 }

@@ -2,7 +2,14 @@
 // within the crash budget, stops it on request, and reports its state. No vscode import, so it is
 // tested with real child processes and a fake clock.
 import type { DaemonConnection, DaemonExit, RequestOptions } from '../client/daemonConnection';
-import { ErrorCode, SenseVoiceError, type ParamsOf, type RequestName, type ResultOf } from '../common/protocol';
+import {
+  ErrorCode,
+  SenseVoiceError,
+  type EngineChangedParams,
+  type ParamsOf,
+  type RequestName,
+  type ResultOf,
+} from '../common/protocol';
 import { CrashBudget } from './crashBudget';
 
 export type DaemonState =
@@ -28,6 +35,8 @@ export interface SupervisorOptions {
   onState: (state: DaemonState) => void;
   /** Called when a crash exceeds the budget and the supervisor gives up. */
   onGiveUp: (message: string) => void;
+  /** Another window or command changed the shared engine (its model, or the daemon-wide batching). */
+  onEngineChanged?: (change: EngineChangedParams) => void;
 }
 
 export class DaemonSupervisor {
@@ -94,6 +103,7 @@ export class DaemonSupervisor {
       this.conn = conn;
       this.busy = 0;
       conn.onExit((e) => this.onExit(conn, e));
+      conn.onEngineChanged((change) => this.options.onEngineChanged?.(change));
       this.setState({
         kind: 'ready',
         pid: conn.initializeResult?.pid ?? (conn.shared ? 0 : conn.child.pid) ?? 0,

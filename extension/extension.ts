@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { CrashBudget, DEFAULT_CRASH_BUDGET } from './crashBudget';
 import { DaemonSupervisor } from './daemonSupervisor';
+import { EngineNotice } from './engineNotice';
 import { StatusBar } from './statusBar';
 import { launchDaemon } from './daemonLauncher';
 import { daemonSettings, RESTART_SETTINGS } from './config';
@@ -16,11 +17,16 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('SenseVoice', { log: true });
   const status = new StatusBar();
   context.subscriptions.push(log, status);
+  const engineNotice = new EngineNotice((text) => {
+    log.info(text);
+    void vscode.window.showInformationMessage(text);
+  });
   const sup = new DaemonSupervisor({
     start: () => launchDaemon(context, log),
     budget: new CrashBudget(DEFAULT_CRASH_BUDGET),
     log: (m) => log.info(m),
     onState: (s) => status.update(s),
+    onEngineChanged: (change) => engineNotice.changed(change),
     onGiveUp: (message) => {
       void vscode.window.showErrorMessage(message, 'Restart', 'Show Logs').then((choice) => {
         if (choice === 'Restart') void vscode.commands.executeCommand('sensevoice.restartDaemon');

@@ -157,4 +157,22 @@ export interface SessionNotifications {
   '$/cancel': CancelParams;
   /** Client -> daemon: settings changed. */
   'config/didChange': ConfigChangeParams;
+  /** Shared daemon -> its other clients: one client changed what every client's jobs run on. */
+  'daemon/engineChanged': EngineChangedParams;
+}
+
+/**
+ * Another client of the shared daemon changed the engine (the last to ask wins): `model` when its
+ * job loaded another model folder, provider or thread count (this client's next job loads its own
+ * again), `batching` when its settings changed the daemon-wide batch size or files at once.
+ */
+export interface EngineChangedParams {
+  change: 'model' | 'batching';
+  /** The client that made the change (its clientName: `vscode`, `cli`…). */
+  by: string;
+  /** For `model`: what is loaded now. */
+  model?: { path: string; provider: string; threads: number };
+  /** For `batching`: the values now in force. */
+  batchSize?: number;
+  concurrency?: number;
 }

@@ -80,7 +80,7 @@ export class TranscriptionRequests {
       const abs = await checkAudioFile(file);
       const ffmpeg = await this.d.ffmpeg(s);
       const modelRequest = { dir: modelPath, provider: s.provider, threads: s.threads };
-      const engine = await this.d.models.get(modelRequest);
+      const engine = await this.d.models.get(modelRequest, client.id);
       const vad = options.vad === 'on' && !cachedOnly ? await this.loadVad() : null;
       const st = await fs.promises.stat(abs);
       cancelled();
@@ -100,7 +100,7 @@ export class TranscriptionRequests {
           // While this job waited, another client may have asked for another model (one is loaded at
           // a time; the last to ask wins): the job runs on the model it asked for, loaded again if need be.
           for (let attempt = 0; ; attempt++) {
-            const current = engine.alive ? engine : await this.d.models.get(modelRequest);
+            const current = engine.alive ? engine : await this.d.models.get(modelRequest, client.id);
             const release = current.retain();
             try {
               return await this.work(report, {

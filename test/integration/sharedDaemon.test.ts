@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ErrorCode, SenseVoiceError, type Transcript } from '../../common/protocol';
+import { ErrorCode, SenseVoiceError, type EngineChangedParams, type Transcript } from '../../common/protocol';
 import { AUDIO, fixtureClips } from '../helpers/paths';
 import { testModel } from '../helpers/testModels';
 import { waitFor } from '../helpers/waitFor';
@@ -277,6 +277,50 @@ test('daemon.log past 5 MiB moves to daemon.log.1 when a daemon starts', async (
     assert.equal(fs.statSync(log + '.1').size, 6 * 1024 * 1024);
     assert.ok(fs.statSync(log).size < 64 * 1024);
     await a.dispose();
+  } finally {
+    await stopAll(rt);
+  }
+});
+
+test('the last to ask wins, and the other clients are told: a model switch and daemon-wide batching reach a, never b itself', async () => {
+  const rt = freshRuntime();
+  try {
+    const a = await connect(rt, 'a', model());
+    const b = await connect(rt, 'b', model());
+    const told = { a: [] as EngineChangedParams[], b: [] as EngineChangedParams[] };
+    a.onEngineChanged((p) => told.a.push(p));
+    b.onEngineChanged((p) => told.b.push(p));
+    await a.request('transcribe/file', { path: en });
+    // b's job asks for another model folder: it is loaded for b, and a hears of it.
+    const other = testModel('funasr').dir;
+    const tb = await b.request('transcribe/file', { path: en, modelPath: other });
+    assert.ok(tb.segments.length > 0);
+    const switched = await waitFor(() => told.a.find((p) => p.change === 'model'), 'a to hear of the model switch');
+    assert.equal(switched.by, 'b');
+    assert.equal(switched.model?.path, path.resolve(other));
+    // a's next job loads a's model again: now b hears of it.
+    await a.request('transcribe/file', { path: en });
+    const back = await waitFor(() => told.b.find((p) => p.change === 'model'), 'b to hear of the switch back');
+    assert.equal(back.by, 'a');
+    assert.equal(back.model?.path, path.resolve(model().modelPath));
+    // Daemon-wide batching: b's new settings apply to all; a is told, b is not told of its own change.
+    b.notify('config/didChange', { settings: { ...model(), batchSize: 3, concurrency: 1 } });
+    const batching = await waitFor(() => told.a.find((p) => p.change === 'batching'), 'a to hear of the batching');
+    assert.deepEqual(
+      { by: batching.by, batchSize: batching.batchSize, concurrency: batching.concurrency },
+      {
+        by: 'b',
+        batchSize: 3,
+        concurrency: 1,
+      },
+    );
+    assert.deepEqual(
+      told.b.map((p) => p.change),
+      ['model'],
+      'b hears only of what a changed',
+    );
+    await a.dispose();
+    await b.dispose();
   } finally {
     await stopAll(rt);
   }
