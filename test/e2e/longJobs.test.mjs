@@ -41,22 +41,8 @@ async function startLongJob(minSegments) {
   return { frame, daemon, decoder };
 }
 
-/** The status bar entry of the extension. */
-function statusItem() {
-  return page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: 'SenseVoice' }).first();
-}
-
-/** Hovers the status bar entry and returns its tooltip's text. */
-async function statusTooltip() {
-  await statusItem().hover();
-  const hover = page.locator('.monaco-hover', { hasText: 'SenseVoice' }).last();
-  await hover.waitFor({ timeout: 10_000 });
-  const text = await hover.innerText();
-  // (not Escape: it would hide the notifications too)
-  await page.mouse.move(700, 300);
-  await hover.waitFor({ state: 'hidden', timeout: 10_000 });
-  return text;
-}
+const statusItem = () => wb.statusItem(page);
+const statusTooltip = () => wb.statusTooltip(page);
 
 describe('long recordings', { timeout: 240_000 }, () => {
   before(async () => {

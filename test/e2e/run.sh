@@ -148,6 +148,10 @@ cat > "$UD/User/settings.json" <<'JSON'
   "workbench.secondarySideBar.defaultVisibility": "hidden",
   "sensevoice.sharedDaemon": false }
 JSON
+# sensevoice.sharedDaemon is machine-overridable: a remote extension host (code-server's) takes it
+# from the machine's settings, so the pin goes there too.
+mkdir -p "$UD/Machine"
+printf '{ "sensevoice.sharedDaemon": false }\n' > "$UD/Machine/settings.json"
 printf 'bind-addr: 127.0.0.1:%s\nauth: none\ncert: false\n' "$PORT" > "$RUN/config.yaml"
 export PATH="$NODE_BIN:$PATH"
 "$CS" --config "$RUN/config.yaml" --user-data-dir "$UD" --extensions-dir "$EXTS" --install-extension "$VSIX" >"$OUT/install.log" 2>&1 \

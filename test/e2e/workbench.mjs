@@ -176,6 +176,23 @@ export function transcriptFrame(page, fileName) {
   return webviewFrame(page, `the transcript view of ${fileName}`, '#file-name', fileName);
 }
 
+/** The status bar entry of the extension. */
+export function statusItem(page) {
+  return page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: 'SenseVoice' }).first();
+}
+
+/** Hovers the status bar entry and returns its tooltip's text. */
+export async function statusTooltip(page) {
+  await statusItem(page).hover();
+  const hover = page.locator('.monaco-hover', { hasText: 'SenseVoice' }).last();
+  await hover.waitFor({ timeout: 10_000 });
+  const text = await hover.innerText();
+  // (not Escape: it would hide the notifications too)
+  await page.mouse.move(700, 300);
+  await hover.waitFor({ state: 'hidden', timeout: 10_000 });
+  return text;
+}
+
 /** The notification toast whose text matches `pattern`. */
 export function toast(page, pattern) {
   return page.locator('.notification-toast', { hasText: pattern });
