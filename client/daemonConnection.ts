@@ -146,7 +146,13 @@ export class DaemonConnection {
    */
   static async overSocket(
     socket: net.Socket,
-    options: { clientName: string; clientVersion?: string; settings?: DaemonSettings; onLog?: (line: string) => void },
+    options: {
+      clientName: string;
+      clientVersion?: string;
+      authToken?: string;
+      settings?: DaemonSettings;
+      onLog?: (line: string) => void;
+    },
   ): Promise<DaemonConnection> {
     const endpoint = new Endpoint({ input: socket, output: socket, log: (m) => options.onLog?.(`[client] ${m}`) });
     const conn = new DaemonConnection(undefined, endpoint, socket);
@@ -162,6 +168,7 @@ export class DaemonConnection {
         clientName: options.clientName,
         clientVersion: options.clientVersion ?? buildVersion(),
         settings: options.settings,
+        ...(options.authToken ? { authToken: options.authToken } : {}),
       });
     } catch (err) {
       conn.kill();

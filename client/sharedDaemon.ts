@@ -45,6 +45,7 @@ export async function connectShared(o: SharedDaemonOptions): Promise<DaemonConne
       return await DaemonConnection.overSocket(socket, {
         clientName: o.clientName,
         clientVersion: buildVersion(o.env ?? process.env),
+        authToken: readToken(places.token),
         settings: o.settings,
         onLog: o.onLog,
       });
@@ -52,6 +53,12 @@ export async function connectShared(o: SharedDaemonOptions): Promise<DaemonConne
       // The old daemon has freed the socket path: start ours there (once).
       if (err instanceof SenseVoiceError && err.code === ErrorCode.DaemonRetiring && attempt < 2 && !o.noStart) {
         o.onLog?.(`[client] ${err.message}`);
+        continue;
+      }
+      // A daemon that has just started may not have written its token yet: read it again.
+      if (err instanceof SenseVoiceError && err.code === ErrorCode.Unauthorized && attempt < 4) {
+        o.onLog?.(`[client] ${err.message} Reading the token again.`);
+        await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
         continue;
       }
       // The socket closed before the daemon answered: it died (a connect can land in a dying daemon's
@@ -114,6 +121,15 @@ async function startAndConnect(places: RuntimePlaces, o: SharedDaemonOptions): P
         `The shared SenseVoice daemon did not start (${failed ?? 'no answer in time'}). Its log: ${places.log}`,
       );
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The running daemon's token (daemon.token in the private runtime folder), or undefined when there is none. */
+function readToken(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,6 +1,7 @@
 // The daemon's request handlers, for each connected client (one Session per connection): lifecycle
 // (initialize, shutdown, stop), settings, cancellation, and the methods of each area. The engine, the
 // job queue and the caches are shared by all clients. No vscode import: settings arrive over the protocol.
+import { timingSafeEqual } from 'node:crypto';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { Endpoint } from '../common/rpc/endpoint';
 import {
@@ -52,6 +53,8 @@ export interface DaemonOptions {
   cacheDir?: string | null;
   /** True for the per-user daemon many clients share (listen mode). */
   shared?: boolean;
+  /** The shared daemon's token (see daemon/listen/socketServer.ts): `initialize` without it is refused. */
+  authToken?: () => string | undefined;
   /** `daemon/stop` was answered: the process should exit now. */
   onStop?: () => void;
   /** A newer client asked this daemon to retire: stop taking clients (free the socket path). */
@@ -233,7 +236,10 @@ export class Daemon {
     }
     const clientName = optionalString(p, 'clientName', 'initialize') ?? 'unknown';
     const clientVersion = optionalString(p, 'clientVersion', 'initialize');
-    if (this.options.shared) this.checkVersion(clientName, clientVersion);
+    if (this.options.shared) {
+      this.checkToken(clientName, p.authToken);
+      this.checkVersion(clientName, clientVersion);
+    }
     session.clientName = clientName;
     this.takeSettings(session, p.settings);
     session.state = 'ready';
@@ -247,6 +253,20 @@ export class Daemon {
       pid: process.pid,
       shared: this.options.shared ?? false,
     };
+  }
+
+  /** Only a client that could read the token in the user's private runtime folder is served. */
+  private checkToken(clientName: string, given: unknown): void {
+    const expected = this.options.authToken?.();
+    if (expected === undefined) return;
+    const a = Buffer.from(typeof given === 'string' ? given : '');
+    const b = Buffer.from(expected);
+    if (a.length === b.length && timingSafeEqual(a, b)) return;
+    this.log(`refused ${clientName}: ${given === undefined ? 'no' : 'a wrong'} token`);
+    throw new SenseVoiceError(
+      ErrorCode.Unauthorized,
+      'This SenseVoice daemon serves only its own user: the client must present the token in daemon.token of the runtime folder.',
+    );
   }
 
   /** A shared daemon serves clients of its own build; an older daemon retires for a newer client. */

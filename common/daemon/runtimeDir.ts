@@ -1,6 +1,7 @@
 // Where the per-user daemon listens, and the checks both ends make before trusting that place. One
 // daemon per user: a Unix socket in a private folder on Linux and macOS, a named pipe on Windows
-// (pipes are private to their creator by default). Never a TCP port.
+// (whose default ACL lets others connect: the daemon serves only clients that present the token it
+// writes into the user's private folder). Never a TCP port.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,8 @@ export interface RuntimePlaces {
   socket: string;
   log: string;
   pidFile: string;
+  /** The token a client must present at `initialize` (0600): on Windows this is what keeps other users out of the pipe. */
+  token: string;
 }
 
 /** The daemon's places for this user: SENSEVOICE_RUNTIME_DIR, else $XDG_RUNTIME_DIR/sensevoice, else <tmp>/sensevoice-<uid>. */
@@ -35,6 +38,7 @@ export function runtimePlaces(
     socket: platform === 'win32' ? `\\\\.\\pipe\\${pipeName}` : path.join(dir, 'daemon.sock'),
     log: path.join(dir, 'daemon.log'),
     pidFile: path.join(dir, 'daemon.pid'),
+    token: path.join(dir, 'daemon.token'),
   };
 }
 

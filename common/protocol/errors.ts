@@ -40,6 +40,8 @@ export const ErrorCode = {
   DaemonTooNew: 1303,
   /** The shared daemon runs an older build and is retiring: start a new one and connect again. */
   DaemonRetiring: 1304,
+  /** The shared daemon refused a client without its user's token (daemon.token in the runtime folder). */
+  Unauthorized: 1305,
 
   // Model store and downloads (daemon/modelStore).
   /** A model download could not complete (network, HTTP status, proxy); the message names the URL. */

@@ -48,6 +48,11 @@ export interface InitializeParams {
   settings?: DaemonSettings;
   /** The client's build version; a shared daemon of an older build retires, a newer one refuses (DaemonTooNew). */
   clientVersion?: string;
+  /**
+   * The shared daemon's token, read from daemon.token in the user's private runtime folder: only a
+   * client that can read that folder (the same user) is served. Not sent to a private daemon.
+   */
+  authToken?: string;
 }
 
 /** The daemon's answer to `initialize`. */

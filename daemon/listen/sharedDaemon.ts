@@ -34,6 +34,7 @@ export function runShared(o: SharedOptions): void {
     log: o.log,
     maxFrameBytes: 4 * 1024 * 1024,
     shared: true,
+    authToken: () => listening?.token,
     onStop: () => exit('stop requested'),
     // A retiring daemon frees the socket path at once, so the next starter can bind it.
     onRetire: () => listening?.close(),

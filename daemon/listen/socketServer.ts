@@ -2,6 +2,7 @@
 // daemon per user. A bind that finds the path taken probes it: a daemon that answers wins and this
 // one leaves; a socket nobody listens on (a daemon that crashed) is stale and is replaced, under a
 // short lock file so two starters replacing it at once still end with one daemon.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import { ensurePrivateDir, type RuntimePlaces } from '../../common/daemon/runtimeDir';
@@ -10,6 +11,8 @@ export class AlreadyRunning extends Error {}
 
 export interface Listening {
   server: net.Server;
+  /** What clients must present at `initialize`, written to places.token (0600) once the socket is ours. */
+  token: string;
   /** True while the socket path still names this daemon's socket (not replaced or removed). */
   ownsPath(): boolean;
   /** Stops listening and removes the socket and pid file if they are still ours. */
@@ -30,6 +33,11 @@ export async function listenShared(places: RuntimePlaces, onConnection: (s: net.
   if (!win) fs.chmodSync(places.socket, 0o600);
   const ino = win ? 0 : fs.statSync(places.socket).ino;
   fs.writeFileSync(places.pidFile, `${process.pid}\n`, { mode: 0o600 });
+  const token = randomBytes(32).toString('hex');
+  // Whole or not at all: a client never reads half a token. (A client that read the previous
+  // daemon's token in the moment before this is refused and reads it again.)
+  fs.writeFileSync(`${places.token}.${process.pid}`, `${token}\n`, { mode: 0o600 });
+  fs.renameSync(`${places.token}.${process.pid}`, places.token);
   const ownsPath = () => {
     if (win) return server.listening;
     try {
@@ -40,19 +48,26 @@ export async function listenShared(places: RuntimePlaces, onConnection: (s: net.
   };
   return {
     server,
+    token,
     ownsPath,
     close() {
       const mine = ownsPath();
       server.close();
       if (win) return;
       if (mine) fs.rmSync(places.socket, { force: true });
-      try {
-        if (fs.readFileSync(places.pidFile, 'utf8').trim() === String(process.pid)) fs.rmSync(places.pidFile);
-      } catch {
-        // already gone
-      }
+      removeIfHolds(places.pidFile, String(process.pid));
+      removeIfHolds(places.token, token);
     },
   };
+}
+
+/** Removes `file` if it still holds `content` (another daemon may have replaced it since). */
+function removeIfHolds(file: string, content: string): void {
+  try {
+    if (fs.readFileSync(file, 'utf8').trim() === content) fs.rmSync(file);
+  } catch {
+    // already gone
+  }
 }
 
 function listen(server: net.Server, socket: string): Promise<void> {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ErrorCode } from '../../common/protocol';
+import { ErrorCode, PROTOCOL_VERSION } from '../../common/protocol';
 import { AUDIO } from '../helpers/paths';
 import { testModel } from '../helpers/testModels';
 import { makeLongAudio } from '../helpers/longAudio';
@@ -109,6 +109,41 @@ test('a connection that closes before initialize leaves the daemon serving', asy
     raw.destroy();
     const s = await a.request('daemon/status', undefined);
     assert.ok(s.pid > 0);
+    await a.dispose();
+  } finally {
+    await stopAll(rt);
+  }
+});
+
+test('only the token holder is served: no token or a wrong one is refused with Unauthorized, and the daemon serves on', async () => {
+  const rt = freshRuntime();
+  try {
+    const a = await connect(rt, 'a');
+    const tokenFile = path.join(rt.dir, 'daemon.token');
+    assert.equal(fs.statSync(tokenFile).mode & 0o777, 0o600, 'the token is readable by its user only');
+    const token = fs.readFileSync(tokenFile, 'utf8').trim();
+    assert.match(token, /^[0-9a-f]{64}$/);
+    const net = await import('node:net');
+    const initialize = async (authToken: string | undefined) => {
+      const raw = net.connect(rt.socket);
+      await new Promise((resolve) => raw.once('connect', resolve));
+      const params = { protocolVersion: PROTOCOL_VERSION, clientName: 'intruder', ...(authToken ? { authToken } : {}) };
+      raw.write(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params }) + '\n');
+      const answer = await new Promise<string>((resolve) => raw.once('data', (b: Buffer) => resolve(b.toString())));
+      raw.destroy();
+      return JSON.parse(answer) as { result?: unknown; error?: { code: number; message: string } };
+    };
+    for (const wrong of [undefined, token.replace(/.$/, (c) => (c === '0' ? '1' : '0')), 'short']) {
+      const r = await initialize(wrong);
+      assert.equal(r.error?.code, ErrorCode.Unauthorized, `token ${String(wrong)}: ${JSON.stringify(r)}`);
+      assert.match(r.error!.message, /serves only its own user/);
+    }
+    assert.ok((await initialize(token)).result, 'the right token is served');
+    const s = await a.request('daemon/status', undefined);
+    assert.ok(s.pid > 0, 'the daemon serves on');
+    await a.request('daemon/stop', undefined).catch(() => undefined);
+    await waitFor(() => daemonsIn(rt).length === 0, 'the daemon to stop');
+    assert.equal(fs.existsSync(tokenFile), false, 'the token goes with the daemon');
     await a.dispose();
   } finally {
     await stopAll(rt);
