@@ -31,12 +31,16 @@ export async function chooseDecoder(setting: DecoderSetting): Promise<AudioDecod
     };
   } catch (err) {
     if (setting === 'ffmpeg') throw err;
-    const first = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    // FfmpegNotFound lists every place tried ("path: no ffmpeg on PATH").
+    const tried = (err as { data?: { tried?: string[] } }).data?.tried;
+    const detail =
+      tried?.filter((t) => !t.startsWith('setting:')).join('; ') ??
+      (err instanceof Error ? err.message : String(err)).split('\n')[0];
     return {
       kind: 'native-wav',
       ffmpegPath: null,
       ffmpegVersion: null,
-      why: `no ffmpeg (${first}): WAV files read by tools/gpuVerify/wavFile.ts`,
+      why: `no ffmpeg (${detail}): WAV files read by tools/gpuVerify/wavFile.ts`,
     };
   }
 }

@@ -185,7 +185,7 @@ export async function measureProvider(
       return failed(r, 'tokens', err, w.log);
     }
     r.ok = true;
-    r.clips = tokens.clips.map((c) => ({ ...c, ms: Math.round(c.ms * 10) / 10 }));
+    r.clips = tokens.clips;
     r.peakRssBytes = tokens.peakRssBytes;
     // Cost per second of audio on this provider, for deciding what still fits in the budget.
     const audioSec = ctx.clips.reduce((n, c) => n + c.durationSec, 0);
@@ -212,7 +212,7 @@ export async function measureProvider(
         firstMs: (e.runs[0] as Phases).totalMs,
         warmMs: warm?.totalMs ?? null,
         warm,
-        rtf: warm ? warm.totalMs / 1000 / input.durationSec : null,
+        rtf: warm ? Math.round((warm.totalMs / 1000 / input.durationSec) * 10_000) / 10_000 : null,
       };
       r.peakRssBytes = e.peakRssBytes;
     }
@@ -224,7 +224,7 @@ export async function measureProvider(
         files: files.length,
         sequentialMs: b.sequential.totalMs,
         atOnceMs: b.atOnce.totalMs,
-        ratio: b.atOnce.totalMs / b.sequential.totalMs,
+        ratio: Math.round((b.atOnce.totalMs / b.sequential.totalMs) * 1000) / 1000,
         sequential: b.sequential,
         atOnce: b.atOnce,
         idsMatch: b.singleIds.every((ids, i) => sameIds(ids, b.batchIds[i] ?? [])),
@@ -274,7 +274,7 @@ async function measureColdStart(r: ProviderResult, ctx: MeasureContext): Promise
       coldLoadMs: loaded.loadMs,
       coldFirstMs,
       warmFirstMs,
-      savingMs: coldFirstMs - warmFirstMs,
+      savingMs: Math.round((coldFirstMs - warmFirstMs) * 10) / 10,
     };
   } catch (err) {
     r.skipped.push(`warm-up saving: ${err instanceof Error ? err.message : String(err)}`);
@@ -289,5 +289,7 @@ function sameIds(a: readonly number[], b: readonly number[]): boolean {
 
 function medianPhases(runs: Phases[]): Phases {
   const keys = ['totalMs', 'decodeMs', 'featuresMs', 'runMs', 'ctcMs'] as const;
-  return Object.fromEntries(keys.map((k) => [k, median(runs.map((p) => p[k]))])) as unknown as Phases;
+  return Object.fromEntries(
+    keys.map((k) => [k, Math.round(median(runs.map((p) => p[k])) * 10) / 10]),
+  ) as unknown as Phases;
 }

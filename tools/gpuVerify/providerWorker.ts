@@ -71,11 +71,27 @@ async function tokens(r: TokensRequest): Promise<TokensReply> {
     const samples = await decodeFile(r.decoder, c.file);
     const t0 = performance.now();
     const logits = await infer(m, m.frontEnd.compute({ samples }));
-    const ms = performance.now() - t0;
+    const elapsed = performance.now() - t0;
     const g = greedyIds(logits.data, logits.frames, logits.vocab, m.folder.blankId);
-    clips.push({ name: c.name, frames: logits.frames, ...g, ms });
+    clips.push({ name: c.name, frames: logits.frames, ...g, ms: ms(elapsed) });
   }
   return { type: 'tokens', clips };
+}
+
+/** Milliseconds to 0.1 ms, as they are reported. */
+function ms(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
+function phases(t: [number, number, number, number, number]): Phases {
+  const [t0, t1, t2, t3, t4] = t;
+  return {
+    totalMs: ms(t4 - t0),
+    decodeMs: ms(t1 - t0),
+    featuresMs: ms(t2 - t1),
+    runMs: ms(t3 - t2),
+    ctcMs: ms(t4 - t3),
+  };
 }
 
 /** One end-to-end pass: file -> samples -> features -> session.run -> tokens and text. */
@@ -94,10 +110,7 @@ async function endToEnd(m: SenseVoiceModel, decoder: AudioDecoder, file: string)
     blankId: m.folder.blankId,
   });
   const t4 = performance.now();
-  return [
-    { totalMs: t4 - t0, decodeMs: t1 - t0, featuresMs: t2 - t1, runMs: t3 - t2, ctcMs: t4 - t3 },
-    d.tokens.map((t) => t.id),
-  ];
+  return [phases([t0, t1, t2, t3, t4]), d.tokens.map((t) => t.id)];
 }
 
 async function e2e(r: EndToEndRequest): Promise<EndToEndReply> {
@@ -118,7 +131,7 @@ async function batch(r: BatchRequest): Promise<BatchReply> {
   const singleIds: number[][] = [];
   for (const file of r.files) {
     const [p, ids] = await endToEnd(m, r.decoder, file);
-    for (const k of Object.keys(sequential) as (keyof Phases)[]) sequential[k] += p[k];
+    for (const k of Object.keys(sequential) as (keyof Phases)[]) sequential[k] = ms(sequential[k] + p[k]);
     singleIds.push(ids);
   }
   // At once, as the daemon serves concurrent files: decoded side by side, their segments in one batch.
@@ -143,7 +156,7 @@ async function batch(r: BatchRequest): Promise<BatchReply> {
   return {
     type: 'batch',
     sequential,
-    atOnce: { totalMs: t4 - t0, decodeMs: t1 - t0, featuresMs: t2 - t1, runMs: t3 - t2, ctcMs: t4 - t3 },
+    atOnce: phases([t0, t1, t2, t3, t4]),
     singleIds,
     batchIds,
   };
