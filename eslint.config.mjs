@@ -125,6 +125,7 @@ export default defineConfig(
       'test-output/',
       '.vscode-test/',
       '.cs-*/',
+      '.gpu-carry/',
     ],
   },
   js.configs.recommended,
