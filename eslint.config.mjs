@@ -43,6 +43,15 @@ const FORBIDDEN_PACKAGES = {
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
+ * Subfolders with a wider reach than their top folder. tools/gpuVerify measures the daemon's own
+ * pipeline (front end, session, decoding) on a GPU machine, so, like bench/, it imports daemon/; the
+ * rest of tools/ stays with common/.
+ */
+const SUBFOLDER_MAY_IMPORT = {
+  'tools/gpuVerify': ['common', 'daemon', 'tools'],
+};
+
+/**
  * One config per folder and depth: a file `depth` folders below the root reaches another top folder
  * with exactly `depth` `../` steps, so the restriction is the resolved folder, not a guess from the
  * specifier's last words.
@@ -76,6 +85,30 @@ function boundaries() {
       });
     }
   }
+  for (const [sub, allowedTops] of Object.entries(SUBFOLDER_MAY_IMPORT)) {
+    const banned = TOP_FOLDERS.filter((t) => !allowedTops.includes(t));
+    const subDepth = sub.split('/').length;
+    for (let depth = subDepth; depth <= 6; depth++) {
+      const up = escape('../'.repeat(depth));
+      configs.push({
+        files: [`${sub}/${'*/'.repeat(depth - subDepth)}*.{ts,mts,cts,js,mjs,cjs}`],
+        rules: {
+          'no-restricted-imports': [
+            'error',
+            {
+              paths: [NO_VSCODE],
+              patterns: [
+                {
+                  regex: `^${up}(${banned.join('|')})(/|$)`,
+                  message: `${sub}/ may import only ${allowedTops.join('/, ')}/ of the project.`,
+                },
+              ],
+            },
+          ],
+        },
+      });
+    }
+  }
   return configs;
 }
 
@@ -92,6 +125,7 @@ export default defineConfig(
       'test-output/',
       '.vscode-test/',
       '.cs-*/',
+      '.gpu-carry/',
     ],
   },
   js.configs.recommended,

@@ -64,7 +64,8 @@ interface Pending {
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
-const PLACED = /placed on \[(\w+)\]\. Number of nodes: (\d+)/;
+/** onnxruntime's verbose "Node placements" line: the provider and how many nodes it was given. */
+export const PLACED = /placed on \[(\w+)\]\. Number of nodes: (\d+)/;
 /** Keeps a job's log readable: onnxruntime's verbose and info lines are dropped (placements are parsed). */
 const NOISE = /^\S+ \S+ \[[VI]:onnxruntime/;
 /** onnxruntime's timestamp at the start of its log lines. */

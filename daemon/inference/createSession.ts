@@ -10,6 +10,11 @@ export interface CreateSessionOptions {
   provider: ProviderSetting;
   /** Intra-op threads; 0 lets ONNX Runtime choose. */
   threads: number;
+  /**
+   * false: try only the provider named (no CPU after it), so a caller that measures a provider
+   * (npm run gpu:verify) never times the CPU in its place. Default true.
+   */
+  fallbackToCpu?: boolean;
   platform?: NodeJS.Platform;
   /** Seam for tests that fake provider failures; onnxruntime-node's by default. */
   create?: (file: string, options: InferenceSession.SessionOptions) => Promise<InferenceSession>;
@@ -53,7 +58,8 @@ export function sessionOptions(provider: ProviderName, threads: number): Inferen
 export async function createSession(options: CreateSessionOptions): Promise<CreatedSession> {
   const create = options.create ?? defaultCreate;
   const attempts: ProviderAttempt[] = [];
-  const candidates = providerCandidates(options.provider, options.platform ?? process.platform);
+  const all = providerCandidates(options.provider, options.platform ?? process.platform);
+  const candidates = options.fallbackToCpu === false && options.provider !== 'auto' ? all.slice(0, 1) : all;
   for (const provider of candidates) {
     const t0 = performance.now();
     const modelFile = options.modelFileFor(provider);

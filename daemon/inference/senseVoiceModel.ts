@@ -19,6 +19,10 @@ export interface LoadModelOptions {
   dir: string;
   provider: ProviderSetting;
   threads: number;
+  /** false: fail rather than fall back to the CPU when the provider named does not load (see createSession). */
+  fallbackToCpu?: boolean;
+  /** false: skip the warm-up run at load, so the first request's cost can be measured (gpu:verify). */
+  warmUp?: boolean;
   platform?: NodeJS.Platform;
   /** Seam for tests that fake providers. */
   createSession?: Parameters<typeof createSession>[0]['create'];
@@ -51,6 +55,7 @@ export class SenseVoiceModel {
       modelFileFor: (p) => folderFor(p).modelFile,
       provider: options.provider,
       threads: options.threads,
+      fallbackToCpu: options.fallbackToCpu,
       platform: options.platform,
       create: options.createSession,
     });
@@ -88,7 +93,7 @@ export class SenseVoiceModel {
       warnings,
     };
     const model = new SenseVoiceModel(folder, created.session, frontEnd, info);
-    info.warmupMs = Math.round(await model.warmUp());
+    if (options.warmUp !== false) info.warmupMs = Math.round(await model.warmUp());
     return model;
   }
 

@@ -196,3 +196,51 @@ test('a model even the CPU cannot load is ModelInvalid, with every attempt attac
     },
   );
 });
+
+test('fallbackToCpu: false tries only the provider named and fails with its reason; warmUp: false skips the warm-up run', async () => {
+  const m = testModel('sherpa');
+  const seen: { provider: string; file: string }[] = [];
+  await assert.rejects(
+    SenseVoiceModel.load({
+      dir: m.dir,
+      provider: 'webgpu',
+      threads: 1,
+      platform: 'linux',
+      fallbackToCpu: false,
+      createSession: fakeCreate(['cpu'], seen),
+    }),
+    (e: unknown) => {
+      assert.ok(e instanceof SenseVoiceError);
+      assert.equal(e.code, ErrorCode.ProviderUnavailable);
+      const attempts = (e.data as { attempts: { provider: string; reason?: string }[] }).attempts;
+      assert.deepEqual(
+        attempts.map((a) => a.provider),
+        ['webgpu'],
+      );
+      assert.match(attempts[0].reason ?? '', /WebGPU/);
+      return true;
+    },
+  );
+  assert.deepEqual(
+    seen.map((s) => s.provider),
+    ['webgpu'],
+    'the CPU was never tried in its place',
+  );
+  const spent: Spent = { createMs: 0, runMs: 0 };
+  const cold = await SenseVoiceModel.load({
+    dir: m.dir,
+    provider: 'cuda',
+    threads: 1,
+    platform: 'linux',
+    fallbackToCpu: false,
+    warmUp: false,
+    createSession: fakeCreate(['cuda'], [], spent),
+  });
+  try {
+    assert.equal(cold.info.provider, 'cuda');
+    assert.equal(cold.info.warmupMs, 0);
+    assert.equal(spent.runMs, 0, 'no run at load');
+  } finally {
+    await cold.dispose();
+  }
+});
