@@ -10,11 +10,16 @@ export function captureArgs(o: {
   file: string;
   format: RecordingFormat;
 }): string[] {
+  // The sound server converts to what the model hears, 16 kHz mono, so the file holds exactly the
+  // samples the live transcription saw (and a final transcript of a WAV recording equals the live one).
+  const rate = ['-sample_rate', String(SAMPLE_RATE), '-channels', '1'];
   const input =
     o.inputFormat === 'pulse'
       ? // Timestamps from 0, not the wall clock; 100 ms fragments keep the live stream moving.
-        ['-f', 'pulse', '-wallclock', '0', '-fragment_size', '19200', '-i', o.device]
-      : ['-f', o.inputFormat, '-i', o.device];
+        ['-f', 'pulse', '-wallclock', '0', ...rate, '-fragment_size', '3200', '-i', o.device]
+      : o.inputFormat === 'alsa'
+        ? ['-f', 'alsa', ...rate, '-i', o.device]
+        : ['-f', o.inputFormat, '-i', o.device];
   const encode =
     o.format === 'ogg'
       ? ['-c:a', 'libopus', '-b:a', '48k', '-page_duration', '200000', '-f', 'ogg']

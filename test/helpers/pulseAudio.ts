@@ -11,6 +11,7 @@ import { waitFor } from './waitFor';
 export const SINK = 'sv_test';
 /** The device the capture records: the null sink's monitor. */
 export const MONITOR = `${SINK}.monitor`;
+const SINK_ARGS = [`sink_name=${SINK}`, 'rate=16000', 'channels=1', 'format=s16le'];
 
 /** Why the PulseAudio tests cannot run here, or null when they can. */
 export function pulseAudioMissing(): string | null {
@@ -26,6 +27,8 @@ export interface PulseServer {
   /** Plays a file into the null sink; resolves when playback has ended. */
   play: (file: string) => Promise<void>;
   pactl: (...args: string[]) => string;
+  /** Loads the null sink again (after a test removed it). */
+  restoreSink: () => void;
   stop: () => Promise<void>;
 }
 
@@ -52,7 +55,7 @@ export async function startPulseServer(): Promise<PulseServer> {
       '--disallow-exit',
       '-n',
       `--load=module-native-protocol-unix socket=${socket} auth-anonymous=1`,
-      `--load=module-null-sink sink_name=${SINK} rate=16000 channels=1 format=s16le`,
+      `--load=module-null-sink ${SINK_ARGS.join(' ')}`,
     ],
     { env, stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -79,6 +82,7 @@ export async function startPulseServer(): Promise<PulseServer> {
   return {
     env,
     pactl,
+    restoreSink: () => void pactl('load-module', 'module-null-sink', ...SINK_ARGS),
     play: (file) =>
       new Promise((resolve, reject) => {
         const p = spawn('paplay', ['-d', SINK, file], { env, stdio: ['ignore', 'ignore', 'pipe'] });
