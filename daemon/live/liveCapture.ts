@@ -30,7 +30,14 @@ export class LiveCapture {
   readonly started: Promise<void>;
 
   constructor(private readonly o: CaptureOptions) {
-    this.child = spawn(o.ffmpegPath, captureArgs(o), { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    // Its own process group: a Ctrl-C in the terminal of a cli that started the daemon must not end
+    // the recording behind the daemon's back (the daemon stops it with 'q'; if the daemon dies, the
+    // broken pipe ends ffmpeg).
+    this.child = spawn(o.ffmpegPath, captureArgs(o), {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+      detached: process.platform !== 'win32',
+    });
     this.child.stdin.on('error', () => undefined);
     this.child.stderr.setEncoding('utf8');
     this.child.stderr.on('data', (s: string) => {

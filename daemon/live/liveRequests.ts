@@ -89,6 +89,8 @@ export class LiveRequests {
       vad: optionalEnum(p, 'vad', m, VAD_MODES) ?? s.vad,
       maxSegmentSec: optionalNumber(p, 'maxSegmentSec', m, 1, 60) ?? s.maxSegmentSec,
     };
+    // The path first: an existing file is refused before anything is loaded or started.
+    const file = recordingPath({ out: optionalString(p, 'out', m), dir: optionalString(p, 'dir', m), format });
     const ffmpeg = await this.d.ffmpeg(s);
     await checkCaptureFormat(ffmpeg.path, inputFormat);
     const engine = await this.d.models.get(
@@ -96,7 +98,6 @@ export class LiveRequests {
       client.id,
     );
     const vad = await this.loadVad();
-    const file = recordingPath({ out: optionalString(p, 'out', m), dir: optionalString(p, 'dir', m), format });
     const id = `live-${client.id}-${this.next++}`;
     const release = engine.retain();
     const job = new LiveJob({
