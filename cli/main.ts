@@ -7,6 +7,9 @@ import { checkModelArgs, modelCommand } from './modelCommands';
 import { printError, UsageError } from './output';
 import { startDaemon } from './spawnDaemon';
 import { daemonCommand } from './daemonCommands';
+import { devicesCommand } from './devicesCommand';
+import { recordCommand, recordingFormatOf } from './recordCommand';
+import { CAPTURE_FORMATS } from '../common/protocol';
 import type { DaemonSettings } from '../common/protocol';
 import { EXPORT_FORMAT_IDS, LANGUAGES, MODEL_SOURCES, MODEL_VARIANTS, PROVIDERS, VAD_MODES } from '../common/values';
 import type { DaemonConnection } from '../client/daemonConnection';
@@ -20,6 +23,12 @@ Commands:
              [--vad on|off] [--max-segment S] [--batch N] [--concurrency N]
              [--format json|txt|srt|vtt|md] [--out DIR [--force]] [--no-emoji]
                                 transcribe files: language, emotion, event, text and token times
+  devices [--json] [--input-format F]
+                                the capture devices ffmpeg can record from (the names --device takes)
+  record [--device NAME] [--duration S] [--out FILE.ogg|FILE.wav] [transcribe's model and format options]
+                                record a device (Ogg/Opus, or WAV for .wav; never over an existing file;
+                                recording-<date>-<time>.ogg here without --out), print segments on stderr
+                                as they are spoken, and on --duration or Ctrl-C the recording's transcript
   gpu-check [--json|--format md] [--model DIR]
                                 does the GPU work for this model? providers tried, timing, checklist
                                 with fixes; exits 1 when a check fails (always in a private daemon,
@@ -47,7 +56,11 @@ Options:
   --batch N                     segments per inference batch (default 4; 1 disables batching)
   --concurrency N               files transcribed at once (default 2)
   --format F                    txt (default), json (one object per line per file), srt, vtt, md
-  --out DIR                     write <name>.<format> per file into DIR instead of stdout
+  --out DIR                     write <name>.<format> per file into DIR instead of stdout (record: the
+                                recording's file)
+  --device NAME                 record: a device from sensevoice devices (default: the system's default input)
+  --duration S                  record: stop after S seconds of audio
+  --input-format F              record, devices: pulse (Linux default), alsa, avfoundation (macOS), dshow (Windows)
   --force                       with --out, replace existing files; with model download, replace
                                 store files SenseVoice did not make
   --source NAME                 model download from huggingface (default), github or modelscope
@@ -91,6 +104,9 @@ async function main(argv: string[]): Promise<number> {
       variant: { type: 'string' },
       stdio: { type: 'boolean', default: false },
       'idle-minutes': { type: 'string' },
+      device: { type: 'string' },
+      duration: { type: 'string' },
+      'input-format': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -177,6 +193,33 @@ async function main(argv: string[]): Promise<number> {
       };
       checkModelArgs(rest, options);
       return run((d) => modelCommand(d, rest, options));
+    }
+    case 'devices':
+      if (rest.length > 0) throw new UsageError('devices takes no arguments. See sensevoice --help.');
+      return run((d) =>
+        devicesCommand(d, {
+          json: values.json ?? false,
+          inputFormat: oneOf(values['input-format'], CAPTURE_FORMATS, '--input-format'),
+        }),
+      );
+    case 'record': {
+      if (rest.length > 0) throw new UsageError('record takes no FILE (use --out FILE). See sensevoice --help.');
+      const options = {
+        device: values.device,
+        inputFormat: oneOf(values['input-format'], CAPTURE_FORMATS, '--input-format'),
+        durationSec:
+          values.duration === undefined ? undefined : boundedNumber(values.duration, '--duration', 0.1, 86_400),
+        out: values.out,
+        modelPath: values.model,
+        language: settings.language,
+        itn: settings.itn,
+        vad: settings.vad,
+        maxSegmentSec: settings.maxSegmentSec,
+        format,
+        emoji: !values['no-emoji'],
+      };
+      recordingFormatOf(options.out);
+      return run((d) => recordCommand(d, options));
     }
     case 'daemon':
       return daemonCommand(rest, values.json ?? false, values.verbose ?? false);

@@ -38,6 +38,7 @@ import { ModelRegistry, workerEngineLoader } from './modelRegistry';
 import { ModelStoreService, type ModelStoreOptions } from './modelStore/modelStoreService';
 import { TranscriptionRequests } from './jobs/transcriptionRequests';
 import { diagnoseGpu } from './diagnostics/diagnoseGpu';
+import { LiveRequests } from './live/liveRequests';
 
 export interface DaemonOptions {
   /** The first client's streams (a private daemon over stdio); the shared daemon adds clients with connect(). */
@@ -82,6 +83,7 @@ export class Daemon {
     (provider) => this.modelStore.findStored(provider),
   );
   readonly transcription: TranscriptionRequests;
+  readonly live: LiveRequests;
 
   constructor(private readonly options: DaemonOptions) {
     this.models.onSwitch = (to, byId) => {
@@ -100,6 +102,7 @@ export class Daemon {
       log: options.log,
       cacheDir: options.cacheDir,
     });
+    this.live = new LiveRequests({ models: this.models, ffmpeg: (s) => this.ffmpegBinary(s), log: options.log });
     this.endpoint =
       options.input && options.output
         ? this.connect(options.input, options.output).endpoint
@@ -115,6 +118,7 @@ export class Daemon {
       this.sessions.delete(session);
       const jobs = session.cancellation.size;
       session.cancellation.cancelAll();
+      this.live.clientLeft(session.id);
       if (this.options.shared)
         this.log(
           `client ${session.id} (${session.clientName}) left${jobs ? `; cancelled its ${jobs} request(s)` : ''}`,
@@ -125,7 +129,7 @@ export class Daemon {
 
   /** No clients and no jobs: the shared daemon may exit. */
   get idle(): boolean {
-    return this.sessions.size === 0 && this.transcription.queue.size === 0;
+    return this.sessions.size === 0 && this.transcription.queue.size === 0 && this.live.size === 0;
   }
 
   get retiring(): boolean {
@@ -198,6 +202,9 @@ export class Daemon {
       return null;
     });
     on('gpu/diagnose', (raw) => this.diagnoseGpu(session, raw));
+    on('devices/list', (raw) => this.live.devices(raw, session));
+    on('live/start', (raw) => this.live.start(raw, session));
+    on('live/stop', (raw) => this.live.stop(raw, session));
     session.endpoint.onNotification('$/cancel', (raw) => {
       const token = typeof raw === 'object' && raw !== null ? (raw as { token?: unknown }).token : undefined;
       // Tokens live in the session's own registry: a client can only cancel its own requests.

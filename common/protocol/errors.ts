@@ -54,6 +54,20 @@ export const ErrorCode = {
   NotEnoughSpace: 1404,
   /** A downloaded archive could not be unpacked. */
   ExtractFailed: 1405,
+
+  // Live capture (daemon/live).
+  /** The capture device does not exist (or no default input); the message says how to list them. */
+  DeviceNotFound: 1501,
+  /** The ffmpeg in use was built without the platform's capture input (pulse, alsa, avfoundation, dshow). */
+  InputFormatUnsupported: 1502,
+  /** Capture failed or stopped: the device went away, or ffmpeg could not read it. The file so far is kept. */
+  CaptureFailed: 1503,
+  /** The recording's path exists: a recording is never overwritten. */
+  RecordingExists: 1504,
+  /** The recording cannot be written: the disk is full or the folder is not writable. The file so far is kept. */
+  RecordingWriteFailed: 1505,
+  /** No live job with this id (it was stopped, or belongs to another client). */
+  LiveJobNotFound: 1506,
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCode;

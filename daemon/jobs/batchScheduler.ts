@@ -22,6 +22,8 @@ export interface BatchStats {
 
 interface Entry {
   item: WorkItem;
+  /** A live job's segment: it goes ahead of every file job's waiting segments. */
+  priority: boolean;
   seconds: number;
   signal?: AbortSignal;
   resolve: (r: WorkResult) => void;
@@ -41,12 +43,17 @@ export class BatchScheduler {
     private readonly limits: () => BatchLimits,
   ) {}
 
-  /** Recognises one item; rejects with Cancelled if `signal` aborts before its batch starts. */
-  submit(item: WorkItem, signal?: AbortSignal): Promise<WorkResult> {
+  /**
+   * Recognises one item; rejects with Cancelled if `signal` aborts before its batch starts. A
+   * `priority` item (live capture) waits only behind other priority items, not behind file jobs.
+   */
+  submit(item: WorkItem, signal?: AbortSignal, priority = false): Promise<WorkResult> {
     if (signal?.aborted) return Promise.reject(cancelled());
     return new Promise((resolve, reject) => {
-      const entry: Entry = { item, seconds: item.samples.length / 16_000, signal, resolve, reject };
-      this.waiting.push(entry);
+      const entry: Entry = { item, priority, seconds: item.samples.length / 16_000, signal, resolve, reject };
+      const firstOrdinary = priority ? this.waiting.findIndex((e) => !e.priority) : -1;
+      if (firstOrdinary >= 0) this.waiting.splice(firstOrdinary, 0, entry);
+      else this.waiting.push(entry);
       // A cancelled job's segments leave the queue at once, not when the worker is next free.
       signal?.addEventListener(
         'abort',

@@ -33,6 +33,8 @@ export interface RunTranscriptionArgs {
   signal: AbortSignal;
   /** Most seconds of audio submitted and not yet recognised, per job. */
   maxPendingSec?: number;
+  /** Segments go ahead of file jobs' (the final transcript of a live recording). */
+  priority?: boolean;
   onSegment: (index: number, segment: TranscriptSegment) => void;
   onProgress: (fraction: number, segmentsDone: number, message: string) => void;
 }
@@ -76,6 +78,7 @@ export async function runTranscription(a: RunTranscriptionArgs): Promise<Transcr
           banEmotionUnknown: a.options.banEmotionUnknown,
         },
         a.signal,
+        a.priority,
       )
       .then((r) => {
         timings.featuresMs += r.featuresMs ?? 0;

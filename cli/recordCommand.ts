@@ -1,0 +1,106 @@
+// `sensevoice record`: records a capture device to a file while the daemon transcribes it. Live
+// segments are printed on stderr as they are recognised; on --duration or Ctrl-C the file is
+// finished and its full transcript (the same as `transcribe` of the recording) goes to stdout in
+// --format. A second Ctrl-C quits at once; the daemon still finishes and keeps the file.
+import path from 'node:path';
+import type { DaemonConnection } from '../client/daemonConnection';
+import {
+  SenseVoiceError,
+  type CaptureFormat,
+  type LanguageSetting,
+  type LiveEndedParams,
+  type LiveLevelParams,
+  type LiveSegmentParams,
+  type RecordingFormat,
+  type VadMode,
+} from '../common/protocol';
+import { clockTime, formatJson, formatTranscript, richText } from '../common/formats';
+import { printError, UsageError } from './output';
+import type { CliFormat } from './transcribeCommand';
+
+export interface RecordCliOptions {
+  device: string | undefined;
+  inputFormat: CaptureFormat | undefined;
+  durationSec: number | undefined;
+  out: string | undefined;
+  modelPath: string | undefined;
+  language: LanguageSetting | undefined;
+  itn: boolean | undefined;
+  vad: VadMode | undefined;
+  maxSegmentSec: number | undefined;
+  format: CliFormat;
+  emoji: boolean;
+}
+
+/** The recording's container from --out's extension: .wav is WAV, .ogg/.opus (or none given) Ogg/Opus. */
+export function recordingFormatOf(out: string | undefined): RecordingFormat {
+  if (out === undefined) return 'ogg';
+  const ext = path.extname(out).toLowerCase();
+  if (ext === '.wav') return 'wav';
+  if (ext === '.ogg' || ext === '.opus') return 'ogg';
+  throw new UsageError(`--out must end in .ogg, .opus or .wav (got "${out}").`);
+}
+
+export async function recordCommand(daemon: DaemonConnection, o: RecordCliOptions): Promise<number> {
+  const format = recordingFormatOf(o.out);
+  let stop: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  let id = '';
+  let ended: LiveEndedParams | null = null;
+  daemon.endpoint.onNotification('live/segment', (raw) => {
+    const p = raw as LiveSegmentParams;
+    const text = richText(p.segment, o.emoji);
+    if (p.id === id && text) process.stderr.write(`[${clockTime(p.segment.start)}] ${text}\n`);
+  });
+  daemon.endpoint.onNotification('live/level', (raw) => {
+    const p = raw as LiveLevelParams;
+    if (p.id === id && o.durationSec !== undefined && p.capturedSec >= o.durationSec) stop();
+  });
+  daemon.endpoint.onNotification('live/ended', (raw) => {
+    if ((raw as LiveEndedParams).id !== id) return;
+    ended = raw as LiveEndedParams;
+    stop();
+  });
+  let interrupts = 0;
+  const onSigint = () => {
+    if (++interrupts > 1) process.exit(130);
+    process.stderr.write('Stopping: finishing the recording and its transcript (Ctrl-C again to quit at once)…\n');
+    stop();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const started = await daemon.request('live/start', {
+      device: o.device,
+      inputFormat: o.inputFormat,
+      out: o.out,
+      dir: o.out === undefined ? process.cwd() : undefined,
+      format,
+      modelPath: o.modelPath,
+      language: o.language,
+      itn: o.itn,
+      vad: o.vad,
+      maxSegmentSec: o.maxSegmentSec,
+    });
+    id = started.id;
+    process.stderr.write(
+      `Recording ${started.inputFormat} "${started.device}" to ${started.path}` +
+        (o.durationSec !== undefined ? ` for ${o.durationSec} s` : '') +
+        ' (Ctrl-C to stop)\n',
+    );
+    await stopped;
+    const r = await daemon.request('live/stop', { id });
+    const why = ended ?? r.ended;
+    if (why) printError(new SenseVoiceError(why.code, why.message));
+    process.stderr.write(`Recorded ${r.capturedSec.toFixed(1)} s to ${r.path}\n`);
+    if (r.transcript) {
+      const text =
+        o.format === 'json'
+          ? formatJson(r.transcript, { pretty: false, timings: false }) + '\n'
+          : formatTranscript(r.transcript, o.format, { emoji: o.emoji });
+      process.stdout.write(text + (text.endsWith('\n') || text === '' ? '' : '\n'));
+    }
+    return why ? 1 : 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

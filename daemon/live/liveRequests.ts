@@ -1,0 +1,196 @@
+// The live methods of the daemon: `devices/list`, `live/start` and `live/stop`. Live jobs belong to
+// the client that started them: only it hears their notifications and may stop them, and they end
+// (the file finished and kept) when it leaves. Stopping finishes the file, then transcribes it as
+// `transcribe/file` would, so the final notes are the file's transcript.
+import fs from 'node:fs';
+import {
+  CAPTURE_FORMATS,
+  ErrorCode,
+  RECORDING_FORMATS,
+  SenseVoiceError,
+  type DevicesListResult,
+  type LiveStartResult,
+  type LiveStopResult,
+  type NotificationMap,
+} from '../../common/protocol';
+import { LANGUAGES, VAD_MODES } from '../../common/values';
+import {
+  optionalBoolean,
+  optionalEnum,
+  optionalNumber,
+  optionalString,
+  paramObject,
+  requiredString,
+} from '../rpc/params';
+import type { EffectiveSettings } from '../settings';
+import type { Engine, ModelRegistry } from '../modelRegistry';
+import type { ResolvedFfmpeg } from '../ffmpeg/resolveFfmpeg';
+import { runTranscription, type TranscriptionOptions } from '../jobs/runTranscription';
+import { SileroVad } from '../vad/sileroVad';
+import { checkCaptureFormat, defaultCaptureFormat } from './captureInput';
+import { listDevices } from './listDevices';
+import { recordingPath } from './recordingPath';
+import { LiveJob } from './liveJob';
+
+/** The client a live request came from, and where its notifications go. */
+export interface LiveClient {
+  id: string;
+  settings: EffectiveSettings;
+  endpoint: { notify: <N extends keyof NotificationMap>(method: N, params: NotificationMap[N]) => void };
+}
+
+export interface LiveRequestsDeps {
+  models: ModelRegistry;
+  ffmpeg: (settings: EffectiveSettings) => Promise<ResolvedFfmpeg>;
+  log: (message: string) => void;
+}
+
+interface Running {
+  job: LiveJob;
+  owner: string;
+  path: string;
+  engine: Engine;
+  release: () => void;
+  ffmpegPath: string;
+  options: TranscriptionOptions;
+  ended: Promise<SenseVoiceError | null>;
+}
+
+export class LiveRequests {
+  private readonly jobs = new Map<string, Running>();
+  private next = 1;
+  private vad: Promise<SileroVad> | null = null;
+
+  constructor(private readonly d: LiveRequestsDeps) {}
+
+  /** Live jobs recording now. */
+  get size(): number {
+    return this.jobs.size;
+  }
+
+  async devices(raw: unknown, client: LiveClient): Promise<DevicesListResult> {
+    const p = paramObject(raw ?? {}, 'devices/list');
+    const inputFormat = optionalEnum(p, 'inputFormat', 'devices/list', CAPTURE_FORMATS) ?? defaultCaptureFormat();
+    const ffmpeg = await this.d.ffmpeg(client.settings);
+    return { inputFormat, ffmpeg: ffmpeg.path, devices: await listDevices(ffmpeg.path, inputFormat) };
+  }
+
+  async start(raw: unknown, client: LiveClient): Promise<LiveStartResult> {
+    const m = 'live/start';
+    const p = paramObject(raw ?? {}, m);
+    const s = client.settings;
+    const inputFormat = optionalEnum(p, 'inputFormat', m, CAPTURE_FORMATS) ?? defaultCaptureFormat();
+    const device = optionalString(p, 'device', m) ?? 'default';
+    const format = optionalEnum(p, 'format', m, RECORDING_FORMATS) ?? 'ogg';
+    const options: TranscriptionOptions = {
+      language: optionalEnum(p, 'language', m, LANGUAGES) ?? s.language,
+      itn: optionalBoolean(p, 'itn', m) ?? s.itn,
+      banEmotionUnknown: optionalBoolean(p, 'banEmotionUnknown', m) ?? s.banEmotionUnknown,
+      vad: optionalEnum(p, 'vad', m, VAD_MODES) ?? s.vad,
+      maxSegmentSec: optionalNumber(p, 'maxSegmentSec', m, 1, 60) ?? s.maxSegmentSec,
+    };
+    // The path first: an existing file is refused before anything is loaded or started.
+    const file = recordingPath({ out: optionalString(p, 'out', m), dir: optionalString(p, 'dir', m), format });
+    const ffmpeg = await this.d.ffmpeg(s);
+    await checkCaptureFormat(ffmpeg.path, inputFormat);
+    const engine = await this.d.models.get(
+      { dir: optionalString(p, 'modelPath', m) ?? s.modelPath, provider: s.provider, threads: s.threads },
+      client.id,
+    );
+    const vad = await this.loadVad();
+    const id = `live-${client.id}-${this.next++}`;
+    const release = engine.retain();
+    const job = new LiveJob({
+      id,
+      ffmpegPath: ffmpeg.path,
+      inputFormat,
+      device,
+      file,
+      format,
+      options,
+      vad,
+      scheduler: engine.scheduler,
+      log: this.d.log,
+      onSegment: (index, segment) => client.endpoint.notify('live/segment', { id, index, segment }),
+      onLevel: (l) => client.endpoint.notify('live/level', l),
+    });
+    try {
+      await job.capture.started;
+    } catch (err) {
+      release();
+      await job.abandon();
+      // ffmpeg may have created the file before failing on the device: an empty one is not a recording.
+      if (!(err instanceof SenseVoiceError && err.code === ErrorCode.RecordingExists)) removeIfEmpty(file);
+      throw err;
+    }
+    const ended = job.capture.ended.then((reason) => {
+      if (reason && this.jobs.get(id))
+        client.endpoint.notify('live/ended', { id, code: reason.code, message: reason.message });
+      return reason;
+    });
+    this.jobs.set(id, { job, owner: client.id, path: file, engine, release, ffmpegPath: ffmpeg.path, options, ended });
+    this.d.log(`live ${id}: recording ${inputFormat} "${device}" to ${file}`);
+    return { id, path: file, device, inputFormat, format };
+  }
+
+  async stop(raw: unknown, client: LiveClient): Promise<LiveStopResult> {
+    const id = requiredString(paramObject(raw, 'live/stop'), 'id', 'live/stop');
+    const r = this.jobs.get(id);
+    if (!r || r.owner !== client.id)
+      throw new SenseVoiceError(ErrorCode.LiveJobNotFound, `No live recording "${id}" of this client is running.`);
+    this.jobs.delete(id);
+    try {
+      const reason = await r.job.finish();
+      if (r.job.failure) throw r.job.failure;
+      const capturedSec = r.job.capturedSec;
+      this.d.log(`live ${id}: stopped after ${capturedSec.toFixed(2)} s; transcribing ${r.path}`);
+      const transcript =
+        capturedSec > 0 && fileHasContent(r.path)
+          ? await runTranscription({
+              file: r.path,
+              options: r.options,
+              ffmpegPath: r.ffmpegPath,
+              vad: await this.loadVad(),
+              scheduler: r.engine.scheduler,
+              model: r.engine.info,
+              signal: new AbortController().signal,
+              priority: true,
+              onSegment: () => undefined,
+              onProgress: () => undefined,
+            })
+          : null;
+      return {
+        path: r.path,
+        capturedSec,
+        transcript,
+        ended: reason ? { id, code: reason.code, message: reason.message } : null,
+      };
+    } finally {
+      r.release();
+    }
+  }
+
+  /** The client left: its recordings are finished and kept, their live work dropped. */
+  clientLeft(clientId: string): void {
+    for (const [id, r] of this.jobs) {
+      if (r.owner !== clientId) continue;
+      this.jobs.delete(id);
+      this.d.log(`live ${id}: client left; the recording is kept in ${r.path}`);
+      void r.job.abandon().finally(r.release);
+    }
+  }
+
+  private loadVad(): Promise<SileroVad> {
+    this.vad ??= SileroVad.load();
+    this.vad.catch(() => (this.vad = null));
+    return this.vad;
+  }
+}
+
+function fileHasContent(file: string): boolean {
+  return (fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0) > 0;
+}
+
+function removeIfEmpty(file: string): void {
+  if (fs.statSync(file, { throwIfNoEntry: false })?.size === 0) fs.rmSync(file, { force: true });
+}
