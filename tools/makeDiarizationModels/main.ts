@@ -13,4 +13,6 @@ const models = makeDiarizationModels({
   ...(out !== undefined ? { outDir: out } : {}),
   ...(seed !== undefined ? { embeddingSeed: Number(seed) } : {}),
 });
-console.log(`segmentation: ${models.segmentation}\nembedding:    ${models.embedding}`);
+console.log(
+  `segmentation: ${models.segmentation}\nembedding:    ${models.embedding}\nwespeaker:    ${models.wespeaker}`,
+);

@@ -14,7 +14,10 @@ export const DEFAULT_EMBEDDING_SEED = 7;
 export interface DiarizationModels {
   readonly dir: string;
   readonly segmentation: string;
+  /** 3D-Speaker contract. */
   readonly embedding: string;
+  /** WeSpeaker contract. */
+  readonly wespeaker: string;
 }
 
 function header(metadata: [string, string][], docString: string) {
@@ -51,5 +54,14 @@ export function makeDiarizationModels(options: { outDir?: string; embeddingSeed?
       buildEmbeddingGraph(seed).encode(header(embeddingMetadata(), 'synthetic 3D-Speaker embedding contract')),
     ),
   );
-  return { dir, segmentation, embedding };
+  const wespeaker = path.join(dir, 'embedding-wespeaker.onnx');
+  writeIfChanged(
+    wespeaker,
+    concatParts(
+      buildEmbeddingGraph(seed, 'wespeaker').encode(
+        header(embeddingMetadata('wespeaker'), 'synthetic WeSpeaker embedding contract'),
+      ),
+    ),
+  );
+  return { dir, segmentation, embedding, wespeaker };
 }

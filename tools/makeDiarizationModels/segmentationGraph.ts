@@ -5,7 +5,7 @@
 // kernel and stride gives exactly 589 frames). It is not degenerate: per frame,
 //
 //   loudness = log(mean x^2)            over the 991-sample receptive field
-//   tilt     = log(high-band energy) - log(low-band energy), smoothed over 15 frames
+//   tilt     = log(high-band energy) - log(low-band energy), a speech-weighted mean over 77 frames
 //   none     = GAIN * (THRESHOLD - loudness)
 //   class c  = GAIN * (loudness - THRESHOLD) - (tilt - centre_c)^2 / WIDTH + prior_c
 //
@@ -86,15 +86,36 @@ export function buildSegmentationGraph(shape: SegmentationShape = DEFAULT_SEGMEN
   const tiltRaw = g.op('Conv', [logBands, g.floats('tilt_weight', [1, 2, 1], [-1, 1])], 'tilt_raw', {
     kernel_shape: [1],
   });
-  const SMOOTH = 15;
-  const tilt = g.op(
+  // The tilt is averaged over ~1.3 s, weighted by how speech-like each frame is, so one voice keeps
+  // one local speaker through its pauses and syllables.
+  const SMOOTH = 77;
+  const speechWeight = g.op(
+    'Sigmoid',
+    [
+      g.op(
+        'Mul',
+        [
+          g.op('Sub', [loudness, g.floats('weight_threshold', [], [shape.threshold])], 'weight_pre'),
+          g.floats('weight_gain', [], [shape.gain]),
+        ],
+        'weight_logit',
+      ),
+    ],
+    'speech_weight',
+  );
+  const smoothKernel = g.floats('tilt_smooth', [1, 1, SMOOTH], new Array(SMOOTH).fill(1));
+  const smoothAttrs = { kernel_shape: [SMOOTH], pads: [(SMOOTH - 1) / 2, (SMOOTH - 1) / 2] };
+  const weighted = g.op(
     'Conv',
-    [tiltRaw, g.floats('tilt_smooth', [1, 1, SMOOTH], new Array(SMOOTH).fill(1 / SMOOTH))],
+    [g.op('Mul', [tiltRaw, speechWeight], 'tilt_weighted'), smoothKernel],
+    'tilt_sum',
+    smoothAttrs,
+  );
+  const weights = g.op('Conv', [speechWeight, smoothKernel], 'weight_sum', smoothAttrs);
+  const tilt = g.op(
+    'Div',
+    [weighted, g.op('Add', [weights, g.floats('weight_eps', [], [1e-3])], 'weight_sum_eps')],
     'tilt',
-    {
-      kernel_shape: [SMOOTH],
-      pads: [(SMOOTH - 1) / 2, (SMOOTH - 1) / 2],
-    },
   );
 
   // Scores [N,7,F]: broadcast the [N,1,F] features against per-class [1,7,1] constants.
