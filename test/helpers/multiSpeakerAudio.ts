@@ -123,3 +123,26 @@ export function buildMultiSpeakerAudio(name: string, turns: readonly Turn[]): Mu
   }
   return { file, durationSec, placements };
 }
+
+/** Writes 16 kHz mono PCM16 (clipped to [-1, 1]): the edge-case files (silence, cuts) both engines read. */
+export function writeWav16k(file: string, samples: Float32Array): string {
+  const data = Buffer.alloc(samples.length * 2);
+  for (let i = 0; i < samples.length; i++)
+    data.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(samples[i] * 32768))), i * 2);
+  const h = Buffer.alloc(44);
+  h.write('RIFF', 0, 'ascii');
+  h.writeUInt32LE(36 + data.length, 4);
+  h.write('WAVEfmt ', 8, 'ascii');
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(1, 20);
+  h.writeUInt16LE(1, 22);
+  h.writeUInt32LE(16000, 24);
+  h.writeUInt32LE(32000, 28);
+  h.writeUInt16LE(2, 32);
+  h.writeUInt16LE(16, 34);
+  h.write('data', 36, 'ascii');
+  h.writeUInt32LE(data.length, 40);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, Buffer.concat([h, data]));
+  return file;
+}
