@@ -27,6 +27,8 @@ export const ErrorCode = {
   ProviderUnavailable: 1103,
   ModelNotLoaded: 1104,
   InferenceFailed: 1105,
+  /** A diarization model (segmentation or speaker embedding) lacks its contract; the message names the file and what is wrong. */
+  DiarizationModelInvalid: 1106,
 
   Busy: 1201,
   Cancelled: 1202,

@@ -14,7 +14,7 @@ import { applyWindow, preemphasize, removeDcOffset as removeDc } from './framePr
 import { kissRealFft } from './kissRealFft';
 import { glibcLogf } from './logf';
 import { kaldiMelBanks } from './melBanks';
-import { hammingWindow } from './window';
+import { hammingWindow, poveyWindow } from './window';
 
 const f32 = Math.fround;
 
@@ -39,6 +39,10 @@ export interface FbankOptions {
   removeDcOffset: boolean;
   /** Factor applied to the [-1, 1] input first: 32768 (sherpa-onnx's normalize_samples = 0). */
   sampleScale: number;
+  /** 'hamming' (default, SenseVoice) or 'povey' (sherpa-onnx's default, its speaker embeddings). */
+  windowType?: 'hamming' | 'povey';
+  /** Kaldi's snip_edges (default true). false: round(n / shift) frames centred on shift multiples, edges reflected. */
+  snipEdges?: boolean;
 }
 
 /** What sherpa-onnx 1.13.8 configures for SenseVoice (dither 0, snip_edges, no energy term). */
@@ -55,16 +59,22 @@ export const SENSE_VOICE_FBANK_OPTIONS: Readonly<FbankOptions> = Object.freeze({
   sampleScale: 32768,
 });
 
-/** Frames Kaldi extracts with snip_edges: only whole frames, the first starting at sample 0. */
+/**
+ * Frames Kaldi extracts: with snip_edges only whole frames, the first starting at sample 0; without,
+ * (n + shift / 2) / shift frames (integer division), as kaldi-native-fbank's NumFrames(flush = true).
+ */
 export function numFbankFrames({
   numSamples,
   frameLength,
   frameShift,
+  snipEdges = true,
 }: {
   numSamples: number;
   frameLength: number;
   frameShift: number;
+  snipEdges?: boolean;
 }): number {
+  if (!snipEdges) return Math.floor((numSamples + Math.floor(frameShift / 2)) / frameShift);
   if (numSamples < frameLength) return 0;
   return 1 + Math.floor((numSamples - frameLength) / frameShift);
 }
@@ -93,7 +103,9 @@ export function createFbankComputer(options: Readonly<FbankOptions> = SENSE_VOIC
   if (fftSize < frameLength || (fftSize & (fftSize - 1)) !== 0) {
     throw new RangeError(`fbank: fftSize must be a power of two >= frameLength, got ${fftSize}`);
   }
-  const window = hammingWindow({ length: frameLength });
+  const snipEdges = options.snipEdges ?? true;
+  const window =
+    options.windowType === 'povey' ? poveyWindow({ length: frameLength }) : hammingWindow({ length: frameLength });
   const fft = kissRealFft({ size: fftSize });
   const banks = kaldiMelBanks({
     numBins: numMelBins,
@@ -114,7 +126,17 @@ export function createFbankComputer(options: Readonly<FbankOptions> = SENSE_VOIC
 
   function computeFrame(samples: Float32Array, start: number, out: Float32Array, outOffset: number): void {
     // sherpa-onnx scales the whole waveform (float * 32768, exact) before framing; per frame is the same.
-    for (let j = 0; j < frameLength; j++) frame[j] = samples[start + j] * scale;
+    if (start >= 0 && start + frameLength <= samples.length) {
+      for (let j = 0; j < frameLength; j++) frame[j] = samples[start + j] * scale;
+    } else {
+      // Kaldi's ExtractWindow without snip_edges: samples outside the wave are reflected into it.
+      const n = samples.length;
+      for (let j = 0; j < frameLength; j++) {
+        let i = start + j;
+        while (i < 0 || i >= n) i = i < 0 ? -i - 1 : 2 * n - 1 - i;
+        frame[j] = samples[i] * scale;
+      }
+    }
     if (removeDcOffset) removeDc({ frame, length: frameLength });
     preemphasize({ frame, length: frameLength, coeff: preemph });
     applyWindow({ frame, window });
@@ -139,9 +161,11 @@ export function createFbankComputer(options: Readonly<FbankOptions> = SENSE_VOIC
 
   return {
     options,
-    numFrames: ({ numSamples }) => numFbankFrames({ numSamples, frameLength, frameShift }),
+    numFrames: ({ numSamples }) => numFbankFrames({ numSamples, frameLength, frameShift, snipEdges }),
     compute({ samples, out }) {
-      const frames = numFbankFrames({ numSamples: samples.length, frameLength, frameShift });
+      const frames = numFbankFrames({ numSamples: samples.length, frameLength, frameShift, snipEdges });
+      // Without snip_edges frame t is centred on t * shift + shift / 2 (Kaldi's FirstSampleOfFrame).
+      const firstStart = snipEdges ? 0 : Math.floor(frameShift / 2) - Math.floor(frameLength / 2);
       let result: FeatureMatrix;
       if (out !== undefined) {
         if (out.data.length < frames * numMelBins) {
@@ -153,7 +177,7 @@ export function createFbankComputer(options: Readonly<FbankOptions> = SENSE_VOIC
       } else {
         result = { frames, dim: numMelBins, data: new Float32Array(frames * numMelBins) };
       }
-      for (let t = 0; t < frames; t++) computeFrame(samples, t * frameShift, result.data, t * numMelBins);
+      for (let t = 0; t < frames; t++) computeFrame(samples, firstStart + t * frameShift, result.data, t * numMelBins);
       return result;
     },
   };

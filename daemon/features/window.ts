@@ -26,3 +26,23 @@ export function hammingWindow({ length }: HammingWindowOptions): Float32Array {
   }
   return w;
 }
+
+const poveyCache = new Map<number, Float32Array>();
+
+/**
+ * Kaldi's "povey" window, sherpa-onnx's default (speaker embeddings): (0.5 - 0.5 cos(2 pi i / (N - 1)))^0.85,
+ * evaluated in double and stored as float like the Hamming window. Cached per length; read-only.
+ */
+export function poveyWindow({ length }: HammingWindowOptions): Float32Array {
+  if (!Number.isInteger(length) || length < 2) {
+    throw new RangeError(`poveyWindow: length must be an integer >= 2, got ${length}`);
+  }
+  let w = poveyCache.get(length);
+  if (w === undefined) {
+    w = new Float32Array(length);
+    const a = (2 * Math.PI) / (length - 1);
+    for (let i = 0; i < length; i++) w[i] = Math.pow(0.5 - 0.5 * Math.cos(a * i), 0.85);
+    poveyCache.set(length, w);
+  }
+  return w;
+}

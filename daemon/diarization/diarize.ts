@@ -1,0 +1,231 @@
+// Who speaks when: sherpa-onnx's pyannote diarization pipeline (offline-speaker-diarization-
+// pyannote-impl.h) over 16 kHz samples decoded once. Windows of window_size samples every
+// window_size / 10 (the last one zero-padded) go through the segmentation model one at a time; of
+// each only a byte per frame (which local speakers are active) is kept, and the embeddings of its
+// local speakers (>= 10 frames without overlap) are computed while its samples are at hand. Then the
+// embeddings are clustered across the file and the windows' activity is turned into turns.
+// Cancellable (AbortSignal, checked between windows), with progress.
+import * as ort from 'onnxruntime-node';
+import { ErrorCode, SenseVoiceError } from '../../common/protocol/errors';
+import { clusterEmbeddings, type ClusteringOptions } from './clustering';
+import type { EmbeddingMeta, LoadedModel, SegmentationMeta } from './diarizationModels';
+import { framesToMasks, popcount, powersetMasks } from './powerset';
+import { computeEmbedding, embeddingFbank } from './speakerEmbedding';
+import { activityToTurns, finalizeActivity, windowStartFrame, type SpeakerTurn } from './turns';
+
+const f32 = Math.fround;
+
+export interface DiarizeOptions extends ClusteringOptions {
+  /** Turns not longer than this (seconds) are dropped (sherpa-onnx: min_duration_on, default 0.3). */
+  minDurationOn: number;
+  /** A speaker's turns this close (seconds) are merged (min_duration_off, default 0.5). */
+  minDurationOff: number;
+  signal?: AbortSignal;
+  /** Called after each window: windows done, windows in all. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface DiarizationResult {
+  turns: SpeakerTurn[];
+  numSpeakers: number;
+  /** Windows the segmentation model ran on, and (window, local speaker) embeddings clustered. */
+  windows: number;
+  embeddings: number;
+}
+
+export const DEFAULT_MIN_DURATION_ON = 0.3;
+export const DEFAULT_MIN_DURATION_OFF = 0.5;
+
+/** How sherpa-onnx cuts n samples into windows: full ones every shift, and a zero-padded last one. */
+export function windowCount(n: number, meta: SegmentationMeta): { count: number; hasLastChunk: boolean } {
+  if (n <= 0) return { count: 0, hasLastChunk: false };
+  if (n <= meta.windowSize) return { count: 1, hasLastChunk: false };
+  const full = Math.floor((n - meta.windowSize) / meta.windowShift) + 1;
+  const hasLastChunk = (n - meta.windowSize) % meta.windowShift > 0;
+  return { count: full + (hasLastChunk ? 1 : 0), hasLastChunk };
+}
+
+function checkAbort(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new SenseVoiceError(ErrorCode.Cancelled, 'Diarization cancelled.');
+}
+
+export async function diarize(
+  samples: Float32Array,
+  segmentation: LoadedModel<SegmentationMeta>,
+  embedding: LoadedModel<EmbeddingMeta>,
+  options: DiarizeOptions,
+): Promise<DiarizationResult> {
+  const meta = segmentation.meta;
+  const n = samples.length;
+  const { count: numChunks, hasLastChunk } = windowCount(n, meta);
+  if (numChunks === 0) return { turns: [], numSpeakers: 0, windows: 0, embeddings: 0 };
+  const masks = powersetMasks(meta.numSpeakers, meta.powersetMaxClasses);
+  const fbank = embeddingFbank(embedding.meta);
+  const window = new Float32Array(meta.windowSize);
+
+  const labels: Uint8Array[] = [];
+  const pairs: { chunk: number; speaker: number }[] = [];
+  const vectors: Float32Array[] = [];
+  const single = numChunks === 1;
+
+  for (let c = 0; c < numChunks; c++) {
+    checkAbort(options.signal);
+    const offset = c * meta.windowShift;
+    window.fill(0);
+    window.set(samples.subarray(offset, Math.min(n, offset + meta.windowSize)));
+    const out = await segmentation.session.run({
+      [segmentation.inputName]: new ort.Tensor('float32', window, [1, 1, meta.windowSize]),
+    });
+    const y = out[segmentation.outputName];
+    const [, frames, classes] = y.dims as number[];
+    if (classes !== meta.numClasses)
+      throw new SenseVoiceError(
+        ErrorCode.DiarizationModelInvalid,
+        `${segmentation.file}: its output has ${classes} classes per frame, but its metadata says num_classes ${meta.numClasses}.`,
+      );
+    const frameMasks = framesToMasks(y.data as Float32Array, frames, classes, masks);
+    y.dispose?.();
+    labels.push(frameMasks);
+    if (!single) {
+      for (const { speaker, pieces } of localSpeakerPieces(frameMasks, meta, offset)) {
+        checkAbort(options.signal);
+        const v = await computeEmbedding(embedding, fbank, gather(samples, pieces));
+        if (v !== null) {
+          pairs.push({ chunk: c, speaker });
+          vectors.push(v);
+        }
+      }
+    }
+    options.onProgress?.(c + 1, numChunks);
+  }
+
+  const geometry = meta;
+  if (single) {
+    // sherpa-onnx's one-window case: no clustering, the local speakers are the speakers; frames past
+    // the end are cut only when the window is not a whole number of shifts past n (never, for n <= window).
+    const frames = labels[0].length;
+    const active = masksToActivity(labels[0], frames, meta.numSpeakers);
+    const turns = activityToTurns(
+      active,
+      frames,
+      meta.numSpeakers,
+      geometry,
+      options.minDurationOn,
+      options.minDurationOff,
+    );
+    return { turns, numSpeakers: new Set(turns.map((t) => t.speaker)).size, windows: 1, embeddings: 0 };
+  }
+
+  const framesPerChunk = labels[0].length;
+  const totalFrames = Math.floor((meta.windowSize + (numChunks - 1) * meta.windowShift) / meta.receptiveFieldShift) + 1;
+  const speakersPerFrame = speakersPerFrameOf(labels, totalFrames, geometry);
+  let maxSpeakers = 0;
+  for (const k of speakersPerFrame) maxSpeakers = Math.max(maxSpeakers, k);
+  if (maxSpeakers === 0 || vectors.length === 0)
+    return { turns: [], numSpeakers: 0, windows: numChunks, embeddings: 0 };
+
+  const dim = embedding.meta.outputDim;
+  const matrix = new Float32Array(vectors.length * dim);
+  vectors.forEach((v, i) => matrix.set(v.subarray(0, dim), i * dim));
+  const clusterOf = clusterEmbeddings(matrix, vectors.length, dim, options);
+  let clusters = 0;
+  for (const k of clusterOf) clusters = Math.max(clusters, k + 1);
+  const clusterByPair = new Map<number, number>();
+  pairs.forEach((p, i) => clusterByPair.set(p.chunk * meta.numSpeakers + p.speaker, clusterOf[i]));
+
+  // ComputeSpeakerCount: per global frame, how many windows put each cluster there.
+  let rows = totalFrames;
+  if (hasLastChunk) rows = Math.min(Math.floor(n / meta.receptiveFieldShift), totalFrames - 1) + 1;
+  const count = new Int32Array(rows * clusters);
+  labels.forEach((frameMasks, c) => {
+    const start = windowStartFrame(c, geometry);
+    for (let s = 0; s < meta.numSpeakers; s++) {
+      const k = clusterByPair.get(c * meta.numSpeakers + s);
+      if (k === undefined) continue;
+      for (let t = 0; t < framesPerChunk; t++) {
+        const row = start + t;
+        if (row < rows && frameMasks[t] & (1 << s)) count[row * clusters + k] += 1;
+      }
+    }
+  });
+  const active = finalizeActivity(count, rows, clusters, speakersPerFrame);
+  const turns = activityToTurns(active, rows, clusters, geometry, options.minDurationOn, options.minDurationOff);
+  return {
+    turns,
+    numSpeakers: new Set(turns.map((t) => t.speaker)).size,
+    windows: numChunks,
+    embeddings: vectors.length,
+  };
+}
+
+function masksToActivity(frameMasks: Uint8Array, frames: number, speakers: number): Uint8Array {
+  const active = new Uint8Array(frames * speakers);
+  for (let t = 0; t < frames; t++)
+    for (let s = 0; s < speakers; s++) active[t * speakers + s] = (frameMasks[t] >> s) & 1;
+  return active;
+}
+
+/** ComputeSpeakersPerFrame: the rounded mean, over the windows covering a frame, of its active speakers. */
+function speakersPerFrameOf(labels: Uint8Array[], totalFrames: number, g: SegmentationMeta): Int32Array {
+  const count = new Float32Array(totalFrames);
+  const weight = new Float32Array(totalFrames);
+  labels.forEach((frameMasks, c) => {
+    const start = windowStartFrame(c, g);
+    for (let t = 0; t < frameMasks.length && start + t < totalFrames; t++) {
+      count[start + t] += popcount(frameMasks[t]);
+      weight[start + t] += 1;
+    }
+  });
+  const out = new Int32Array(totalFrames);
+  for (let t = 0; t < totalFrames; t++) out[t] = Math.trunc(f32(f32(count[t] / f32(weight[t] + 1e-12)) + 0.5));
+  return out;
+}
+
+/**
+ * GetChunkSpeakerSampleIndexes: for each local speaker of a window active on >= 10 frames where it
+ * is the only one, its runs of such frames as sample ranges (float arithmetic, truncated).
+ */
+function localSpeakerPieces(
+  frameMasks: Uint8Array,
+  meta: SegmentationMeta,
+  offset: number,
+): { speaker: number; pieces: [number, number][] }[] {
+  const frames = frameMasks.length;
+  const out: { speaker: number; pieces: [number, number][] }[] = [];
+  const sample = (k: number) => Math.trunc(f32(f32(f32(k / frames) * meta.windowSize) + offset));
+  for (let s = 0; s < meta.numSpeakers; s++) {
+    const on = (t: number) => frameMasks[t] === 1 << s;
+    let total = 0;
+    for (let t = 0; t < frames; t++) if (on(t)) total++;
+    if (total < 10) continue;
+    const pieces: [number, number][] = [];
+    let startIndex = -1;
+    for (let t = 0; t < frames; t++) {
+      if (on(t)) {
+        if (startIndex < 0) startIndex = t;
+      } else if (startIndex >= 0) {
+        pieces.push([sample(startIndex), sample(t)]);
+        startIndex = -1;
+      }
+    }
+    if (startIndex >= 0) pieces.push([sample(startIndex), sample(frames - 1)]);
+    out.push({ speaker: s, pieces });
+  }
+  return out;
+}
+
+/** The pieces' samples back to back (ends clamped to the file), as they are fed to one embedding stream. */
+function gather(samples: Float32Array, pieces: [number, number][]): Float32Array {
+  let total = 0;
+  for (const [a, b] of pieces) total += Math.max(0, Math.min(b, samples.length) - a);
+  const out = new Float32Array(total);
+  let at = 0;
+  for (const [a, b] of pieces) {
+    const end = Math.min(b, samples.length);
+    if (end > a) {
+      out.set(samples.subarray(a, end), at);
+      at += end - a;
+    }
+  }
+  return out;
+}
