@@ -16,6 +16,7 @@ function fakeConnection(pid: number): DaemonConnection {
     child: { pid },
     exited: null,
     onExit: () => undefined,
+    onEngineChanged: () => undefined,
     dispose: async () => undefined,
   } as unknown as DaemonConnection;
 }
