@@ -75,8 +75,13 @@ describe('the shared daemon', { timeout: 300_000 }, () => {
   });
 
   it('runs a window on the per-user daemon that the cli and a neighbour share; the window is told of a model switch', async () => {
+    // Earlier files' windows may keep theirs (code-server holds an extension host for a reconnection
+    // after its page closes): the window's own is a private one, listening on no socket.
     const before = new Set(daemons().map((d) => d.pid));
-    assert.equal(before.size, 1, "the window's private daemon");
+    assert.ok(
+      daemons().some((d) => !d.args.includes('--listen')),
+      `the window's private daemon: ${daemons().map((d) => d.args).join('; ')}`,
+    );
     // The run's own cli calls (run.sh) may have left one: the window is to start its own.
     execFileSync(process.execPath, ['dist/cli.js', 'daemon', 'stop']);
     await until('no shared daemon', () => listening().length === 0);
