@@ -80,7 +80,9 @@ describe('the shared daemon', { timeout: 300_000 }, () => {
     const before = new Set(daemons().map((d) => d.pid));
     assert.ok(
       daemons().some((d) => !d.args.includes('--listen')),
-      `the window's private daemon: ${daemons().map((d) => d.args).join('; ')}`,
+      `the window's private daemon: ${daemons()
+        .map((d) => d.args)
+        .join('; ')}`,
     );
     // The run's own cli calls (run.sh) may have left one: the window is to start its own.
     execFileSync(process.execPath, ['dist/cli.js', 'daemon', 'stop']);
