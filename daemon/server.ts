@@ -60,6 +60,12 @@ export interface DaemonOptions {
   onStop?: () => void;
   /** A newer client asked this daemon to retire: stop taking clients (free the socket path). */
   onRetire?: () => void;
+  /**
+   * Why this daemon's own files are gone (an extension update or a deleted checkout removed its
+   * folder), or undefined while they are there: such a daemon cannot start its workers, so it
+   * retires for the next client instead of serving it.
+   */
+  installGone?: () => string | undefined;
 }
 
 /** Most seconds of audio in one inference batch: its logits take 1.7 MB per second (25,055 floats per 60 ms). */
@@ -278,6 +284,8 @@ export class Daemon {
 
   /** A shared daemon serves clients of its own build; an older daemon retires for a newer client. */
   private checkVersion(clientName: string, clientVersion: string | undefined): void {
+    const gone = this.options.installGone?.();
+    if (gone) this.retire(gone);
     if (this.retiringNow)
       throw new SenseVoiceError(
         ErrorCode.DaemonRetiring,

@@ -1,6 +1,10 @@
 // The shared (per-user) daemon's process lifecycle: listen, serve each connection as its own
 // client, retire when a newer client asks, exit when idle long enough, at once on `daemon/stop` or
 // SIGTERM. Exit status 0 also when another daemon already serves the user (the starter connects to it).
+// A daemon whose own files were removed (an extension update, a deleted clone) retires too: found
+// by a CI run whose cli attached to the previous run's daemon, by then running from a deleted folder.
+import fs from 'node:fs';
+import path from 'node:path';
 import { runtimePlaces } from '../../common/daemon/runtimeDir';
 import { SenseVoiceError, errorCodeName } from '../../common/protocol';
 import { Daemon } from '../server';
@@ -30,6 +34,13 @@ export function runShared(o: SharedOptions): void {
     void daemon.models.dispose().finally(() => process.exit(code));
     setTimeout(() => process.exit(code), 3000).unref();
   };
+  // The script this daemon runs from: when its folder is removed (an update, a deleted clone), the
+  // daemon can no longer start its workers, and a client would otherwise attach to a broken engine.
+  const script = process.argv[1] ? path.resolve(process.argv[1]) : undefined;
+  const installGone = () =>
+    script && !fs.existsSync(script)
+      ? `its files are gone (${script} was removed: an update or a deleted folder)`
+      : undefined;
   const daemon = new Daemon({
     log: o.log,
     maxFrameBytes: 4 * 1024 * 1024,
@@ -38,6 +49,7 @@ export function runShared(o: SharedOptions): void {
     onStop: () => exit('stop requested'),
     // A retiring daemon frees the socket path at once, so the next starter can bind it.
     onRetire: () => listening?.close(),
+    installGone,
   });
   process.on('SIGTERM', () => exit('SIGTERM'));
   process.on('SIGINT', () => exit('SIGINT'));
@@ -55,6 +67,8 @@ export function runShared(o: SharedOptions): void {
       setInterval(
         () => {
           if (!daemon.retiring && !l.ownsPath()) daemon.retire('the socket path no longer names this daemon');
+          const gone = daemon.retiring ? undefined : installGone();
+          if (gone) daemon.retire(gone);
           if (!daemon.idle) {
             idleSince = null;
             return;

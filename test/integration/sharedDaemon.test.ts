@@ -6,13 +6,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCode, SenseVoiceError, type EngineChangedParams, type Transcript } from '../../common/protocol';
-import { AUDIO, fixtureClips } from '../helpers/paths';
+import { connectShared } from '../../client/sharedDaemon';
+import { AUDIO, DIST, ROOT, fixtureClips } from '../helpers/paths';
 import { testModel } from '../helpers/testModels';
 import { waitFor } from '../helpers/waitFor';
 import {
   cliAsync,
   cliSync,
   connect,
+  daemonLog,
   daemonsIn,
   freshRuntime,
   pidFile,
@@ -186,6 +188,33 @@ test('an older daemon retires for a newer client, which starts its own; a newer 
     assert.match(older.stderr, /^error: DaemonTooNew: .*--stdio/m);
     assert.deepEqual(daemonsIn(rt), [fresh], 'the newer daemon serves on');
   } finally {
+    await stopAll(rt);
+  }
+});
+
+test('a daemon whose files were removed (an update, a deleted clone) retires; the next client starts a working one', async () => {
+  const rt = freshRuntime();
+  // A copy of the build inside the repository, so that it still finds node_modules.
+  const gone = fs.mkdtempSync(path.join(ROOT, '.cache', 'dist-removed-'));
+  try {
+    fs.cpSync(DIST, gone, { recursive: true });
+    const old = await connectShared({
+      command: process.execPath,
+      script: path.join(gone, 'daemon.js'),
+      env: rt.env,
+      clientName: 'old',
+    });
+    const oldPid = old.initializeResult!.pid;
+    await old.dispose();
+    fs.rmSync(gone, { recursive: true, force: true });
+    const r = cliSync(rt, ['transcribe', en, '--model', model().modelPath, '--provider', 'cpu', '--json']);
+    assert.equal(r.code, 0, r.stderr + daemonLog(rt));
+    assert.ok((JSON.parse(r.stdout) as Transcript).segments.length > 0);
+    await waitFor(() => !daemonsIn(rt).includes(oldPid), 'the daemon without its files to exit');
+    assert.notEqual(pidFile(rt), oldPid);
+    assert.match(daemonLog(rt), /retiring: its files are gone/);
+  } finally {
+    fs.rmSync(gone, { recursive: true, force: true });
     await stopAll(rt);
   }
 });
