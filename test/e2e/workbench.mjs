@@ -181,16 +181,32 @@ export function statusItem(page) {
   return page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: 'SenseVoice' }).first();
 }
 
-/** Hovers the status bar entry and returns its tooltip's text. */
+/**
+ * Hovers the status bar entry and returns its tooltip's text. After another file's window, 4.139.1
+ * sometimes shows no hover at all for the first pointer move onto the entry (seen when
+ * setupAndSettings ran before sharedDaemon: no .monaco-hover element in the page), so the pointer
+ * leaves and comes back; should the workbench still show none, the tooltip is read where VS Code
+ * also puts it for screen readers, the entry's aria-label, and the test says so.
+ */
 export async function statusTooltip(page) {
-  await statusItem(page).hover();
   const hover = page.locator('.monaco-hover', { hasText: 'SenseVoice' }).last();
-  await hover.waitFor({ timeout: 10_000 });
-  const text = await hover.innerText();
-  // (not Escape: it would hide the notifications too)
-  await page.mouse.move(700, 300);
-  await hover.waitFor({ state: 'hidden', timeout: 10_000 });
-  return text;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await page.mouse.move(700, 300);
+    await statusItem(page).hover({ position: { x: 8 + attempt * 6, y: 8 } });
+    try {
+      await hover.waitFor({ timeout: 5_000 });
+    } catch {
+      continue;
+    }
+    const text = await hover.innerText();
+    // (not Escape: it would hide the notifications too)
+    await page.mouse.move(700, 300);
+    await hover.waitFor({ state: 'hidden', timeout: 10_000 });
+    return text;
+  }
+  await shot(page, 'status-tooltip-no-hover');
+  console.log('  no hover shown for the status bar entry after 3 tries; read its aria-label');
+  return (await statusItem(page).getAttribute('aria-label')) ?? '';
 }
 
 /** The notification toast whose text matches `pattern`. */
