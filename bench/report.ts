@@ -68,7 +68,16 @@ export interface SystemSummary {
 }
 
 export interface Target {
-  id: 'vsSherpa' | 'vsModel' | 'rssGrowth' | 'concurrency' | 'cliOnShared' | 'secondWindow' | 'sharedRss';
+  id:
+    | 'vsSherpa'
+    | 'vsModel'
+    | 'rssGrowth'
+    | 'concurrency'
+    | 'vadCost'
+    | 'rssVsSherpa'
+    | 'cliOnShared'
+    | 'secondWindow'
+    | 'sharedRss';
   description: string;
   /** The measured ratio. */
   value: number | null;
@@ -232,6 +241,30 @@ export function buildResults(a: BuildArgs) {
     detail: four ? `${fmtS(four.atOnceMs)} at once vs ${fmtS(four.sequentialMs)} one after another` : 'not measured',
   });
 
+  // Issue 17: the VAD's CPU cost against sherpa-onnx's own silero VAD on the same audio (both timed
+  // apart from recognition in the profile), and the daemon's peak memory against sherpa-onnx-node's.
+  const prof = a.profile ? profileSummary(a.profile) : null;
+  const perMin = (ms: number | null | undefined) => (ms == null || !prof?.audioSec ? null : ms / (prof.audioSec / 60));
+  const vadRatio = ratio(prof?.ourVadMs, prof?.sherpa.vadMs);
+  targets.push({
+    id: 'vadCost',
+    description: `our VAD on the ${mLabel} input at most 1.0x sherpa-onnx-node's silero VAD`,
+    value: vadRatio,
+    cpuValue: null,
+    limit: 1,
+    met: vadRatio === null ? null : vadRatio <= 1,
+    detail: `${fmtMs(perMin(prof?.ourVadMs))} vs ${fmtMs(perMin(prof?.sherpa.vadMs))} per audio minute (${prof?.vadWindows ?? '—'} windows)`,
+  });
+  const rssVsSherpa = ratio(d.peakRssBytes, summary.medium.sherpa.peakRssBytes);
+  targets.push({
+    id: 'rssVsSherpa',
+    description: `daemon peak RSS on the ${mLabel} input at most 1.0x sherpa-onnx-node's`,
+    value: rssVsSherpa,
+    cpuValue: null,
+    limit: 1,
+    met: rssVsSherpa === null ? null : rssVsSherpa <= 1,
+    detail: `${fmtMB(d.peakRssBytes)} vs ${fmtMB(summary.medium.sherpa.peakRssBytes)}`,
+  });
   targets.push(...sharedTargets(a.shared));
 
   return {
