@@ -1,9 +1,10 @@
 // Silero VAD v5 through onnxruntime-node: 512-sample windows at 16 kHz with 64 samples of context
 // from the previous window and a recurrent state carried per stream. One session serves every stream.
 // The VAD runs 1,875 windows a minute of audio on the daemon's main thread, so each stream keeps its
-// input buffer and tensors and passes the model's state tensor straight back: measured on 2 minutes
-// of speech (2 cores), 0.80-0.88 s of CPU per call with fresh arrays and tensors each window, 0.45 s
-// with them reused, the probabilities identical to the bit (bench/vadCost.ts).
+// input buffer and tensors and passes the model's state tensor straight back instead of allocating
+// and copying them per window: on 2 minutes of speech (2 cores, other work running), 0.53-0.63 s of
+// CPU against 0.65-0.83 s before (six interleaved runs each in one process), probabilities
+// identical to the bit. The benchmark's profile line "our VAD" tracks it (npx tsx bench/run.ts --quick).
 import path from 'node:path';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { ErrorCode, SenseVoiceError } from '../../common/protocol';
