@@ -24,9 +24,11 @@ export interface DiarizationPlan {
 
 /** The request's `diarization` object, type-checked; undefined when it was not asked for. */
 export function diarizationParam(p: ParamObject, method: string): DiarizationOptions | undefined {
-  if (p.diarization === undefined || p.diarization === null || p.diarization === false) return undefined;
+  if (p.diarization === undefined || p.diarization === null) return undefined;
   const where = `${method} diarization`;
-  const d = p.diarization === true ? {} : paramObject(p.diarization, where);
+  if (typeof p.diarization !== 'object' || Array.isArray(p.diarization))
+    throw new SenseVoiceError(ErrorCode.InvalidParams, `${where} must be an object ({} for the defaults).`);
+  const d = paramObject(p.diarization, where);
   const numSpeakers = optionalNumber(d, 'numSpeakers', where, 0, 100);
   if (numSpeakers !== undefined && !Number.isInteger(numSpeakers))
     throw new SenseVoiceError(
