@@ -184,7 +184,8 @@ export class TranscriptionRequests {
       engine.info.quantization,
       engine.info.provider,
       options,
-      planKey(j.plan),
+      // Only when diarized: transcripts cached before diarization existed keep their keys.
+      ...(j.plan ? [planKey(j.plan)] : []),
     ]);
     const t0 = performance.now();
     const cached = await this.cache.get(cacheKey);
