@@ -10,7 +10,7 @@ import { daemonCommand } from './daemonCommands';
 import { devicesCommand } from './devicesCommand';
 import { recordCommand, recordingFormatOf } from './recordCommand';
 import { CAPTURE_FORMATS } from '../common/protocol';
-import type { DaemonSettings } from '../common/protocol';
+import type { DaemonSettings, DiarizationOptions } from '../common/protocol';
 import { EXPORT_FORMAT_IDS, LANGUAGES, MODEL_SOURCES, MODEL_VARIANTS, PROVIDERS, VAD_MODES } from '../common/values';
 import type { DaemonConnection } from '../client/daemonConnection';
 
@@ -22,7 +22,10 @@ Commands:
   transcribe FILE... [--model DIR] [--language L] [--itn|--no-itn] [--provider P] [--threads N]
              [--vad on|off] [--max-segment S] [--batch N] [--concurrency N]
              [--format json|txt|srt|vtt|md] [--out DIR [--force]] [--no-emoji]
-                                transcribe files: language, emotion, event, text and token times
+             [--diarize [--segmentation-model FILE --embedding-model FILE] [--speakers N]
+              [--cluster-threshold X] [--speaker-names A,B,...]]
+                                transcribe files: language, emotion, event, text and token times;
+                                with --diarize, who spoke each segment
   devices [--json] [--input-format F]
                                 the capture devices ffmpeg can record from (the names --device takes)
   record [--device NAME] [--duration S] [--out FILE.ogg|FILE.wav] [transcribe's model and format options]
@@ -67,6 +70,16 @@ Options:
   --url URL                     model download from a folder URL, a .onnx URL or a .tar.bz2/.tar.gz archive
   --variant V                   model download int8 (CPU, default) or fp32 (GPU)
   --no-emoji                    no event/emotion emoji in txt, srt, vtt and md
+  --diarize                     say who spoke (speaker diarization): every segment gets a speaker, json
+                                gains speakers and turns, md reads "**Speaker 1** [0:03]: ...", srt and
+                                vtt name the speaker; without the model options, the store's
+                                diarization/segmentation.onnx and diarization/embedding.onnx
+  --segmentation-model FILE     a pyannote segmentation model (sherpa-onnx export) for --diarize
+  --embedding-model FILE        a 3D-Speaker or WeSpeaker speaker embedding model (sherpa-onnx export)
+  --speakers N                  exactly N speakers (default 0: found automatically)
+  --cluster-threshold X         automatic speaker count: voices closer than X (cosine distance, default
+                                0.5) are one speaker; higher, fewer speakers
+  --speaker-names A,B,...       names for the speakers in order of first appearance (S1, S2, ...)
   --verbose                     show the daemon's log on stderr (with --stdio) or how it was reached
   --stdio                       a private daemon for this command only, over stdio, instead of the
                                 shared per-user one (for sandboxes and setups where sockets fail)
@@ -107,6 +120,12 @@ async function main(argv: string[]): Promise<number> {
       device: { type: 'string' },
       duration: { type: 'string' },
       'input-format': { type: 'string' },
+      diarize: { type: 'boolean', default: false },
+      'segmentation-model': { type: 'string' },
+      'embedding-model': { type: 'string' },
+      speakers: { type: 'string' },
+      'cluster-threshold': { type: 'string' },
+      'speaker-names': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -153,8 +172,9 @@ async function main(argv: string[]): Promise<number> {
     case 'probe':
       if (rest.length === 0) throw new UsageError('probe needs at least one FILE.');
       return run((d) => probeCommand(d, rest, values.json ?? false));
-    case 'transcribe':
+    case 'transcribe': {
       if (rest.length === 0) throw new UsageError('transcribe needs at least one FILE.');
+      const diarization = diarizationOptions(values);
       return run((d) =>
         transcribeCommand(d, {
           files: rest,
@@ -168,8 +188,10 @@ async function main(argv: string[]): Promise<number> {
           force: values.force ?? false,
           emoji: !values['no-emoji'],
           verbose: values.verbose ?? false,
+          ...diarization,
         }),
       );
+    }
     case 'gpu-check':
       // Always a private daemon: the check is of this shell's environment (drivers, library paths),
       // which a shared daemon started earlier may not have; it also never disturbs the shared model.
@@ -226,6 +248,37 @@ async function main(argv: string[]): Promise<number> {
     default:
       throw new UsageError(`unknown command "${command}". Run sensevoice --help.`);
   }
+}
+
+/** --diarize and its options, checked: the options without --diarize are a usage error. */
+function diarizationOptions(values: {
+  diarize?: boolean;
+  'segmentation-model'?: string;
+  'embedding-model'?: string;
+  speakers?: string;
+  'cluster-threshold'?: string;
+  'speaker-names'?: string;
+}): { diarization?: DiarizationOptions; speakerNames?: string[] } {
+  const flags = ['segmentation-model', 'embedding-model', 'speakers', 'cluster-threshold', 'speaker-names'] as const;
+  const given = flags.filter((f) => values[f] !== undefined);
+  if (!values.diarize) {
+    if (given.length > 0) throw new UsageError(`--${given[0]} needs --diarize. See sensevoice --help.`);
+    return {};
+  }
+  const names = values['speaker-names']?.split(',').map((n) => n.trim());
+  return {
+    diarization: {
+      segmentationModel: values['segmentation-model'],
+      embeddingModel: values['embedding-model'],
+      numSpeakers: values.speakers === undefined ? undefined : wholeNumber(values.speakers, '--speakers', 0, 100),
+      threshold:
+        values['cluster-threshold'] === undefined
+          ? undefined
+          : boundedNumber(values['cluster-threshold'], '--cluster-threshold', 0, 2),
+      required: true,
+    },
+    ...(names ? { speakerNames: names } : {}),
+  };
 }
 
 function oneOf<T extends string>(v: string | undefined, allowed: readonly T[], flag: string): T | undefined {

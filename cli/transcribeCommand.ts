@@ -1,11 +1,12 @@
 // `sensevoice transcribe`: every file goes to the daemon at once (its queue runs `concurrency` of
 // them together); results print in the order given. JSON is one object per line; srt, vtt, md and
-// txt come from the shared formatters, to stdout or, with --out, one file per input.
+// txt come from the shared formatters, to stdout or, with --out, one file per input. With --diarize
+// the daemon says who spoke; --speaker-names names them here, in order of first appearance.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DaemonConnection } from '../client/daemonConnection';
-import type { LanguageSetting, Transcript, VadMode } from '../common/protocol';
-import { formatInfo, formatJson, formatTranscript, type ExportFormat } from '../common/formats';
+import type { DiarizationOptions, LanguageSetting, Transcript, VadMode } from '../common/protocol';
+import { formatInfo, formatJson, formatTranscript, renameSpeakers, type ExportFormat } from '../common/formats';
 import { describeError, printError, UsageError } from './output';
 
 export type CliFormat = 'json' | ExportFormat;
@@ -22,6 +23,10 @@ export interface TranscribeCliOptions {
   force: boolean;
   emoji: boolean;
   verbose: boolean;
+  /** --diarize and its options; undefined without it. */
+  diarization?: DiarizationOptions;
+  /** --speaker-names: S1, S2, … get these names. */
+  speakerNames?: string[];
 }
 
 export async function transcribeCommand(daemon: DaemonConnection, o: TranscribeCliOptions): Promise<number> {
@@ -45,6 +50,7 @@ export async function transcribeCommand(daemon: DaemonConnection, o: TranscribeC
         itn: o.itn,
         vad: o.vad,
         maxSegmentSec: o.maxSegmentSec,
+        ...(o.diarization ? { diarization: o.diarization } : {}),
       })
       .then(
         (t) => ({ file, t }),
@@ -61,8 +67,13 @@ export async function transcribeCommand(daemon: DaemonConnection, o: TranscribeC
         process.stdout.write(JSON.stringify({ file: r.file, error: describeError(r.err) }) + '\n');
       continue;
     }
+    const t = o.speakerNames && r.t.speakers ? { ...r.t, speakers: renameSpeakers(r.t.speakers, o.speakerNames) } : r.t;
+    if (o.speakerNames && t.speakers && o.speakerNames.length > t.speakers.length)
+      process.stderr.write(
+        `${r.file}: ${t.speakers.length} speaker(s) found; names past the ${t.speakers.length}th are not used.\n`,
+      );
     try {
-      emit(r.file, r.t, o);
+      emit(r.file, t, o);
     } catch (err) {
       failures++;
       printError(err, r.file);
@@ -73,6 +84,8 @@ export async function transcribeCommand(daemon: DaemonConnection, o: TranscribeC
       process.stderr.write(
         `${r.file}: ${t.durationSec.toFixed(2)} s, ${t.segments.length} segment(s) in ${t.timings.totalMs} ms (features ${t.timings.featuresMs}, model ${t.timings.inferenceMs}; RTF ${rtf.toFixed(3)})\n`,
       );
+      if (t.speakers)
+        process.stderr.write(`${r.file}: ${t.speakers.length} speaker(s), ${t.turns?.length ?? 0} turn(s)\n`);
     }
   }
   return failures === 0 ? 0 : 1;

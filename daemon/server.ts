@@ -107,6 +107,7 @@ export class Daemon {
       ffmpeg: (s) => this.ffmpegBinary(s),
       log: options.log,
       cacheDir: options.cacheDir,
+      storeDir: () => this.modelStore.storeDir(),
     });
     this.live = new LiveRequests({ models: this.models, ffmpeg: (s) => this.ffmpegBinary(s), log: options.log });
     this.endpoint =

@@ -1,6 +1,6 @@
 // Typed, sanitized reads of the `sensevoice.*` settings, and which of them need a daemon restart.
 import * as vscode from 'vscode';
-import type { DaemonSettings } from '../common/protocol';
+import type { DaemonSettings, DiarizationOptions } from '../common/protocol';
 import { LANGUAGES, PROVIDERS, VAD_MODES } from '../common/values';
 
 /** Settings that change how the daemon process is started: a change needs a restart. */
@@ -65,6 +65,16 @@ export function daemonSettings(): DaemonSettings {
     batchSize: int('batchSize', 4, 1, 64),
     concurrency: int('concurrency', 2, 1, 16),
   };
+}
+
+/**
+ * The `diarization` option of this window's transcribe requests (`sensevoice.diarization.*`), or
+ * undefined when it is off. The models come from the store; absent ones give a transcript without
+ * speakers that says why.
+ */
+export function diarizationRequest(): DiarizationOptions | undefined {
+  if (!bool('diarization.enabled', false)) return undefined;
+  return { numSpeakers: int('diarization.speakers', 0, 0, 100) };
 }
 
 /** Files the extension sends to the daemon at once (the daemon applies the same limit). */

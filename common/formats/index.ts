@@ -87,3 +87,5 @@ export { richText, tidyText } from './segmentText';
 export { srtTimestamp, vttTimestamp, clockTime, clockSpan, localDateTime } from './time';
 export { summarize, realTimeFactor } from './summary';
 export { segmentFields, type SegmentFields } from './transcriptData';
+export { speakerNames, speakerOf, hasSpeakers, renameSpeakers } from './speakers';
+export { vttVoiceName } from './vtt';

@@ -1,7 +1,9 @@
 // JSON (.transcript.json): the Transcript as the protocol defines it, and the reader that turns
 // such a file (or a line of `sensevoice transcribe --format json`) back into one, checking every
-// field so a hand-edited or foreign file fails with a message that says where.
-import type { TranscriptSegment, TranscriptToken } from '../protocol';
+// field so a hand-edited or foreign file fails with a message that says where. A diarized transcript
+// carries its speakers (id, name, talk time: the one names map, so a rename is saved and read back),
+// each segment's speaker id, and the diarization's turns.
+import type { SpeakerTurn, TranscriptSegment, TranscriptSpeaker, TranscriptToken } from '../protocol';
 import { segmentFields, type TranscriptData } from './transcriptData';
 
 export interface JsonOptions {
@@ -13,17 +15,23 @@ export interface JsonOptions {
   timings?: boolean;
 }
 
-/** The documented shape, in the documented key order: {file, durationSec, model, segments, timings}. */
+/**
+ * The documented shape, in the documented key order: {file, durationSec, model, speakers?, segments,
+ * turns?, speakersUnavailable?, timings}; the diarization's keys only when it ran (or was asked for).
+ */
 export function formatJson(t: TranscriptData, options: JsonOptions = {}): string {
   const withTokens = options.tokens ?? true;
   const doc = {
     file: t.file,
     durationSec: t.durationSec,
     model: { layout: t.model.layout, quantization: t.model.quantization, provider: t.model.provider },
+    ...(t.speakers ? { speakers: t.speakers.map((s) => ({ id: s.id, name: s.name, talkSec: s.talkSec })) } : {}),
     segments: t.segments.map((s) => ({
       ...segmentFields(s),
       ...(withTokens ? { tokens: s.tokens.map((k) => ({ id: k.id, text: k.text, start: k.start })) } : {}),
     })),
+    ...(t.turns ? { turns: t.turns.map((x) => ({ start: x.start, end: x.end, speaker: x.speaker })) } : {}),
+    ...(t.speakersUnavailable ? { speakersUnavailable: t.speakersUnavailable } : {}),
     ...(t.timings && options.timings !== false ? { timings: t.timings } : {}),
   };
   return options.pretty === false ? JSON.stringify(doc) : JSON.stringify(doc, null, 2) + '\n';
@@ -63,10 +71,20 @@ function token(v: unknown, where: string): TranscriptToken {
   return { id: num(o, 'id', where), text: str(o, 'text', where), start: num(o, 'start', where) };
 }
 
+function list(o: Record<string, unknown>, key: string, where: string): unknown[] | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v)) fail(`${where}.${key}`, 'is not a list');
+  return v;
+}
+
 function segment(v: unknown, where: string): TranscriptSegment {
   const o = obj(v, where);
-  const tokens = o.tokens === undefined ? [] : o.tokens;
-  if (!Array.isArray(tokens)) fail(`${where}.tokens`, 'is not a list');
+  const tokens = list(o, 'tokens', where) ?? [];
+  const overlap = list(o, 'overlap', where)?.map((x, i) => {
+    if (typeof x !== 'string') fail(`${where}.overlap[${i}]`, 'is not a string');
+    return x;
+  });
   return {
     start: num(o, 'start', where),
     end: num(o, 'end', where),
@@ -74,8 +92,20 @@ function segment(v: unknown, where: string): TranscriptSegment {
     emotion: str(o, 'emotion', where, ''),
     event: str(o, 'event', where, ''),
     text: str(o, 'text', where),
+    ...(o.speaker !== undefined ? { speaker: str(o, 'speaker', where) } : {}),
+    ...(overlap && overlap.length > 0 ? { overlap } : {}),
     tokens: tokens.map((k, i) => token(k, `${where}.tokens[${i}]`)),
   };
+}
+
+function speaker(v: unknown, where: string): TranscriptSpeaker {
+  const o = obj(v, where);
+  return { id: str(o, 'id', where), name: str(o, 'name', where), talkSec: num(o, 'talkSec', where) };
+}
+
+function turn(v: unknown, where: string): SpeakerTurn {
+  const o = obj(v, where);
+  return { start: num(o, 'start', where), end: num(o, 'end', where), speaker: str(o, 'speaker', where) };
 }
 
 /** Reads a JSON export (or the first line of the cli's JSON-lines output) back into a Transcript. */
@@ -102,11 +132,18 @@ export function parseTranscriptJson(source: string): TranscriptData {
   const durationSec =
     o.durationSec === undefined ? Math.max(0, ...segments.map((s) => s.end)) : num(o, 'durationSec', 'the document');
   const tm = o.timings === undefined ? null : obj(o.timings, 'timings');
+  const speakers = list(o, 'speakers', 'the document')?.map((s, i) => speaker(s, `speakers[${i}]`));
+  const ids = new Set(speakers?.map((s) => s.id));
+  if (speakers && ids.size !== speakers.length) fail('speakers', 'has the same id twice');
+  const turns = list(o, 'turns', 'the document')?.map((x, i) => turn(x, `turns[${i}]`));
   return {
     file: str(o, 'file', 'the document', ''),
     durationSec,
     model: { layout, quantization, provider: typeof m.provider === 'string' ? m.provider : 'unknown' },
     segments,
+    ...(speakers ? { speakers } : {}),
+    ...(turns ? { turns } : {}),
+    ...(typeof o.speakersUnavailable === 'string' ? { speakersUnavailable: o.speakersUnavailable } : {}),
     ...(tm
       ? {
           timings: {

@@ -1,5 +1,7 @@
 // Markdown meeting notes (.md): title, facts, a summary of audio events and moods, then the
-// transcript with timestamps and emotion marks. Transcript text is escaped, so whatever the model
+// transcript with timestamps and emotion marks. A diarized transcript reads like notes: a
+// participants line with talk times, and `**Alice** [12:03]: …` with one speaker's consecutive
+// segments joined. Transcript text is escaped, so whatever the model
 // heard ("<img …>", "*", "[x](y)") shows literally in a Markdown preview.
 import { emotionEmoji, emotionName, eventEmoji, eventName, isPlainSpeechEvent, languageName } from './labels';
 import { moodWord, tidyText } from './segmentText';
@@ -7,6 +9,8 @@ import { realTimeFactor, summarize, type TagShare } from './summary';
 import { clockSpan, clockTime } from './time';
 import { durationText } from '../units';
 import type { TranscriptData } from './transcriptData';
+import type { TranscriptSegment } from '../protocol';
+import { hasSpeakers, speakerNames, speakerOf } from './speakers';
 
 export interface MarkdownOptions {
   /** Emoji for events and moods (default true); else words. */
@@ -63,6 +67,16 @@ export function formatMarkdown(t: TranscriptData, options: MarkdownOptions = {})
   const model = `SenseVoiceSmall (${t.model.layout}, ${t.model.quantization}) on ${escapeMarkdown(t.model.provider)}`;
   const speed = rtf === null ? '' : `, real-time factor ${rtf < 0.001 ? 'under 0.001' : rtf.toFixed(3)}`;
   out.push(`- **Transcribed with:** ${model}${speed}`);
+  const diarized = hasSpeakers(t);
+  const names = speakerNames(t);
+  if (diarized) {
+    const who = (t.speakers ?? []).map(
+      (p) => `${escapeMarkdown(names.get(p.id) ?? p.id)} (${durationText(p.talkSec)})`,
+    );
+    out.push(`- **Participants:** ${who.join(', ')}`);
+  } else if (t.speakersUnavailable) {
+    out.push(`- **Speakers:** ${escapeMarkdown(t.speakersUnavailable)}`);
+  }
   out.push('');
 
   out.push(`${h}# Summary`, '');
@@ -96,22 +110,48 @@ export function formatMarkdown(t: TranscriptData, options: MarkdownOptions = {})
   out.push(`${h}# Transcript`, '');
   const segments = [...t.segments].sort((a, b) => a.start - b.start);
   if (segments.length === 0) out.push('_Nothing was recognised._', '');
-  for (const s of segments) {
-    const parts = [`**[${clockTime(s.start)}]**`];
-    if (!isPlainSpeechEvent(s.event)) {
-      const e = emoji ? eventEmoji(s.event) : '';
-      parts.push(e || `\\[${escapeMarkdown(eventName(s.event))}\\]`);
+  if (diarized) {
+    for (const turn of speakerParagraphs(segments, names)) {
+      const body = turn.segments.map((s) => segmentBody(s, emoji, names).join(' ')).join(' ');
+      out.push(`**${escapeMarkdown(turn.name)}** [${clockTime(turn.segments[0].start)}]: ${body}`, '');
     }
-    const text = tidyText(s.text);
-    parts.push(text ? escapeMarkdown(text) : '_(no speech)_');
-    if (emoji) {
-      const e = emotionEmoji(s.emotion);
-      if (e) parts.push(e);
-    } else {
-      const w = moodWord(s);
-      if (w) parts.push(`_(${w})_`);
-    }
-    out.push(parts.join(' '), '');
+    return out.join('\n');
   }
+  for (const s of segments) out.push([`**[${clockTime(s.start)}]**`, ...segmentBody(s, emoji, names)].join(' '), '');
   return out.join('\n');
+}
+
+/** One speaker's consecutive segments (a segment without a speaker stands alone, as "Unknown"). */
+function speakerParagraphs(
+  segments: readonly TranscriptSegment[],
+  names: ReadonlyMap<string, string>,
+): { name: string; segments: TranscriptSegment[] }[] {
+  const out: { speaker: string | undefined; name: string; segments: TranscriptSegment[] }[] = [];
+  for (const s of segments) {
+    const last = out.at(-1);
+    if (last && s.speaker !== undefined && last.speaker === s.speaker) last.segments.push(s);
+    else out.push({ speaker: s.speaker, name: speakerOf(names, s) ?? 'Unknown', segments: [s] });
+  }
+  return out;
+}
+
+/** A segment's event mark, text, mood and overlapping speakers, escaped. */
+function segmentBody(s: TranscriptSegment, emoji: boolean, names: ReadonlyMap<string, string>): string[] {
+  const parts: string[] = [];
+  if (!isPlainSpeechEvent(s.event)) {
+    const e = emoji ? eventEmoji(s.event) : '';
+    parts.push(e || `\\[${escapeMarkdown(eventName(s.event))}\\]`);
+  }
+  const text = tidyText(s.text);
+  parts.push(text ? escapeMarkdown(text) : '_(no speech)_');
+  if (emoji) {
+    const e = emotionEmoji(s.emotion);
+    if (e) parts.push(e);
+  } else {
+    const w = moodWord(s);
+    if (w) parts.push(`_(${w})_`);
+  }
+  if (s.overlap && s.overlap.length > 0)
+    parts.push(`_(over ${s.overlap.map((id) => escapeMarkdown(names.get(id) ?? id)).join(', ')})_`);
+  return parts;
 }

@@ -4,9 +4,18 @@ import type { Transcript, TranscriptSegment, TranscriptTimings } from '../protoc
 
 export type TranscriptData = Omit<Transcript, 'timings'> & { timings?: TranscriptTimings };
 
-/** What a segment says, without its tokens, in the documented key order. */
+/** What a segment says, without its tokens, in the documented key order (speaker and overlap when diarized). */
 export type SegmentFields = Omit<TranscriptSegment, 'tokens'>;
 
 export function segmentFields(s: SegmentFields): SegmentFields {
-  return { start: s.start, end: s.end, language: s.language, emotion: s.emotion, event: s.event, text: s.text };
+  return {
+    start: s.start,
+    end: s.end,
+    language: s.language,
+    emotion: s.emotion,
+    event: s.event,
+    text: s.text,
+    ...(s.speaker !== undefined ? { speaker: s.speaker } : {}),
+    ...(s.overlap !== undefined && s.overlap.length > 0 ? { overlap: [...s.overlap] } : {}),
+  };
 }

@@ -29,6 +29,8 @@ export const ErrorCode = {
   InferenceFailed: 1105,
   /** A diarization model (segmentation or speaker embedding) lacks its contract; the message names the file and what is wrong. */
   DiarizationModelInvalid: 1106,
+  /** A diarization model is absent (not in the model store, or no such file); the message says how to get one. */
+  DiarizationModelNotFound: 1107,
 
   Busy: 1201,
   Cancelled: 1202,

@@ -85,9 +85,28 @@ export type TranscribeOptions = Pick<
   'modelPath' | 'language' | 'itn' | 'banEmotionUnknown' | 'vad' | 'maxSegmentSec' | 'batchSize'
 >;
 
+/** Who said what: the `diarization` option of `transcribe/file`. Model paths default to the model store's. */
+export interface DiarizationOptions {
+  /** A pyannote segmentation model (sherpa-onnx export); default `<store>/diarization/segmentation.onnx`. */
+  segmentationModel?: string;
+  /** A 3D-Speaker or WeSpeaker embedding model (sherpa-onnx export); default `<store>/diarization/embedding.onnx`. */
+  embeddingModel?: string;
+  /** Exactly this many speakers; 0 or absent: found automatically with `threshold`. */
+  numSpeakers?: number;
+  /** Automatic speaker count: clusters merge up to this cosine distance (default 0.5, as sherpa-onnx). */
+  threshold?: number;
+  /**
+   * True: fail with DiarizationModelNotFound when the stored models are absent (the cli's --diarize).
+   * False (default): the transcript comes back without speakers and says why (`speakersUnavailable`).
+   */
+  required?: boolean;
+}
+
 /** Parameters of `transcribe/file`; omitted options come from the settings. */
 export interface TranscribeFileParams extends TranscribeOptions {
   path: string;
+  /** Also say who spoke when (speaker diarization); absent: no speakers. */
+  diarization?: DiarizationOptions;
   /**
    * Answer from the transcript cache only: NotCached when this file (by content), model and these
    * settings have no cached transcript; nothing is decoded or run. A client restoring a view uses it.
@@ -115,6 +134,28 @@ export interface TranscriptSegment {
   event: string;
   text: string;
   tokens: TranscriptToken[];
+  /** Who speaks (a speaker id of `Transcript.speakers`, "S1"), when the transcript was diarized. */
+  speaker?: string;
+  /** Other speakers heard at the same time (overlapping speech), by id; absent when none. */
+  overlap?: string[];
+}
+
+/** A speaker of a diarized transcript: its stable id, the name shown for it, and how long it spoke. */
+export interface TranscriptSpeaker {
+  /** "S1", "S2", … in order of first appearance; segments and turns refer to it. */
+  id: string;
+  /** What every format and view shows: "Speaker 1" until renamed (the one id -> name map). */
+  name: string;
+  /** Seconds of the speaker's turns. */
+  talkSec: number;
+}
+
+/** One turn of the diarization's own result: a speaker active from start to end (seconds). */
+export interface SpeakerTurn {
+  start: number;
+  end: number;
+  /** A speaker id of `Transcript.speakers`. */
+  speaker: string;
 }
 
 /** Where the time went, in ms. */
@@ -134,6 +175,12 @@ export interface Transcript {
   timings: TranscriptTimings;
   /** True when the transcript came from the cache (same content, model and settings). */
   cached?: boolean;
+  /** Diarized transcripts: the speakers (id -> name, talk time), in order of first appearance. */
+  speakers?: TranscriptSpeaker[];
+  /** Diarized transcripts: the diarization's turns, sorted by start (they may overlap). */
+  turns?: SpeakerTurn[];
+  /** Diarization was asked for but could not run: "transcript without speakers: …" and why. */
+  speakersUnavailable?: string;
 }
 
 /** The transcription requests. */

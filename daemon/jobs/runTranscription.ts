@@ -37,6 +37,8 @@ export interface RunTranscriptionArgs {
   priority?: boolean;
   onSegment: (index: number, segment: TranscriptSegment) => void;
   onProgress: (fraction: number, segmentsDone: number, message: string) => void;
+  /** Every decoded chunk, in order (diarization keeps them: the file is decoded once). */
+  onSamples?: (chunk: Float32Array) => void;
 }
 
 /** Whole-file mode is one model pass: beyond this the model degrades and memory explodes. */
@@ -126,6 +128,7 @@ export async function runTranscription(a: RunTranscriptionArgs): Promise<Transcr
           );
         }
         chunks.push(c);
+        a.onSamples?.(c);
       },
     });
     totalSamples = decoded.samples;
@@ -148,6 +151,7 @@ export async function runTranscription(a: RunTranscriptionArgs): Promise<Transcr
       onInfo: (i) => (estimatedSec = i.durationSec),
       onSamples: async (c) => {
         decodedSec += c.length / SAMPLE_RATE;
+        a.onSamples?.(c);
         await vadStream.push(c);
         if (failure) throw failure;
       },

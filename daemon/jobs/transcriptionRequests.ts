@@ -26,6 +26,16 @@ import { TranscriptCache, contentHash, defaultCacheDir } from './transcriptCache
 import { runTranscription, type TranscriptionOptions } from './runTranscription';
 import { SileroVad } from '../vad/sileroVad';
 import type { CancellationRegistry } from '../cancellation';
+import { modelStoreDir } from '../modelStore/storeLocation';
+import { DiarizationModelCache } from '../diarization/diarizationModelStore';
+import {
+  diarizationParam,
+  diarizeTranscript,
+  planDiarization,
+  planKey,
+  SampleCollector,
+  type DiarizationPlan,
+} from './transcriptDiarization';
 
 export interface TranscriptionRequestsDeps {
   models: ModelRegistry;
@@ -35,7 +45,12 @@ export interface TranscriptionRequestsDeps {
   log: (message: string) => void;
   /** Transcript cache folder; null disables the disk cache. */
   cacheDir?: string | null;
+  /** The model store folder, where the diarization models are looked for when a request names none. */
+  storeDir?: () => string;
 }
+
+/** Of a diarized job's progress bar, the share recognition takes; diarization has the rest. */
+const RECOGNITION_SHARE = 0.8;
 
 /** The client a request came from: its settings, its cancellation tokens, and where its notifications go. */
 export interface TranscriptionClient {
@@ -50,6 +65,7 @@ export class TranscriptionRequests {
   readonly queue: JobQueue;
   private readonly cache: TranscriptCache;
   private vad: Promise<SileroVad> | null = null;
+  private readonly diarizationModels = new DiarizationModelCache();
 
   constructor(private readonly d: TranscriptionRequestsDeps) {
     this.queue = new JobQueue(d.concurrency);
@@ -72,6 +88,7 @@ export class TranscriptionRequests {
     };
     const modelPath = optionalString(p, 'modelPath', m) ?? s.modelPath;
     const cachedOnly = optionalBoolean(p, 'cachedOnly', m) ?? false;
+    const diarization = diarizationParam(p, m);
     // The token is registered before any setup, so a cancel during model loading counts too.
     return client.cancellation.run(token, async (signal) => {
       const cancelled = () => {
@@ -83,6 +100,12 @@ export class TranscriptionRequests {
       const engine = await this.d.models.get(modelRequest, client.id);
       const vad = options.vad === 'on' && !cachedOnly ? await this.loadVad() : null;
       const st = await fs.promises.stat(abs);
+      // Models checked (and loaded) before the job queues: a bad one fails at once, naming the file.
+      const planned = diarization ? await planDiarization(diarization, this.storeDir()) : null;
+      const plan = planned && 'plan' in planned ? planned.plan : null;
+      const speakersUnavailable = planned && 'unavailable' in planned ? planned.unavailable : undefined;
+      if (speakersUnavailable) this.d.log(speakersUnavailable);
+      if (plan && !cachedOnly) await this.diarizationModels.get(plan.files, s.threads);
       cancelled();
       // A cache-only lookup never joins a real run (it must answer at once) nor is joined by one.
       const joinKey = JSON.stringify([
@@ -92,6 +115,7 @@ export class TranscriptionRequests {
         engine.info.modelFile,
         engine.info.provider,
         options,
+        planKey(plan),
         cachedOnly,
       ]);
       return this.queue.run(
@@ -111,6 +135,9 @@ export class TranscriptionRequests {
                 engine: current,
                 vad,
                 cachedOnly,
+                plan,
+                threads: s.threads,
+                speakersUnavailable,
               });
             } catch (err) {
               // Retired and disposed under the job before it retained it: once more on a fresh load.
@@ -143,6 +170,9 @@ export class TranscriptionRequests {
       engine: Engine;
       vad: SileroVad | null;
       cachedOnly: boolean;
+      plan: DiarizationPlan | null;
+      threads: number;
+      speakersUnavailable: string | undefined;
     },
   ): Promise<Transcript> {
     const { abs, file, options, engine } = j;
@@ -154,6 +184,8 @@ export class TranscriptionRequests {
       engine.info.quantization,
       engine.info.provider,
       options,
+      // Only when diarized: transcripts cached before diarization existed keep their keys.
+      ...(j.plan ? [planKey(j.plan)] : []),
     ]);
     const t0 = performance.now();
     const cached = await this.cache.get(cacheKey);
@@ -161,7 +193,13 @@ export class TranscriptionRequests {
       cached.segments.forEach((seg, i) => report.onSegment(i, seg));
       report.onProgress(1, cached.segments.length, 'cached');
       const ms = Math.round(performance.now() - t0);
-      return { ...cached, file, cached: true, timings: { decodeMs: 0, featuresMs: 0, inferenceMs: 0, totalMs: ms } };
+      return {
+        ...cached,
+        file,
+        cached: true,
+        timings: { decodeMs: 0, featuresMs: 0, inferenceMs: 0, totalMs: ms },
+        ...(j.speakersUnavailable ? { speakersUnavailable: j.speakersUnavailable } : {}),
+      };
     }
     if (j.cachedOnly) {
       throw new SenseVoiceError(
@@ -169,7 +207,10 @@ export class TranscriptionRequests {
         `No cached transcript of ${file} for this model and these settings (the file, the model or a setting changed, or the cache was cleared).`,
       );
     }
-    const t = await runTranscription({
+    const plan = j.plan;
+    const samples = plan ? new SampleCollector() : null;
+    const share = plan ? RECOGNITION_SHARE : 1;
+    let t = await runTranscription({
       file: abs,
       options,
       ffmpegPath: j.ffmpegPath,
@@ -178,10 +219,28 @@ export class TranscriptionRequests {
       model: engine.info,
       signal: report.signal,
       onSegment: report.onSegment,
-      onProgress: report.onProgress,
+      onProgress: (fraction, done, message) =>
+        report.onProgress(fraction * share, done, plan && message === 'done' ? 'recognised' : message),
+      ...(samples ? { onSamples: (c: Float32Array) => samples.push(c) } : {}),
     });
+    if (plan && samples) {
+      const t1 = performance.now();
+      const models = await this.diarizationModels.get(plan.files, j.threads);
+      const n = t.segments.length;
+      report.onProgress(share, n, 'diarizing');
+      t = await diarizeTranscript(t, samples.take(), models, plan, report.signal, (f) =>
+        report.onProgress(share + (1 - share) * f * 0.99, n, 'diarizing'),
+      );
+      this.d.log(`diarized ${file}: ${t.speakers?.length ?? 0} speaker(s) in ${Math.round(performance.now() - t1)} ms`);
+      t = { ...t, timings: { ...t.timings, totalMs: Math.round(performance.now() - t0) } };
+      report.onProgress(1, t.segments.length, 'done');
+    }
     await this.cache.set(cacheKey, t);
-    return { ...t, file };
+    return { ...t, file, ...(j.speakersUnavailable ? { speakersUnavailable: j.speakersUnavailable } : {}) };
+  }
+
+  private storeDir(): string {
+    return this.d.storeDir?.() ?? modelStoreDir();
   }
 
   private loadVad(): Promise<SileroVad> {

@@ -4,10 +4,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ErrorCode, type Transcript } from '../../common/protocol';
+import { ErrorCode, type DiarizationOptions, type Transcript } from '../../common/protocol';
 import { parseTranscriptJson, type TranscriptData } from '../../common/formats';
 import type { DaemonSupervisor } from '../daemonSupervisor';
-import { concurrency } from '../config';
+import { concurrency, diarizationRequest } from '../config';
 import type { TranscriptPanels } from '../transcript/transcriptPanels';
 import type { TranscriptSession } from '../transcript/transcriptSession';
 import { isAudioPath } from './audioFiles';
@@ -110,7 +110,7 @@ export class FileTranscriber {
     if (this.jobs.running(file.fsPath)) return;
     session.begin();
     const outcome = this.jobs.start(file.fsPath, (signal) =>
-      runTranscriptionJob(this.sup, file.fsPath, session, signal, {}, { cachedOnly: true }),
+      runTranscriptionJob(this.sup, file.fsPath, session, signal, {}, { cachedOnly: true, ...diarizationParams() }),
     );
     if (outcome.kind !== 'started') return;
     try {
@@ -206,18 +206,26 @@ export class FileTranscriber {
   ): Promise<Transcript> {
     const t0 = Date.now();
     this.log.info(`transcribing ${file.fsPath}`);
-    const t = await runTranscriptionJob(this.sup, file.fsPath, session, signal, {
-      onProgress: (p) => {
-        if (typeof p.fraction === 'number') row.fraction = Math.min(1, Math.max(0, p.fraction));
-        if (typeof p.segmentsDone === 'number') row.segments = Math.max(row.segments, p.segmentsDone);
-        report();
+    const t = await runTranscriptionJob(
+      this.sup,
+      file.fsPath,
+      session,
+      signal,
+      {
+        onProgress: (p) => {
+          if (typeof p.fraction === 'number') row.fraction = Math.min(1, Math.max(0, p.fraction));
+          if (typeof p.segmentsDone === 'number') row.segments = Math.max(row.segments, p.segmentsDone);
+          report();
+        },
+        onSegment: () => {
+          row.segments = Math.max(row.segments, session.segmentsDone);
+          report();
+        },
       },
-      onSegment: () => {
-        row.segments = Math.max(row.segments, session.segmentsDone);
-        report();
-      },
-    });
+      diarizationParams(),
+    );
     const live = session.liveSegments;
+    if (t.speakersUnavailable) this.log.warn(t.speakersUnavailable);
     this.log.info(
       `transcribed ${file.fsPath}: ${t.segments.length} segment(s) (${live} shown live), ${t.durationSec.toFixed(1)} s of audio in ${Date.now() - t0} ms`,
     );
@@ -268,4 +276,10 @@ export class FileTranscriber {
 function dedupe(uris: vscode.Uri[]): vscode.Uri[] {
   const seen = new Set<string>();
   return uris.filter((u) => !seen.has(u.fsPath) && seen.add(u.fsPath));
+}
+
+/** The diarization setting as request parameters (none when it is off). */
+function diarizationParams(): { diarization?: DiarizationOptions } {
+  const d = diarizationRequest();
+  return d ? { diarization: d } : {};
 }
