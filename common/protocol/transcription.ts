@@ -2,6 +2,7 @@
 // `transcribe/segment` notifications.
 import type { ProviderSetting } from '../values';
 import type { DaemonSettings } from './session';
+import type { SourceWarning } from './sourceWarnings';
 
 /** Parameters of `audio/probe`. */
 export interface ProbeParams {
@@ -23,6 +24,8 @@ export interface ProbeResult {
   channels: number;
   /** Samples after decoding at 16 kHz. */
   samples: number;
+  /** What is wrong with the file (ends early, damaged); empty when nothing is. */
+  warnings?: SourceWarning[];
 }
 
 /** Parameters of `transcribe/segment`: one finished segment, sent as soon as it is ready. */
@@ -134,6 +137,8 @@ export interface Transcript {
   timings: TranscriptTimings;
   /** True when the transcript came from the cache (same content, model and settings). */
   cached?: boolean;
+  /** What is wrong with the file (ends early, damaged), so a partial transcript says so; absent or empty when nothing is. */
+  warnings?: SourceWarning[];
 }
 
 /** The transcription requests. */

@@ -8,6 +8,7 @@ import {
   type Transcript,
   type VadMode,
   type TranscriptSegment,
+  type SourceWarning,
 } from '../../common/protocol';
 import { decodeAudio, SAMPLE_RATE } from '../ffmpeg/decodeAudio';
 import { VadSegmentStream } from '../vad/vadSegmentStream';
@@ -110,6 +111,7 @@ export async function runTranscription(a: RunTranscriptionArgs): Promise<Transcr
 
   a.onProgress(0, 0, 'decoding');
   let totalSamples: number;
+  let warnings: SourceWarning[];
   if (a.options.vad === 'off') {
     const chunks: Float32Array[] = [];
     let n = 0;
@@ -129,6 +131,7 @@ export async function runTranscription(a: RunTranscriptionArgs): Promise<Transcr
       },
     });
     totalSamples = decoded.samples;
+    warnings = decoded.warnings;
     const all = new Float32Array(totalSamples);
     let off = 0;
     for (const c of chunks) {
@@ -154,6 +157,7 @@ export async function runTranscription(a: RunTranscriptionArgs): Promise<Transcr
     });
     await vadStream.end();
     totalSamples = decoded.samples;
+    warnings = decoded.warnings;
   }
   decodedSec = totalSamples / SAMPLE_RATE;
   estimatedSec = decodedSec;
@@ -174,5 +178,6 @@ export async function runTranscription(a: RunTranscriptionArgs): Promise<Transcr
       inferenceMs: Math.round(timings.inferenceMs),
       totalMs: Math.round(performance.now() - t0),
     },
+    warnings,
   };
 }
