@@ -3,6 +3,7 @@
 // field so a hand-edited or foreign file fails with a message that says where.
 import type { TranscriptSegment, TranscriptToken } from '../protocol';
 import { segmentFields, type TranscriptData } from './transcriptData';
+import { parseSourceWarnings, sourceWarningFields } from './sourceWarnings';
 
 export interface JsonOptions {
   /** Indented for people (default true); false gives one line, as the cli prints per file. */
@@ -13,7 +14,10 @@ export interface JsonOptions {
   timings?: boolean;
 }
 
-/** The documented shape, in the documented key order: {file, durationSec, model, segments, timings}. */
+/**
+ * The documented shape, in the documented key order: {file, durationSec, model, segments, warnings,
+ * timings}; `warnings` only when the file has some (it ends early, it is damaged).
+ */
 export function formatJson(t: TranscriptData, options: JsonOptions = {}): string {
   const withTokens = options.tokens ?? true;
   const doc = {
@@ -24,6 +28,7 @@ export function formatJson(t: TranscriptData, options: JsonOptions = {}): string
       ...segmentFields(s),
       ...(withTokens ? { tokens: s.tokens.map((k) => ({ id: k.id, text: k.text, start: k.start })) } : {}),
     })),
+    ...(t.warnings?.length ? { warnings: t.warnings.map(sourceWarningFields) } : {}),
     ...(t.timings && options.timings !== false ? { timings: t.timings } : {}),
   };
   return options.pretty === false ? JSON.stringify(doc) : JSON.stringify(doc, null, 2) + '\n';
@@ -102,11 +107,13 @@ export function parseTranscriptJson(source: string): TranscriptData {
   const durationSec =
     o.durationSec === undefined ? Math.max(0, ...segments.map((s) => s.end)) : num(o, 'durationSec', 'the document');
   const tm = o.timings === undefined ? null : obj(o.timings, 'timings');
+  const warnings = parseSourceWarnings(o.warnings, fail);
   return {
     file: str(o, 'file', 'the document', ''),
     durationSec,
     model: { layout, quantization, provider: typeof m.provider === 'string' ? m.provider : 'unknown' },
     segments,
+    ...(warnings.length > 0 ? { warnings } : {}),
     ...(tm
       ? {
           timings: {

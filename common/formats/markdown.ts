@@ -7,6 +7,7 @@ import { realTimeFactor, summarize, type TagShare } from './summary';
 import { clockSpan, clockTime } from './time';
 import { durationText } from '../units';
 import type { TranscriptData } from './transcriptData';
+import { sourceWarningsNote } from './sourceWarnings';
 
 export interface MarkdownOptions {
   /** Emoji for events and moods (default true); else words. */
@@ -64,6 +65,8 @@ export function formatMarkdown(t: TranscriptData, options: MarkdownOptions = {})
   const speed = rtf === null ? '' : `, real-time factor ${rtf < 0.001 ? 'under 0.001' : rtf.toFixed(3)}`;
   out.push(`- **Transcribed with:** ${model}${speed}`);
   out.push('');
+  const note = sourceWarningsNote(t.warnings, escapeMarkdown, emoji);
+  if (note) out.push(note, '');
 
   out.push(`${h}# Summary`, '');
   const byEvent = new Map<string, string[]>();
