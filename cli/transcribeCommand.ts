@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { DaemonConnection } from '../client/daemonConnection';
 import type { LanguageSetting, Transcript, VadMode } from '../common/protocol';
 import { formatInfo, formatJson, formatTranscript, type ExportFormat } from '../common/formats';
-import { describeError, printError, UsageError } from './output';
+import { describeError, printError, printSourceWarnings, UsageError } from './output';
 
 export type CliFormat = 'json' | ExportFormat;
 
@@ -61,6 +61,7 @@ export async function transcribeCommand(daemon: DaemonConnection, o: TranscribeC
         process.stdout.write(JSON.stringify({ file: r.file, error: describeError(r.err) }) + '\n');
       continue;
     }
+    printSourceWarnings(r.t.warnings, r.file);
     try {
       emit(r.file, r.t, o);
     } catch (err) {
