@@ -4,6 +4,7 @@
 // the end of its stream (a recording cut by a crash has neither). Two small reads of the head and the
 // tail, whatever the file's size: no second decode.
 import fs from 'node:fs';
+import { id3LengthSec } from './id3Length';
 
 /** What the container says about its length and its end. */
 export type ContainerEnd =
@@ -13,8 +14,11 @@ export type ContainerEnd =
   | { kind: 'wav-unsized' }
   /** An Ogg file: its last page is cut short, or whole without the end-of-stream flag. */
   | { kind: 'ogg'; lastPageComplete: boolean; endOfStream: boolean }
-  /** Another format, or a header this reader does not know: ffmpeg's Duration is the only promise. */
-  | { kind: 'other' };
+  /**
+   * Another format, or a header this reader does not know: ffmpeg's Duration is the promise, and an
+   * ID3 tag's TLEN where ffmpeg only estimates (id3Length.ts).
+   */
+  | { kind: 'other'; id3LengthSec?: number };
 
 const HEAD_BYTES = 64 * 1024;
 /** The largest Ogg page: 27-byte header, 255 lacing values, 255 segments of 255 bytes. */
@@ -37,7 +41,8 @@ export async function readContainerEnd(file: string): Promise<ContainerEnd> {
       await fh.read(tail, 0, tailLength, size - tailLength);
       return oggEnd(tail, size - tailLength);
     }
-    return { kind: 'other' };
+    const tlen = id3LengthSec(head);
+    return tlen === null ? { kind: 'other' } : { kind: 'other', id3LengthSec: tlen };
   } finally {
     await fh.close();
   }

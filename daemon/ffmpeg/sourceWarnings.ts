@@ -1,6 +1,6 @@
 // Says when a decoded file is shorter than it should be, or damaged, from what one decoding pass
 // already has: ffmpeg's description of its input (the container's Duration: an MP3's Xing/Info/VBRI
-// frame count, FLAC's sample count, MP4's edit list), the WAV/Ogg end facts (containerEnd.ts), the
+// frame count, FLAC's sample count, MP4's edit list; else an ID3 tag's TLEN), the WAV/Ogg end facts (containerEnd.ts), the
 // decoded sample count, and ffmpeg's complaints about corrupt packets while decoding. No second
 // decode: decoding a 20-minute file took the same time before and after this check (median of 5 on
 // this 2-core machine, `npx tsx bench/decodeSpeed.ts --minutes 20 --reps 5`; the figures are in the
@@ -22,8 +22,12 @@ import { parseContainerDuration } from './sourceInfo';
 const TOLERANCE_SEC = 0.5;
 const TOLERANCE_FRACTION = 0.001;
 const WAV_TOLERANCE_SEC = 0.1;
-/** Damage reported this close to the end of a file already flagged as cut is the cut itself. */
-const END_SLACK_SEC = 2;
+/**
+ * Where damage is, is known only roughly: it is the audio received when ffmpeg's complaint arrives,
+ * and ffmpeg's output runs ahead of that by what the pipe and its buffers hold (a few seconds of
+ * audio; all of a short file). Complaints closer together than this are one damaged place.
+ */
+const BURST_SEC = 5;
 
 /** ffmpeg's words (demuxers' and decoders') for data it could not read while decoding. */
 const DAMAGE =
@@ -85,11 +89,18 @@ function hasVideo(stderr: string): boolean {
   return input.split(/\r?\n/).some((l) => /Stream #0:\d+.*: Video: /.test(l) && !/\(attached pic\)/.test(l));
 }
 
-function truncated(decodedSec: number, expectedSec: number): SourceWarning {
+/**
+ * `orDamaged`: ffmpeg also dropped data as undecodable and did not say bytes are missing, so the
+ * shortfall may be frames lost in the middle rather than a cut end (the two look alike from here).
+ */
+function truncated(decodedSec: number, expectedSec: number, orDamaged: boolean): SourceWarning {
   const at = positionText(decodedSec);
+  const promises = `it ends at ${at} but its header promises ${positionText(expectedSec)}`;
   return {
     code: 'truncated',
-    message: `The file ends early: it ends at ${at} but its header promises ${positionText(expectedSec)}. It was probably cut short (an interrupted copy or download, or a recording stopped by a crash); only the first ${at} can be transcribed.`,
+    message: orDamaged
+      ? `The file ends early or is damaged: ${promises}, and ffmpeg found data it could not decode; part of the audio is missing from the transcript.`
+      : `The file ends early: ${promises}. It was probably cut short (an interrupted copy or download, or a recording stopped by a crash); only the first ${at} can be transcribed.`,
     atSec: decodedSec,
     expectedSec,
   };
@@ -121,14 +132,13 @@ export function sourceWarnings(i: WarningInputs): SourceWarning[] {
   const out: SourceWarning[] = [];
   const c = i.container;
   const d = i.damage;
-  // Frames dropped as damaged in the middle also shorten the audio: then the shortfall is the damage's
-  // (reported below), not a cut, unless ffmpeg itself saw the file is smaller than its header says.
-  const damagedBeforeEnd = d !== null && d.firstSec < i.decodedSec - END_SLACK_SEC;
-  const sizeMismatch = /filesize and duration do not match/.test(i.stderr);
+  // ffmpeg's own words that bytes are missing (an MP3 smaller than its Xing header says, an MP4
+  // whose index points past the end): a shortfall is then a cut, not frames dropped as damaged.
+  const cutSeen = /filesize and duration do not match|partial file/.test(i.stderr);
   if (c.kind === 'wav') {
     const expectedSec = c.dataBytes / c.byteRate;
     if (c.presentBytes < c.dataBytes && expectedSec - i.decodedSec > WAV_TOLERANCE_SEC)
-      out.push(truncated(i.decodedSec, expectedSec));
+      out.push(truncated(i.decodedSec, expectedSec, false));
   } else if (c.kind === 'wav-unsized') {
     out.push(unfinished(i.decodedSec, 'and its header never got its final sizes', false));
   } else if (c.kind === 'ogg') {
@@ -136,33 +146,29 @@ export function sourceWarnings(i: WarningInputs): SourceWarning[] {
     else if (!c.endOfStream)
       out.push(unfinished(i.decodedSec, 'without the end-of-stream mark a finished Ogg file has', false));
   } else {
-    const expectedSec = parseContainerDuration(i.stderr);
+    // An estimate from the bitrate comes from the cut file's own size: only an ID3 TLEN can say more.
     const estimated = /Estimating duration from bitrate/.test(i.stderr);
+    const expectedSec = estimated ? (c.id3LengthSec ?? null) : parseContainerDuration(i.stderr);
     if (
       expectedSec !== null &&
-      !estimated &&
       !hasVideo(i.stderr) &&
-      (!damagedBeforeEnd || sizeMismatch) &&
       expectedSec - i.decodedSec > TOLERANCE_SEC + TOLERANCE_FRACTION * expectedSec
     )
-      out.push(truncated(i.decodedSec, expectedSec));
+      out.push(truncated(i.decodedSec, expectedSec, d !== null && !cutSeen));
   }
-  if (d) {
-    const atEnd = Math.min(d.firstSec, i.decodedSec) >= i.decodedSec - END_SLACK_SEC;
-    if (!(atEnd && out.length > 0)) {
-      const first = Math.min(d.firstSec, i.decodedSec);
-      const last = Math.min(d.lastSec, i.decodedSec);
-      const where =
-        d.count === 1 || last - first < 1
-          ? `around ${positionText(first)}`
-          : `${d.count} times between about ${positionText(first)} and ${positionText(last)}`;
-      const end = atEnd ? ', at the end of the audio,' : '';
-      out.push({
-        code: 'damaged',
-        message: `The file is damaged: ffmpeg found data it could not decode ${where}${end} ("${d.line}"); what was said there may be missing from the transcript.`,
-        atSec: first,
-      });
-    }
+  // Complaints in one burst beside a cut are the cut's last, broken packet: said once, as the cut.
+  if (d && !(out.length > 0 && d.lastSec - d.firstSec < BURST_SEC)) {
+    const first = Math.min(d.firstSec, i.decodedSec);
+    const last = Math.min(d.lastSec, i.decodedSec);
+    const where =
+      d.count === 1 || last - first < 1
+        ? `around ${positionText(first)}`
+        : `${d.count} times, from about ${positionText(first)} to ${positionText(last)}`;
+    out.push({
+      code: 'damaged',
+      message: `The file is damaged: ffmpeg found data it could not decode ${where} ("${d.line}"); what was said there may be missing from the transcript.`,
+      atSec: first,
+    });
   }
   return out;
 }

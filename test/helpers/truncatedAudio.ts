@@ -2,7 +2,8 @@
 // (test/fixtures/audio) with ffmpeg and byte cuts (cached in .cache/fixtures/truncated): an MP3 cut
 // after 2,000 bytes (its Xing header still gives the full length), a WAV whose header promises more
 // than it holds, a WAV and an Ogg/Opus recording stopped by a crash (header sizes never written; no
-// end-of-stream page), FLAC and MP4 cut in the middle, and an MP3 with garbage in its middle.
+// end-of-stream page), FLAC and MP4 cut in the middle, MP3s with garbage in their middle, and an MP3
+// without a Xing header (so ffmpeg only estimates its length) whose ID3 TLEN gives the full length.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -48,12 +49,26 @@ export function oggPageEnds(b: Buffer): number[] {
   return ends;
 }
 
+/** 4 kB of garbage over the middle of a file. */
+function garbageInMiddle(b: Buffer): Buffer {
+  const out = Buffer.from(b);
+  const mid = out.length >> 1;
+  for (let i = 0; i < 4096; i++) out[mid + i] = (i * 131 + 7) & 0xff;
+  return out;
+}
+
 export function truncatedAudio() {
   const mp3Short = encode('en-3.7s.mp3', ['-i', EN, '-t', '3.7', '-c:a', 'libmp3lame', '-b:a', '64k']);
   const mp3 = encode('en.mp3', ['-i', EN, '-c:a', 'libmp3lame', '-b:a', '64k']);
   // Small pages (as the live recorder writes them), so a cut at a page boundary falls mid-file.
   const ogg = encode('en.ogg', ['-i', EN, '-c:a', 'libopus', '-b:a', '32k', '-page_duration', '200000']);
   const flac = encode('en.flac', ['-i', EN, '-c:a', 'flac']);
+  // No Xing/Info header: ffmpeg estimates the length from the file size.
+  const mp3NoXing = encode('en-no-xing.mp3', ['-i', EN, '-c:a', 'libmp3lame', '-b:a', '64k', '-write_xing', '0']);
+  const mp3Tlen = encode('en-tlen.mp3', [
+    ...['-i', EN, '-c:a', 'libmp3lame', '-b:a', '64k', '-write_xing', '0'],
+    ...['-metadata', `TLEN=${Math.round(EN_SEC * 1000)}`],
+  ]);
   const m4a = encode('en-faststart.m4a', ['-i', EN, '-c:a', 'aac', '-b:a', '64k', '-movflags', '+faststart']);
   // What ffmpeg leaves when killed while writing a WAV: 0xFFFFFFFF where the sizes go.
   const streamedWav = cached('en-streamed.wav', (tmp) =>
@@ -82,12 +97,11 @@ export function truncatedAudio() {
     flacHalf: cut('en-half.flac', flac, (b) => b.subarray(0, b.length >> 1)),
     m4aHalf: cut('en-half.m4a', m4a, (b) => b.subarray(0, Math.floor(b.length * 0.6))),
     /** 4 kB of garbage in the middle of a whole MP3: the length is right, the middle is damaged. */
-    mp3DamagedMiddle: cut('en-damaged-middle.mp3', mp3, (b) => {
-      const out = Buffer.from(b);
-      const mid = out.length >> 1;
-      for (let i = 0; i < 4096; i++) out[mid + i] = (i * 131 + 7) & 0xff;
-      return out;
-    }),
-    whole: { mp3, ogg, flac, m4a },
+    mp3DamagedMiddle: cut('en-damaged-middle.mp3', mp3, garbageInMiddle),
+    /** Cut in half; only its ID3 TLEN says 7.152 s. */
+    mp3TlenHalf: cut('en-tlen-half.mp3', mp3Tlen, (b) => b.subarray(0, b.length >> 1)),
+    /** Garbage in the middle of an MP3 whose length ffmpeg estimates: damage, and nothing to compare. */
+    mp3NoXingDamaged: cut('en-no-xing-damaged.mp3', mp3NoXing, (b) => garbageInMiddle(b)),
+    whole: { mp3, ogg, flac, m4a, mp3NoXing, mp3Tlen },
   };
 }

@@ -157,51 +157,75 @@ test('the damage log counts complaints once decoding has started, with the posit
   assert.equal(f.end(2)?.line, 'corrupt input packet in stream 0', 'the path, colons and all, is dropped');
 });
 
-test('damage: reported where it is; at the end of a file already flagged as cut it is the cut itself', () => {
-  const middle = sourceWarnings({
+test('damage beside a shortfall: one burst is the cut itself; a shortfall without proof of a cut may be either', () => {
+  const garbage = { count: 2, firstSec: 3.67, lastSec: 3.67, line: 'Header missing' };
+  // An MP3 with garbage in the middle: frames dropped there shorten it by 0.65 s, like a cut would.
+  const either = sourceWarnings({
     stderr: log('mp3', '00:00:07.24'),
     container: other,
     decodedSec: 6.59,
-    damage: { count: 1, firstSec: 3.67, lastSec: 3.67, line: 'Header missing' },
+    damage: garbage,
   });
-  // The frames dropped there explain the 0.65 s shortfall: no cut is claimed.
   assert.deepEqual(
-    middle.map((w) => w.code),
-    ['damaged'],
+    either.map((w) => [w.code, w.atSec, w.expectedSec]),
+    [['truncated', 6.59, 7.24]],
   );
-  assert.match(middle[0].message, /could not decode around 3\.6 s \("Header missing"\)/);
-  const cutToo = sourceWarnings({
+  assert.match(
+    either[0].message,
+    /^The file ends early or is damaged: it ends at 6\.5 s but its header promises 7\.2 s, and ffmpeg found data/,
+  );
+  // ffmpeg saying the file is smaller than its header: a cut, and its broken last frame is not news.
+  const cut = sourceWarnings({
     stderr: log('mp3', '00:00:07.24', '[mp3 @ 0x1] filesize and duration do not match (growing file?)\n'),
     container: other,
-    decodedSec: 5,
-    damage: { count: 3, firstSec: 1, lastSec: 4.2, line: 'Header missing' },
+    decodedSec: 3.5,
+    damage: { count: 1, firstSec: 0, lastSec: 0, line: 'invalid new backstep -1' },
   });
   assert.deepEqual(
-    cutToo.map((w) => w.code),
-    ['truncated', 'damaged'],
-  );
-  assert.match(cutToo[1].message, /3 times between about 1\.0 s and 4\.2 s/);
-  const atEnd = sourceWarnings({
-    stderr: log('flac', '00:00:07.15'),
-    container: other,
-    decodedSec: 2.95,
-    damage: { count: 2, firstSec: 2.5, lastSec: 2.9, line: 'invalid residual' },
-  });
-  assert.deepEqual(
-    atEnd.map((w) => w.code),
+    cut.map((w) => w.code),
     ['truncated'],
   );
-  const endOnly = sourceWarnings({
-    stderr: log('mp3', '00:00:03.00'),
+  assert.match(cut[0].message, /^The file ends early: it ends at 3\.5 s/);
+  // A cut WAV (its own header says so) whose last, partial packet ffmpeg calls corrupt.
+  const wav = sourceWarnings({
+    stderr: log('wav', '00:00:03.12'),
+    container: { kind: 'wav', dataBytes: 228864, byteRate: 32000, presentBytes: 99956 },
+    decodedSec: 3.12,
+    damage: { count: 1, firstSec: 0, lastSec: 0, line: 'corrupt input packet in stream 0' },
+  });
+  assert.deepEqual(
+    wav.map((w) => w.code),
+    ['truncated'],
+  );
+  // Damage in several places besides a cut is said apart.
+  const spread = sourceWarnings({
+    stderr: log('mp3', '00:10:00.00', '[mp3 @ 0x1] filesize and duration do not match (growing file?)\n'),
     container: other,
-    decodedSec: 3,
+    decodedSec: 300,
+    damage: { count: 3, firstSec: 61, lastSec: 250, line: 'Header missing' },
+  });
+  assert.deepEqual(
+    spread.map((w) => w.code),
+    ['truncated', 'damaged'],
+  );
+  assert.match(spread[1].message, /could not decode 3 times, from about 1:01 to 4:10 \("Header missing"\)/);
+});
+
+test('damage with no shortfall is said alone, with where it was', () => {
+  const w = sourceWarnings({
+    stderr: log('mp3', '00:00:07.24'),
+    container: other,
+    decodedSec: 7.152,
     damage: { count: 1, firstSec: 2.9, lastSec: 2.9, line: 'invalid new backstep -1' },
   });
   assert.deepEqual(
-    endOnly.map((w) => w.code),
-    ['damaged'],
+    w.map((x) => [x.code, x.atSec, x.expectedSec]),
+    [['damaged', 2.9, undefined]],
   );
-  assert.match(endOnly[0].message, /at the end of the audio/);
+  assert.match(
+    w[0].message,
+    /^The file is damaged: ffmpeg found data it could not decode around 2\.9 s \("invalid new backstep -1"\)/,
+  );
 });
 
 test('positions read as tenths under a minute, as a clock beyond', () => {
