@@ -18,7 +18,7 @@ export interface SourceWarning {
   code: SourceWarningCode;
   /** One sentence for people: "The file ends at 0:15 but its header promises 3:42 …". */
   message: string;
-  /** Where the audio ends or the damage is, in seconds from the start (decoded audio). */
+  /** Where the decoded audio ends, in seconds; for damaged, roughly where (within a few seconds). */
   atSec: number;
   /** How long the header says the audio is (truncated only). */
   expectedSec?: number;

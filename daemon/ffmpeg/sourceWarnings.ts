@@ -1,10 +1,11 @@
 // Says when a decoded file is shorter than it should be, or damaged, from what one decoding pass
 // already has: ffmpeg's description of its input (the container's Duration: an MP3's Xing/Info/VBRI
-// frame count, FLAC's sample count, MP4's edit list; else an ID3 tag's TLEN), the WAV/Ogg end facts (containerEnd.ts), the
-// decoded sample count, and ffmpeg's complaints about corrupt packets while decoding. No second
-// decode: decoding a 20-minute file took the same time before and after this check (median of 5 on
-// this 2-core machine, `npx tsx bench/decodeSpeed.ts --minutes 20 --reps 5`; the figures are in the
-// commit that added it and in the helper's report).
+// frame count, FLAC's sample count, MP4's index; else an ID3 tag's TLEN), the WAV/Ogg end facts
+// (containerEnd.ts), the decoded sample count, and ffmpeg's complaints about corrupt packets while
+// decoding. No second decode. Measured on 20-minute files (2 cores shared with other jobs, load
+// 12-19, 7-9 interleaved runs against the decode without the check): WAV wall median 944 -> 983 ms
+// and 2759 -> 2605 ms, MP3 2166 -> 2290 ms and 4076 -> 3831 ms (noise either way); the daemon's
+// own CPU per decode 318 -> 290 ms (WAV) and 507 -> 507 ms (MP3). `npx tsx bench/decodeSpeed.ts`.
 //
 // Tolerance: a header's promise and the decoded length differ in a whole file by the encoder's
 // priming and padding, which ffmpeg trims from the samples but not always from the Duration line:
@@ -12,8 +13,8 @@
 // 8 kHz), AAC 1024-2112 priming + up to 1024 padding (0.4 s at 8 kHz), Opus 312-3840 pre-skip
 // (80 ms at most), plus the 10 ms of the printed Duration. So 0.5 s, and 0.1% of the length more for
 // containers whose duration comes from rounded timestamps on long files. A WAV's data size is exact:
-// 0.1 s there. Durations ffmpeg only estimates from the bitrate are never compared: they come from the
-// cut file's own size, so they cannot reveal a cut, and a VBR file's estimate is wrong either way.
+// 0.1 s there. Durations ffmpeg only estimates from the bitrate are not compared (only a TLEN is):
+// they come from the cut file's own size, so they cannot reveal a cut, and a VBR file's is wrong anyway.
 import type { SourceWarning } from '../../common/protocol';
 import { clockTime } from '../../common/formats/time';
 import type { ContainerEnd } from './containerEnd';
