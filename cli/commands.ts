@@ -2,7 +2,7 @@
 import type { DaemonConnection } from '../client/daemonConnection';
 import type { ProbeResult } from '../common/protocol';
 import { bytesText, preciseDuration } from '../common/units';
-import { describeError, printError } from './output';
+import { describeError, printError, printSourceWarnings } from './output';
 
 export async function infoCommand(daemon: DaemonConnection, json: boolean): Promise<number> {
   const info = await daemon.request('system/info', undefined);
@@ -40,6 +40,7 @@ export async function probeCommand(daemon: DaemonConnection, files: string[], js
       if (json) process.stdout.write(JSON.stringify({ path: file, error: describeError(err) }) + '\n');
       continue;
     }
+    printSourceWarnings(r.warnings, file);
     if (json) process.stdout.write(JSON.stringify(r) + '\n');
     else {
       const ch = r.channels === 1 ? 'mono' : r.channels === 2 ? 'stereo' : `${r.channels} ch`;

@@ -1,5 +1,6 @@
-// How the cli reports: results on stdout, `error: CODE: message` on stderr, exit codes.
-import { SenseVoiceError, errorCodeName } from '../common/protocol';
+// How the cli reports: results on stdout, `error: CODE: message` and `warning: CODE: file: message`
+// on stderr, exit codes (a warning leaves the exit code as it is: the result is still given).
+import { SenseVoiceError, errorCodeName, type SourceWarning } from '../common/protocol';
 
 export class UsageError extends Error {}
 
@@ -12,4 +13,9 @@ export function describeError(err: unknown): { code: string; message: string } {
 export function printError(err: unknown, context?: string): void {
   const { code, message } = describeError(err);
   process.stderr.write(`error: ${code}: ${context ? `${context}: ` : ''}${message}\n`);
+}
+
+/** The source file's warnings (it ends early, it is damaged), one line each on stderr. */
+export function printSourceWarnings(warnings: readonly SourceWarning[] | undefined, file: string): void {
+  for (const w of warnings ?? []) process.stderr.write(`warning: ${w.code}: ${file}: ${w.message}\n`);
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { DaemonConnection } from '../client/daemonConnection';
 import type { DiarizationOptions, LanguageSetting, Transcript, VadMode } from '../common/protocol';
 import { formatInfo, formatJson, formatTranscript, renameSpeakers, type ExportFormat } from '../common/formats';
-import { describeError, printError, UsageError } from './output';
+import { describeError, printError, printSourceWarnings, UsageError } from './output';
 
 export type CliFormat = 'json' | ExportFormat;
 
@@ -72,6 +72,7 @@ export async function transcribeCommand(daemon: DaemonConnection, o: TranscribeC
       process.stderr.write(
         `${r.file}: ${t.speakers.length} speaker(s) found; names past the ${t.speakers.length}th are not used.\n`,
       );
+    printSourceWarnings(r.t.warnings, r.file);
     try {
       emit(r.file, t, o);
     } catch (err) {

@@ -356,6 +356,7 @@ export class Daemon {
         sampleRate: r.source.sampleRate,
         channels: r.source.channels,
         samples: r.samples,
+        warnings: r.warnings,
       };
     });
   }

@@ -16,6 +16,7 @@ import { clockSpan, clockTime } from '../common/formats/time';
 import { durationText } from '../common/units';
 import { EXPORT_FORMAT_IDS, isOneOf } from '../common/values';
 import { $, el, notice } from './dom';
+import { renderSourceWarnings } from './sourceWarningBanner';
 
 interface VsCodeApi {
   postMessage(message: PageMessage): void;
@@ -487,6 +488,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       renderAudio();
       renderHeader();
       renderStatus();
+      renderSourceWarnings($('source-warnings'), state.warnings);
       renderFilters();
       renderSegments();
       renderTimeline();

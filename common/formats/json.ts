@@ -5,6 +5,7 @@
 // each segment's speaker id, and the diarization's turns.
 import type { SpeakerTurn, TranscriptSegment, TranscriptSpeaker, TranscriptToken } from '../protocol';
 import { segmentFields, type TranscriptData } from './transcriptData';
+import { parseSourceWarnings, sourceWarningFields } from './sourceWarnings';
 
 export interface JsonOptions {
   /** Indented for people (default true); false gives one line, as the cli prints per file. */
@@ -17,7 +18,8 @@ export interface JsonOptions {
 
 /**
  * The documented shape, in the documented key order: {file, durationSec, model, speakers?, segments,
- * turns?, speakersUnavailable?, timings}; the diarization's keys only when it ran (or was asked for).
+ * turns?, speakersUnavailable?, warnings?, timings}; the diarization's keys only when it ran (or was
+ * asked for), `warnings` only when the file has some (it ends early, it is damaged).
  */
 export function formatJson(t: TranscriptData, options: JsonOptions = {}): string {
   const withTokens = options.tokens ?? true;
@@ -32,6 +34,7 @@ export function formatJson(t: TranscriptData, options: JsonOptions = {}): string
     })),
     ...(t.turns ? { turns: t.turns.map((x) => ({ start: x.start, end: x.end, speaker: x.speaker })) } : {}),
     ...(t.speakersUnavailable ? { speakersUnavailable: t.speakersUnavailable } : {}),
+    ...(t.warnings?.length ? { warnings: t.warnings.map(sourceWarningFields) } : {}),
     ...(t.timings && options.timings !== false ? { timings: t.timings } : {}),
   };
   return options.pretty === false ? JSON.stringify(doc) : JSON.stringify(doc, null, 2) + '\n';
@@ -136,6 +139,7 @@ export function parseTranscriptJson(source: string): TranscriptData {
   const ids = new Set(speakers?.map((s) => s.id));
   if (speakers && ids.size !== speakers.length) fail('speakers', 'has the same id twice');
   const turns = list(o, 'turns', 'the document')?.map((x, i) => turn(x, `turns[${i}]`));
+  const warnings = parseSourceWarnings(o.warnings, fail);
   return {
     file: str(o, 'file', 'the document', ''),
     durationSec,
@@ -144,6 +148,7 @@ export function parseTranscriptJson(source: string): TranscriptData {
     ...(speakers ? { speakers } : {}),
     ...(turns ? { turns } : {}),
     ...(typeof o.speakersUnavailable === 'string' ? { speakersUnavailable: o.speakersUnavailable } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
     ...(tm
       ? {
           timings: {

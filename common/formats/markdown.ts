@@ -11,6 +11,7 @@ import { durationText } from '../units';
 import type { TranscriptData } from './transcriptData';
 import type { TranscriptSegment } from '../protocol';
 import { hasSpeakers, speakerNames, speakerOf } from './speakers';
+import { sourceWarningsNote } from './sourceWarnings';
 
 export interface MarkdownOptions {
   /** Emoji for events and moods (default true); else words. */
@@ -78,6 +79,8 @@ export function formatMarkdown(t: TranscriptData, options: MarkdownOptions = {})
     out.push(`- **Speakers:** ${escapeMarkdown(t.speakersUnavailable)}`);
   }
   out.push('');
+  const note = sourceWarningsNote(t.warnings, escapeMarkdown, emoji);
+  if (note) out.push(note, '');
 
   out.push(`${h}# Summary`, '');
   const byEvent = new Map<string, string[]>();

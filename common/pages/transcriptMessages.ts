@@ -2,7 +2,7 @@
 // (extension/transcript/transcriptPanels.ts). Data only: transcript text crosses as strings and the
 // page renders it as text.
 import { EXPORT_FORMAT_IDS, isOneOf, type ExportFormat } from '../values';
-import type { TranscriptSegment } from '../protocol';
+import type { SourceWarning, TranscriptSegment } from '../protocol';
 
 /** A segment as the page shows it: the protocol's segment without tokens, plus its position in the file
  * (from 0; live segments can arrive out of order). */
@@ -32,6 +32,8 @@ export interface ViewState {
   error: { code: string; message: string; canRetry: boolean } | null;
   /** The `sensevoice.exportEmoji` setting, for the copy buttons. */
   emoji: boolean;
+  /** The file ends early or is damaged (the final result's warnings); a banner says so. */
+  warnings?: SourceWarning[];
 }
 
 /** Host -> page. */

@@ -11,6 +11,7 @@ import type { TranscriptionNotifications, TranscriptionRequests } from './transc
 export * from './errors';
 export * from './session';
 export * from './transcription';
+export * from './sourceWarnings';
 export * from './modelStore';
 export * from './gpuCheck';
 export * from './live';

@@ -2,6 +2,7 @@
 // `transcribe/segment` notifications.
 import type { ProviderSetting } from '../values';
 import type { DaemonSettings } from './session';
+import type { SourceWarning } from './sourceWarnings';
 
 /** Parameters of `audio/probe`. */
 export interface ProbeParams {
@@ -23,6 +24,8 @@ export interface ProbeResult {
   channels: number;
   /** Samples after decoding at 16 kHz. */
   samples: number;
+  /** What is wrong with the file (ends early, damaged); empty when nothing is. */
+  warnings?: SourceWarning[];
 }
 
 /** Parameters of `transcribe/segment`: one finished segment, sent as soon as it is ready. */
@@ -181,6 +184,8 @@ export interface Transcript {
   turns?: SpeakerTurn[];
   /** Diarization was asked for but could not run: "transcript without speakers: …" and why. */
   speakersUnavailable?: string;
+  /** What is wrong with the file (ends early, damaged), so a partial transcript says so; absent or empty when nothing is. */
+  warnings?: SourceWarning[];
 }
 
 /** The transcription requests. */

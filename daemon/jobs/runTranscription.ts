@@ -8,6 +8,7 @@ import {
   type Transcript,
   type VadMode,
   type TranscriptSegment,
+  type SourceWarning,
 } from '../../common/protocol';
 import { decodeAudio, SAMPLE_RATE } from '../ffmpeg/decodeAudio';
 import { VadSegmentStream } from '../vad/vadSegmentStream';
@@ -112,6 +113,7 @@ export async function runTranscription(a: RunTranscriptionArgs): Promise<Transcr
 
   a.onProgress(0, 0, 'decoding');
   let totalSamples: number;
+  let warnings: SourceWarning[];
   if (a.options.vad === 'off') {
     const chunks: Float32Array[] = [];
     let n = 0;
@@ -132,6 +134,7 @@ export async function runTranscription(a: RunTranscriptionArgs): Promise<Transcr
       },
     });
     totalSamples = decoded.samples;
+    warnings = decoded.warnings;
     const all = new Float32Array(totalSamples);
     let off = 0;
     for (const c of chunks) {
@@ -158,6 +161,7 @@ export async function runTranscription(a: RunTranscriptionArgs): Promise<Transcr
     });
     await vadStream.end();
     totalSamples = decoded.samples;
+    warnings = decoded.warnings;
   }
   decodedSec = totalSamples / SAMPLE_RATE;
   estimatedSec = decodedSec;
@@ -178,5 +182,6 @@ export async function runTranscription(a: RunTranscriptionArgs): Promise<Transcr
       inferenceMs: Math.round(timings.inferenceMs),
       totalMs: Math.round(performance.now() - t0),
     },
+    warnings,
   };
 }

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { atomicWrite } from '../../common/atomicWrite';
 import { ErrorCode, SenseVoiceError, type Transcript } from '../../common/protocol';
 
-const VERSION = 1;
+// 2: transcripts carry the source file's warnings (a cut file cached before would show none).
+const VERSION = 2;
 
 export function defaultCacheDir(): string {
   if (process.env.SENSEVOICE_CACHE_DIR) return process.env.SENSEVOICE_CACHE_DIR;

@@ -56,6 +56,7 @@ export function transcriptHtml(o: TranscriptHtmlOptions): string {
     </div>
     <div class="progress" aria-hidden="true"><div id="progress-bar" class="progress-bar"></div></div>
   </div>
+  <div id="source-warnings" class="source-warnings" role="alert" hidden></div>
 </header>
 <section id="player" class="player" aria-label="Audio">
   <audio id="audio" controls preload="metadata"></audio>

@@ -47,6 +47,7 @@ export class TranscriptSession {
       ...FRESH_RUN,
       segments: [],
       emoji: options.emoji,
+      warnings: [],
     };
   }
 
@@ -103,7 +104,7 @@ export class TranscriptSession {
     this.live.clear();
     this.arrivedLive = 0;
     this.transcript = null;
-    this.state = { ...this.state, ...FRESH_RUN };
+    this.state = { ...this.state, ...FRESH_RUN, warnings: [] };
     this.publish();
   }
 
@@ -144,6 +145,7 @@ export class TranscriptSession {
       model: { ...t.model },
       rtf: realTimeFactor(t),
       error: null,
+      warnings: t.warnings ?? [],
     };
     this.publish();
   }

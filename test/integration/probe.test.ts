@@ -1,5 +1,7 @@
 // The built daemon, spawned as the cli and the extension spawn it, probes every shared clip and
-// versions of them in other codecs and rates; durations agree with the source WAV within 30 ms.
+// versions of them in other codecs and rates; durations agree with the source WAV within 30 ms, and
+// none of these whole files is taken for a cut or damaged one (no warnings: the truncation check's
+// tolerance covers every codec's priming and padding).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -33,6 +35,7 @@ for (const clip of clips) {
     assert.equal(wav.sampleRate, 16000);
     assert.equal(wav.channels, 1);
     assert.ok(Math.abs(wav.durationSec - expected) < 0.001, `wav ${wav.durationSec} vs ${expected}`);
+    assert.deepEqual(wav.warnings, [], 'a whole WAV has no warnings');
     for (const v of VARIANTS) {
       const file = makeVariant(clip, v);
       const r = await daemon.request('audio/probe', { path: file });
@@ -51,6 +54,7 @@ for (const clip of clips) {
       assert.equal(r.codec, codec, v.name);
       if (v.name === '8k') assert.equal(r.sampleRate, 8000);
       if (v.name === '48k-stereo') assert.deepEqual([r.sampleRate, r.channels], [48000, 2]);
+      assert.deepEqual(r.warnings, [], `${v.name}: a whole file has no warnings`);
     }
   });
 }

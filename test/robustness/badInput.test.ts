@@ -72,11 +72,17 @@ test('missing file, directory, zero-byte file, text named .mp3, video without au
   await expectCode({ path: bad.videoNoAudio }, ErrorCode.NoAudioStream, /No audio stream/);
 });
 
-test('truncated WAV and MP3 give what is there', async () => {
+test('truncated WAV and MP3 give what is there, with a warning that they end early', async () => {
   for (const f of [bad.truncatedWav, bad.truncatedMp3]) {
     const t = await expectTranscript(f, { vad: 'off' });
     assert.ok(t.durationSec > 2 && t.durationSec < 5, `${path.basename(f)}: ${t.durationSec} s`);
     assert.equal(t.segments.length, 1);
+    // ...and say it is partial: the header promises the whole 7.152 s.
+    assert.deepEqual(
+      t.warnings?.map((w) => [w.code, w.atSec, w.expectedSec! > 7]),
+      [['truncated', t.durationSec, true]],
+      path.basename(f),
+    );
   }
 });
 
