@@ -78,6 +78,7 @@ export function renderPlan(p: GpuSetupPlan): string {
   out.push(`GPU setup: ${p.packageId} ${p.version} (the CUDA provider for the bundled onnxruntime-node)`);
   out.push(`  from      ${p.packageUrl ?? p.feedUrl}`);
   if (p.cached) out.push(`  size      already in the cache ${p.cacheDir}: nothing to download`);
+  else if (p.blocker) out.push('  size      not looked up: the driver check stops the setup first');
   else
     out.push(
       `  size      ${p.sizeBytes !== undefined ? bytesText(p.sizeBytes) : 'not published by the feed'}, verified against the feed's SHA-512`,

@@ -127,8 +127,11 @@ test('a driver blocker stops before the download, with exit code 1', async () =>
     driver: { ...DRIVER, driverVersion: '470.82.01', driverOk: false },
     blocker: { code: ErrorCode.NvidiaDriverTooOld, message: 'too old' },
   });
-  assert.equal(await gpuCommand(blocked.daemon, ['setup'], { ...opts, yes: true }, io(true)), 1);
+  const t = io(true);
+  assert.equal(await gpuCommand(blocked.daemon, ['setup'], { ...opts, yes: true }, t), 1);
   assert.equal(blocked.calls.length, 1);
+  assert.match(t.text(), /not looked up: the driver check stops the setup first/);
+  assert.match(t.text(), /driver {4}NVIDIA 470\.82\.01 .*needs 525\.60\.13/);
 });
 
 test('another platform: what works out of the box, and nothing else', async () => {
