@@ -102,3 +102,71 @@ test('a truncated archive (a download cut short) has no readable end record', as
 test('a file that is not a zip at all', async () => {
   await extractFails(Buffer.from('<html>proxy login page</html>'), /not a readable zip/);
 });
+
+/** One deflated member written the Zip64 way (sizes and offset in the extra field, a Zip64 end record). */
+function zip64Of(name: string, data: Buffer): Buffer {
+  const n = Buffer.from(name);
+  const packed = zlib.deflateRawSync(data);
+  const crc = zlib.crc32(data) >>> 0;
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(45, 4);
+  local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(crc, 14);
+  local.writeUInt32LE(0xffffffff, 18);
+  local.writeUInt32LE(0xffffffff, 22);
+  local.writeUInt16LE(n.length, 26);
+  local.writeUInt16LE(20, 28);
+  const localExtra = Buffer.alloc(20);
+  localExtra.writeUInt16LE(0x0001, 0);
+  localExtra.writeUInt16LE(16, 2);
+  localExtra.writeBigUInt64LE(BigInt(data.length), 4);
+  localExtra.writeBigUInt64LE(BigInt(packed.length), 12);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(45, 6);
+  central.writeUInt16LE(8, 10);
+  central.writeUInt32LE(crc, 16);
+  central.writeUInt32LE(0xffffffff, 20);
+  central.writeUInt32LE(0xffffffff, 24);
+  central.writeUInt16LE(n.length, 28);
+  central.writeUInt16LE(28, 30);
+  central.writeUInt32LE(0xffffffff, 42);
+  const extra = Buffer.alloc(28);
+  extra.writeUInt16LE(0x0001, 0);
+  extra.writeUInt16LE(24, 2);
+  extra.writeBigUInt64LE(BigInt(data.length), 4); // size first, then compressed size, then offset
+  extra.writeBigUInt64LE(BigInt(packed.length), 12);
+  extra.writeBigUInt64LE(0n, 20);
+  const cdOffset = 30 + n.length + localExtra.length + packed.length;
+  const cdSize = 46 + n.length + extra.length;
+  const record = Buffer.alloc(56);
+  record.writeUInt32LE(0x06064b50, 0);
+  record.writeBigUInt64LE(44n, 4);
+  record.writeBigUInt64LE(1n, 24);
+  record.writeBigUInt64LE(1n, 32);
+  record.writeBigUInt64LE(BigInt(cdSize), 40);
+  record.writeBigUInt64LE(BigInt(cdOffset), 48);
+  const locator = Buffer.alloc(20);
+  locator.writeUInt32LE(0x07064b50, 0);
+  locator.writeBigUInt64LE(BigInt(cdOffset + cdSize), 8);
+  locator.writeUInt32LE(1, 16);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(0xffff, 8);
+  end.writeUInt16LE(0xffff, 10);
+  end.writeUInt32LE(0xffffffff, 12);
+  end.writeUInt32LE(0xffffffff, 16);
+  return Buffer.concat([local, n, localExtra, packed, central, n, extra, record, locator, end]);
+}
+
+test('a Zip64 archive: sizes and offsets from the extra field and the Zip64 end record', async () => {
+  const file = writeZip(zip64Of('runtimes/linux-x64/native/a.so', LIBS['a.so']!));
+  const [entry, ...rest] = await readZipEntries(file);
+  assert.equal(rest.length, 0);
+  assert.equal(entry?.size, LIBS['a.so']!.length);
+  assert.equal(entry?.localHeaderOffset, 0);
+  const dest = path.join(tempDir('unzip'), 'a.so');
+  await extractZipEntry(file, entry!, dest);
+  assert.deepEqual(fs.readFileSync(dest), LIBS['a.so']);
+});
