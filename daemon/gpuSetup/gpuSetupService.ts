@@ -305,6 +305,23 @@ export class GpuSetupService {
 
   /** `gpu/remove`: the placed libraries (only those setup placed) and the whole per-user cache. */
   async remove(): Promise<GpuRemoveResult> {
+    // Not under a setup that is downloading into the cache: Busy, like a second setup.
+    const version = bundledOrtVersion(this.packageDir());
+    const dir = version ? versionDir(this.cacheDir(), version) : null;
+    const release = dir
+      ? await acquireLock(path.join(dir, 'setup.lock'), `the GPU libraries ${version}`).catch((err: unknown) => {
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null; // nothing cached
+          throw err;
+        })
+      : null;
+    try {
+      return await this.removeUnlocked();
+    } finally {
+      await release?.().catch(() => undefined);
+    }
+  }
+
+  private async removeUnlocked(): Promise<GpuRemoveResult> {
     const binDir = this.binDir();
     const { removed, kept } = binDir ? await removePlaced(binDir) : { removed: [], kept: [] };
     const cacheDir = this.cacheDir();

@@ -213,6 +213,20 @@ describe('GPU setup against a fake NuGet feed', () => {
     assert.equal(await service().restoreFromCache(), 'nothing');
   });
 
+  test('remove while a setup is downloading is refused as Busy, and the setup finishes', async () => {
+    feed.server.behaviour.set(feed.nupkgPath, { chunkBytes: 64 * 1024, chunkDelayMs: 10 });
+    let downloading!: () => void;
+    const started = new Promise<void>((resolve) => (downloading = resolve));
+    const running = service().setup(
+      { token: 't' },
+      { run: (_t, work) => work(new AbortController().signal), progress: (p) => (p.bytes ? downloading() : undefined) },
+    );
+    await started;
+    await rejectsWith(service().remove(), ErrorCode.Busy, /Another download/);
+    const r = await running;
+    assert.deepEqual(r.placed.sort(), [...PROVIDER_FILES].sort());
+  });
+
   test('provider libraries setup did not place are left alone unless overwrite is given', async () => {
     fs.writeFileSync(path.join(binDir, PROVIDER_FILES[0]), 'from npm rebuild');
     const err = await rejectsWith(setup(service()), ErrorCode.GpuLibrariesExist, /--force/);
