@@ -42,6 +42,12 @@ export interface GpuSetupDeps {
   log(message: string): void;
 }
 
+/** The two commands (here, not in the registering file, so the GPU check panel can name one without a cycle). */
+export const GPU_SETUP_COMMANDS = {
+  setUp: 'sensevoice.setUpGpu',
+  remove: 'sensevoice.removeGpuLibraries',
+} as const;
+
 export type GpuSetupOutcome = 'done' | 'unsupported' | 'blocked' | 'declined' | 'cancelled';
 
 export const CHECK_GPU = 'Check GPU';

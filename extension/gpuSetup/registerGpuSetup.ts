@@ -5,12 +5,7 @@ import * as vscode from 'vscode';
 import type { DaemonSupervisor } from '../daemonSupervisor';
 import { gpuFeedUrl } from '../config';
 import { CHECK_GPU_COMMAND } from '../gpuCheck/registerGpuCheck';
-import { runGpuRemove, runGpuSetup, type GpuSetupDeps, type GpuSetupUi } from './gpuSetupFlow';
-
-export const GPU_SETUP_COMMANDS = {
-  setUp: 'sensevoice.setUpGpu',
-  remove: 'sensevoice.removeGpuLibraries',
-} as const;
+import { GPU_SETUP_COMMANDS, runGpuRemove, runGpuSetup, type GpuSetupDeps, type GpuSetupUi } from './gpuSetupFlow';
 
 const windowUi: GpuSetupUi = {
   ask: (message, detail, ...actions) =>
