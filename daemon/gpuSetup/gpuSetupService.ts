@@ -135,12 +135,14 @@ export class GpuSetupService {
   async plan(raw: unknown): Promise<GpuSetupPlan> {
     const p = raw === undefined || raw === null ? {} : paramObject(raw, 'gpu/setupPlan');
     const feedUrl = this.feed(optionalString(p, 'feedUrl', 'gpu/setupPlan'));
-    const version = bundledOrtVersion(this.packageDir()) ?? 'unknown';
+    const supported = setupSupported(this.platform, this.arch);
+    // Where setup can run, a missing runtime is an error; elsewhere the plan only carries the note.
+    const version = supported ? this.version() : (bundledOrtVersion(this.packageDir()) ?? 'unknown');
     const binDir = this.binDir();
     const cacheDir = this.cacheDir();
     const driver = await this.driver();
     const base: GpuSetupPlan = {
-      supported: setupSupported(this.platform, this.arch),
+      supported,
       packageId: GPU_PACKAGE_ID,
       version,
       feedUrl,

@@ -283,6 +283,13 @@ describe('GPU setup against a fake NuGet feed', () => {
     assert.equal(feed.server.seen.length, 0);
   });
 
+  test('no onnxruntime-node beside SenseVoice: a clear error, not a lookup of version "unknown"', async () => {
+    const none = service({ packageDir: null, binDir: null });
+    await rejectsWith(none.plan({}), ErrorCode.ProviderUnavailable, /onnxruntime-node is not installed/);
+    await rejectsWith(setup(none), ErrorCode.ProviderUnavailable, /onnxruntime-node is not installed/);
+    assert.equal(feed.server.seen.length, 0);
+  });
+
   test('a feed URL that is not http(s) is a parameter error', async () => {
     await rejectsWith(service().plan({ feedUrl: 'ftp://mirror/index.json' }), ErrorCode.InvalidParams, /NuGet v3/);
   });
