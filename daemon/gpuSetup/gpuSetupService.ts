@@ -299,8 +299,7 @@ export class GpuSetupService {
         );
       }
       const dest = path.join(dir, name);
-      await extractZipEntry(nupkg, entry, dest, signal);
-      files.push({ name, size: entry.size, sha256: await hashFile(dest, 'sha256') });
+      files.push({ name, size: entry.size, sha256: await extractZipEntry(nupkg, entry, dest, signal) });
     }
     return files;
   }

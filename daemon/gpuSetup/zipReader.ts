@@ -3,6 +3,7 @@
 // file, and its size and CRC are checked before it is renamed into place. No zip library ships in
 // node_modules (adm-zip, which onnxruntime-node's installer uses, is not installed with it), and
 // only three named members are ever taken out, so a reader of ~150 lines does. Zip64 is read too.
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
@@ -120,13 +121,13 @@ function readZip64Extra(extra: Buffer, e: ZipEntry): void {
   }
 }
 
-/** Streams one member into `dest` (through `dest`.tmp), checking its size and CRC-32. */
+/** Streams one member into `dest` (through `dest`.tmp), checking its size and CRC-32; resolves to its sha256 (hex). */
 export async function extractZipEntry(
   file: string,
   entry: ZipEntry,
   dest: string,
   signal?: AbortSignal,
-): Promise<void> {
+): Promise<string> {
   if (entry.method !== 0 && entry.method !== 8)
     throw invalid(file, `${entry.name} uses compression method ${entry.method}, not stored or deflate`);
   const fh = await fs.open(file, 'r');
@@ -141,9 +142,12 @@ export async function extractZipEntry(
   const tmp = `${dest}.tmp`;
   let crc = 0;
   let size = 0;
+  // Hashed on the way through, so the cache's manifest costs no second read of the library.
+  const sha256 = createHash('sha256');
   const check = new Transform({
     transform(chunk: Buffer, _enc, done) {
       crc = zlib.crc32(chunk, crc);
+      sha256.update(chunk);
       size += chunk.length;
       done(null, chunk);
     },
@@ -171,4 +175,5 @@ export async function extractZipEntry(
     );
   }
   await fs.rename(tmp, dest);
+  return sha256.digest('hex');
 }

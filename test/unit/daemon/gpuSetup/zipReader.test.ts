@@ -3,6 +3,7 @@
 // and not a half-written library.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -33,7 +34,9 @@ test('lists the members and unpacks each to its exact bytes', async () => {
     ],
   );
   const out = tempDir('unzip');
-  for (const e of entries) await extractZipEntry(file, e, path.join(out, path.basename(e.name)));
+  const hashes: string[] = [];
+  for (const e of entries) hashes.push(await extractZipEntry(file, e, path.join(out, path.basename(e.name))));
+  assert.equal(hashes[0], createHash('sha256').update(LIBS['a.so']!).digest('hex'), 'the sha256 of the bytes written');
   assert.deepEqual(fs.readFileSync(path.join(out, 'a.so')), LIBS['a.so']);
   assert.deepEqual(fs.readFileSync(path.join(out, 'b.so')), LIBS['b.so']);
   assert.equal(fs.readFileSync(path.join(out, 'empty.txt')).length, 0);
