@@ -8,6 +8,7 @@ import { printError, UsageError } from './output';
 import { startDaemon } from './spawnDaemon';
 import { daemonCommand } from './daemonCommands';
 import { devicesCommand } from './devicesCommand';
+import { checkGpuArgs, gpuCommand } from './gpuSetupCommand';
 import { recordCommand, recordingFormatOf } from './recordCommand';
 import { CAPTURE_FORMATS } from '../common/protocol';
 import type { DaemonSettings, DiarizationOptions } from '../common/protocol';
@@ -36,6 +37,12 @@ Commands:
                                 does the GPU work for this model? providers tried, timing, checklist
                                 with fixes; exits 1 when a check fails (always in a private daemon,
                                 in this shell's environment)
+  gpu setup [--feed URL] [--yes] [--force]
+                                Linux x64: fetch the CUDA provider libraries of the bundled ONNX Runtime
+                                (nuget.org, or a mirror with --feed), verified against the feed's SHA-512,
+                                into a per-user cache and beside the runtime; shows the size, licence,
+                                NVIDIA prerequisites and driver check first and asks unless --yes
+  gpu remove                    take the placed libraries and the cache away again
   model download [--source huggingface|github|modelscope | --url URL] [--variant int8|fp32] [--force]
                                 download a model into the shared store, verified against the published
                                 sha256; resumes an interrupted download (int8 from Hugging Face by default)
@@ -65,7 +72,10 @@ Options:
   --duration S                  record: stop after S seconds of audio
   --input-format F              record, devices: pulse (Linux default), alsa, avfoundation (macOS), dshow (Windows)
   --force                       with --out, replace existing files; with model download, replace
-                                store files SenseVoice did not make
+                                store files SenseVoice did not make; with gpu setup, replace provider
+                                libraries it did not place
+  --feed URL                    gpu setup: a NuGet v3 service index (a company mirror) instead of nuget.org
+  --yes, -y                     gpu setup: download without asking
   --source NAME                 model download from huggingface (default), github or modelscope
   --url URL                     model download from a folder URL, a .onnx URL or a .tar.bz2/.tar.gz archive
   --variant V                   model download int8 (CPU, default) or fp32 (GPU)
@@ -126,6 +136,8 @@ async function main(argv: string[]): Promise<number> {
       speakers: { type: 'string' },
       'cluster-threshold': { type: 'string' },
       'speaker-names': { type: 'string' },
+      feed: { type: 'string' },
+      yes: { type: 'boolean', short: 'y', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -242,6 +254,18 @@ async function main(argv: string[]): Promise<number> {
       };
       recordingFormatOf(options.out);
       return run((d) => recordCommand(d, options));
+    }
+    case 'gpu': {
+      checkGpuArgs(rest);
+      const options = {
+        json: values.json ?? false,
+        feedUrl: values.feed,
+        yes: values.yes ?? false,
+        force: values.force ?? false,
+      };
+      // A private daemon, like gpu-check: the driver check is of this shell's environment, and the
+      // libraries go beside the runtime this installation's daemon loads.
+      return run((d) => gpuCommand(d, rest, options), true);
     }
     case 'daemon':
       return daemonCommand(rest, values.json ?? false, values.verbose ?? false);

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { Daemon } from './server';
 import { runShared } from './listen/sharedDaemon';
+import { GpuSetupService } from './gpuSetup/gpuSetupService';
 
 function log(message: string): void {
   process.stderr.write(`[daemon ${new Date().toISOString()}] ${message}\n`);
@@ -32,11 +33,15 @@ const { values } = parseArgs({
   },
 });
 
-if (values.listen) {
-  runShared({ socket: values.socket, idleMinutes: values['idle-minutes'], log });
-} else {
-  runPrivate();
-}
+// After an extension update the bin folder is fresh: the GPU libraries a setup cached are copied
+// back before anything loads a provider (a no-op check of three file sizes otherwise).
+void new GpuSetupService({}, log).restoreFromCache().then(() => {
+  if (values.listen) {
+    runShared({ socket: values.socket, idleMinutes: values['idle-minutes'], log });
+  } else {
+    runPrivate();
+  }
+});
 
 function runPrivate(): void {
   // Requests are small (paths and options; audio never crosses the pipe): a 4 MiB frame is an error.

@@ -39,6 +39,7 @@ import { ModelStoreService, type ModelStoreOptions } from './modelStore/modelSto
 import { TranscriptionRequests } from './jobs/transcriptionRequests';
 import { diagnoseGpu } from './diagnostics/diagnoseGpu';
 import { LiveRequests } from './live/liveRequests';
+import { GpuSetupService, type GpuSetupOptions } from './gpuSetup/gpuSetupService';
 
 export interface DaemonOptions {
   /** The first client's streams (a private daemon over stdio); the shared daemon adds clients with connect(). */
@@ -50,6 +51,8 @@ export interface DaemonOptions {
   maxFrameBytes?: number;
   /** The model store: its folder, sources and HTTP settings (tests point it at a local server). */
   modelStore?: ModelStoreOptions;
+  /** GPU setup: the feed, the cache and the bin folder (tests point them at a local feed and copies). */
+  gpuSetup?: GpuSetupOptions;
   /** Transcript cache folder; null disables it; the platform's cache folder by default. */
   cacheDir?: string | null;
   /** True for the per-user daemon many clients share (listen mode). */
@@ -82,6 +85,10 @@ export class Daemon {
   private modelStoreService: ModelStoreService | undefined;
   private get modelStore(): ModelStoreService {
     return (this.modelStoreService ??= new ModelStoreService(this.options.modelStore ?? {}, (m) => this.log(m)));
+  }
+  private gpuSetupService: GpuSetupService | undefined;
+  private get gpuSetup(): GpuSetupService {
+    return (this.gpuSetupService ??= new GpuSetupService(this.options.gpuSetup ?? {}, (m) => this.log(m)));
   }
   private ffmpeg: { key: string; found: Promise<ResolvedFfmpeg> } | null = null;
   readonly models = new ModelRegistry(
@@ -209,6 +216,14 @@ export class Daemon {
       return null;
     });
     on('gpu/diagnose', (raw) => this.diagnoseGpu(session, raw));
+    on('gpu/setupPlan', (raw) => this.gpuSetup.plan(raw));
+    on('gpu/setup', (raw) =>
+      this.gpuSetup.setup(raw, {
+        run: (token, work) => session.cancellation.run(token, work),
+        progress: (p) => session.progress(p),
+      }),
+    );
+    on('gpu/remove', () => this.gpuSetup.remove());
     on('devices/list', (raw) => this.live.devices(raw, session));
     on('live/start', (raw) => this.live.start(raw, session));
     on('live/stop', (raw) => this.live.stop(raw, session));

@@ -50,6 +50,11 @@ export function idleMinutes(): number {
   return num('daemon.idleMinutes', 5, 1, 1440);
 }
 
+/** A NuGet v3 service index to fetch the GPU libraries from (a company mirror); undefined for nuget.org. */
+export function gpuFeedUrl(): string | undefined {
+  return str('gpu.feedUrl');
+}
+
 /** Everything the daemon needs to know, sent in `initialize` and `config/didChange`. */
 export function daemonSettings(): DaemonSettings {
   return {

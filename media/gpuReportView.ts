@@ -2,7 +2,12 @@
 // change) and sends back two requests: re-run, and copy as Markdown. Everything in a report (error
 // text, paths, GPU names) is set with textContent, never as markup.
 import type { ChecklistItem, CheckStatus, GpuReport, ProviderProbe } from '../common/protocol';
-import type { GpuHostMessage, GpuPageMessage, GpuViewState } from '../common/pages/gpuReportMessages';
+import {
+  offersGpuSetup,
+  type GpuHostMessage,
+  type GpuPageMessage,
+  type GpuViewState,
+} from '../common/pages/gpuReportMessages';
 import { causeText } from '../common/gpuCheck/causeText';
 import { placementText } from '../common/gpuCheck/reportMarkdown';
 import { providerLabel } from '../common/providerLabels';
@@ -182,6 +187,7 @@ function render(state: GpuViewState): void {
   status.style.display = status.childElementCount === 0 ? 'none' : '';
   ($('rerun') as HTMLButtonElement).disabled = state.status === 'running';
   ($('copy') as HTMLButtonElement).disabled = !state.report;
+  ($('setUpGpu') as HTMLButtonElement).hidden = !state.report || !offersGpuSetup(state.report);
 
   const main = $('report');
   const r = state.report;
@@ -218,6 +224,7 @@ function render(state: GpuViewState): void {
 
 $('rerun').addEventListener('click', () => vscode.postMessage({ type: 'rerun' }));
 $('copy').addEventListener('click', () => vscode.postMessage({ type: 'copyMarkdown' }));
+$('setUpGpu').addEventListener('click', () => vscode.postMessage({ type: 'setUpGpu' }));
 window.addEventListener('message', (e: MessageEvent<GpuHostMessage>) => {
   const m = e.data;
   if (m?.type === 'snapshot') render(m.state);

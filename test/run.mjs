@@ -9,6 +9,8 @@ import path from 'node:path';
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'sensevoice-test-run-'));
 process.env.SENSEVOICE_CACHE_DIR ??= path.join(scratch, 'cache');
 process.env.SENSEVOICE_MODEL_STORE ??= path.join(scratch, 'models');
+// Nor the user's GPU library cache: a daemon started by a test never places libraries from it.
+process.env.SENSEVOICE_GPU_CACHE ??= path.join(scratch, 'gpu');
 // Nor the user's shared daemon: cli tests start one of their own here, stopped when the run ends.
 process.env.SENSEVOICE_RUNTIME_DIR ??= path.join(scratch, 'run');
 

@@ -4,6 +4,7 @@ import type { ProviderFailureCause } from '../protocol';
 
 const CAUSE_TEXT: Record<ProviderFailureCause, string> = {
   'provider-not-installed': 'Not installed',
+  'provider-damaged': 'Damaged library',
   'cuda-runtime-missing': 'No CUDA runtime',
   'cudnn-missing': 'No cuDNN',
   'cudnn-mismatch': 'Wrong cuDNN',

@@ -18,11 +18,22 @@ export interface GpuViewState {
 /** Host -> page. */
 export type GpuHostMessage = { type: 'snapshot'; state: GpuViewState } | { type: 'notice'; text: string };
 
-/** Page -> host. */
-export type GpuPageMessage = { type: 'ready' } | { type: 'rerun' } | { type: 'copyMarkdown' };
+/** Page -> host. `setUpGpu` runs "SenseVoice: Set Up GPU". */
+export type GpuPageMessage = { type: 'ready' } | { type: 'rerun' } | { type: 'copyMarkdown' } | { type: 'setUpGpu' };
 
 /** A page message, or null for anything else (the page is not trusted to send well-formed data). */
 export function parseGpuPageMessage(raw: unknown): GpuPageMessage | null {
   const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
-  return type === 'ready' || type === 'rerun' || type === 'copyMarkdown' ? { type } : null;
+  return type === 'ready' || type === 'rerun' || type === 'copyMarkdown' || type === 'setUpGpu' ? { type } : null;
+}
+
+/** The report's CUDA provider lacks its libraries (or they cannot load) on Linux x64: GPU setup is the fix. */
+export function offersGpuSetup(r: GpuReport): boolean {
+  if (r.host.platform !== 'linux' || r.host.arch !== 'x64') return false;
+  return r.providers.some(
+    (p) =>
+      (p.provider === 'cuda' || p.provider === 'tensorrt') &&
+      !p.ok &&
+      (p.cause === 'provider-not-installed' || p.cause === 'provider-damaged'),
+  );
 }

@@ -72,6 +72,18 @@ export const ErrorCode = {
   RecordingWriteFailed: 1505,
   /** No live job with this id (it was stopped, or belongs to another client). */
   LiveJobNotFound: 1506,
+
+  // GPU setup (daemon/gpuSetup).
+  /** GPU setup downloads nothing on this platform: its GPU providers ship with the extension. */
+  GpuSetupUnsupported: 1601,
+  /** No NVIDIA driver answers (nvidia-smi is absent or fails): the CUDA provider cannot run. */
+  NvidiaDriverMissing: 1602,
+  /** The NVIDIA driver is older than CUDA 12 needs; the message says which version and how to update. */
+  NvidiaDriverTooOld: 1603,
+  /** The feed's answer or the package lacks what setup needs (no published hash, a library missing). */
+  GpuPackageInvalid: 1604,
+  /** The bin folder holds provider libraries that setup did not place; pass overwrite to replace them. */
+  GpuLibrariesExist: 1605,
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCode;

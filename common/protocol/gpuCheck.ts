@@ -18,6 +18,7 @@ export type CheckStatus = 'pass' | 'warn' | 'fail';
 /** Why a provider did not work, as a code to branch on; the words are in `reason`. */
 export type ProviderFailureCause =
   | 'provider-not-installed'
+  | 'provider-damaged'
   | 'cuda-runtime-missing'
   | 'cudnn-missing'
   | 'cudnn-mismatch'

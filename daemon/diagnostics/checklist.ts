@@ -29,6 +29,7 @@ export interface ChecklistFacts {
 /** A failure cause in a few words, for the one-line answer. */
 const SHORT: Record<ProviderFailureCause, string> = {
   'provider-not-installed': 'provider library not installed',
+  'provider-damaged': 'provider library damaged',
   'cuda-runtime-missing': 'CUDA 12 libraries not found',
   'cudnn-missing': 'cuDNN 9 not found',
   'cudnn-mismatch': 'wrong cuDNN version',
@@ -137,7 +138,7 @@ function providerItem(f: ChecklistFacts): ChecklistItem {
       title,
       status: 'fail',
       detail: `Even the CPU provider failed: ${cpu.reason ?? cpu.error}. onnxruntime-node itself is broken.`,
-      fix: 'Reinstall the extension (or run npm ci / npm rebuild onnxruntime-node in a checkout).',
+      fix: 'Reinstall the extension (or run npm ci in a checkout).',
     };
   }
   const selected = f.selectedProvider;

@@ -81,7 +81,7 @@ export function onnxRuntimePackageDir(): string | null {
 }
 
 /** bin/napi-v*\/<platform>/<arch>, whichever N-API version this release uses. */
-function findBinDir(packageDir: string, platform: string, arch: string): string | null {
+export function findBinDir(packageDir: string, platform: string, arch: string): string | null {
   const bin = path.join(packageDir, 'bin');
   let napi: string[];
   try {

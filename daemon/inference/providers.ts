@@ -41,8 +41,9 @@ export interface ProviderExplanation {
   cause: ProviderFailureCause;
 }
 
-const INSTALL_PROVIDER_FIX =
-  'Run: ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node (needs network access), with CUDA 12 and cuDNN 9 installed.';
+/** The command that fetches the CUDA provider libraries (daemon/gpuSetup), and the checkout's way. */
+export const GPU_SETUP_FIX =
+  'Run "SenseVoice: Set Up GPU" in VS Code, or `sensevoice gpu setup` (Linux x64; it also says which CUDA 12 and cuDNN 9 libraries to install). In a checkout: ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node.';
 const CUDNN: ProviderExplanation = {
   cause: 'cudnn-missing',
   reason: 'cuDNN 9 (libcudnn) was not found on the loader path.',
@@ -70,8 +71,8 @@ function missingLibrary(error: string): string | null {
 function notInstalled(provider: ProviderName): ProviderExplanation {
   return {
     cause: 'provider-not-installed',
-    reason: `The ${providerLabel(provider)} provider library is not installed: onnxruntime-node downloads it separately at install time, and that download was skipped or failed.`,
-    fix: INSTALL_PROVIDER_FIX,
+    reason: `The ${providerLabel(provider)} provider library is not installed: it is a separate download that SenseVoice does not ship (onnxruntime-node's own installer skips it here).`,
+    fix: GPU_SETUP_FIX,
   };
 }
 
@@ -84,6 +85,23 @@ function byLibrary(provider: ProviderName, lib: string): ProviderExplanation | n
 }
 
 /**
+ * A provider library that is there but is not a library the loader can use (a truncated download, a
+ * file for another platform): dlopen's "invalid ELF header", "file too short", "wrong ELF class".
+ */
+function damagedProviderLibrary(error: string): ProviderExplanation | null {
+  const m =
+    /([^\s:"]*onnxruntime_providers_\w+\.(?:so|dll|dylib)): (invalid ELF header|file too short|wrong ELF class[^\n]*|not a valid Win32 application[^\n]*)/i.exec(
+      error,
+    );
+  if (!m) return null;
+  return {
+    cause: 'provider-damaged',
+    reason: `${m[1]} is there but is not a library this machine can load (${m[2]}): it is damaged, cut short, or built for another platform.`,
+    fix: `Remove it and set it up again: "SenseVoice: Remove GPU Libraries" then "SenseVoice: Set Up GPU" (sensevoice gpu remove; sensevoice gpu setup), which verify the download.`,
+  };
+}
+
+/**
  * A plain reason, a fix and a cause code for a provider's session-creation error. `error` may carry
  * what onnxruntime logged too (the dlopen detail). With `env` (the GPU check's findings), a bare
  * "Failed to load shared library" is narrowed to the part of the stack that is missing.
@@ -93,6 +111,8 @@ export function explainProviderError(
   error: string,
   env?: ProviderEnvironment,
 ): ProviderExplanation {
+  const broken = damagedProviderLibrary(error);
+  if (broken) return broken;
   const lib = missingLibrary(error);
   const named = lib ? byLibrary(provider, lib) : null;
   if (named) return named;

@@ -25,6 +25,7 @@ export function gpuReportHtml(o: GpuReportHtmlOptions): string {
   <div class="title-row">
     <h1>SenseVoice GPU check</h1>
     <div class="actions">
+      <button type="button" id="setUpGpu" class="button" hidden title="Fetch the CUDA provider libraries (SenseVoice: Set Up GPU)">Set Up GPU</button>
       <button type="button" id="rerun" class="button">Re-run</button>
       <button type="button" id="copy" class="button secondary" title="Copy the whole report as Markdown, for a bug report">Copy as Markdown</button>
     </div>

@@ -3,6 +3,7 @@
 // change; Copy as Markdown and Re-run come back as messages. After each report the status bar learns
 // where inference runs and whether a GPU sits unused.
 import * as vscode from 'vscode';
+import { GPU_SETUP_COMMANDS } from '../gpuSetup/gpuSetupFlow';
 import { ErrorCode, errorCodeName, SenseVoiceError, type GpuReport } from '../../common/protocol';
 import { renderGpuReportMarkdown } from '../../common/gpuCheck/reportMarkdown';
 import type { DaemonSupervisor } from '../daemonSupervisor';
@@ -96,6 +97,9 @@ export class GpuReportPanel implements vscode.Disposable {
         return;
       case 'rerun':
         void this.run();
+        return;
+      case 'setUpGpu':
+        void vscode.commands.executeCommand(GPU_SETUP_COMMANDS.setUp);
         return;
       case 'copyMarkdown': {
         const report = this.state.report;

@@ -88,6 +88,7 @@ describe('model setup and settings', { timeout: 300_000 }, () => {
       assert.deepEqual(await walkthrough.locator('.getting-started-step .step-title').allInnerTexts(), [
         'Download the model',
         '…or use a model folder you have',
+        'Use the GPU',
         'See the models, then transcribe',
       ]);
       assert.equal(

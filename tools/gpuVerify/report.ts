@@ -90,7 +90,7 @@ export function whyNot(p: ProviderResult, ortVersion: string): string {
   if (p.ok && p.softwareAdapter)
     return `ran on a software Vulkan adapter, i.e. on the CPU (${p.softwareAdapter.slice(0, 80)})`;
   if (p.bundled === false && p.cause === 'provider-not-installed')
-    return `not bundled in onnxruntime-node ${ortVersion} (its provider library is a separate download, not installed here: ONNXRUNTIME_NODE_INSTALL=${p.provider === 'cuda' ? 'cuda12' : p.provider} npm rebuild onnxruntime-node)`;
+    return `not bundled in onnxruntime-node ${ortVersion} (its provider library is a separate download, not installed here: ${p.provider === 'cuda' || p.provider === 'tensorrt' ? 'sensevoice gpu setup, or "SenseVoice: Set Up GPU" in VS Code; in a checkout: ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node' : `ONNXRUNTIME_NODE_INSTALL=${p.provider} npm rebuild onnxruntime-node`})`;
   if (p.bundled === null && p.cause === 'not-in-build')
     return `not in onnxruntime-node ${ortVersion} on ${process.platform}-${process.arch}`;
   const reason = (p.reason ?? p.error ?? 'failed').replace(/\.$/, '');

@@ -6,7 +6,8 @@ import type { DaemonConnection } from '../../../client/daemonConnection';
 import { CrashBudget } from '../../../extension/crashBudget';
 import { DaemonSupervisor, type DaemonState } from '../../../extension/daemonSupervisor';
 import { describeState } from '../../../extension/statusText';
-import { parseGpuPageMessage } from '../../../common/pages/gpuReportMessages';
+import { offersGpuSetup, parseGpuPageMessage } from '../../../common/pages/gpuReportMessages';
+import type { GpuReport, ProviderProbe } from '../../../common/protocol';
 import { gpuReportCsp, gpuReportHtml } from '../../../extension/gpuCheck/gpuReportHtml';
 
 /** Just enough of a connection for the supervisor's state machine. */
@@ -71,8 +72,9 @@ test('supervisor: a device name given once is kept for its provider; the hint su
   await sup.stop();
 });
 
-test('page messages: only the three known ones pass', () => {
+test('page messages: only the four known ones pass', () => {
   assert.deepEqual(parseGpuPageMessage({ type: 'ready' }), { type: 'ready' });
+  assert.deepEqual(parseGpuPageMessage({ type: 'setUpGpu' }), { type: 'setUpGpu' });
   assert.deepEqual(parseGpuPageMessage({ type: 'rerun', extra: 1 }), { type: 'rerun' });
   assert.deepEqual(parseGpuPageMessage({ type: 'copyMarkdown' }), { type: 'copyMarkdown' });
   assert.equal(parseGpuPageMessage({ type: 'eval', code: 'x' }), null);
@@ -97,4 +99,19 @@ test('the page: strict CSP with a nonce, no inline script or style, assets from 
   assert.match(scripts[0]![1]!, /nonce="N0nce\+\/=" src="https:\/\/ext\.example\/dist\/media\/gpuReportView\.js"/);
   assert.equal(scripts[0]![2], '', 'no inline script');
   assert.doesNotMatch(html, /<style|style="| on[a-z]+="/, 'no inline style or handlers');
+});
+
+test('the report page offers Set Up GPU only for a CUDA provider without its libraries on Linux x64', () => {
+  const report = (platform: string, arch: string, providers: Partial<ProviderProbe>[]) =>
+    ({
+      host: { platform, arch },
+      providers: providers.map((p) => ({ provider: 'cuda', ok: false, ms: 0, ...p })),
+    }) as unknown as GpuReport;
+  assert.equal(offersGpuSetup(report('linux', 'x64', [{ cause: 'provider-not-installed' }])), true);
+  assert.equal(offersGpuSetup(report('linux', 'x64', [{ cause: 'provider-damaged' }])), true);
+  assert.equal(offersGpuSetup(report('linux', 'x64', [{ cause: 'cudnn-missing' }])), false, 'setup would not help');
+  assert.equal(offersGpuSetup(report('linux', 'x64', [{ ok: true }])), false);
+  assert.equal(offersGpuSetup(report('linux', 'arm64', [{ cause: 'provider-not-installed' }])), false);
+  assert.equal(offersGpuSetup(report('win32', 'x64', [{ cause: 'provider-not-installed' }])), false);
+  assert.equal(offersGpuSetup(report('linux', 'x64', [{ provider: 'webgpu', cause: 'no-adapter' }])), false);
 });

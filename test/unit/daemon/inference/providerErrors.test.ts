@@ -19,7 +19,16 @@ const cases: {
     error: `${ORT.cudaMissing}\n${ORT.sharedMissingLog}`,
     cause: 'provider-not-installed',
     reason: /CUDA provider library is not installed/,
-    fix: /ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node/,
+    fix: /sensevoice gpu setup.*In a checkout: ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node/,
+  },
+  {
+    name: 'a placed provider library that is not a loadable library (stand-in, truncated, other platform)',
+    provider: 'cuda',
+    error: `${ORT.cudaMissing}\n${ORT.sharedMissingLog.replace(': cannot open shared object file: No such file or directory', ': invalid ELF header')}`,
+    cause: 'provider-damaged',
+    reason:
+      /libonnxruntime_providers_shared\.so is there but is not a library this machine can load \(invalid ELF header\)/,
+    fix: /sensevoice gpu remove; sensevoice gpu setup/,
   },
   {
     name: 'libcudnn.so.9 missing (Linux log line)',

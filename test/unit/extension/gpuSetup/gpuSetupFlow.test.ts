@@ -1,0 +1,235 @@
+// "SenseVoice: Set Up GPU" with a fake connection and a fake window: the plan is shown before any
+// download, "no" downloads nothing, a driver blocker stops with its fix, a finished setup restarts
+// the daemon and runs the GPU check by itself, cancelling says how to resume, libraries setup did
+// not place are replaced only after asking, and remove restarts the daemon too.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  ErrorCode,
+  SenseVoiceError,
+  type GpuRemoveResult,
+  type GpuSetupPlan,
+  type GpuSetupResult,
+  type NvidiaInfo,
+} from '../../../../common/protocol';
+import {
+  CHECK_GPU,
+  planDetail,
+  runGpuRemove,
+  runGpuSetup,
+  type GpuSetupDeps,
+} from '../../../../extension/gpuSetup/gpuSetupFlow';
+
+const DRIVER: NvidiaInfo = {
+  status: 'ok',
+  path: '/usr/bin/nvidia-smi',
+  gpus: [
+    { name: 'NVIDIA L4', driverVersion: '550.54.14', memoryTotalMiB: 23034, memoryFreeMiB: 22000, utilizationPct: 0 },
+  ],
+  driverVersion: '550.54.14',
+  minDriverVersion: '525.60.13',
+  driverOk: true,
+};
+
+const PLAN: GpuSetupPlan = {
+  supported: true,
+  packageId: 'Microsoft.ML.OnnxRuntime.Gpu.Linux',
+  version: '1.30.0',
+  feedUrl: 'https://mirror.corp/v3/index.json',
+  packageUrl: 'https://mirror.corp/flat/x.nupkg',
+  sizeBytes: 250 * 1024 * 1024,
+  licence: 'ONNX Runtime is MIT-licensed.',
+  prerequisites: ['cuDNN 9 for CUDA 12: pip install nvidia-cudnn-cu12'],
+  driver: DRIVER,
+  binDir: '/ext/bin',
+  cacheDir: '/cache',
+  cached: false,
+  placed: false,
+  files: ['libonnxruntime_providers_cuda.so'],
+};
+
+const RESULT: GpuSetupResult = {
+  version: '1.30.0',
+  binDir: '/ext/bin',
+  cacheDir: '/cache/onnxruntime-gpu-1.30.0',
+  placed: ['libonnxruntime_providers_cuda.so'],
+  alreadyPlaced: [],
+  fromCache: false,
+  downloadedBytes: 100,
+  resumedBytes: 0,
+};
+
+interface Fake {
+  deps: GpuSetupDeps;
+  calls: { method: string; params: unknown }[];
+  events: string[];
+}
+
+function fake(
+  o: {
+    plan?: GpuSetupPlan;
+    answers?: (string | undefined)[];
+    setup?: (params: { overwrite?: boolean }, n: number) => GpuSetupResult;
+    infoAnswer?: string;
+    errorAnswer?: string;
+  } = {},
+): Fake {
+  const calls: { method: string; params: unknown }[] = [];
+  const events: string[] = [];
+  const answers = [...(o.answers ?? ['Download and Set Up'])];
+  let setups = 0;
+  const deps: GpuSetupDeps = {
+    request: (async (method: string, params: unknown, options?: { onProgress?: (p: unknown) => void }) => {
+      calls.push({ method, params });
+      if (method === 'gpu/setupPlan') return o.plan ?? PLAN;
+      if (method === 'gpu/setup') {
+        options?.onProgress?.({ token: 't', bytes: 50, total: 100, fraction: 0.5, message: 'Downloading' });
+        return (o.setup ?? (() => RESULT))(params as { overwrite?: boolean }, ++setups);
+      }
+      if (method === 'gpu/remove')
+        return {
+          binDir: '/ext/bin',
+          removed: ['libonnxruntime_providers_cuda.so'],
+          kept: [],
+          cacheDir: '/cache',
+          cacheRemoved: true,
+        } satisfies GpuRemoveResult;
+      throw new Error(`unexpected ${method}`);
+    }) as GpuSetupDeps['request'],
+    restartDaemon: async () => void events.push('restart'),
+    runGpuCheck: async () => void events.push('gpu check'),
+    feedUrl: () => 'https://mirror.corp/v3/index.json',
+    ui: {
+      ask: async (message, detail) => {
+        events.push(`ask: ${message} | ${detail}`);
+        return answers.shift();
+      },
+      info: async (message) => {
+        events.push(`info: ${message}`);
+        return o.infoAnswer;
+      },
+      error: async (message) => {
+        events.push(`error: ${message}`);
+        return o.errorAnswer;
+      },
+      progress: async (title, task) => {
+        events.push(`progress: ${title}`);
+        return task(
+          (step) => events.push(`step: ${step.message} +${step.increment ?? 0}`),
+          new AbortController().signal,
+        );
+      },
+    },
+    log: () => undefined,
+  };
+  return { deps, calls, events };
+}
+
+test('asks with the size, licence, driver and prerequisites; then sets up, restarts the daemon, runs the GPU check', async () => {
+  const f = fake();
+  assert.equal(await runGpuSetup(f.deps), 'done');
+  assert.deepEqual(
+    f.calls.map((c) => c.method),
+    ['gpu/setupPlan', 'gpu/setup'],
+  );
+  assert.deepEqual(f.calls[0]?.params, { feedUrl: 'https://mirror.corp/v3/index.json' }, 'the setting is the feed');
+  const ask = f.events.find((e) => e.startsWith('ask:')) ?? '';
+  assert.match(ask, /250\.0 MiB/);
+  assert.match(ask, /MIT/);
+  assert.match(ask, /NVIDIA driver 550\.54\.14/);
+  assert.match(ask, /pip install nvidia-cudnn-cu12/);
+  assert.ok(
+    f.events.some((e) => /^step: Downloading — .* of .* \+50$/.test(e)),
+    'progress reaches the notification',
+  );
+  const order = f.events.filter((e) => e === 'restart' || e === 'gpu check');
+  assert.deepEqual(order, ['restart', 'gpu check'], 'the daemon restarts before the check runs');
+});
+
+test('answering no (or dismissing) downloads nothing', async () => {
+  const f = fake({ answers: [undefined] });
+  assert.equal(await runGpuSetup(f.deps), 'declined');
+  assert.deepEqual(
+    f.calls.map((c) => c.method),
+    ['gpu/setupPlan'],
+  );
+  assert.ok(!f.events.includes('restart'));
+});
+
+test('a driver blocker is shown with its fix and offers the GPU check; nothing is downloaded', async () => {
+  const f = fake({
+    plan: { ...PLAN, blocker: { code: ErrorCode.NvidiaDriverTooOld, message: 'The NVIDIA driver 470 is too old…' } },
+    errorAnswer: CHECK_GPU,
+  });
+  assert.equal(await runGpuSetup(f.deps), 'blocked');
+  assert.ok(f.events.some((e) => /^error: The NVIDIA driver 470/.test(e)));
+  assert.ok(f.events.includes('gpu check'));
+  assert.equal(f.calls.length, 1);
+});
+
+test('Windows and macOS: what works out of the box, no question, no download', async () => {
+  const f = fake({ plan: { ...PLAN, supported: false, platformNote: 'Nothing to download on Windows: DirectML…' } });
+  assert.equal(await runGpuSetup(f.deps), 'unsupported');
+  assert.ok(f.events.some((e) => /^info: Nothing to download on Windows/.test(e)));
+  assert.ok(!f.events.some((e) => e.startsWith('ask:')));
+  assert.equal(f.calls.length, 1);
+});
+
+test('cancelled: says how to resume, and neither restarts nor checks', async () => {
+  const f = fake({
+    setup: () => {
+      throw new SenseVoiceError(ErrorCode.Cancelled, 'Download cancelled.');
+    },
+  });
+  assert.equal(await runGpuSetup(f.deps), 'cancelled');
+  assert.ok(f.events.some((e) => /resume/.test(e)));
+  assert.ok(!f.events.includes('restart') && !f.events.includes('gpu check'));
+});
+
+test('libraries setup did not place: replaced only after the user says Replace', async () => {
+  const exists = (p: { overwrite?: boolean }) => {
+    if (!p.overwrite) throw new SenseVoiceError(ErrorCode.GpuLibrariesExist, '/ext/bin already holds …');
+    return RESULT;
+  };
+  const keep = fake({ answers: ['Download and Set Up', undefined], setup: exists });
+  assert.equal(await runGpuSetup(keep.deps), 'declined');
+  assert.equal(keep.calls.filter((c) => c.method === 'gpu/setup').length, 1);
+
+  const replace = fake({ answers: ['Download and Set Up', 'Replace'], setup: exists });
+  assert.equal(await runGpuSetup(replace.deps), 'done');
+  const setups = replace.calls.filter((c) => c.method === 'gpu/setup');
+  assert.deepEqual(
+    setups.map((c) => (c.params as { overwrite?: boolean }).overwrite),
+    [undefined, true],
+  );
+});
+
+test('other failures reach the command (shown with Show Logs there)', async () => {
+  const f = fake({
+    setup: () => {
+      throw new SenseVoiceError(ErrorCode.ChecksumMismatch, 'the file was deleted');
+    },
+  });
+  await assert.rejects(
+    runGpuSetup(f.deps),
+    (e: unknown) => e instanceof SenseVoiceError && e.code === ErrorCode.ChecksumMismatch,
+  );
+  assert.ok(!f.events.includes('restart'));
+});
+
+test('remove asks, removes, restarts the daemon', async () => {
+  const f = fake({ answers: ['Remove'] });
+  assert.equal(await runGpuRemove(f.deps), true);
+  assert.deepEqual(
+    f.calls.map((c) => c.method),
+    ['gpu/remove'],
+  );
+  assert.ok(f.events.includes('restart'));
+  const no = fake({ answers: [undefined] });
+  assert.equal(await runGpuRemove(no.deps), false);
+  assert.equal(no.calls.length, 0);
+});
+
+test('a cached version says nothing will be downloaded', () => {
+  assert.match(planDetail({ ...PLAN, cached: true }), /already in the cache.*nothing to download/);
+});
