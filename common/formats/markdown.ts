@@ -47,6 +47,25 @@ function languagesLine(languages: TagShare[]): string {
   return languages.map((l) => `${languageName(l.tag)} (${l.tag}) ${percent(l.share)}`).join(', ');
 }
 
+/** One transcript line of the notes: time, event mark, escaped text, emotion (also streamed by live notes). */
+export function markdownSegmentLine(s: TranscriptData['segments'][number], emoji = true): string {
+  const parts = [`**[${clockTime(s.start)}]**`];
+  if (!isPlainSpeechEvent(s.event)) {
+    const e = emoji ? eventEmoji(s.event) : '';
+    parts.push(e || `\\[${escapeMarkdown(eventName(s.event))}\\]`);
+  }
+  const text = tidyText(s.text);
+  parts.push(text ? escapeMarkdown(text) : '_(no speech)_');
+  if (emoji) {
+    const e = emotionEmoji(s.emotion);
+    if (e) parts.push(e);
+  } else {
+    const w = moodWord(s);
+    if (w) parts.push(`_(${w})_`);
+  }
+  return parts.join(' ');
+}
+
 export function formatMarkdown(t: TranscriptData, options: MarkdownOptions = {}): string {
   const emoji = options.emoji ?? true;
   const level = Math.min(4, Math.max(1, Math.round(options.headingLevel ?? 1)));
@@ -96,22 +115,6 @@ export function formatMarkdown(t: TranscriptData, options: MarkdownOptions = {})
   out.push(`${h}# Transcript`, '');
   const segments = [...t.segments].sort((a, b) => a.start - b.start);
   if (segments.length === 0) out.push('_Nothing was recognised._', '');
-  for (const s of segments) {
-    const parts = [`**[${clockTime(s.start)}]**`];
-    if (!isPlainSpeechEvent(s.event)) {
-      const e = emoji ? eventEmoji(s.event) : '';
-      parts.push(e || `\\[${escapeMarkdown(eventName(s.event))}\\]`);
-    }
-    const text = tidyText(s.text);
-    parts.push(text ? escapeMarkdown(text) : '_(no speech)_');
-    if (emoji) {
-      const e = emotionEmoji(s.emotion);
-      if (e) parts.push(e);
-    } else {
-      const w = moodWord(s);
-      if (w) parts.push(`_(${w})_`);
-    }
-    out.push(parts.join(' '), '');
-  }
+  for (const s of segments) out.push(markdownSegmentLine(s, emoji), '');
   return out.join('\n');
 }
