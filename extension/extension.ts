@@ -10,6 +10,7 @@ import { registerCommands } from './commands';
 import { registerGpuCheck } from './gpuCheck/registerGpuCheck';
 import { registerTranscription } from './transcribe/registerTranscription';
 import { registerModelSetup } from './modelSetup/registerModelSetup';
+import { registerLive } from './live/registerLive';
 
 let supervisor: DaemonSupervisor | undefined;
 
@@ -39,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerGpuCheck(context, sup, log);
   registerTranscription(context, sup, log);
   registerModelSetup(context, sup, log);
+  registerLive(context, sup, log);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (!e.affectsConfiguration('sensevoice')) return;
