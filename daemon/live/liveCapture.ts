@@ -33,7 +33,9 @@ function keepTail(kept: string, s: string): string {
 export function toPcm16(samples: Float32Array): Buffer {
   const pcm = new Int16Array(samples.length);
   for (let i = 0; i < samples.length; i++) {
-    const v = Math.round(samples[i] * 32768);
+    const x = samples[i] * 32768;
+    let v = Math.round(x);
+    if (v - x === 0.5 && v % 2 !== 0) v -= 1; // halves to even, as ffmpeg's lrintf
     pcm[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
   }
   return Buffer.from(pcm.buffer);

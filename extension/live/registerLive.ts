@@ -79,10 +79,10 @@ export function registerLive(
 
   function changed(s: LiveNotesSession, document: vscode.TextDocument): void {
     status.update(s, path.basename(s.info.path));
-    setContext(s.state === 'finished' ? '' : s.state);
     const was = lastState;
     lastState = s.state;
     if (s.state === was) return;
+    setContext(s.state === 'finished' ? '' : s.state);
     if (s.state === 'interrupted') offerFinish(s);
     if (s.state === 'finished') {
       void removePending(memory, s.info.markerId);
