@@ -286,6 +286,12 @@ describe('live recording from a PulseAudio null sink', { skip: missing ?? false 
       const ended = await waitFor(() => l.ended.get(s.id), 'live/ended', 20_000);
       assert.equal(ended.code, ErrorCode.CaptureFailed);
       assert.match(ended.message, /kept/);
+      await assert.rejects(
+        l.d.request('live/pause', { id: s.id }),
+        (e: unknown) =>
+          e instanceof SenseVoiceError && e.code === ErrorCode.LiveWrongState && /only be stopped/.test(e.message),
+        'a recording whose capture ended can only be stopped',
+      );
     } finally {
       pa.restoreSink();
     }
