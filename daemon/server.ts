@@ -226,6 +226,8 @@ export class Daemon {
     on('gpu/remove', () => this.gpuSetup.remove());
     on('devices/list', (raw) => this.live.devices(raw, session));
     on('live/start', (raw) => this.live.start(raw, session));
+    on('live/pause', (raw) => this.live.pause(raw, session, true));
+    on('live/resume', (raw) => this.live.pause(raw, session, false));
     on('live/stop', (raw) => this.live.stop(raw, session));
     session.endpoint.onNotification('$/cancel', (raw) => {
       const token = typeof raw === 'object' && raw !== null ? (raw as { token?: unknown }).token : undefined;

@@ -11,6 +11,7 @@ import { registerGpuCheck } from './gpuCheck/registerGpuCheck';
 import { registerTranscription } from './transcribe/registerTranscription';
 import { registerModelSetup } from './modelSetup/registerModelSetup';
 import { registerGpuSetup } from './gpuSetup/registerGpuSetup';
+import { registerLive } from './live/registerLive';
 
 let supervisor: DaemonSupervisor | undefined;
 
@@ -41,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerTranscription(context, sup, log);
   registerModelSetup(context, sup, log);
   registerGpuSetup(context, sup, log);
+  registerLive(context, sup, log);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (!e.affectsConfiguration('sensevoice')) return;

@@ -52,6 +52,15 @@ function languagesLine(languages: TagShare[]): string {
   return languages.map((l) => `${languageName(l.tag)} (${l.tag}) ${percent(l.share)}`).join(', ');
 }
 
+/** One transcript line of the notes: time, event mark, escaped text, emotion (also streamed by live notes). */
+export function markdownSegmentLine(
+  s: TranscriptSegment,
+  emoji = true,
+  names: ReadonlyMap<string, string> = new Map(),
+): string {
+  return [`**[${clockTime(s.start)}]**`, ...segmentBody(s, emoji, names)].join(' ');
+}
+
 export function formatMarkdown(t: TranscriptData, options: MarkdownOptions = {}): string {
   const emoji = options.emoji ?? true;
   const level = Math.min(4, Math.max(1, Math.round(options.headingLevel ?? 1)));
@@ -120,7 +129,7 @@ export function formatMarkdown(t: TranscriptData, options: MarkdownOptions = {})
     }
     return out.join('\n');
   }
-  for (const s of segments) out.push([`**[${clockTime(s.start)}]**`, ...segmentBody(s, emoji, names)].join(' '), '');
+  for (const s of segments) out.push(markdownSegmentLine(s, emoji, names), '');
   return out.join('\n');
 }
 

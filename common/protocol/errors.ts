@@ -72,6 +72,8 @@ export const ErrorCode = {
   RecordingWriteFailed: 1505,
   /** No live job with this id (it was stopped, or belongs to another client). */
   LiveJobNotFound: 1506,
+  /** A live job cannot do that now: pause while paused, resume while recording, either after capture ended. */
+  LiveWrongState: 1507,
 
   // GPU setup (daemon/gpuSetup).
   /** GPU setup downloads nothing on this platform: its GPU providers ship with the extension. */

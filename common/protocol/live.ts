@@ -1,6 +1,8 @@
 // Live capture: the input devices ffmpeg can record from (`devices/list`) and live jobs
-// (`live/start`, `live/stop`) that record a device to a file while the VAD and the model transcribe it,
-// with `live/segment`, `live/level` and `live/ended` notifications to the client that started them.
+// (`live/start`, `live/pause`, `live/resume`, `live/stop`) that record a device to a file while the VAD
+// and the model transcribe it, with `live/segment`, `live/level` and `live/ended` notifications to the
+// client that started them. Paused audio is neither written nor transcribed: every time in a live
+// job is recording time, the position in the file.
 import type { TranscribeOptions, Transcript, TranscriptSegment } from './transcription';
 
 /** ffmpeg input formats that capture audio: PulseAudio/PipeWire and ALSA (Linux), AVFoundation (macOS), DirectShow (Windows). */
@@ -57,16 +59,25 @@ export interface LiveStartResult {
   format: RecordingFormat;
 }
 
-/** Parameters of `live/stop`. */
+/** Parameters of `live/stop`, `live/pause` and `live/resume`. */
 export interface LiveIdParams {
   id: string;
+}
+
+/** The answer to `live/pause` and `live/resume`. */
+export interface LivePauseResult {
+  paused: boolean;
+  /** Seconds recorded so far (paused audio is not counted). */
+  capturedSec: number;
 }
 
 /** The answer to `live/stop`: the finished recording and its file transcription. */
 export interface LiveStopResult {
   path: string;
-  /** Seconds of audio captured (the live stream's length). */
+  /** Seconds of audio recorded (the file's length; paused audio is not counted). */
   capturedSec: number;
+  /** Seconds of input left out while paused. */
+  pausedSec: number;
   /** The transcript of the recording file, as `transcribe/file` would make it; null when nothing was recorded. */
   transcript: Transcript | null;
   /** Why capture had ended before the stop, when it had (device gone, disk full). */
@@ -85,8 +96,10 @@ export interface LiveLevelParams {
   id: string;
   /** RMS level of the last block in dBFS (-Infinity is sent as -120). */
   rmsDbfs: number;
-  /** Seconds captured so far. */
+  /** Seconds recorded so far (paused audio is not counted). */
   capturedSec: number;
+  /** The job is paused: the level is the input's, and none of it is recorded. */
+  paused: boolean;
 }
 
 /** `live/ended`: capture stopped by itself (device gone, disk full, ffmpeg failed); the file so far is kept. */
@@ -103,6 +116,10 @@ export interface LiveRequests {
   'devices/list': { params: DevicesListParams; result: DevicesListResult };
   /** Client -> daemon: start recording a device to a file, transcribing as it goes. */
   'live/start': { params: LiveStartParams; result: LiveStartResult };
+  /** Client -> daemon: leave the input out of the recording and the transcript until `live/resume`. */
+  'live/pause': { params: LiveIdParams; result: LivePauseResult };
+  /** Client -> daemon: record and transcribe the input again after `live/pause`. */
+  'live/resume': { params: LiveIdParams; result: LivePauseResult };
   /** Client -> daemon: finish the file, then transcribe it whole and return the transcript. */
   'live/stop': { params: LiveIdParams; result: LiveStopResult };
 }

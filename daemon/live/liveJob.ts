@@ -1,8 +1,9 @@
 // One live recording: the capture writes the file and streams samples; here they are metered, cut
 // by the VAD as they come, and each speech segment is recognised as soon as it ends, ahead of any
 // file job (priority in the batch scheduler). The client hears `live/segment` and `live/level`.
-import type { LiveLevelParams, TranscriptSegment } from '../../common/protocol';
-import type { SenseVoiceError } from '../../common/protocol';
+// While paused, the input is metered (the level says paused) but neither recorded nor given to the
+// VAD: the VAD sees the recording as the file holds it, so segment times are recording time.
+import { ErrorCode, SenseVoiceError, type LiveLevelParams, type TranscriptSegment } from '../../common/protocol';
 import { SAMPLE_RATE } from '../ffmpeg/decodeAudio';
 import type { BatchScheduler } from '../jobs/batchScheduler';
 import type { TranscriptionOptions } from '../jobs/runTranscription';
@@ -39,11 +40,36 @@ export class LiveJob {
     this.vadStream = new VadSegmentStream(o.vad, { maxSegmentSec: o.options.maxSegmentSec }, (s) =>
       this.recognise(s.index, s.samples, s.start / SAMPLE_RATE),
     );
-    this.capture = new LiveCapture({ ...o, onSamples: (c) => this.take(c) });
+    this.capture = new LiveCapture({ ...o, onSamples: (c, paused) => this.take(c, paused) });
   }
 
+  /** Seconds recorded (the file's length so far). */
   get capturedSec(): number {
     return this.capture.samples / SAMPLE_RATE;
+  }
+
+  /** Seconds of input left out while paused. */
+  get pausedSec(): number {
+    return this.capture.skipped / SAMPLE_RATE;
+  }
+
+  get paused(): boolean {
+    return this.capture.paused;
+  }
+
+  /** Pauses (true) or resumes (false) the recording from the next samples on; LiveWrongState when it already is, or capture has ended. */
+  setPaused(paused: boolean): void {
+    if (!this.capture.running)
+      throw new SenseVoiceError(
+        ErrorCode.LiveWrongState,
+        `Live recording "${this.o.id}" has stopped capturing; it can only be stopped.`,
+      );
+    if (this.capture.paused === paused)
+      throw new SenseVoiceError(
+        ErrorCode.LiveWrongState,
+        `Live recording "${this.o.id}" is ${paused ? 'already paused' : 'not paused'}.`,
+      );
+    this.capture.paused = paused;
   }
 
   /** Ends capture (the file is finished), lets the VAD close the last segment, and waits for every live segment. */
@@ -61,12 +87,12 @@ export class LiveJob {
     await this.capture.finish();
   }
 
-  private take(chunk: Float32Array): void {
+  private take(chunk: Float32Array, paused: boolean): void {
     for (let i = 0; i < chunk.length; i++) {
       this.levelSum += chunk[i] * chunk[i];
       if (++this.levelCount === LEVEL_BLOCK) this.level();
     }
-    if (this.o.options.vad === 'off' || this.controller.signal.aborted) return;
+    if (paused || this.o.options.vad === 'off' || this.controller.signal.aborted) return;
     this.vadChain = this.vadChain.then(() => this.vadStream.push(chunk));
     this.vadChain.catch((err: Error) => (this.failure ??= err));
   }
@@ -76,7 +102,7 @@ export class LiveJob {
     this.levelSum = 0;
     this.levelCount = 0;
     const rmsDbfs = rms > 1e-6 ? Math.round(20 * Math.log10(rms) * 10) / 10 : -120;
-    this.o.onLevel({ id: this.o.id, rmsDbfs, capturedSec: this.capturedSec });
+    this.o.onLevel({ id: this.o.id, rmsDbfs, capturedSec: this.capturedSec, paused: this.capture.paused });
   }
 
   private recognise(index: number, samples: Float32Array, offsetSec: number): void {

@@ -1,4 +1,4 @@
-// The live methods of the daemon: `devices/list`, `live/start` and `live/stop`. Live jobs belong to
+// The live methods of the daemon: `devices/list`, `live/start`, `live/pause`, `live/resume` and `live/stop`. Live jobs belong to
 // the client that started them: only it hears their notifications and may stop them, and they end
 // (the file finished and kept) when it leaves. Stopping finishes the file, then transcribes it as
 // `transcribe/file` would, so the final notes are the file's transcript.
@@ -9,6 +9,7 @@ import {
   RECORDING_FORMATS,
   SenseVoiceError,
   type DevicesListResult,
+  type LivePauseResult,
   type LiveStartResult,
   type LiveStopResult,
   type NotificationMap,
@@ -133,11 +134,17 @@ export class LiveRequests {
     return { id, path: file, device, inputFormat, format };
   }
 
+  /** `live/pause` (paused true) and `live/resume` (false): from the next samples on, input is left out of (or back in) the recording. */
+  pause(raw: unknown, client: LiveClient, paused: boolean): LivePauseResult {
+    const method = paused ? 'live/pause' : 'live/resume';
+    const { id, r } = this.owned(raw, client, method);
+    r.job.setPaused(paused);
+    this.d.log(`live ${id}: ${paused ? 'paused' : 'resumed'} at ${r.job.capturedSec.toFixed(2)} s of recording`);
+    return { paused, capturedSec: r.job.capturedSec };
+  }
+
   async stop(raw: unknown, client: LiveClient): Promise<LiveStopResult> {
-    const id = requiredString(paramObject(raw, 'live/stop'), 'id', 'live/stop');
-    const r = this.jobs.get(id);
-    if (!r || r.owner !== client.id)
-      throw new SenseVoiceError(ErrorCode.LiveJobNotFound, `No live recording "${id}" of this client is running.`);
+    const { id, r } = this.owned(raw, client, 'live/stop');
     this.jobs.delete(id);
     try {
       const reason = await r.job.finish();
@@ -162,12 +169,21 @@ export class LiveRequests {
       return {
         path: r.path,
         capturedSec,
+        pausedSec: r.job.pausedSec,
         transcript,
         ended: reason ? { id, code: reason.code, message: reason.message } : null,
       };
     } finally {
       r.release();
     }
+  }
+
+  private owned(raw: unknown, client: LiveClient, method: string): { id: string; r: Running } {
+    const id = requiredString(paramObject(raw, method), 'id', method);
+    const r = this.jobs.get(id);
+    if (!r || r.owner !== client.id)
+      throw new SenseVoiceError(ErrorCode.LiveJobNotFound, `No live recording "${id}" of this client is running.`);
+    return { id, r };
   }
 
   /** The client left: its recordings are finished and kept, their live work dropped. */

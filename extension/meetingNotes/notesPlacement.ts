@@ -14,10 +14,15 @@ export function headingLevelAt(linesAbove: readonly string[]): number {
   return nearest === 0 ? 1 : Math.min(4, nearest + 1);
 }
 
-/** The notes with the blank lines they need to stand apart from the text around the cursor. */
-export function padForInsertion(notes: string, before: string, after: string): string {
-  const body = notes.replace(/\n+$/, '');
+/** The blank lines a block needs before and after it to stand apart from the text around the cursor. */
+export function insertionPadding(before: string, after: string): { lead: string; trail: string } {
   const lead = before.length === 0 || /\n\s*\n$/.test(before) ? '' : before.endsWith('\n') ? '\n' : '\n\n';
   const trail = after.length === 0 ? '\n' : /^\n\s*\n/.test(after) ? '' : after.startsWith('\n') ? '\n' : '\n\n';
-  return lead + body + trail;
+  return { lead, trail };
+}
+
+/** The notes with the blank lines they need to stand apart from the text around the cursor. */
+export function padForInsertion(notes: string, before: string, after: string): string {
+  const { lead, trail } = insertionPadding(before, after);
+  return lead + notes.replace(/\n+$/, '') + trail;
 }

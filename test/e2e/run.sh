@@ -157,12 +157,29 @@ export PATH="$NODE_BIN:$PATH"
 "$CS" --config "$RUN/config.yaml" --user-data-dir "$UD" --extensions-dir "$EXTS" --install-extension "$VSIX" >"$OUT/install.log" 2>&1 \
   || { cat "$OUT/install.log"; exit 1; }
 
+# A private PulseAudio server with a 16 kHz mono null sink, for Record Meeting Notes: the daemons the
+# window starts record its monitor (PULSE_SERVER is all a client needs), the test plays clips into it.
+# Nothing of a user's sound setup is touched. Without pulseaudio installed, that test says it skipped.
+PULSE_PID=
+if command -v pulseaudio >/dev/null 2>&1 && command -v paplay >/dev/null 2>&1; then
+  PULSE_DIR=$RUN/pulse
+  mkdir -p "$PULSE_DIR/runtime" && chmod 700 "$PULSE_DIR/runtime"
+  HOME=$PULSE_DIR XDG_RUNTIME_DIR=$PULSE_DIR/runtime PULSE_RUNTIME_PATH=$PULSE_DIR/runtime PULSE_STATE_PATH=$PULSE_DIR/state \
+    pulseaudio --daemonize=no --exit-idle-time=-1 --use-pid-file=no --disallow-exit -n \
+    "--load=module-native-protocol-unix socket=$PULSE_DIR/runtime/native auth-anonymous=1" \
+    "--load=module-null-sink sink_name=sv_e2e rate=16000 channels=1 format=s16le" >"$OUT/pulseaudio.log" 2>&1 &
+  PULSE_PID=$!
+  export PULSE_SERVER=unix:$PULSE_DIR/runtime/native
+  for _ in $(seq 100); do pactl list short sources 2>/dev/null | grep -q sv_e2e.monitor && break; sleep 0.2; done
+  pactl list short sources | grep -q sv_e2e.monitor || { cat "$OUT/pulseaudio.log"; exit 1; }
+fi
+
 t "6 start code-server on 127.0.0.1:$PORT"
 setsid "$CS" --config "$RUN/config.yaml" --bind-addr "127.0.0.1:$PORT" --auth none \
   --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
   --user-data-dir "$UD" --extensions-dir "$EXTS" "$WS" >"$OUT/code-server.log" 2>&1 &
 CSPID=$!
-trap 'kill -- -$CSPID 2>/dev/null || true; node dist/cli.js daemon stop >/dev/null 2>&1 || true' EXIT
+trap 'kill -- -$CSPID 2>/dev/null || true; [ -z "$PULSE_PID" ] || kill "$PULSE_PID" 2>/dev/null || true; node dist/cli.js daemon stop >/dev/null 2>&1 || true' EXIT
 for _ in $(seq 300); do curl -fso /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.2; done
 curl -fso /dev/null "http://127.0.0.1:$PORT/healthz" || { cat "$OUT/code-server.log"; exit 1; }
 

@@ -11,7 +11,13 @@
 //   at an arbitrary offset in the recording, so the VAD's 512-sample windows fall differently and a
 //   segment's end, decided window by window with hysteresis, moves by a few windows; seen: 0.11 s);
 // - the Ogg recording decodes to the captured length within 50 ms, also when the daemon is killed;
-// - bad input: no such device, an existing --out, a device that disappears mid-recording.
+// - bad input: no such device, an existing --out, a device that disappears mid-recording;
+// - pause/resume: the clip played while paused is not in the file (nothing louder than the null
+//   sink's silence before the resume point), the clip played after it is, exactly; the file decodes to
+//   the recorded length (the input minus the pause) within 50 ms; the live segments equal the file
+//   transcription of the recording (times are recording time); the input left out equals the wall time
+//   between the pause and resume replies within 0.3 s (the pause takes effect at the next 100 ms
+//   fragment, plus the request's round trip on a loaded machine); wrong id or state: coded errors.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -165,6 +171,75 @@ describe('live recording from a PulseAudio null sink', { skip: missing ?? false 
     );
   });
 
+  test('pause and resume: paused audio is neither recorded nor transcribed; times are recording time', async () => {
+    const out = path.join(dir, 'paused.wav');
+    const s = await l.d.request('live/start', { device: MONITOR, out, format: 'wav' });
+    await waitFor(levelsPast(l, s.id, 0.5), 'half a second of capture', 20_000);
+    const pausedAt = Date.now();
+    const p = await l.d.request('live/pause', { id: s.id });
+    assert.equal(p.paused, true);
+    await assert.rejects(
+      l.d.request('live/pause', { id: s.id }),
+      (e: unknown) => e instanceof SenseVoiceError && e.code === ErrorCode.LiveWrongState,
+    );
+    await pa.play(CLIP); // heard while paused: never in the file
+    const pauseLevels = () => (l.levels.get(s.id) ?? []).filter((x) => x.paused);
+    await waitFor(() => pauseLevels().length >= 4, 'levels while paused', 20_000);
+    const resumedAt = Date.now();
+    const q = await l.d.request('live/resume', { id: s.id });
+    assert.equal(q.paused, false);
+    await assert.rejects(
+      l.d.request('live/resume', { id: s.id }),
+      (e: unknown) => e instanceof SenseVoiceError && e.code === ErrorCode.LiveWrongState,
+    );
+    const whilePaused = pauseLevels();
+    assert.ok(
+      whilePaused.some((x) => x.rmsDbfs > -40),
+      'the meter still shows the input while paused',
+    );
+    assert.equal(new Set(whilePaused.map((x) => x.capturedSec)).size, 1, 'recording time stands still while paused');
+    assert.ok(Math.abs(whilePaused[0].capturedSec - q.capturedSec) < 1e-9);
+    await waitFor(levelsPast(l, s.id, q.capturedSec + 0.3), 'capture after the resume', 20_000);
+    await pa.play(CLIP);
+    const playedTo = l.levels.get(s.id)!.at(-1)!.capturedSec;
+    await waitFor(levelsPast(l, s.id, playedTo + 1.5), 'capture past the clip', 20_000);
+    const live = (l.segments.get(s.id) ?? []).map((x) => x.p);
+    const r = await l.d.request('live/stop', { id: s.id });
+    await assert.rejects(
+      l.d.request('live/resume', { id: s.id }),
+      (e: unknown) => e instanceof SenseVoiceError && e.code === ErrorCode.LiveJobNotFound,
+    );
+
+    const recorded = decode(out);
+    assert.ok(
+      Math.abs(recorded.length / 16000 - r.capturedSec) <= 0.05,
+      `file ${recorded.length / 16000} s vs recorded ${r.capturedSec} s`,
+    );
+    const pauseWall = (resumedAt - pausedAt) / 1000;
+    assert.ok(r.pausedSec >= 7, `the whole first clip (7.15 s) was paused: ${r.pausedSec} s`);
+    assert.ok(Math.abs(r.pausedSec - pauseWall) <= 0.3, `paused ${r.pausedSec} s of input in ${pauseWall} s`);
+    const clip = decode(CLIP);
+    const at = findClip(recorded, clip);
+    assert.ok(at / 16000 >= q.capturedSec - 0.01, `the clip is after the resume point (${at / 16000} s)`);
+    let loudBefore = 0;
+    for (let i = 0; i < at; i++) loudBefore = Math.max(loudBefore, Math.abs(recorded[i]));
+    assert.ok(loudBefore < 1e-3, `nothing of the paused clip in the file (peak ${loudBefore})`);
+    assert.ok(r.transcript && live.length >= 1 && live.length === r.transcript.segments.length);
+    const byIndex = [...live].sort((a, b) => a.index - b.index).map((x) => x.segment);
+    assert.deepEqual(byIndex, r.transcript.segments, 'live segments = file transcription of the recording');
+    assert.ok(byIndex[0].start >= q.capturedSec, 'no segment from the paused audio');
+    process.stdout.write(
+      `# pause: ${r.pausedSec.toFixed(3)} s of input left out in ${pauseWall.toFixed(3)} s of wall time; file ${(recorded.length / 16000).toFixed(3)} s vs recorded ${r.capturedSec.toFixed(3)} s\n`,
+    );
+  });
+
+  test('pause of a job that is not there: LiveJobNotFound', async () => {
+    await assert.rejects(
+      l.d.request('live/pause', { id: 'live-nobody-1' }),
+      (e: unknown) => e instanceof SenseVoiceError && e.code === ErrorCode.LiveJobNotFound,
+    );
+  });
+
   test('Ogg/Opus by default: the file decodes to the captured length within 50 ms; levels come four a second', async () => {
     const s = await l.d.request('live/start', { device: MONITOR, dir });
     assert.match(s.path, /recording-\d{4}-\d\d-\d\d-\d{6}(-\d+)?\.ogg$/);
@@ -211,6 +286,12 @@ describe('live recording from a PulseAudio null sink', { skip: missing ?? false 
       const ended = await waitFor(() => l.ended.get(s.id), 'live/ended', 20_000);
       assert.equal(ended.code, ErrorCode.CaptureFailed);
       assert.match(ended.message, /kept/);
+      await assert.rejects(
+        l.d.request('live/pause', { id: s.id }),
+        (e: unknown) =>
+          e instanceof SenseVoiceError && e.code === ErrorCode.LiveWrongState && /only be stopped/.test(e.message),
+        'a recording whose capture ended can only be stopped',
+      );
     } finally {
       pa.restoreSink();
     }
@@ -231,24 +312,15 @@ describe('live recording from a PulseAudio null sink', { skip: missing ?? false 
       const heard = other.levels.get(s.id)!.at(-1)!.capturedSec;
       other.d.kill();
       await play;
-      // ffmpeg notices the daemon gone at its next write to the pipe, and ends.
-      const kept = await waitFor(
-        () => {
-          try {
-            return decode(s.path).length / 16000 || false;
-          } catch {
-            return false;
-          }
-        },
-        'a decodable partial recording',
-        10_000,
-      );
-      assert.ok(kept >= heard - 1, `kept ${kept.toFixed(2)} s of at least ${heard.toFixed(2)} s heard`);
+      // The capture notices the daemon gone at its next write to the pipe, and ends; the encoder sees
+      // the end of its input, writes what it has and ends. The file is judged once both have.
       await waitFor(
         () => !execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' }).includes(s.path),
         'the orphaned ffmpeg to exit',
         10_000,
       );
+      const kept = decode(s.path).length / 16000;
+      assert.ok(kept >= heard - 1, `kept ${kept.toFixed(2)} s of at least ${heard.toFixed(2)} s heard`);
     } finally {
       other.d.kill();
     }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { recordingPath } from '../../../../daemon/live/recordingPath';
-import { captureArgs } from '../../../../daemon/live/captureArgs';
+import { captureArgs, encodeArgs } from '../../../../daemon/live/captureArgs';
 import { ErrorCode, SenseVoiceError } from '../../../../common/protocol';
 import { tempDir } from '../../../helpers/paths';
 
@@ -38,11 +38,15 @@ test('a missing folder is a FileNotFound, not a crash in ffmpeg', () => {
   );
 });
 
-test('ffmpeg is run with -n (never overwrite) and flushes the recording every packet', () => {
-  const args = captureArgs({ inputFormat: 'pulse', device: 'x.monitor', file: '/r/a.ogg', format: 'ogg' });
+test('the encoder is run with -n (never overwrite) and flushes the recording every packet; the capture writes no file', () => {
+  const args = encodeArgs({ file: '/r/a.ogg', format: 'ogg' });
   assert.ok(args.indexOf('-n') >= 0 && args.indexOf('-n') < args.indexOf('-i'));
+  assert.deepEqual(args.slice(args.indexOf('-i'), args.indexOf('-i') + 2), ['-i', 'pipe:0']);
   const fileAt = args.indexOf('file:/r/a.ogg');
-  assert.ok(args.slice(0, fileAt).join(' ').includes('-flush_packets 1'));
-  assert.ok(args.slice(0, fileAt).join(' ').includes('-page_duration 200000'), 'Ogg pages of 200 ms');
-  assert.deepEqual(args.slice(-3), ['-f', 'f32le', 'pipe:1']);
+  assert.equal(fileAt, args.length - 1);
+  assert.ok(args.join(' ').includes('-flush_packets 1'));
+  assert.ok(args.join(' ').includes('-page_duration 200000'), 'Ogg pages of 200 ms');
+  const capture = captureArgs({ inputFormat: 'pulse', device: 'x.monitor' });
+  assert.deepEqual(capture.slice(-5), ['-f', 'f32le', '-flush_packets', '1', 'pipe:1']);
+  assert.ok(!capture.some((a) => a.startsWith('file:')));
 });
