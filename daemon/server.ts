@@ -34,7 +34,7 @@ import { DAEMON_VERSION } from './version';
 import { collectSystemInfo } from './systemInfo';
 import { ffmpegStaticPath, resolveFfmpeg, type ResolvedFfmpeg } from './ffmpeg/resolveFfmpeg';
 import { decodeAudio, SAMPLE_RATE } from './ffmpeg/decodeAudio';
-import { ModelRegistry, workerEngineLoader } from './modelRegistry';
+import { ModelRegistry, modelRequestFor, workerEngineLoader } from './modelRegistry';
 import { ModelStoreService, type ModelStoreOptions } from './modelStore/modelStoreService';
 import { TranscriptionRequests } from './jobs/transcriptionRequests';
 import { diagnoseGpu } from './diagnostics/diagnoseGpu';
@@ -404,6 +404,7 @@ export class Daemon {
     const p = paramObject(raw, 'model/load');
     const model = await this.models.get(
       {
+        ...modelRequestFor(session.settings),
         dir: optionalString(p, 'path', 'model/load') ?? session.settings.modelPath,
         provider: optionalEnum(p, 'provider', 'model/load', PROVIDERS) ?? session.settings.provider,
         threads: optionalNumber(p, 'threads', 'model/load', 0, 256) ?? session.settings.threads,
@@ -416,5 +417,5 @@ export class Daemon {
 
 /** The settings that shape a run, in one log line, so `--verbose` and the log show what arrived. */
 function settingsLine(s: ReturnType<typeof sanitizeSettings>): string {
-  return `provider ${s.provider}, threads ${s.threads}, batch ${s.batchSize}, concurrency ${s.concurrency}, vad ${s.vad}, max segment ${s.maxSegmentSec} s, language ${s.language}, itn ${s.itn}, ban emotion unknown ${s.banEmotionUnknown}`;
+  return `provider ${s.provider}, threads ${s.threads}, batch ${s.batchSize}, concurrency ${s.concurrency}, vad ${s.vad}, max segment ${s.maxSegmentSec} s, language ${s.language}, itn ${s.itn}, ban emotion unknown ${s.banEmotionUnknown}${s.inferenceEndpoint ? `, inference server ${s.inferenceEndpoint} model ${s.inferenceModelName ?? 'sensevoice'}${s.inferenceHeaders ? ` with ${Object.keys(s.inferenceHeaders).length} header(s)` : ''}` : ''}`;
 }

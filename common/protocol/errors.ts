@@ -70,6 +70,16 @@ export const ErrorCode = {
   RecordingWriteFailed: 1505,
   /** No live job with this id (it was stopped, or belongs to another client). */
   LiveJobNotFound: 1506,
+
+  // Inference servers (daemon/remote: the model runs on an Open Inference Protocol server).
+  /** The inference server cannot be reached, is not ready, or answered 503 past the retries; the message names the URL. */
+  InferenceServerUnavailable: 1601,
+  /** The server's model does not match the local model's contract; the message names the mismatch. */
+  InferenceServerMismatch: 1602,
+  /** The inference server did not answer within the timeout. */
+  InferenceServerTimeout: 1603,
+  /** The inference server answered with an error or a response that does not follow the protocol. */
+  InferenceServerError: 1604,
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCode;

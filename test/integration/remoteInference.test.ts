@@ -1,0 +1,99 @@
+// The model on an inference server: a daemon whose settings name an Open Inference Protocol endpoint
+// gives the same transcript, token for token, as a daemon running the model itself, on every sample
+// clip; through the ensemble's server-side argmax (token ids) and through the encoder alone (logits).
+// The server is the loopback test double (test/helpers/oipTestServer.ts) running the same model.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { DaemonConnection } from '../../client/daemonConnection';
+import type { DaemonSettings, Transcript } from '../../common/protocol';
+import { AUDIO, fixtureClips, requireBuilt } from '../helpers/paths';
+import { testModel } from '../helpers/testModels';
+import { startOipTestServer, type OipTestServer } from '../helpers/oipTestServer';
+import { validateInferRequest, validateInferResponse } from '../helpers/oipSchema';
+
+let server: OipTestServer;
+const daemons: DaemonConnection[] = [];
+
+async function daemon(settings: DaemonSettings): Promise<DaemonConnection> {
+  const d = await DaemonConnection.start({
+    command: process.execPath,
+    args: [requireBuilt('daemon.js')],
+    clientName: 'remote-inference-test',
+    settings: { provider: 'cpu', threads: 1, ...settings },
+  });
+  daemons.push(d);
+  return d;
+}
+
+before(async () => {
+  server = await startOipTestServer({ modelDir: testModel('sherpa').dir });
+});
+after(async () => {
+  for (const d of daemons) await d.dispose();
+  await server.close();
+});
+
+function transcribe(d: DaemonConnection, clip: string, extra: Record<string, unknown> = {}): Promise<Transcript> {
+  return d.request('transcribe/file', {
+    path: path.join(AUDIO, clip),
+    modelPath: testModel('sherpa').dir,
+    vad: 'off',
+    ...extra,
+  });
+}
+
+test('the remote transcript equals the local one on every clip (ids from the server argmax, binary tensors)', async () => {
+  const local = await daemon({});
+  const remote = await daemon({ inferenceEndpoint: server.url });
+  const clips = fixtureClips();
+  assert.ok(clips.length >= 6);
+  for (const clip of clips) {
+    for (const extra of [{}, { banEmotionUnknown: true, itn: false }]) {
+      const [a, b] = await Promise.all([transcribe(local, clip, extra), transcribe(remote, clip, extra)]);
+      assert.equal(b.model.provider, 'remote');
+      assert.deepEqual(b.segments, a.segments, `${clip} ${JSON.stringify(extra)}`);
+      assert.ok(a.segments[0]!.tokens.length > 0, `${clip}: the comparison is not vacuous`);
+    }
+  }
+  assert.ok(server.log.requests.length >= clips.length * 2, 'the model ran on the server');
+  for (const r of server.log.requests) {
+    assert.deepEqual(validateInferRequest(r), []);
+    for (const i of (r as { inputs: { parameters?: unknown }[] }).inputs) assert.ok(i.parameters, 'binary by default');
+  }
+  for (const r of server.log.responses) assert.deepEqual(validateInferResponse(r), []);
+  const info = await remote.request('model/load', { path: testModel('sherpa').dir });
+  assert.equal(info.remote?.output, 'tokenIds');
+  assert.equal(info.remote?.endpoint, server.url);
+  assert.ok(info.remote!.roundTripMs >= 0);
+});
+
+test('with the encoder alone (logits back, argmax here) the transcript is the same too', async () => {
+  const local = await daemon({});
+  const remote = await daemon({ inferenceEndpoint: server.url, inferenceModelName: 'sensevoice_encoder' });
+  for (const clip of ['sense_voice/en.wav', 'sense_voice/zh.wav']) {
+    const [a, b] = await Promise.all([
+      transcribe(local, clip, { banEmotionUnknown: true }),
+      transcribe(remote, clip, { banEmotionUnknown: true }),
+    ]);
+    assert.deepEqual(b.segments, a.segments, clip);
+  }
+  assert.equal((await remote.request('model/load', { path: testModel('sherpa').dir })).remote?.output, 'logits');
+});
+
+test('segments of one file, sent at once and padded to length buckets, are batched by the server', async () => {
+  const remote = await daemon({ inferenceEndpoint: server.url, batchSize: 1 });
+  const local = await daemon({ batchSize: 1 });
+  server.log.runs.length = 0;
+  const long = 'librispeech/1089-134686-0001.wav';
+  const [a, b] = await Promise.all([
+    transcribe(local, long, { vad: 'on', maxSegmentSec: 2 }),
+    transcribe(remote, long, { vad: 'on', maxSegmentSec: 2 }),
+  ]);
+  assert.ok(a.segments.length >= 3, `${a.segments.length} segments`);
+  assert.deepEqual(b.segments, a.segments);
+  assert.ok(
+    server.log.runs.some((n) => n > 1),
+    `some server runs merged requests of equal shape: ${JSON.stringify(server.log.runs)}`,
+  );
+});
