@@ -154,6 +154,8 @@ export class TranscriptionRequests {
       engine.info.quantization,
       engine.info.provider,
       options,
+      // Another server may serve other weights under the same contract: its transcripts are its own.
+      ...(engine.info.remote ? [engine.info.remote.endpoint, engine.info.remote.modelName] : []),
     ]);
     const t0 = performance.now();
     const cached = await this.cache.get(cacheKey);

@@ -48,6 +48,9 @@ export interface TestServerLog {
   runs: number[];
   /** Every HTTP request line ("GET /v2/health/ready"), with its Authorization header if any. */
   calls: { line: string; authorization?: string }[];
+  /** Infer requests being handled now, and the most there ever were at once. */
+  inFlight: number;
+  maxInFlight: number;
 }
 
 export interface OipTestServer {
@@ -108,7 +111,7 @@ export async function startOipTestServer(options: {
   for (const [name, m] of Object.entries(models)) options.metadataOverride?.(name, m);
 
   const faults: TestServerFaults = { unavailable: 0, notReady: false, delayMs: 0, drop: 0 };
-  const log: TestServerLog = { requests: [], responses: [], runs: [], calls: [] };
+  const log: TestServerLog = { requests: [], responses: [], runs: [], calls: [], inFlight: 0, maxInFlight: 0 };
   const queues = new Map<string, Queued[]>();
   const queueDelayMs = options.queueDelayMs ?? 5;
   const maxBatch = options.maxBatch ?? 16;
@@ -225,8 +228,14 @@ export async function startOipTestServer(options: {
       faults.unavailable--;
       return send(res, 503, { error: 'Server busy (test double)' });
     }
-    const outputs = await enqueue(name, parsed.inputs);
-    if (faults.delayMs > 0) await new Promise((r) => setTimeout(r, faults.delayMs));
+    log.maxInFlight = Math.max(log.maxInFlight, ++log.inFlight);
+    let outputs: Record<string, WireTensor>;
+    try {
+      outputs = await enqueue(name, parsed.inputs);
+      if (faults.delayMs > 0) await new Promise((r) => setTimeout(r, faults.delayMs));
+    } finally {
+      log.inFlight--;
+    }
     const wanted: NonNullable<RequestJson['outputs']> =
       parsed.json.outputs ?? model.outputs.map((o) => ({ name: o.name }));
     const picked = wanted.map((w) => {
