@@ -6,6 +6,7 @@ import { gpuCheckCommand } from './gpuCheckCommand';
 import { checkModelArgs, modelCommand } from './modelCommands';
 import { printError, UsageError } from './output';
 import { startDaemon } from './spawnDaemon';
+import { endpointSettings } from './endpointOptions';
 import { daemonCommand } from './daemonCommands';
 import { devicesCommand } from './devicesCommand';
 import { recordCommand, recordingFormatOf } from './recordCommand';
@@ -50,6 +51,13 @@ Options:
   --itn, --no-itn               punctuation and digits (default on)
   --ban-emotion-unknown         always pick a real emotion
   --provider P                  auto (default), cpu, cuda, webgpu, dml, coreml
+  --endpoint URL                run the model on an Open Inference Protocol server (Triton, KServe):
+                                features go there, token ids come back; --model still names the local
+                                folder (its tokens and CMVN). A bearer token comes from
+                                $SENSEVOICE_INFERENCE_TOKEN or --endpoint-token-file FILE
+  --endpoint-model NAME         the model's name on that server (default sensevoice)
+  --endpoint-header 'N: V'      an extra HTTP header for that server (repeatable)
+  --endpoint-timeout S          seconds one inference request may take (default 60)
   --threads N                   CPU inference threads (0: ONNX Runtime decides)
   --vad on|off                  cut speech with the VAD (default on) or one whole-file segment
   --max-segment S               longest VAD segment in seconds (default 30)
@@ -90,6 +98,11 @@ async function main(argv: string[]): Promise<number> {
       'no-itn': { type: 'boolean' },
       'ban-emotion-unknown': { type: 'boolean' },
       provider: { type: 'string' },
+      endpoint: { type: 'string' },
+      'endpoint-model': { type: 'string' },
+      'endpoint-header': { type: 'string', multiple: true },
+      'endpoint-timeout': { type: 'string' },
+      'endpoint-token-file': { type: 'string' },
       threads: { type: 'string' },
       vad: { type: 'string' },
       'max-segment': { type: 'string' },
@@ -128,6 +141,13 @@ async function main(argv: string[]): Promise<number> {
       values['max-segment'] === undefined ? undefined : boundedNumber(values['max-segment'], '--max-segment', 1, 60),
     batchSize: values.batch === undefined ? undefined : wholeNumber(values.batch, '--batch', 1, 64),
     concurrency: values.concurrency === undefined ? undefined : wholeNumber(values.concurrency, '--concurrency', 1, 16),
+    ...endpointSettings({
+      endpoint: values.endpoint,
+      model: values['endpoint-model'],
+      headers: values['endpoint-header'],
+      timeout: values['endpoint-timeout'],
+      tokenFile: values['endpoint-token-file'],
+    }),
   };
   if (values.itn && values['no-itn']) throw new UsageError('--itn and --no-itn contradict each other.');
   const format = oneOf(values.format, EXPORT_FORMAT_IDS, '--format') ?? (values.json ? 'json' : 'txt');

@@ -4,13 +4,15 @@
 // The server is the loopback test double (test/helpers/oipTestServer.ts) running the same model.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
 import { DaemonConnection } from '../../client/daemonConnection';
 import type { DaemonSettings, Transcript } from '../../common/protocol';
-import { AUDIO, fixtureClips, requireBuilt } from '../helpers/paths';
+import { AUDIO, fixtureClips, requireBuilt, tempDir } from '../helpers/paths';
 import { testModel } from '../helpers/testModels';
 import { startOipTestServer, type OipTestServer } from '../helpers/oipTestServer';
-import { validateInferRequest, validateInferResponse } from '../helpers/oipSchema';
+import { validateInferRequest, validateInferResponse, validateModelMetadata } from '../helpers/oipSchema';
 
 let server: OipTestServer;
 const daemons: DaemonConnection[] = [];
@@ -96,4 +98,41 @@ test('segments of one file, sent at once and padded to length buckets, are batch
     server.log.runs.some((n) => n > 1),
     `some server runs merged requests of equal shape: ${JSON.stringify(server.log.runs)}`,
   );
+});
+
+test('the cli with --endpoint prints the same transcript as without, and sends the token file as a bearer token', async () => {
+  const tokenFile = path.join(tempDir('remote-token'), 'token');
+  fs.writeFileSync(tokenFile, 'tok-123\n', { mode: 0o600 });
+  // Asynchronous: the server answering it lives in this process.
+  const cli = (args: string[]) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const file = path.join(AUDIO, 'sense_voice/ja.wav');
+      const argv = [requireBuilt('cli.js'), 'transcribe', file, '--model', testModel('sherpa').dir];
+      argv.push('--stdio', '--format', 'json', '--vad', 'off', ...args);
+      const env = { ...process.env, SENSEVOICE_INFERENCE_TOKEN: '' };
+      execFile(process.execPath, argv, { encoding: 'utf8', timeout: 120_000, env }, (err, stdout, stderr) =>
+        resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+  const calls = server.log.calls.length;
+  const local = await cli(['--provider', 'cpu']);
+  const remote = await cli(['--endpoint', server.url, '--endpoint-token-file', tokenFile, '--verbose']);
+  assert.equal(local.status, 0, local.stderr);
+  assert.equal(remote.status, 0, remote.stderr);
+  const a = JSON.parse(local.stdout) as Transcript;
+  const b = JSON.parse(remote.stdout) as Transcript;
+  assert.equal(b.model.provider, 'remote');
+  assert.deepEqual(b.segments, a.segments);
+  assert.match(remote.stderr, new RegExp(`inference server: ${server.url} model sensevoice .*token ids back`));
+  assert.doesNotMatch(remote.stderr, /tok-123/, 'the token is never printed');
+  const mine = server.log.calls.slice(calls);
+  assert.ok(mine.some((c) => c.line.endsWith('/infer')));
+  for (const c of mine) assert.equal(c.authorization, 'Bearer tok-123', c.line);
+});
+
+test('every model metadata answer the client parsed fits the protocol schema', async () => {
+  for (const name of ['sensevoice', 'sensevoice_encoder']) {
+    const res = await fetch(`${server.url}/v2/models/${name}`);
+    assert.deepEqual(validateModelMetadata(await res.json()), []);
+  }
 });
