@@ -7,6 +7,7 @@ import { checkModelArgs, modelCommand } from './modelCommands';
 import { printError, UsageError } from './output';
 import { startDaemon } from './spawnDaemon';
 import { endpointSettings } from './endpointOptions';
+import { exportServerModelCommand } from './serverCommands';
 import { daemonCommand } from './daemonCommands';
 import { devicesCommand } from './devicesCommand';
 import { recordCommand, recordingFormatOf } from './recordCommand';
@@ -18,7 +19,9 @@ import type { DaemonConnection } from '../client/daemonConnection';
 const USAGE = `Usage: sensevoice <command> [options]
 
 Commands:
-  info [--json]                 versions, ffmpeg, platform and hardware
+  info [--json] [--endpoint URL]
+                                versions, ffmpeg, platform and hardware; with --endpoint, the inference
+                                server: health, round trip, model readiness, batch statistics
   probe FILE... [--json]        decode files to 16 kHz mono and report duration and source format
   transcribe FILE... [--model DIR] [--language L] [--itn|--no-itn] [--provider P] [--threads N]
              [--vad on|off] [--max-segment S] [--batch N] [--concurrency N]
@@ -38,6 +41,10 @@ Commands:
                                 download a model into the shared store, verified against the published
                                 sha256; resumes an interrupted download (int8 from Hugging Face by default)
   model list [--json]           the models in the store, and which one transcribe uses without --model
+  export-server-model [--model DIR] --out REPO [--link] [--cpu] [--instances N] [--force]
+                                write a Triton model repository for the model folder: the encoder
+                                (dynamic batching, GPU instances), a server-side argmax and the
+                                ensemble "sensevoice" joining them; serve it and use --endpoint
   daemon status [--json]        the shared daemon: pid, version, uptime, model, provider, clients, jobs
                                 (exits 3 when none runs)
   daemon stop                   stop the shared daemon now (every client's jobs are cancelled)
@@ -70,7 +77,11 @@ Options:
   --duration S                  record: stop after S seconds of audio
   --input-format F              record, devices: pulse (Linux default), alsa, avfoundation (macOS), dshow (Windows)
   --force                       with --out, replace existing files; with model download, replace
-                                store files SenseVoice did not make
+                                store files SenseVoice did not make; with export-server-model, replace
+                                an earlier export's files
+  --link                        export-server-model: hard-link the encoder's model.onnx instead of copying
+  --cpu                         export-server-model: CPU instances (KIND_CPU) instead of GPU ones
+  --instances N                 export-server-model: model instances per device (default 1)
   --source NAME                 model download from huggingface (default), github or modelscope
   --url URL                     model download from a folder URL, a .onnx URL or a .tar.bz2/.tar.gz archive
   --variant V                   model download int8 (CPU, default) or fp32 (GPU)
@@ -103,6 +114,9 @@ async function main(argv: string[]): Promise<number> {
       'endpoint-header': { type: 'string', multiple: true },
       'endpoint-timeout': { type: 'string' },
       'endpoint-token-file': { type: 'string' },
+      link: { type: 'boolean', default: false },
+      cpu: { type: 'boolean', default: false },
+      instances: { type: 'string' },
       threads: { type: 'string' },
       vad: { type: 'string' },
       'max-segment': { type: 'string' },
@@ -169,7 +183,21 @@ async function main(argv: string[]): Promise<number> {
   };
   switch (command) {
     case 'info':
-      return run((d) => infoCommand(d, values.json ?? false));
+      return run((d) => infoCommand(d, values.json ?? false, settings.inferenceEndpoint !== undefined));
+    case 'export-server-model':
+      if (!values.out) throw new UsageError('export-server-model needs --out REPO.');
+      return run((d) =>
+        exportServerModelCommand(d, {
+          modelPath: values.model,
+          out: values.out!,
+          link: values.link ?? false,
+          instanceKind: values.cpu ? 'cpu' : 'gpu',
+          instanceCount:
+            values.instances === undefined ? undefined : wholeNumber(values.instances, '--instances', 1, 64),
+          overwrite: values.force ?? false,
+          json: values.json ?? false,
+        }),
+      );
     case 'probe':
       if (rest.length === 0) throw new UsageError('probe needs at least one FILE.');
       return run((d) => probeCommand(d, rest, values.json ?? false));

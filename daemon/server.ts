@@ -2,6 +2,7 @@
 // (initialize, shutdown, stop), settings, cancellation, and the methods of each area. The engine, the
 // job queue and the caches are shared by all clients. No vscode import: settings arrive over the protocol.
 import { timingSafeEqual } from 'node:crypto';
+import path from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { Endpoint } from '../common/rpc/endpoint';
 import {
@@ -25,6 +26,7 @@ import {
   type RequestName,
   type ResultOf,
   type SystemInfo,
+  type ExportServerRepositoryResult,
 } from '../common/protocol';
 import { PROVIDERS } from '../common/values';
 import { Session } from './session';
@@ -39,6 +41,9 @@ import { ModelStoreService, type ModelStoreOptions } from './modelStore/modelSto
 import { TranscriptionRequests } from './jobs/transcriptionRequests';
 import { diagnoseGpu } from './diagnostics/diagnoseGpu';
 import { LiveRequests } from './live/liveRequests';
+import { exportServerRepository } from './remote/serverRepository';
+import { checkInferenceServer } from './remote/serverCheck';
+import { noModelError } from './modelStore/modelStoreService';
 
 export interface DaemonOptions {
   /** The first client's streams (a private daemon over stdio); the shared daemon adds clients with connect(). */
@@ -193,6 +198,8 @@ export class Daemon {
     on('model/load', (raw) => this.loadModel(session, raw));
     on('model/list', () => this.modelStore.list(session.settings));
     on('model/inspect', (raw) => this.modelStore.inspect(raw));
+    on('inferenceServer/export', (raw) => this.exportServerRepository(session, raw));
+    on('inferenceServer/check', () => checkInferenceServer(session.settings));
     on('model/download', (raw) =>
       this.modelStore.download(raw, {
         run: (token, work) => session.cancellation.run(token, work),
@@ -398,6 +405,30 @@ export class Daemon {
         onProgress: token ? (fraction, message) => session.progress({ token, fraction, message }) : undefined,
       }),
     );
+  }
+
+  /** `inferenceServer/export`: the folder asked for, else the settings', else the best stored model. */
+  private async exportServerRepository(session: Session, raw: unknown): Promise<ExportServerRepositoryResult> {
+    const m = 'inferenceServer/export';
+    const p = paramObject(raw, m);
+    const out = requiredString(p, 'out', m);
+    if (!path.isAbsolute(out))
+      throw new SenseVoiceError(ErrorCode.InvalidParams, `${m}: out must be an absolute path.`);
+    let modelPath = optionalString(p, 'modelPath', m) ?? session.settings.modelPath;
+    if (!modelPath) {
+      // The GPU's choice (fp32 when stored): what a server runs.
+      const choice = await this.modelStore.findStored('cuda');
+      if (!choice) throw noModelError();
+      modelPath = choice.path;
+    }
+    return exportServerRepository({
+      modelPath,
+      out,
+      link: optionalBoolean(p, 'link', m),
+      instanceKind: optionalEnum(p, 'instanceKind', m, ['gpu', 'cpu'] as const),
+      instanceCount: optionalNumber(p, 'instanceCount', m, 1, 64),
+      overwrite: optionalBoolean(p, 'overwrite', m),
+    });
   }
 
   private async loadModel(session: Session, raw: unknown): Promise<ModelInfo> {

@@ -3,6 +3,7 @@
 // Everything that crosses is declared in this folder, one file per area; this file composes their
 // requests and notifications into the two maps. No runtime dependencies, so every side can import it.
 import type { GpuCheckRequests } from './gpuCheck';
+import type { InferenceServerRequests } from './inferenceServer';
 import type { LiveNotifications, LiveRequests } from './live';
 import type { ModelStoreRequests } from './modelStore';
 import type { SessionNotifications, SessionRequests } from './session';
@@ -14,11 +15,18 @@ export * from './transcription';
 export * from './modelStore';
 export * from './gpuCheck';
 export * from './live';
+export * from './inferenceServer';
 export type { LanguageSetting, ModelSourceName, ModelVariant, ProviderSetting, VadMode } from '../values';
 
 /** Requests: name -> params and result. Clients call these; the daemon serves them. */
 export interface RequestMap
-  extends SessionRequests, TranscriptionRequests, ModelStoreRequests, GpuCheckRequests, LiveRequests {}
+  extends
+    SessionRequests,
+    TranscriptionRequests,
+    ModelStoreRequests,
+    GpuCheckRequests,
+    LiveRequests,
+    InferenceServerRequests {}
 
 /** Notifications: name -> params. */
 export interface NotificationMap extends SessionNotifications, TranscriptionNotifications, LiveNotifications {}

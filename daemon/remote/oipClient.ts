@@ -114,6 +114,29 @@ export class OipClient {
     };
   }
 
+  /**
+   * GET /v2/models/stats (Triton's statistics extension): inferences and model runs per model; null
+   * when the server does not have the extension.
+   */
+  async statistics(): Promise<{ model: string; inferences: number; executions: number }[] | null> {
+    let r: unknown;
+    try {
+      r = await this.json('GET', 'v2/models/stats');
+    } catch (err) {
+      if (err instanceof SenseVoiceError && err.code === ErrorCode.InferenceServerError) return null;
+      throw err;
+    }
+    const list = (r as { model_stats?: unknown }).model_stats;
+    if (!Array.isArray(list)) return null;
+    return list
+      .filter((m: { name?: unknown }) => typeof m?.name === 'string')
+      .map((m: { name: string; version?: unknown; inference_count?: unknown; execution_count?: unknown }) => ({
+        model: typeof m.version === 'string' && m.version ? `${m.name}/${m.version}` : m.name,
+        inferences: Number(m.inference_count ?? 0),
+        executions: Number(m.execution_count ?? 0),
+      }));
+  }
+
   /** POST /v2/models/{name}/infer; waits for a free slot first. */
   async infer(model: string, req: InferRequest): Promise<OipTensor[]> {
     const { body, headers } = encodeInferRequest(req);

@@ -138,11 +138,12 @@ export class RemoteSenseVoiceModel {
     const x = new Float32Array(n * padded * dim);
     items.forEach((it, b) => x.set(it.features.data.subarray(0, it.features.frames * dim), b * padded * dim));
     const names = this.contract.inputs;
+    const scalar = this.contract.scalarShape === 'N1' ? [n, 1] : [n];
     const inputs: OipTensor[] = [
       { name: names.features, datatype: 'FP32', shape: [n, padded, dim], data: x },
-      { name: names.lengths, datatype: 'INT32', shape: [n], data: Int32Array.from(items, (i) => i.features.frames) },
-      { name: names.language, datatype: 'INT32', shape: [n], data: Int32Array.from(items, (i) => i.language) },
-      { name: names.textNorm, datatype: 'INT32', shape: [n], data: Int32Array.from(items, (i) => i.textNorm) },
+      { name: names.lengths, datatype: 'INT32', shape: scalar, data: Int32Array.from(items, (i) => i.features.frames) },
+      { name: names.language, datatype: 'INT32', shape: scalar, data: Int32Array.from(items, (i) => i.language) },
+      { name: names.textNorm, datatype: 'INT32', shape: scalar, data: Int32Array.from(items, (i) => i.textNorm) },
     ];
     const out = this.contract.output;
     const wanted =

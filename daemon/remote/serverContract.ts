@@ -17,6 +17,11 @@ export const DEFAULT_SERVER_MODEL_NAME = 'sensevoice';
 /** How to talk to a checked server model. */
 export interface ServerContract {
   inputs: { features: string; lengths: string; language: string; textNorm: string };
+  /**
+   * How per-utterance scalars travel: [N] (a server without batching, KServe's raw ONNX), or [N, 1]
+   * (Triton with max_batch_size, whose config declares them dims [1]; see tritonConfig.ts).
+   */
+  scalarShape: 'N' | 'N1';
   /** tokenIds: ask for `ids` (or `idsNoEmotionUnknown` when banning); logits: ask for `logits`. */
   output: { kind: 'tokenIds'; ids: string; idsNoEmotionUnknown: string | null } | { kind: 'logits'; logits: string };
 }
@@ -41,9 +46,12 @@ export function checkServerContract(
   };
   const n = folder.inputNames;
   want(n.features, ['FP32'], 3, featureDim);
-  want(n.lengths, ['INT32'], 1);
-  want(n.language, ['INT32'], 1);
-  want(n.textNorm, ['INT32'], 1);
+  // The scalars all take the lengths' form: [-1] or [-1, 1].
+  const lengths = byName(meta.inputs, n.lengths);
+  const scalarShape = lengths?.shape.length === 2 ? 'N1' : 'N';
+  const scalarRank = scalarShape === 'N1' ? 2 : 1;
+  for (const name of [n.lengths, n.language, n.textNorm])
+    want(name, ['INT32'], scalarRank, scalarShape === 'N1' ? 1 : undefined);
 
   let output: ServerContract['output'] | null = null;
   const ids = byName(meta.outputs, TOKEN_IDS_OUTPUT);
@@ -68,7 +76,7 @@ export function checkServerContract(
       { problems },
     );
   }
-  return { inputs: { ...n }, output };
+  return { inputs: { ...n }, scalarShape, output };
 }
 
 function checkTensor(

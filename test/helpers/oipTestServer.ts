@@ -87,16 +87,19 @@ export async function startOipTestServer(options: {
     }),
   );
   const n = folder.inputNames;
-  const inputs: TensorMeta[] = [
-    { name: n.features, datatype: 'FP32', shape: [-1, -1, folder.lfr.m * 80] },
-    { name: n.lengths, datatype: 'INT32', shape: [-1] },
-    { name: n.language, datatype: 'INT32', shape: [-1] },
-    { name: n.textNorm, datatype: 'INT32', shape: [-1] },
+  // The ensemble declares per-utterance scalars as Triton does with batching ([-1, 1]: dims [1] in
+  // its config); the encoder as a server without batching would ([-1]). Clients must handle both.
+  const scalars = (shape: number[]): TensorMeta[] => [
+    { name: n.lengths, datatype: 'INT32', shape },
+    { name: n.language, datatype: 'INT32', shape },
+    { name: n.textNorm, datatype: 'INT32', shape },
   ];
+  const features: TensorMeta = { name: n.features, datatype: 'FP32', shape: [-1, -1, folder.lfr.m * 80] };
+  const inputs = [features, ...scalars([-1])];
   const models: Record<string, { inputs: TensorMeta[]; outputs: TensorMeta[]; platform: string }> = {
     sensevoice: {
       platform: 'ensemble',
-      inputs,
+      inputs: [{ ...features }, ...scalars([-1, 1])],
       outputs: [
         { name: 'token_ids', datatype: 'INT32', shape: [-1, -1] },
         { name: 'token_ids_no_emo_unknown', datatype: 'INT32', shape: [-1, -1] },
@@ -116,11 +119,19 @@ export async function startOipTestServer(options: {
   const queueDelayMs = options.queueDelayMs ?? 5;
   const maxBatch = options.maxBatch ?? 16;
 
+  /** Triton's statistics extension: inferences (utterances) and executions (runs) per model. */
+  const stats = new Map<string, { inferences: number; executions: number }>();
   async function run(model: string, batch: Queued[]): Promise<void> {
     log.runs.push(batch.length);
+    const st = stats.get(model) ?? { inferences: 0, executions: 0 };
+    st.executions++;
+    st.inferences += batch.reduce((n, q) => n + q.inputs[0]!.shape[0]!, 0);
+    stats.set(model, st);
     const cat = (i: number): Tensor => {
       const parts = batch.map((q) => q.inputs[i]!);
-      const shape = [parts.reduce((s, p) => s + p.shape[0]!, 0), ...parts[0]!.shape.slice(1)];
+      // A [N, 1] scalar reaches the ONNX model as [N] (Triton's reshape).
+      const rest = parts[0]!.shape.slice(1);
+      const shape = [parts.reduce((s, p) => s + p.shape[0]!, 0), ...(i > 0 ? [] : rest)];
       const total = parts.reduce((s, p) => s + p.data.length, 0);
       const data = parts[0]!.datatype === 'FP32' ? new Float32Array(total) : new Int32Array(total);
       let off = 0;
@@ -156,10 +167,12 @@ export async function startOipTestServer(options: {
 
   /** Triton's rule: equal shapes (apart from the batch) wait together up to the queue delay. */
   function enqueue(model: string, tensors: WireTensor[]): Promise<Record<string, WireTensor>> {
-    const ordered = inputs.map((m) => {
+    const ordered = models[model]!.inputs.map((m) => {
       const t = tensors.find((x) => x.name === m.name);
       if (!t) throw new Error(`input ${m.name} is missing`);
       if (t.datatype !== m.datatype) throw new Error(`input ${m.name} is ${t.datatype}, expected ${m.datatype}`);
+      const fits = t.shape.length === m.shape.length && m.shape.every((d, k) => d === -1 || d === t.shape[k]);
+      if (!fits) throw new Error(`input ${m.name} has shape [${t.shape.join(',')}], expected [${m.shape.join(',')}]`);
       return t;
     });
     const key = model + JSON.stringify(ordered.map((t) => t.shape.slice(1)));
@@ -202,6 +215,15 @@ export async function startOipTestServer(options: {
     if (line === 'GET /v2/health/ready') return send(res, faults.notReady ? 503 : 200, {});
     if (line === 'GET /v2')
       return send(res, 200, { name: 'sensevoice-test-double', version: '0', extensions: ['binary_tensor_data'] });
+    if (line === 'GET /v2/models/stats') {
+      const model_stats = [...stats].map(([name, st]) => ({
+        name,
+        version: '1',
+        inference_count: st.inferences,
+        execution_count: st.executions,
+      }));
+      return send(res, 200, { model_stats });
+    }
     if (!m) return send(res, 404, { error: `no route ${line}` });
     const name = decodeURIComponent(m[1]!);
     const model = models[name];

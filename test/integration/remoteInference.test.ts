@@ -36,6 +36,19 @@ after(async () => {
   await server.close();
 });
 
+/** Runs the built cli asynchronously (the server answering it lives in this process). */
+function cliRun(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const env = { ...process.env, SENSEVOICE_INFERENCE_TOKEN: '' };
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [requireBuilt('cli.js'), ...args],
+      { encoding: 'utf8', timeout: 120_000, env },
+      (err, stdout, stderr) => resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
 function transcribe(d: DaemonConnection, clip: string, extra: Record<string, unknown> = {}): Promise<Transcript> {
   return d.request('transcribe/file', {
     path: path.join(AUDIO, clip),
@@ -103,17 +116,20 @@ test('segments of one file, sent at once and padded to length buckets, are batch
 test('the cli with --endpoint prints the same transcript as without, and sends the token file as a bearer token', async () => {
   const tokenFile = path.join(tempDir('remote-token'), 'token');
   fs.writeFileSync(tokenFile, 'tok-123\n', { mode: 0o600 });
-  // Asynchronous: the server answering it lives in this process.
+  const ja = path.join(AUDIO, 'sense_voice/ja.wav');
   const cli = (args: string[]) =>
-    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const file = path.join(AUDIO, 'sense_voice/ja.wav');
-      const argv = [requireBuilt('cli.js'), 'transcribe', file, '--model', testModel('sherpa').dir];
-      argv.push('--stdio', '--format', 'json', '--vad', 'off', ...args);
-      const env = { ...process.env, SENSEVOICE_INFERENCE_TOKEN: '' };
-      execFile(process.execPath, argv, { encoding: 'utf8', timeout: 120_000, env }, (err, stdout, stderr) =>
-        resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+    cliRun([
+      'transcribe',
+      ja,
+      '--model',
+      testModel('sherpa').dir,
+      '--stdio',
+      '--format',
+      'json',
+      '--vad',
+      'off',
+      ...args,
+    ]);
   const calls = server.log.calls.length;
   const local = await cli(['--provider', 'cpu']);
   const remote = await cli(['--endpoint', server.url, '--endpoint-token-file', tokenFile, '--verbose']);
@@ -135,4 +151,37 @@ test('every model metadata answer the client parsed fits the protocol schema', a
     const res = await fetch(`${server.url}/v2/models/${name}`);
     assert.deepEqual(validateModelMetadata(await res.json()), []);
   }
+});
+
+test('sensevoice info --endpoint shows the server, its round trip, the model and its batch statistics', async () => {
+  const r = await cliRun(['info', '--stdio', '--endpoint', server.url]);
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  assert.match(
+    r.stdout,
+    new RegExp(`Inference server +${server.url} ready, round trip \\d+ ms \\(sensevoice-test-double 0\\)`),
+  );
+  assert.match(r.stdout, /Server model +sensevoice: ready/);
+  assert.match(r.stdout, /Server batches +sensevoice\/1: \d+ inferences in \d+ runs \(\d+(\.\d+)? per run\)/);
+  const j = JSON.parse((await cliRun(['info', '--stdio', '--json', '--endpoint', server.url])).stdout);
+  assert.equal(j.inferenceServer.ready, true);
+  assert.equal(j.inferenceServer.modelReady, true);
+  const down = await cliRun(['info', '--stdio', '--endpoint', 'http://127.0.0.1:9', '--endpoint-model', 'x']);
+  assert.equal(down.status, 1);
+  assert.match(down.stdout, /Inference server +http:\/\/127\.0\.0\.1:9 not ready/);
+  assert.match(down.stdout, /Server error +Inference server http:\/\/127\.0\.0\.1:9: GET \/v2\/health\/ready failed/);
+});
+
+test('sensevoice export-server-model writes the repository and prints how to serve it', async () => {
+  const out = path.join(tempDir('export-cli'), 'repo');
+  const r = await cliRun(['export-server-model', '--stdio', '--model', testModel('sherpa').dir, '--out', out]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /sensevoice_encoder\/1\/model\.onnx/);
+  assert.match(
+    r.stdout,
+    /docker run --gpus all .* -v .*repo:\/models nvcr\.io\/nvidia\/tritonserver:[\d.]+-py3 tritonserver --model-repository=\/models/,
+  );
+  assert.ok(fs.existsSync(path.join(out, 'sensevoice/config.pbtxt')));
+  const again = await cliRun(['export-server-model', '--stdio', '--model', testModel('sherpa').dir, '--out', out]);
+  assert.equal(again.status, 1);
+  assert.match(again.stderr, /ModelExists: .*--force/);
 });
