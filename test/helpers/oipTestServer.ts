@@ -48,6 +48,9 @@ export interface TestServerLog {
   runs: number[];
   /** Every HTTP request line ("GET /v2/health/ready"), with its Authorization header if any. */
   calls: { line: string; authorization?: string }[];
+  /** Bytes of infer request bodies received and of infer response bodies sent. */
+  bytesIn: number;
+  bytesOut: number;
   /** Infer requests being handled now, and the most there ever were at once. */
   inFlight: number;
   maxInFlight: number;
@@ -114,7 +117,16 @@ export async function startOipTestServer(options: {
   for (const [name, m] of Object.entries(models)) options.metadataOverride?.(name, m);
 
   const faults: TestServerFaults = { unavailable: 0, notReady: false, delayMs: 0, drop: 0 };
-  const log: TestServerLog = { requests: [], responses: [], runs: [], calls: [], inFlight: 0, maxInFlight: 0 };
+  const log: TestServerLog = {
+    requests: [],
+    responses: [],
+    runs: [],
+    calls: [],
+    bytesIn: 0,
+    bytesOut: 0,
+    inFlight: 0,
+    maxInFlight: 0,
+  };
   const queues = new Map<string, Queued[]>();
   const queueDelayMs = options.queueDelayMs ?? 5;
   const maxBatch = options.maxBatch ?? 16;
@@ -239,6 +251,7 @@ export async function startOipTestServer(options: {
       });
     if (req.method !== 'POST' || m[2] !== '/infer') return send(res, 405, { error: 'method not allowed' });
 
+    log.bytesIn += body.length;
     const parsed = parseRequest(body, req.headers['inference-header-content-length']);
     log.requests.push(parsed.json);
     if (faults.drop > 0) {
@@ -281,6 +294,7 @@ export async function startOipTestServer(options: {
     log.responses.push(header);
     const headerBytes = Buffer.from(JSON.stringify(header));
     const binaries = picked.filter((p) => p.binary).map((p) => leBytes(p.t.data));
+    log.bytesOut += headerBytes.length + binaries.reduce((n, b) => n + b.length, 0);
     if (binaries.length === 0) return send(res, 200, header);
     const all = Buffer.concat([headerBytes, ...binaries]);
     res.writeHead(200, {
