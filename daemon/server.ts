@@ -394,8 +394,8 @@ export class Daemon {
     const token = optionalString(p, 'token', 'gpu/diagnose');
     const modelPath = optionalString(p, 'modelPath', 'gpu/diagnose');
     const quick = optionalBoolean(p, 'quick', 'gpu/diagnose');
-    return session.cancellation.run(token, (signal) =>
-      diagnoseGpu({
+    return session.cancellation.run(token, async (signal) => {
+      const report = await diagnoseGpu({
         settings: session.settings,
         modelPath,
         quick,
@@ -403,8 +403,11 @@ export class Daemon {
         signal,
         log: (m) => this.log(m),
         onProgress: token ? (fraction, message) => session.progress({ token, fraction, message }) : undefined,
-      }),
-    );
+      });
+      // With an inference server set, the model runs there: the report says so, and how it answers.
+      if (session.settings.inferenceEndpoint) report.inferenceServer = await checkInferenceServer(session.settings);
+      return report;
+    });
   }
 
   /** `inferenceServer/export`: the folder asked for, else the settings', else the best stored model. */
