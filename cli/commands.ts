@@ -3,11 +3,14 @@ import type { DaemonConnection } from '../client/daemonConnection';
 import type { ProbeResult } from '../common/protocol';
 import { bytesText, preciseDuration } from '../common/units';
 import { describeError, printError, printSourceWarnings } from './output';
+import { serverInfoRows } from './serverCommands';
 
-export async function infoCommand(daemon: DaemonConnection, json: boolean): Promise<number> {
+export async function infoCommand(daemon: DaemonConnection, json: boolean, endpoint: boolean): Promise<number> {
   const info = await daemon.request('system/info', undefined);
+  // With --endpoint: the inference server too (it is checked only when asked about).
+  const server = endpoint ? await daemon.request('inferenceServer/check', undefined) : null;
   if (json) {
-    process.stdout.write(JSON.stringify(info, null, 2) + '\n');
+    process.stdout.write(JSON.stringify(server ? { ...info, inferenceServer: server } : info, null, 2) + '\n');
   } else {
     const rows: [string, string][] = [
       ['SenseVoice', info.daemonVersion],
@@ -20,12 +23,13 @@ export async function infoCommand(daemon: DaemonConnection, json: boolean): Prom
       ['Platform', `${info.platform} ${info.arch}`],
       ['CPU', `${info.cpuModel} (${info.cpuCores} cores)`],
       ['Memory', `${bytesText(info.totalMemoryBytes)} total, ${bytesText(info.freeMemoryBytes)} free`],
+      ...(server ? serverInfoRows(server) : []),
     ];
     const w = Math.max(...rows.map((r) => r[0].length));
     for (const [k, v] of rows) process.stdout.write(`${k.padEnd(w)}  ${v}\n`);
     if (info.ffmpegError) process.stdout.write(`\n${info.ffmpegError}\n`);
   }
-  return info.ffmpeg ? 0 : 1;
+  return info.ffmpeg && (!server || server.modelReady) ? 0 : 1;
 }
 
 export async function probeCommand(daemon: DaemonConnection, files: string[], json: boolean): Promise<number> {

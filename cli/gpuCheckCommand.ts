@@ -2,7 +2,7 @@
 // checklist item fails (a GPU present but unused, no ffmpeg, …), so scripts can gate on it.
 import type { DaemonConnection } from '../client/daemonConnection';
 import type { CheckStatus, GpuReport } from '../common/protocol';
-import { renderGpuReportMarkdown } from '../common/gpuCheck/reportMarkdown';
+import { inferenceServerLines, renderGpuReportMarkdown } from '../common/gpuCheck/reportMarkdown';
 import { providerLabel } from '../common/providerLabels';
 import { bytesText, msText } from '../common/units';
 
@@ -34,6 +34,7 @@ export function renderText(r: GpuReport): string {
   const label = providerLabel;
   out.push(`SenseVoice GPU check (${r.quick ? 'quick' : 'full'}, ${msText(r.durationMs)})`, '');
   out.push(`${MARK[r.summary.status]}  ${r.summary.headline}`, '');
+  if (r.inferenceServer) out.push(...inferenceServerLines(r.inferenceServer), '');
 
   const ort = r.onnxruntime;
   const offers = ort.backends

@@ -6,6 +6,8 @@ import { gpuCheckCommand } from './gpuCheckCommand';
 import { checkModelArgs, modelCommand } from './modelCommands';
 import { printError, UsageError } from './output';
 import { startDaemon } from './spawnDaemon';
+import { endpointSettings } from './endpointOptions';
+import { exportServerModelCommand } from './serverCommands';
 import { daemonCommand } from './daemonCommands';
 import { devicesCommand } from './devicesCommand';
 import { checkGpuArgs, gpuCommand } from './gpuSetupCommand';
@@ -18,7 +20,9 @@ import type { DaemonConnection } from '../client/daemonConnection';
 const USAGE = `Usage: sensevoice <command> [options]
 
 Commands:
-  info [--json]                 versions, ffmpeg, platform and hardware
+  info [--json] [--endpoint URL]
+                                versions, ffmpeg, platform and hardware; with --endpoint, the inference
+                                server: health, round trip, model readiness, batch statistics
   probe FILE... [--json]        decode files to 16 kHz mono and report duration and source format
   transcribe FILE... [--model DIR] [--language L] [--itn|--no-itn] [--provider P] [--threads N]
              [--vad on|off] [--max-segment S] [--batch N] [--concurrency N]
@@ -47,6 +51,10 @@ Commands:
                                 download a model into the shared store, verified against the published
                                 sha256; resumes an interrupted download (int8 from Hugging Face by default)
   model list [--json]           the models in the store, and which one transcribe uses without --model
+  export-server-model [--model DIR] --out REPO [--link] [--cpu] [--instances N] [--force]
+                                write a Triton model repository for the model folder: the encoder
+                                (dynamic batching, GPU instances), a server-side argmax and the
+                                ensemble "sensevoice" joining them; serve it and use --endpoint
   daemon status [--json]        the shared daemon: pid, version, uptime, model, provider, clients, jobs
                                 (exits 3 when none runs)
   daemon stop                   stop the shared daemon now (every client's jobs are cancelled)
@@ -60,6 +68,13 @@ Options:
   --itn, --no-itn               punctuation and digits (default on)
   --ban-emotion-unknown         always pick a real emotion
   --provider P                  auto (default), cpu, cuda, webgpu, dml, coreml
+  --endpoint URL                run the model on an Open Inference Protocol server (Triton, KServe):
+                                features go there, token ids come back; --model still names the local
+                                folder (its tokens and CMVN). A bearer token comes from
+                                $SENSEVOICE_INFERENCE_TOKEN or --endpoint-token-file FILE
+  --endpoint-model NAME         the model's name on that server (default sensevoice)
+  --endpoint-header 'N: V'      an extra HTTP header for that server (repeatable)
+  --endpoint-timeout S          seconds one inference request may take (default 60)
   --threads N                   CPU inference threads (0: ONNX Runtime decides)
   --vad on|off                  cut speech with the VAD (default on) or one whole-file segment
   --max-segment S               longest VAD segment in seconds (default 30)
@@ -76,6 +91,11 @@ Options:
                                 libraries it did not place
   --feed URL                    gpu setup: a NuGet v3 service index (a company mirror) instead of nuget.org
   --yes, -y                     gpu setup: download without asking
+                                store files SenseVoice did not make; with export-server-model, replace
+                                an earlier export's files
+  --link                        export-server-model: hard-link the encoder's model.onnx instead of copying
+  --cpu                         export-server-model: CPU instances (KIND_CPU) instead of GPU ones
+  --instances N                 export-server-model: model instances per device (default 1)
   --source NAME                 model download from huggingface (default), github or modelscope
   --url URL                     model download from a folder URL, a .onnx URL or a .tar.bz2/.tar.gz archive
   --variant V                   model download int8 (CPU, default) or fp32 (GPU)
@@ -113,6 +133,14 @@ async function main(argv: string[]): Promise<number> {
       'no-itn': { type: 'boolean' },
       'ban-emotion-unknown': { type: 'boolean' },
       provider: { type: 'string' },
+      endpoint: { type: 'string' },
+      'endpoint-model': { type: 'string' },
+      'endpoint-header': { type: 'string', multiple: true },
+      'endpoint-timeout': { type: 'string' },
+      'endpoint-token-file': { type: 'string' },
+      link: { type: 'boolean', default: false },
+      cpu: { type: 'boolean', default: false },
+      instances: { type: 'string' },
       threads: { type: 'string' },
       vad: { type: 'string' },
       'max-segment': { type: 'string' },
@@ -159,6 +187,13 @@ async function main(argv: string[]): Promise<number> {
       values['max-segment'] === undefined ? undefined : boundedNumber(values['max-segment'], '--max-segment', 1, 60),
     batchSize: values.batch === undefined ? undefined : wholeNumber(values.batch, '--batch', 1, 64),
     concurrency: values.concurrency === undefined ? undefined : wholeNumber(values.concurrency, '--concurrency', 1, 16),
+    ...endpointSettings({
+      endpoint: values.endpoint,
+      model: values['endpoint-model'],
+      headers: values['endpoint-header'],
+      timeout: values['endpoint-timeout'],
+      tokenFile: values['endpoint-token-file'],
+    }),
   };
   if (values.itn && values['no-itn']) throw new UsageError('--itn and --no-itn contradict each other.');
   const format = oneOf(values.format, EXPORT_FORMAT_IDS, '--format') ?? (values.json ? 'json' : 'txt');
@@ -180,7 +215,21 @@ async function main(argv: string[]): Promise<number> {
   };
   switch (command) {
     case 'info':
-      return run((d) => infoCommand(d, values.json ?? false));
+      return run((d) => infoCommand(d, values.json ?? false, settings.inferenceEndpoint !== undefined));
+    case 'export-server-model':
+      if (!values.out) throw new UsageError('export-server-model needs --out REPO.');
+      return run((d) =>
+        exportServerModelCommand(d, {
+          modelPath: values.model,
+          out: values.out!,
+          link: values.link ?? false,
+          instanceKind: values.cpu ? 'cpu' : 'gpu',
+          instanceCount:
+            values.instances === undefined ? undefined : wholeNumber(values.instances, '--instances', 1, 64),
+          overwrite: values.force ?? false,
+          json: values.json ?? false,
+        }),
+      );
     case 'probe':
       if (rest.length === 0) throw new UsageError('probe needs at least one FILE.');
       return run((d) => probeCommand(d, rest, values.json ?? false));

@@ -39,6 +39,12 @@ export async function transcribeCommand(daemon: DaemonConnection, o: TranscribeC
       `model: ${model.layout} ${model.quantization} on ${model.provider} (load ${model.loadMs} ms, warm-up ${model.warmupMs} ms)\n`,
     );
     for (const a of model.attempts.filter((x) => !x.ok)) process.stderr.write(`  ${a.provider}: ${a.reason}\n`);
+    const r = model.remote;
+    if (r) {
+      process.stderr.write(
+        `inference server: ${r.endpoint} model ${r.modelName}${r.server ? ` (${r.server})` : ''}, ${r.output === 'tokenIds' ? 'token ids' : 'logits'} back, round trip ${r.roundTripMs} ms, warm-up ${r.warmupMs} ms\n`,
+      );
+    }
   }
   for (const w of model.warnings) process.stderr.write(`warning: ${w}\n`);
   const started = o.files.map((file) =>

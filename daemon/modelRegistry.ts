@@ -7,11 +7,36 @@ import { InferenceWorker } from './workers/inferenceWorkerClient';
 import { BatchScheduler, type BatchLimits } from './jobs/batchScheduler';
 import { findStoredModel, noModelError } from './modelStore/modelStoreService';
 import type { StoreChoice } from './modelStore/storeIndex';
+import type { RemoteOptions } from './remote/remoteModel';
+import type { EffectiveSettings } from './settings';
 
 export interface ModelRequest {
   dir: string | undefined;
   provider: ProviderSetting;
   threads: number;
+  /** Set: the model runs on this inference server; the folder gives its contract, tokens and CMVN. */
+  remote?: RemoteOptions;
+}
+
+type LoadRequest = Omit<ModelRequest, 'dir'> & { dir: string };
+
+/** The model a client's settings ask for: its folder (or the store's) here, or on its inference server. */
+export function modelRequestFor(s: EffectiveSettings, dir = s.modelPath): ModelRequest {
+  return {
+    dir,
+    provider: s.provider,
+    threads: s.threads,
+    ...(s.inferenceEndpoint
+      ? {
+          remote: {
+            endpoint: s.inferenceEndpoint,
+            timeoutMs: s.inferenceTimeoutSec * 1000,
+            ...(s.inferenceModelName ? { modelName: s.inferenceModelName } : {}),
+            ...(s.inferenceHeaders ? { headers: s.inferenceHeaders } : {}),
+          },
+        }
+      : {}),
+  };
 }
 
 /** A loaded model ready for work. */
@@ -27,7 +52,7 @@ export interface Engine {
   dispose(): Promise<void>;
 }
 
-export type EngineLoader = (request: { dir: string; provider: ProviderSetting; threads: number }) => Promise<Engine>;
+export type EngineLoader = (request: LoadRequest) => Promise<Engine>;
 
 export function workerEngineLoader(limits: () => BatchLimits): EngineLoader {
   return async (request) => {
@@ -78,17 +103,18 @@ export class ModelRegistry {
   get(request: ModelRequest, by?: string): Promise<Engine> {
     if (!request.dir) return this.fromStore(request, by);
     const dir = path.resolve(request.dir);
-    const key = JSON.stringify([dir, request.provider, request.threads]);
+    const key = JSON.stringify([dir, request.provider, request.threads, request.remote ?? null]);
+    const load: LoadRequest = { ...request, dir };
     if (this.current?.key !== key) {
       const replacing = this.current !== null;
-      this.load(key, { dir, provider: request.provider, threads: request.threads });
+      this.load(key, load);
       if (replacing) this.onSwitch?.({ dir, provider: request.provider, threads: request.threads }, by);
     }
     const cur = this.current!;
     return cur.engine.then((e) => {
       if (e.alive || this.current !== cur) return e;
       // The worker died (a crash in native code): start a fresh one for this and later requests.
-      this.load(key, { dir, provider: request.provider, threads: request.threads });
+      this.load(key, load);
       return this.current!.engine;
     });
   }
@@ -103,7 +129,7 @@ export class ModelRegistry {
     return engine;
   }
 
-  private load(key: string, request: { dir: string; provider: ProviderSetting; threads: number }): void {
+  private load(key: string, request: LoadRequest): void {
     const previous = this.current?.engine;
     const engine = this.loader(request);
     this.current = { key, engine };

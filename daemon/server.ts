@@ -2,6 +2,7 @@
 // (initialize, shutdown, stop), settings, cancellation, and the methods of each area. The engine, the
 // job queue and the caches are shared by all clients. No vscode import: settings arrive over the protocol.
 import { timingSafeEqual } from 'node:crypto';
+import path from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { Endpoint } from '../common/rpc/endpoint';
 import {
@@ -25,6 +26,7 @@ import {
   type RequestName,
   type ResultOf,
   type SystemInfo,
+  type ExportServerRepositoryResult,
 } from '../common/protocol';
 import { PROVIDERS } from '../common/values';
 import { Session } from './session';
@@ -34,12 +36,15 @@ import { DAEMON_VERSION } from './version';
 import { collectSystemInfo } from './systemInfo';
 import { ffmpegStaticPath, resolveFfmpeg, type ResolvedFfmpeg } from './ffmpeg/resolveFfmpeg';
 import { decodeAudio, SAMPLE_RATE } from './ffmpeg/decodeAudio';
-import { ModelRegistry, workerEngineLoader } from './modelRegistry';
+import { ModelRegistry, modelRequestFor, workerEngineLoader } from './modelRegistry';
 import { ModelStoreService, type ModelStoreOptions } from './modelStore/modelStoreService';
 import { TranscriptionRequests } from './jobs/transcriptionRequests';
 import { diagnoseGpu } from './diagnostics/diagnoseGpu';
 import { LiveRequests } from './live/liveRequests';
 import { GpuSetupService, type GpuSetupOptions } from './gpuSetup/gpuSetupService';
+import { exportServerRepository } from './remote/serverRepository';
+import { checkInferenceServer } from './remote/serverCheck';
+import { noModelError } from './modelStore/modelStoreService';
 
 export interface DaemonOptions {
   /** The first client's streams (a private daemon over stdio); the shared daemon adds clients with connect(). */
@@ -201,6 +206,8 @@ export class Daemon {
     on('model/load', (raw) => this.loadModel(session, raw));
     on('model/list', () => this.modelStore.list(session.settings));
     on('model/inspect', (raw) => this.modelStore.inspect(raw));
+    on('inferenceServer/export', (raw) => this.exportServerRepository(session, raw));
+    on('inferenceServer/check', () => checkInferenceServer(session.settings));
     on('model/download', (raw) =>
       this.modelStore.download(raw, {
         run: (token, work) => session.cancellation.run(token, work),
@@ -406,8 +413,8 @@ export class Daemon {
     const token = optionalString(p, 'token', 'gpu/diagnose');
     const modelPath = optionalString(p, 'modelPath', 'gpu/diagnose');
     const quick = optionalBoolean(p, 'quick', 'gpu/diagnose');
-    return session.cancellation.run(token, (signal) =>
-      diagnoseGpu({
+    return session.cancellation.run(token, async (signal) => {
+      const report = await diagnoseGpu({
         settings: session.settings,
         modelPath,
         quick,
@@ -415,14 +422,42 @@ export class Daemon {
         signal,
         log: (m) => this.log(m),
         onProgress: token ? (fraction, message) => session.progress({ token, fraction, message }) : undefined,
-      }),
-    );
+      });
+      // With an inference server set, the model runs there: the report says so, and how it answers.
+      if (session.settings.inferenceEndpoint) report.inferenceServer = await checkInferenceServer(session.settings);
+      return report;
+    });
+  }
+
+  /** `inferenceServer/export`: the folder asked for, else the settings', else the best stored model. */
+  private async exportServerRepository(session: Session, raw: unknown): Promise<ExportServerRepositoryResult> {
+    const m = 'inferenceServer/export';
+    const p = paramObject(raw, m);
+    const out = requiredString(p, 'out', m);
+    if (!path.isAbsolute(out))
+      throw new SenseVoiceError(ErrorCode.InvalidParams, `${m}: out must be an absolute path.`);
+    let modelPath = optionalString(p, 'modelPath', m) ?? session.settings.modelPath;
+    if (!modelPath) {
+      // The GPU's choice (fp32 when stored): what a server runs.
+      const choice = await this.modelStore.findStored('cuda');
+      if (!choice) throw noModelError();
+      modelPath = choice.path;
+    }
+    return exportServerRepository({
+      modelPath,
+      out,
+      link: optionalBoolean(p, 'link', m),
+      instanceKind: optionalEnum(p, 'instanceKind', m, ['gpu', 'cpu'] as const),
+      instanceCount: optionalNumber(p, 'instanceCount', m, 1, 64),
+      overwrite: optionalBoolean(p, 'overwrite', m),
+    });
   }
 
   private async loadModel(session: Session, raw: unknown): Promise<ModelInfo> {
     const p = paramObject(raw, 'model/load');
     const model = await this.models.get(
       {
+        ...modelRequestFor(session.settings),
         dir: optionalString(p, 'path', 'model/load') ?? session.settings.modelPath,
         provider: optionalEnum(p, 'provider', 'model/load', PROVIDERS) ?? session.settings.provider,
         threads: optionalNumber(p, 'threads', 'model/load', 0, 256) ?? session.settings.threads,
@@ -435,5 +470,5 @@ export class Daemon {
 
 /** The settings that shape a run, in one log line, so `--verbose` and the log show what arrived. */
 function settingsLine(s: ReturnType<typeof sanitizeSettings>): string {
-  return `provider ${s.provider}, threads ${s.threads}, batch ${s.batchSize}, concurrency ${s.concurrency}, vad ${s.vad}, max segment ${s.maxSegmentSec} s, language ${s.language}, itn ${s.itn}, ban emotion unknown ${s.banEmotionUnknown}`;
+  return `provider ${s.provider}, threads ${s.threads}, batch ${s.batchSize}, concurrency ${s.concurrency}, vad ${s.vad}, max segment ${s.maxSegmentSec} s, language ${s.language}, itn ${s.itn}, ban emotion unknown ${s.banEmotionUnknown}${s.inferenceEndpoint ? `, inference server ${s.inferenceEndpoint} model ${s.inferenceModelName ?? 'sensevoice'}${s.inferenceHeaders ? ` with ${Object.keys(s.inferenceHeaders).length} header(s)` : ''}` : ''}`;
 }

@@ -3,8 +3,9 @@
 import type { DaemonSettings } from '../common/protocol';
 import { isOneOf, LANGUAGES, PROVIDERS, VAD_MODES } from '../common/values';
 
-export type EffectiveSettings = Required<Omit<DaemonSettings, 'ffmpegPath' | 'modelPath' | 'searchPath'>> &
-  Pick<DaemonSettings, 'ffmpegPath' | 'modelPath' | 'searchPath'>;
+type Optional =
+  'ffmpegPath' | 'modelPath' | 'searchPath' | 'inferenceEndpoint' | 'inferenceModelName' | 'inferenceHeaders';
+export type EffectiveSettings = Required<Omit<DaemonSettings, Optional>> & Pick<DaemonSettings, Optional>;
 
 export function sanitizeSettings(raw: unknown): EffectiveSettings {
   const s = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
@@ -27,5 +28,22 @@ export function sanitizeSettings(raw: unknown): EffectiveSettings {
       typeof s.maxSegmentSec === 'number' && s.maxSegmentSec >= 1 && s.maxSegmentSec <= 60 ? s.maxSegmentSec : 30,
     batchSize: intIn(s.batchSize, 1, 64, 4),
     concurrency: intIn(s.concurrency, 1, 16, 2),
+    inferenceEndpoint: str(s.inferenceEndpoint),
+    inferenceModelName: str(s.inferenceModelName),
+    inferenceHeaders: headers(s.inferenceHeaders),
+    inferenceTimeoutSec:
+      typeof s.inferenceTimeoutSec === 'number' && s.inferenceTimeoutSec > 0 && s.inferenceTimeoutSec <= 600
+        ? s.inferenceTimeoutSec
+        : 60,
   };
+}
+
+/** Header name -> value pairs with string values (HTTP header names are tokens); anything else is dropped. */
+function headers(v: unknown): Record<string, string> | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const out = Object.entries(v).filter(
+    (e): e is [string, string] =>
+      /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(e[0]) && typeof e[1] === 'string' && !/[\r\n]/.test(e[1]),
+  );
+  return out.length > 0 ? Object.fromEntries(out) : undefined;
 }

@@ -69,6 +69,10 @@ export function daemonSettings(): DaemonSettings {
     maxSegmentSec: num('maxSegmentSec', 30, 1, 60),
     batchSize: int('batchSize', 4, 1, 64),
     concurrency: int('concurrency', 2, 1, 16),
+    // The server's bearer token is not a setting (settings files are not secret): SecretStorage for it is a later step.
+    inferenceEndpoint: str('inference.endpoint'),
+    inferenceModelName: str('inference.modelName'),
+    inferenceTimeoutSec: num('inference.timeoutSec', 60, 1, 600),
   };
 }
 

@@ -21,7 +21,9 @@ export function describeState(state: DaemonState): StatusText {
       const on = state.provider
         ? state.provider === 'cpu'
           ? 'CPU'
-          : (state.device ?? state.provider.toUpperCase())
+          : state.provider === 'remote'
+            ? 'server' // the model runs on an inference server (sensevoice.inference.endpoint)
+            : (state.device ?? state.provider.toUpperCase())
         : '';
       const busy = state.busy > 0 ? ` $(sync~spin) ${state.busy}` : '';
       const hint = state.gpuHint ? ' $(lightbulb)' : '';
@@ -36,7 +38,9 @@ export function describeState(state: DaemonState): StatusText {
             }`
           : `SenseVoice daemon ready (pid ${state.pid})`,
         state.provider
-          ? `Inference on ${on}${state.provider !== 'cpu' ? ` (${state.provider})` : ''}`
+          ? state.provider === 'remote'
+            ? 'Inference on the inference server set in sensevoice.inference.endpoint'
+            : `Inference on ${on}${state.provider !== 'cpu' ? ` (${state.provider})` : ''}`
           : 'No model loaded yet',
         state.busy > 0 ? `${state.busy} request(s) running` : 'Idle',
         ...(state.gpuHint ? [`${state.gpuHint} Run "SenseVoice: Check GPU" to see why.`] : []),

@@ -1,7 +1,7 @@
 // The GPU report as Markdown, for bug reports and chat: the cli prints it (`gpu-check --format md`)
 // and the panel's "Copy as Markdown" copies it. Pure (the protocol's types and a provider label), so
 // every client can bundle it.
-import type { CheckStatus, GpuReport, ProviderProbe } from '../protocol';
+import type { CheckStatus, GpuReport, InferenceServerCheck, ProviderProbe } from '../protocol';
 import { providerLabel } from '../providerLabels';
 import { bytesText, msText } from '../units';
 
@@ -209,6 +209,8 @@ export function renderGpuReportMarkdown(r: GpuReport): string {
   }
   for (const w of m.warnings) out.push(`${ICON.warn} ${w}`, '');
 
+  if (r.inferenceServer) out.push('## Inference server', '', ...inferenceServerLines(r.inferenceServer), '');
+
   const s = r.settings;
   out.push(
     '## Settings',
@@ -217,6 +219,24 @@ export function renderGpuReportMarkdown(r: GpuReport): string {
     '',
   );
   return out.join('\n');
+}
+
+/**
+ * The inference server in a few lines, for the Markdown and the cli's text: with one set, the model
+ * runs there and the providers above matter only for the front end's machine.
+ */
+export function inferenceServerLines(c: InferenceServerCheck): string[] {
+  const lines = [
+    `The model runs on the inference server ${c.endpoint}: ${c.ready ? `ready, round trip ${c.roundTripMs} ms` : 'not ready'}${c.server ? ` (${c.server})` : ''}.`,
+    `Model ${c.modelName}: ${c.modelReady ? 'ready' : 'not ready'}.`,
+  ];
+  for (const b of c.batchStats ?? []) {
+    lines.push(
+      `${b.model}: ${b.inferences} inferences in ${b.executions} runs${b.averageBatch !== null ? ` (${b.averageBatch} per run)` : ''}.`,
+    );
+  }
+  if (c.error) lines.push(`Error: ${c.error.message}`);
+  return lines;
 }
 
 /** "113 node(s) on CPU, 12 node(s) on CUDA": where onnxruntime put the graph. */

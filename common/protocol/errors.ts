@@ -86,6 +86,16 @@ export const ErrorCode = {
   GpuPackageInvalid: 1604,
   /** The bin folder holds provider libraries that setup did not place; pass overwrite to replace them. */
   GpuLibrariesExist: 1605,
+
+  // Inference servers (daemon/remote: the model runs on an Open Inference Protocol server).
+  /** The inference server cannot be reached, is not ready, or answered 503 past the retries; the message names the URL. */
+  InferenceServerUnavailable: 1701,
+  /** The server's model does not match the local model's contract; the message names the mismatch. */
+  InferenceServerMismatch: 1702,
+  /** The inference server did not answer within the timeout. */
+  InferenceServerTimeout: 1703,
+  /** The inference server answered with an error or a response that does not follow the protocol. */
+  InferenceServerError: 1704,
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCode;

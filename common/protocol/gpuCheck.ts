@@ -1,5 +1,6 @@
 // "Does my GPU really work for this model?": one report, served by `gpu/diagnose` (daemon/diagnostics)
 // and shown by the cli (`sensevoice gpu-check`) and the extension's panel.
+import type { InferenceServerCheck } from './inferenceServer';
 import type { ProviderSetting, VadMode } from '../values';
 import type { FfmpegInfo } from './session';
 
@@ -242,6 +243,8 @@ export interface GpuReport {
   checklist: ChecklistItem[];
   /** The settings the checklist judged. */
   settings: { provider: ProviderSetting; threads: number; vad: VadMode; maxSegmentSec: number; concurrency: number };
+  /** Set when an inference server is configured (`sensevoice.inference.endpoint`): the model runs there. */
+  inferenceServer?: InferenceServerCheck;
 }
 
 /** The GPU check's requests. */

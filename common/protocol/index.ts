@@ -4,6 +4,7 @@
 // requests and notifications into the two maps. No runtime dependencies, so every side can import it.
 import type { GpuCheckRequests } from './gpuCheck';
 import type { GpuSetupRequests } from './gpuSetup';
+import type { InferenceServerRequests } from './inferenceServer';
 import type { LiveNotifications, LiveRequests } from './live';
 import type { ModelStoreRequests } from './modelStore';
 import type { SessionNotifications, SessionRequests } from './session';
@@ -17,6 +18,7 @@ export * from './modelStore';
 export * from './gpuCheck';
 export * from './gpuSetup';
 export * from './live';
+export * from './inferenceServer';
 export type { LanguageSetting, ModelSourceName, ModelVariant, ProviderSetting, VadMode } from '../values';
 
 /** Requests: name -> params and result. Clients call these; the daemon serves them. */
@@ -27,7 +29,8 @@ export interface RequestMap
     ModelStoreRequests,
     GpuCheckRequests,
     GpuSetupRequests,
-    LiveRequests {}
+    LiveRequests,
+    InferenceServerRequests {}
 
 /** Notifications: name -> params. */
 export interface NotificationMap extends SessionNotifications, TranscriptionNotifications, LiveNotifications {}

@@ -36,6 +36,17 @@ export interface DaemonSettings {
   batchSize?: number;
   /** Files transcribed at once. */
   concurrency?: number;
+  /**
+   * An Open Inference Protocol (KServe v2 / Triton) server that runs the model (the
+   * `sensevoice.inference.endpoint` setting or `--endpoint`); unset: the model runs here.
+   */
+  inferenceEndpoint?: string;
+  /** The model's name on that server (default `sensevoice`). */
+  inferenceModelName?: string;
+  /** Extra HTTP headers for that server, e.g. `Authorization: Bearer ...`; never logged. */
+  inferenceHeaders?: Record<string, string>;
+  /** Seconds an inference request may take before it fails with InferenceServerTimeout (default 60). */
+  inferenceTimeoutSec?: number;
 }
 
 /** Sent first by every client. */

@@ -80,6 +80,26 @@ export interface ModelInfo {
   warmupMs: number;
   /** Notes for the user, e.g. an int8 model on a GPU provider. */
   warnings: string[];
+  /** Set when the model runs on an inference server (provider `remote`). */
+  remote?: RemoteModelInfo;
+}
+
+/** The inference server a remote model runs on, as checked at connect. */
+export interface RemoteModelInfo {
+  /** The server's base URL. */
+  endpoint: string;
+  /** The model's name on the server. */
+  modelName: string;
+  /** What the server says it is (`triton 2.50.0`), when it says. */
+  server?: string;
+  /** What the server gives back: per-frame token ids (argmax on the server) or the logits. */
+  output: 'tokenIds' | 'logits';
+  /** Milliseconds of the readiness round trip at connect. */
+  roundTripMs: number;
+  /** Milliseconds of the first (warm-up) inference at connect. */
+  warmupMs: number;
+  /** Requests sent at once at most. */
+  maxInFlight: number;
 }
 
 /** Options a `transcribe/file` request may set for itself (same meanings as the settings). */

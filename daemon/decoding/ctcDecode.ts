@@ -73,10 +73,6 @@ export interface CtcDecodeResult {
 export function ctcDecode(logits: Float32Array, options: CtcDecodeOptions): CtcDecodeResult {
   const { tokens } = options;
   const vocab = options.vocab ?? tokens.length;
-  const blankId = options.blankId ?? 0;
-  const frameMs = options.frameMs ?? 60;
-  const offsetMs = (options.offsetSec ?? 0) * 1000;
-  const shiftMs = options.timestamps === 'funasr' ? 30 : 0;
   if (vocab <= 0 || logits.length % vocab !== 0) {
     throw new RangeError(`logits hold ${logits.length} values, not a whole number of ${vocab}-wide rows`);
   }
@@ -88,6 +84,24 @@ export function ctcDecode(logits: Float32Array, options: CtcDecodeOptions): CtcD
     throw new RangeError(`${frames} frames asked of logits holding ${logits.length / vocab}`);
   }
   const banned = options.banEmotionUnknown ? (tagId(tokens, EMOTION_UNKNOWN) ?? -1) : -1;
+  const ids = new Int32Array(frames);
+  for (let t = 0; t < frames; t++) ids[t] = argmax(logits, t * vocab, vocab, banned);
+  return ctcDecodeIds(ids, options);
+}
+
+/**
+ * Decodes per-frame token ids, the argmax of each logit row, as an inference server's argmax step
+ * gives them back (daemon/remote): the same result ctcDecode gives for the logits they came from.
+ * banEmotionUnknown must already have been applied by whoever took the argmax.
+ */
+export function ctcDecodeIds(ids: Int32Array, options: CtcDecodeOptions): CtcDecodeResult {
+  const { tokens } = options;
+  const blankId = options.blankId ?? 0;
+  const frameMs = options.frameMs ?? 60;
+  const offsetMs = (options.offsetSec ?? 0) * 1000;
+  const shiftMs = options.timestamps === 'funasr' ? 30 : 0;
+  const frames = options.frames ?? ids.length;
+  if (frames > ids.length || frames < 0) throw new RangeError(`${frames} frames asked of ${ids.length} token ids`);
 
   const result: CtcDecodeResult = {
     language: null,
@@ -106,9 +120,10 @@ export function ctcDecode(logits: Float32Array, options: CtcDecodeOptions): CtcD
 
   let prev = -1;
   for (let t = 0; t < frames; t++) {
-    const id = argmax(logits, t * vocab, vocab, banned);
+    const id = ids[t]!;
     if (id !== blankId && id !== prev) {
-      const piece = tokens[id]!;
+      const piece = tokens[id];
+      if (piece === undefined) throw new RangeError(`token id ${id} at frame ${t} is not in the token table`);
       if (t < QUERY_FRAMES) {
         const tag = classifyTag(piece);
         if (tag && result[tag.kind] === null) result[tag.kind] = tag.name;

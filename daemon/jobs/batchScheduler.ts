@@ -35,7 +35,8 @@ const SIMILAR = 1.5;
 
 export class BatchScheduler {
   private readonly waiting: Entry[] = [];
-  private running = false;
+  /** Batches sent to the worker and not yet answered: one for a local model, up to the client's in-flight limit for a remote one. */
+  private running = 0;
   readonly stats: BatchStats = { batches: 0, items: 0, featuresMs: 0, inferenceMs: 0 };
 
   constructor(
@@ -73,11 +74,17 @@ export class BatchScheduler {
   }
 
   private pump(): void {
-    if (this.running) return;
     this.dropCancelled();
-    if (this.waiting.length === 0) return;
-    const batch = this.take();
-    this.running = true;
+    while (this.running < this.maxInFlight() && this.waiting.length > 0) this.start(this.take());
+  }
+
+  /** An inference server takes several batches at once (its client limits them); a local session one. */
+  private maxInFlight(): number {
+    return this.worker.info?.remote?.maxInFlight ?? 1;
+  }
+
+  private start(batch: Entry[]): void {
+    this.running++;
     this.worker
       .run(batch.map((e) => ({ ...e.item, samples: owned(e.item.samples) })))
       .then(
@@ -98,7 +105,7 @@ export class BatchScheduler {
         (err: Error) => batch.forEach((e) => e.reject(err)),
       )
       .finally(() => {
-        this.running = false;
+        this.running--;
         this.pump();
       });
   }

@@ -18,7 +18,7 @@ import {
   requiredString,
 } from '../rpc/params';
 import type { EffectiveSettings } from '../settings';
-import type { Engine, ModelRegistry } from '../modelRegistry';
+import { modelRequestFor, type Engine, type ModelRegistry } from '../modelRegistry';
 import type { ResolvedFfmpeg } from '../ffmpeg/resolveFfmpeg';
 import { checkAudioFile } from '../ffmpeg/decodeAudio';
 import { JobQueue, type JobReport } from './jobQueue';
@@ -96,7 +96,7 @@ export class TranscriptionRequests {
       };
       const abs = await checkAudioFile(file);
       const ffmpeg = await this.d.ffmpeg(s);
-      const modelRequest = { dir: modelPath, provider: s.provider, threads: s.threads };
+      const modelRequest = modelRequestFor(s, modelPath);
       const engine = await this.d.models.get(modelRequest, client.id);
       const vad = options.vad === 'on' && !cachedOnly ? await this.loadVad() : null;
       const st = await fs.promises.stat(abs);
@@ -186,6 +186,8 @@ export class TranscriptionRequests {
       options,
       // Only when diarized: transcripts cached before diarization existed keep their keys.
       ...(j.plan ? [planKey(j.plan)] : []),
+      // Another server may serve other weights under the same contract: its transcripts are its own.
+      ...(engine.info.remote ? [engine.info.remote.endpoint, engine.info.remote.modelName] : []),
     ]);
     const t0 = performance.now();
     const cached = await this.cache.get(cacheKey);

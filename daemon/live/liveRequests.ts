@@ -24,7 +24,7 @@ import {
   requiredString,
 } from '../rpc/params';
 import type { EffectiveSettings } from '../settings';
-import type { Engine, ModelRegistry } from '../modelRegistry';
+import { modelRequestFor, type Engine, type ModelRegistry } from '../modelRegistry';
 import type { ResolvedFfmpeg } from '../ffmpeg/resolveFfmpeg';
 import { runTranscription, type TranscriptionOptions } from '../jobs/runTranscription';
 import { SileroVad } from '../vad/sileroVad';
@@ -95,7 +95,7 @@ export class LiveRequests {
     const ffmpeg = await this.d.ffmpeg(s);
     await checkCaptureFormat(ffmpeg.path, inputFormat);
     const engine = await this.d.models.get(
-      { dir: optionalString(p, 'modelPath', m) ?? s.modelPath, provider: s.provider, threads: s.threads },
+      modelRequestFor(s, optionalString(p, 'modelPath', m) ?? s.modelPath),
       client.id,
     );
     const vad = await this.loadVad();

@@ -4,13 +4,14 @@ import { parentPort } from 'node:worker_threads';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { SenseVoiceModel } from '../inference/senseVoiceModel';
-import { ctcDecode } from '../decoding/ctcDecode';
+import { ctcDecode, ctcDecodeIds } from '../decoding/ctcDecode';
+import { RemoteSenseVoiceModel, type FrameOutput } from '../remote/remoteModel';
 import { ErrorCode, SenseVoiceError, type TranscriptSegment } from '../../common/protocol';
 import type { FromWorker, ToWorker, WorkItem, WorkResult } from './workerMessages';
 
 const port = parentPort;
 if (!port) throw new Error('inferenceWorker must run in a worker thread');
-let model: SenseVoiceModel | null = null;
+let model: SenseVoiceModel | RemoteSenseVoiceModel | null = null;
 
 // A batch's logits are a native buffer of 2 MB per second of audio ([N, T+4, 25055] floats), and
 // onnxruntime-node copies it once more into a JS buffer. V8 frees both only when it next collects,
@@ -41,7 +42,9 @@ async function handle(m: ToWorker): Promise<void> {
   if (m.type === 'load') {
     await model?.dispose();
     model = null;
-    model = await SenseVoiceModel.load({ dir: m.dir, provider: m.provider, threads: m.threads });
+    model = m.remote
+      ? await RemoteSenseVoiceModel.load(m.dir, m.remote)
+      : await SenseVoiceModel.load({ dir: m.dir, provider: m.provider, threads: m.threads });
     post({ type: 'loaded', id: m.id, info: model.info });
     return;
   }
@@ -50,34 +53,38 @@ async function handle(m: ToWorker): Promise<void> {
   const prepared = m.items.map((it) => ({ it, features: model!.frontEnd.compute({ samples: it.samples }) }));
   const runnable = prepared.filter((p) => p.features.frames > 0);
   const t1 = performance.now();
-  const logits = runnable.length
-    ? await model.runBatch(
-        runnable.map((p) => ({
-          features: p.features,
-          language: model!.languageId(p.it.language),
-          textNorm: model!.textNormId(p.it.itn),
-        })),
-      )
-    : [];
+  const inputs = runnable.map((p) => ({
+    features: p.features,
+    language: model!.languageId(p.it.language),
+    textNorm: model!.textNormId(p.it.itn),
+    banEmotionUnknown: p.it.banEmotionUnknown,
+  }));
+  const logits: FrameOutput[] =
+    inputs.length === 0
+      ? []
+      : model instanceof RemoteSenseVoiceModel
+        ? await model.runBatch(inputs)
+        : (await model.runBatch(inputs)).map((l) => ({ kind: 'logits', ...l }));
   const results: WorkResult[] = prepared.map((p) => {
     const k = runnable.indexOf(p);
     return { segment: k < 0 ? null : toSegment(p.it, logits[k]) };
   });
   post({ type: 'ran', id: m.id, results, featuresMs: t1 - t0, inferenceMs: performance.now() - t1 });
-  const logitBytes = logits.reduce((n, l) => n + l.data.byteLength, 0);
+  const logitBytes = logits.reduce((n, l) => n + (l.kind === 'logits' ? l.data.byteLength : 0), 0);
   logits.length = 0;
   if (logitBytes >= COLLECT_AFTER_BYTES) collect();
 }
 
-function toSegment(it: WorkItem, l: { data: Float32Array; frames: number; vocab: number }): TranscriptSegment {
-  const d = ctcDecode(l.data, {
+function toSegment(it: WorkItem, l: FrameOutput): TranscriptSegment {
+  const options = {
     tokens: model!.folder.tokens,
-    vocab: l.vocab,
     frames: l.frames,
     blankId: model!.folder.blankId,
     banEmotionUnknown: it.banEmotionUnknown,
     offsetSec: it.offsetSec,
-  });
+  };
+  // Ids come from the server's argmax, which already banned EMO_UNKNOWN when asked (remoteModel).
+  const d = l.kind === 'ids' ? ctcDecodeIds(l.ids, options) : ctcDecode(l.data, { ...options, vocab: l.vocab });
   return {
     start: round3(it.offsetSec),
     end: round3(it.offsetSec + it.samples.length / 16_000),

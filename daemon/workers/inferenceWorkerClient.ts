@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ErrorCode, SenseVoiceError, type ModelInfo, type ProviderSetting } from '../../common/protocol';
 import type { FromWorker, ToWorker, WorkItem, WorkResult } from './workerMessages';
+import type { RemoteOptions } from '../remote/remoteModel';
 
 export interface BatchResult {
   results: WorkResult[];
@@ -54,7 +55,12 @@ export class InferenceWorker {
     worker.on('exit', (code) => fail(`exit code ${code}`));
   }
 
-  static async start(options: { dir: string; provider: ProviderSetting; threads: number }): Promise<InferenceWorker> {
+  static async start(options: {
+    dir: string;
+    provider: ProviderSetting;
+    threads: number;
+    remote?: RemoteOptions;
+  }): Promise<InferenceWorker> {
     const entry = workerEntry();
     const w = new InferenceWorker(new Worker(entry.file, { execArgv: entry.execArgv }));
     try {

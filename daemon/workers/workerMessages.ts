@@ -1,5 +1,6 @@
 // Messages between the daemon's main thread and its inference worker (internal to the daemon).
 import type { LanguageSetting, ModelInfo, ProviderSetting, TranscriptSegment } from '../../common/protocol';
+import type { RemoteOptions } from '../remote/remoteModel';
 
 /** One utterance to recognise: its samples (transferred, not copied) and where it sits in the file. */
 export interface WorkItem {
@@ -19,7 +20,7 @@ export interface WorkResult {
 }
 
 export type ToWorker =
-  | { type: 'load'; id: number; dir: string; provider: ProviderSetting; threads: number }
+  | { type: 'load'; id: number; dir: string; provider: ProviderSetting; threads: number; remote?: RemoteOptions }
   | { type: 'run'; id: number; items: WorkItem[] };
 
 export type FromWorker =

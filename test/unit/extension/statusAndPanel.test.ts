@@ -29,6 +29,9 @@ test("status bar: CPU, or the GPU's name; a lightbulb and a tooltip line when a 
     describeState({ ...ready, provider: 'cuda', device: 'NVIDIA GeForce RTX 4090' }).text,
     '$(unmute) SenseVoice: NVIDIA GeForce RTX 4090',
   );
+  const remote = describeState({ ...ready, provider: 'remote' });
+  assert.equal(remote.text, '$(unmute) SenseVoice: server');
+  assert.match(remote.tooltip, /Inference on the inference server set in sensevoice\.inference\.endpoint/);
   const hinted = describeState({
     ...ready,
     provider: 'cpu',

@@ -202,3 +202,36 @@ test('cells: one line, pipes escaped, empty as a dash', () => {
   assert.equal(cell(null), '–');
   assert.equal(cell(3), '3');
 });
+
+test('with an inference server set, the Markdown and the text say the model runs there, and how it answers', async () => {
+  const r = await report();
+  assert.ok(!renderGpuReportMarkdown(r).includes('## Inference server'), 'no section without a server');
+  r.inferenceServer = {
+    endpoint: 'http://gpu-box:8000',
+    modelName: 'sensevoice',
+    ready: true,
+    roundTripMs: 3,
+    server: 'triton 2.50.0',
+    modelReady: true,
+    batchStats: [{ model: 'sensevoice_encoder/1', inferences: 30, executions: 12, averageBatch: 2.5 }],
+  };
+  const want = [
+    'The model runs on the inference server http://gpu-box:8000: ready, round trip 3 ms (triton 2.50.0).',
+    'Model sensevoice: ready.',
+    'sensevoice_encoder/1: 30 inferences in 12 runs (2.5 per run).',
+  ];
+  const md = renderGpuReportMarkdown(r);
+  assert.ok(md.includes(['## Inference server', '', ...want].join('\n')), md);
+  assert.ok(renderText(r).includes(want.join('\n')));
+  r.inferenceServer = {
+    endpoint: 'http://gpu-box:8000',
+    modelName: 'sensevoice',
+    ready: false,
+    error: { code: 1701, message: 'Inference server http://gpu-box:8000: GET /v2/health/ready failed.' },
+  };
+  assert.ok(
+    renderText(r).includes(
+      'The model runs on the inference server http://gpu-box:8000: not ready.\nModel sensevoice: not ready.\nError: Inference server http://gpu-box:8000: GET /v2/health/ready failed.',
+    ),
+  );
+});
