@@ -1,6 +1,7 @@
 // Turns the raw runs into bench/results.json (medians, targets, profile) and the printed table:
 // one column per system, one row per metric, as the guide's GPU table is laid out.
 import type { SharedRecord } from './sharedDaemon';
+import { diarizationTarget, type DiarizationRecord } from './diarization';
 import type { LongAudio } from './audio';
 import type { BenchOptions, Role } from './options';
 import { ROLES } from './options';
@@ -68,7 +69,8 @@ export interface SystemSummary {
 }
 
 export interface Target {
-  id: 'vsSherpa' | 'vsModel' | 'rssGrowth' | 'concurrency' | 'cliOnShared' | 'secondWindow' | 'sharedRss';
+  id:
+    'vsSherpa' | 'vsModel' | 'rssGrowth' | 'concurrency' | 'cliOnShared' | 'secondWindow' | 'sharedRss' | 'diarization';
   description: string;
   /** The measured ratio. */
   value: number | null;
@@ -120,6 +122,8 @@ export interface BuildArgs {
   freshRss: Partial<Record<Role, { peakRssBytes: number; lifetimePeakBytes: number; wallMs: number }>>;
   /** The shared-daemon phase (null when skipped or failed). */
   shared: SharedRecord | null;
+  /** The diarization phase (bench/diarization.ts; null when skipped or failed). */
+  diarization: DiarizationRecord | null;
   errors: string[];
   daemonEndRssBytes: number | null;
   benchWallMs: number;
@@ -233,6 +237,7 @@ export function buildResults(a: BuildArgs) {
   });
 
   targets.push(...sharedTargets(a.shared));
+  targets.push(diarizationTarget(a.diarization));
 
   return {
     schema: 1 as const,
@@ -270,6 +275,7 @@ export function buildResults(a: BuildArgs) {
     throughput,
     freshDaemonRss: a.freshRss,
     shared: a.shared,
+    diarization: a.diarization,
     targets,
     profile: a.profile ? profileSummary(a.profile) : null,
     runs: a.runs,
