@@ -105,11 +105,13 @@ export function diarizationTarget(r: DiarizationRecord | null): Target {
     : 'not measured';
   return {
     id: 'diarization',
-    description: `diarization at most ${DIARIZATION_TARGET}x sherpa-onnx-node's time (same models and threads)`,
-    value: r?.wallRatio ?? null,
+    // Met only in both wall and CPU time: on a shared machine the wall ratio swings with the load
+    // (it came out at 0.61 while the CPU ratio was 1.66), so the larger of the two is the figure.
+    description: `diarization at most ${DIARIZATION_TARGET}x sherpa-onnx-node's time, the larger of wall and CPU (same models and threads)`,
+    value: r ? Math.max(r.wallRatio, r.cpuRatio) : null,
     cpuValue: r?.cpuRatio ?? null,
     limit: DIARIZATION_TARGET,
-    met: r ? r.wallRatio <= DIARIZATION_TARGET : null,
+    met: r ? Math.max(r.wallRatio, r.cpuRatio) <= DIARIZATION_TARGET : null,
     detail,
   };
 }

@@ -157,9 +157,11 @@ export async function diarize(
     return { turns: [], numSpeakers: 0, windows: numChunks, embeddings: 0, clustering: 'none' };
 
   const dim = embedding.meta.outputDim;
-  const matrix = new Float32Array(vectors.length * dim);
+  const numEmbeddings = vectors.length;
+  const matrix = new Float32Array(numEmbeddings * dim);
   vectors.forEach((v, i) => matrix.set(v.subarray(0, dim), i * dim));
-  const clusterOf = clusterEmbeddings(matrix, vectors.length, dim, options);
+  vectors.length = 0; // one copy of the embeddings while they are clustered, not two
+  const clusterOf = clusterEmbeddings(matrix, numEmbeddings, dim, options);
   let clusters = 0;
   for (const k of clusterOf) clusters = Math.max(clusters, k + 1);
   const clusterByPair = new Map<number, number>();
@@ -186,8 +188,8 @@ export async function diarize(
     turns,
     numSpeakers: new Set(turns.map((t) => t.speaker)).size,
     windows: numChunks,
-    embeddings: vectors.length,
-    clustering: vectors.length > (options.exactLimit ?? EXACT_CLUSTERING_LIMIT) ? 'two-stage' : 'exact',
+    embeddings: numEmbeddings,
+    clustering: numEmbeddings > (options.exactLimit ?? EXACT_CLUSTERING_LIMIT) ? 'two-stage' : 'exact',
   };
 }
 
