@@ -22,8 +22,9 @@
 //   this change: CPU 9.0-9.5 s (ratio ~1.8). Meeting 0.9 needs the fbank ~4x faster (WASM SIMD or a
 //   native fbank), not a tweak.
 //   3 h (the 10.9 min looped, streamed; `npx tsx bench/diarization.ts --long-minutes 180`, or the
-//   worker alone with loopToSec 10800): ours peak RSS 433 MB (10,791 windows, 25,154 embeddings,
-//   two-stage clustering, 3 speakers), CPU 168 s; the 10-minute run's peak is 226-257 MB. sherpa on
+//   worker alone with loopToSec 10800): ours peak RSS 433 and 438 MB in two runs (10,791 windows,
+//   25,154 embeddings, two-stage clustering, 3 speakers, 2,270 turns), CPU 144-168 s, wall 397-927 s
+//   under load; the 10-minute run's peak is 226-257 MB. sherpa on
 //   3 h was not run: its condensed distance matrix alone would be 25,154^2 / 2 doubles = 2.5 GB.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
