@@ -1,6 +1,7 @@
 // Turns the raw runs into bench/results.json (medians, targets, profile) and the printed table:
 // one column per system, one row per metric, as the guide's GPU table is laid out.
 import type { SharedRecord } from './sharedDaemon';
+import { diarizationTarget, type DiarizationRecord } from './diarization';
 import type { LongAudio } from './audio';
 import type { BenchOptions, Role } from './options';
 import { ROLES } from './options';
@@ -77,7 +78,8 @@ export interface Target {
     | 'rssVsSherpa'
     | 'cliOnShared'
     | 'secondWindow'
-    | 'sharedRss';
+    | 'sharedRss'
+    | 'diarization';
   description: string;
   /** The measured ratio. */
   value: number | null;
@@ -129,6 +131,8 @@ export interface BuildArgs {
   freshRss: Partial<Record<Role, { peakRssBytes: number; lifetimePeakBytes: number; wallMs: number }>>;
   /** The shared-daemon phase (null when skipped or failed). */
   shared: SharedRecord | null;
+  /** The diarization phase (bench/diarization.ts; null when skipped or failed). */
+  diarization: DiarizationRecord | null;
   errors: string[];
   daemonEndRssBytes: number | null;
   benchWallMs: number;
@@ -266,6 +270,7 @@ export function buildResults(a: BuildArgs) {
     detail: `${fmtMB(d.peakRssBytes)} vs ${fmtMB(summary.medium.sherpa.peakRssBytes)}`,
   });
   targets.push(...sharedTargets(a.shared));
+  targets.push(diarizationTarget(a.diarization));
 
   return {
     schema: 1 as const,
@@ -303,6 +308,7 @@ export function buildResults(a: BuildArgs) {
     throughput,
     freshDaemonRss: a.freshRss,
     shared: a.shared,
+    diarization: a.diarization,
     targets,
     profile: a.profile ? profileSummary(a.profile) : null,
     runs: a.runs,

@@ -15,6 +15,7 @@ import { BenchDaemon, runCli, type BenchPaths, type OurSettings, type RunResult 
 import { BenchUsageError, parseCommand, ROLES, USAGE, type Role } from './options';
 import { readMemory } from './procStats';
 import { measureShared, type SharedRecord } from './sharedDaemon';
+import { measureDiarization, type DiarizationRecord } from './diarization';
 import {
   buildResults,
   formatTable,
@@ -364,6 +365,17 @@ async function main(argv: string[]): Promise<number> {
     });
   }
 
+  // Diarization (issue 13): ours against sherpa-onnx-node on 10 minutes, and a 3-hour file's peak RSS.
+  let diarization: DiarizationRecord | null = null;
+  if (!o.skip.has('diarization')) {
+    await attempt('diarization', async () => {
+      diarization = measureDiarization(
+        { threads: o.threads, runs: o.quick ? 3 : 5, longMinutes: o.quick ? 0 : 180, sherpaLong: false },
+        progress,
+      );
+    });
+  }
+
   // Profile: where the time goes on the headline input.
   let profile: ProfileRecord | null = null;
   const mediumSpans = spansByRole.medium;
@@ -434,6 +446,7 @@ async function main(argv: string[]): Promise<number> {
     profile,
     freshRss,
     shared,
+    diarization,
     errors,
     daemonEndRssBytes: endMem?.rssBytes ?? null,
     benchWallMs: performance.now() - benchStart,

@@ -4,14 +4,32 @@
 // csukuangfj/hclust-cpp), the merges sorted by height into R's dendrogram form, then cut into a
 // given number of clusters (cutree_k) or where the merge height reaches the threshold (cutree_cdist).
 // Ported step for step, ties included, so that equal distances merge in the same order.
+//
+// Bounded on purpose where sherpa-onnx is not: its condensed distance matrix holds n (n - 1) / 2
+// doubles, which for the ~27,000 embeddings of a 3-hour meeting is 2.9 GB. Up to
+// EXACT_CLUSTERING_LIMIT embeddings (4,000: 64 MB; about 25 minutes of steady talk) the clustering
+// is exactly sherpa-onnx's. Beyond it, two stages, which differ from sherpa-onnx by design:
+// 1. the embeddings, in file order, in blocks of at most the limit, each clustered exactly as above
+//    and cut at the threshold (in both modes: complete linkage keeps every pair in a sub-cluster
+//    closer than the threshold, so a sub-cluster is one voice wherever the threshold separates voices);
+// 2. each sub-cluster stands for itself by the normalised mean of its normalised embeddings, and
+//    those representatives are clustered exactly (again in two stages if there are still too many),
+//    cut into numClusters or at the threshold; every embedding takes its sub-cluster's label.
+// Memory then stays at the limit's 64 MB whatever the file's length (test/unit/daemon/diarization/
+// clustering.test.ts checks that the same speakers come out of a long synthetic input).
 
 const f32 = Math.fround;
+
+/** Above this many embeddings, the two-stage clustering (see the header). */
+export const EXACT_CLUSTERING_LIMIT = 4000;
 
 export interface ClusteringOptions {
   /** > 0: exactly this many clusters (all in one when there are fewer embeddings). */
   numClusters: number;
-  /** Used when numClusters <= 0: merges stop at this cosine distance. */
+  /** Used when numClusters <= 0: merges stop at this cosine distance (and stage 1 of the two-stage path cuts here). */
   threshold: number;
+  /** Tests only: a smaller limit for the exact clustering. */
+  exactLimit?: number;
 }
 
 /** Cluster labels 0..K-1 for `rows` embeddings of `dim` values each (row-major). */
@@ -23,6 +41,13 @@ export function clusterEmbeddings(
 ): Int32Array {
   if (rows <= 0) return new Int32Array(0);
   if (rows === 1) return new Int32Array(1);
+  const normalised = normaliseRows(embeddings, rows, dim);
+  const limit = Math.max(2, options.exactLimit ?? EXACT_CLUSTERING_LIMIT);
+  if (rows <= limit) return clusterExact(normalised, rows, dim, options.numClusters, options.threshold);
+  return clusterTwoStage(normalised, rows, dim, options, limit);
+}
+
+function normaliseRows(embeddings: Float32Array, rows: number, dim: number): Float32Array {
   const normalised = new Float32Array(rows * dim);
   for (let r = 0; r < rows; r++) {
     let sq = 0;
@@ -31,25 +56,76 @@ export function clusterEmbeddings(
     for (let c = 0; c < dim; c++)
       normalised[r * dim + c] = norm > 0 ? embeddings[r * dim + c] / norm : embeddings[r * dim + c];
   }
+  return normalised;
+}
+
+function clusterExact(
+  normalised: Float32Array,
+  rows: number,
+  dim: number,
+  numClusters: number,
+  threshold: number,
+): Int32Array {
+  if (rows === 1) return new Int32Array(1);
   const distance = new Float64Array((rows * (rows - 1)) / 2);
   let k = 0;
   for (let i = 0; i < rows; i++) {
+    const a = i * dim;
     for (let j = i + 1; j < rows; j++) {
+      const b = j * dim;
       let dot = 0;
-      for (let c = 0; c < dim; c++) dot += normalised[i * dim + c] * normalised[j * dim + c];
+      for (let c = 0; c < dim; c++) dot += normalised[a + c] * normalised[b + c];
       distance[k++] = Math.max(0, 1 - f32(dot));
     }
   }
-  const { merge, height } = hclustComplete(rows, distance);
+  const { merge, height } = hclustComplete(rows, distance, true);
   const labels = new Int32Array(rows);
-  if (options.numClusters > 0) cutreeK(rows, merge, options.numClusters, labels);
-  else cutreeCdist(rows, merge, height, options.threshold, labels);
+  if (numClusters > 0) cutreeK(rows, merge, numClusters, labels);
+  else cutreeCdist(rows, merge, height, threshold, labels);
   return labels;
 }
 
+function clusterTwoStage(
+  normalised: Float32Array,
+  rows: number,
+  dim: number,
+  options: ClusteringOptions,
+  limit: number,
+): Int32Array {
+  const blocks = Math.ceil(rows / limit);
+  const size = Math.ceil(rows / blocks);
+  const sub = new Int32Array(rows);
+  const sums: Float64Array[] = [];
+  for (let from = 0; from < rows; from += size) {
+    const count = Math.min(size, rows - from);
+    const block = normalised.subarray(from * dim, (from + count) * dim);
+    const labels = clusterExact(block, count, dim, -1, options.threshold);
+    const first = sums.length;
+    for (let r = 0; r < count; r++) {
+      const g = first + labels[r];
+      while (sums.length <= g) sums.push(new Float64Array(dim));
+      sub[from + r] = g;
+      for (let c = 0; c < dim; c++) sums[g][c] += block[r * dim + c];
+    }
+  }
+  const reps = new Float32Array(sums.length * dim);
+  sums.forEach((v, g) => {
+    for (let c = 0; c < dim; c++) reps[g * dim + c] = v[c];
+  });
+  const top = clusterEmbeddings(reps, sums.length, dim, { ...options, exactLimit: limit });
+  const out = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) out[r] = top[sub[r]];
+  return out;
+}
+
 /** Complete linkage; returns R's merge matrix (column-major, 2 x (n-1)) and the heights. */
-export function hclustComplete(n: number, distance: Float64Array): { merge: Int32Array; height: Float64Array } {
-  const D = Float64Array.from(distance);
+export function hclustComplete(
+  n: number,
+  distance: Float64Array,
+  overwrite = false,
+): { merge: Int32Array; height: Float64Array } {
+  // The matrix is updated as clusters merge: on a copy unless the caller has no more use for it.
+  const D = overwrite ? distance : Float64Array.from(distance);
   const at = (r: number, c: number) => ((2 * n - 3 - r) * r) / 2 + c - 1; // r < c
   const steps: { node1: number; node2: number; dist: number }[] = [];
   // doubly linked list of active nodes

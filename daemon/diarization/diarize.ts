@@ -1,16 +1,20 @@
 // Who speaks when: sherpa-onnx's pyannote diarization pipeline (offline-speaker-diarization-
-// pyannote-impl.h) over 16 kHz samples decoded once. Windows of window_size samples every
+// pyannote-impl.h) over 16 kHz samples decoded once, given whole or as a stream of chunks (then only
+// the current window's samples are held: sampleReader.ts). Windows of window_size samples every
 // window_size / 10 (the last one zero-padded) go through the segmentation model one at a time; of
 // each only a byte per frame (which local speakers are active) is kept, and the embeddings of its
 // local speakers (>= 10 frames without overlap) are computed while its samples are at hand. Then the
-// embeddings are clustered across the file and the windows' activity is turned into turns.
+// embeddings are clustered across the file (bounded beyond 4,000 embeddings: clustering.ts) and the
+// windows' activity is turned into turns.
 // Cancellable (AbortSignal, checked between windows), with progress.
 import * as ort from 'onnxruntime-node';
 import { ErrorCode, SenseVoiceError } from '../../common/protocol/errors';
-import { clusterEmbeddings, type ClusteringOptions } from './clustering';
+import { clusterEmbeddings, EXACT_CLUSTERING_LIMIT, type ClusteringOptions } from './clustering';
 import type { EmbeddingMeta, LoadedModel, SegmentationMeta } from './diarizationModels';
 import { framesToMasks, popcount, powersetMasks } from './powerset';
-import { computeEmbedding, embeddingFbank } from './speakerEmbedding';
+import { EmbeddingFeatures } from './embeddingFeatures';
+import { SampleReader, type SampleSource } from './sampleReader';
+import { computeEmbedding } from './speakerEmbedding';
 import { activityToTurns, finalizeActivity, windowStartFrame, type SpeakerTurn } from './turns';
 
 const f32 = Math.fround;
@@ -21,6 +25,8 @@ export interface DiarizeOptions extends ClusteringOptions {
   /** A speaker's turns this close (seconds) are merged (min_duration_off, default 0.5). */
   minDurationOff: number;
   signal?: AbortSignal;
+  /** For a stream: its length in samples where known (progress only; unknown: total = windows done so far). */
+  totalSamples?: number;
   /** Called after each window: windows done, windows in all. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -31,6 +37,8 @@ export interface DiarizationResult {
   /** Windows the segmentation model ran on, and (window, local speaker) embeddings clustered. */
   windows: number;
   embeddings: number;
+  /** How the embeddings were clustered: 'exact' (as sherpa-onnx), 'two-stage' (too many: clustering.ts), 'none'. */
+  clustering: 'exact' | 'two-stage' | 'none';
 }
 
 export const DEFAULT_MIN_DURATION_ON = 0.3;
@@ -50,32 +58,30 @@ function checkAbort(signal: AbortSignal | undefined): void {
 }
 
 export async function diarize(
-  samples: Float32Array,
+  source: SampleSource,
   segmentation: LoadedModel<SegmentationMeta>,
   embedding: LoadedModel<EmbeddingMeta>,
   options: DiarizeOptions,
 ): Promise<DiarizationResult> {
   const meta = segmentation.meta;
-  const n = samples.length;
-  const { count: numChunks, hasLastChunk } = windowCount(n, meta);
-  if (numChunks === 0) return { turns: [], numSpeakers: 0, windows: 0, embeddings: 0 };
+  const W = meta.windowSize;
+  const S = meta.windowShift;
+  const reader = new SampleReader(source);
+  const expected = source instanceof Float32Array ? source.length : options.totalSamples;
   const masks = powersetMasks(meta.numSpeakers, meta.powersetMaxClasses);
-  const fbank = embeddingFbank(embedding.meta);
-  const window = new Float32Array(meta.windowSize);
+  const features = new EmbeddingFeatures(embedding.meta);
+  const window = new Float32Array(W);
+  const input = new ort.Tensor('float32', window, [1, 1, W]);
 
   const labels: Uint8Array[] = [];
   const pairs: { chunk: number; speaker: number }[] = [];
   const vectors: Float32Array[] = [];
-  const single = numChunks === 1;
 
-  for (let c = 0; c < numChunks; c++) {
+  const runWindow = async (c: number, limit: number, embed: boolean): Promise<void> => {
     checkAbort(options.signal);
-    const offset = c * meta.windowShift;
-    window.fill(0);
-    window.set(samples.subarray(offset, Math.min(n, offset + meta.windowSize)));
-    const out = await segmentation.session.run({
-      [segmentation.inputName]: new ort.Tensor('float32', window, [1, 1, meta.windowSize]),
-    });
+    const offset = c * S;
+    reader.copy(offset, window);
+    const out = await segmentation.session.run({ [segmentation.inputName]: input });
     const y = out[segmentation.outputName];
     const [, frames, classes] = y.dims as number[];
     if (classes !== meta.numClasses)
@@ -86,18 +92,38 @@ export async function diarize(
     const frameMasks = framesToMasks(y.data as Float32Array, frames, classes, masks);
     y.dispose?.();
     labels.push(frameMasks);
-    if (!single) {
+    if (embed) {
       for (const { speaker, pieces } of localSpeakerPieces(frameMasks, meta, offset)) {
         checkAbort(options.signal);
-        const v = await computeEmbedding(embedding, fbank, gather(samples, pieces));
+        const v = await computeEmbedding(embedding, features.compute(reader, pieces, limit));
         if (v !== null) {
           pairs.push({ chunk: c, speaker });
           vectors.push(v);
         }
       }
     }
-    options.onProgress?.(c + 1, numChunks);
+    const total = expected !== undefined ? windowCount(expected, meta).count : 0;
+    options.onProgress?.(c + 1, Math.max(total, c + 1));
+  };
+
+  // The full windows as the samples arrive (their pieces never reach past the window: no clamping),
+  // then sherpa-onnx's zero-padded last one, or the only one of a file shorter than a window. A file
+  // streamed of exactly one window embeds it in vain (it is not known to be the only one until the end).
+  let full = 0;
+  for (;;) {
+    await reader.fill(full * S + W);
+    if (reader.end < full * S + W) break;
+    // A whole array of exactly one window is known to be the only one: sherpa-onnx embeds nothing there.
+    await runWindow(full, Infinity, !(reader.done && reader.end === W));
+    full++;
+    reader.dropBefore(full * S);
   }
+  const n = reader.end;
+  const { count: numChunks, hasLastChunk } = windowCount(n, meta);
+  if (numChunks === 0) return { turns: [], numSpeakers: 0, windows: 0, embeddings: 0, clustering: 'none' };
+  if (full === 0) await runWindow(0, n, false);
+  else if (hasLastChunk) await runWindow(full, n, true);
+  const single = numChunks === 1;
 
   const geometry = meta;
   if (single) {
@@ -113,7 +139,13 @@ export async function diarize(
       options.minDurationOn,
       options.minDurationOff,
     );
-    return { turns, numSpeakers: new Set(turns.map((t) => t.speaker)).size, windows: 1, embeddings: 0 };
+    return {
+      turns,
+      numSpeakers: new Set(turns.map((t) => t.speaker)).size,
+      windows: 1,
+      embeddings: 0,
+      clustering: 'none',
+    };
   }
 
   const framesPerChunk = labels[0].length;
@@ -122,12 +154,14 @@ export async function diarize(
   let maxSpeakers = 0;
   for (const k of speakersPerFrame) maxSpeakers = Math.max(maxSpeakers, k);
   if (maxSpeakers === 0 || vectors.length === 0)
-    return { turns: [], numSpeakers: 0, windows: numChunks, embeddings: 0 };
+    return { turns: [], numSpeakers: 0, windows: numChunks, embeddings: 0, clustering: 'none' };
 
   const dim = embedding.meta.outputDim;
-  const matrix = new Float32Array(vectors.length * dim);
+  const numEmbeddings = vectors.length;
+  const matrix = new Float32Array(numEmbeddings * dim);
   vectors.forEach((v, i) => matrix.set(v.subarray(0, dim), i * dim));
-  const clusterOf = clusterEmbeddings(matrix, vectors.length, dim, options);
+  vectors.length = 0; // one copy of the embeddings while they are clustered, not two
+  const clusterOf = clusterEmbeddings(matrix, numEmbeddings, dim, options);
   let clusters = 0;
   for (const k of clusterOf) clusters = Math.max(clusters, k + 1);
   const clusterByPair = new Map<number, number>();
@@ -154,7 +188,8 @@ export async function diarize(
     turns,
     numSpeakers: new Set(turns.map((t) => t.speaker)).size,
     windows: numChunks,
-    embeddings: vectors.length,
+    embeddings: numEmbeddings,
+    clustering: numEmbeddings > (options.exactLimit ?? EXACT_CLUSTERING_LIMIT) ? 'two-stage' : 'exact',
   };
 }
 
@@ -210,22 +245,6 @@ function localSpeakerPieces(
     }
     if (startIndex >= 0) pieces.push([sample(startIndex), sample(frames - 1)]);
     out.push({ speaker: s, pieces });
-  }
-  return out;
-}
-
-/** The pieces' samples back to back (ends clamped to the file), as they are fed to one embedding stream. */
-function gather(samples: Float32Array, pieces: [number, number][]): Float32Array {
-  let total = 0;
-  for (const [a, b] of pieces) total += Math.max(0, Math.min(b, samples.length) - a);
-  const out = new Float32Array(total);
-  let at = 0;
-  for (const [a, b] of pieces) {
-    const end = Math.min(b, samples.length);
-    if (end > a) {
-      out.set(samples.subarray(a, end), at);
-      at += end - a;
-    }
   }
   return out;
 }

@@ -1,37 +1,19 @@
 // One speaker embedding from the samples of one (window, local speaker) pair, as sherpa-onnx's
 // general (WeSpeaker / 3D-Speaker) extractor computes it: kaldi fbank with sherpa-onnx's default
-// front end (80 bins, povey window, no snip_edges, dither 0, 20 Hz to Nyquist - 400 Hz), samples
-// scaled by 32768 unless normalize_samples, the global mean subtracted for 3D-Speaker, then the model.
+// front end (80 bins, povey window, no snip_edges, dither 0, 20 Hz to Nyquist - 400 Hz, samples
+// scaled by 32768 unless normalize_samples: embeddingFeatures.ts), the global mean subtracted for
+// 3D-Speaker, then the model.
 import * as ort from 'onnxruntime-node';
-import { createFbankComputer, type FbankComputer } from '../features/fbank';
+import type { FeatureMatrix } from '../features/featureMatrix';
 import type { EmbeddingMeta, LoadedModel } from './diarizationModels';
 
 const f32 = Math.fround;
 
-export function embeddingFbank(meta: EmbeddingMeta): FbankComputer {
-  return createFbankComputer({
-    sampleRate: meta.sampleRate,
-    frameLength: 400,
-    frameShift: 160,
-    fftSize: 512,
-    numMelBins: 80,
-    lowFreq: 20,
-    highFreq: -400,
-    preemphCoeff: 0.97,
-    removeDcOffset: true,
-    sampleScale: meta.normalizeSamples ? 1 : 32768,
-    windowType: 'povey',
-    snipEdges: false,
-  });
-}
-
-/** The embedding of `samples` (the pair's pieces back to back), or null when it has NaNs (sherpa drops those). */
+/** The embedding from the features of the pair's pieces back to back (embeddingFeatures.ts; normalised here in place), or null when it has NaNs (sherpa drops those). */
 export async function computeEmbedding(
   model: LoadedModel<EmbeddingMeta>,
-  fbank: FbankComputer,
-  samples: Float32Array,
+  feats: FeatureMatrix,
 ): Promise<Float32Array | null> {
-  const feats = fbank.compute({ samples });
   const { frames, dim, data } = feats;
   if (frames === 0) return null;
   if (model.meta.featureNormalizeType === 'global-mean') {

@@ -38,8 +38,11 @@ export interface RunTranscriptionArgs {
   priority?: boolean;
   onSegment: (index: number, segment: TranscriptSegment) => void;
   onProgress: (fraction: number, segmentsDone: number, message: string) => void;
-  /** Every decoded chunk, in order (diarization keeps them: the file is decoded once). */
-  onSamples?: (chunk: Float32Array) => void;
+  /**
+   * Every decoded chunk, in order (the diarization reads them: the file is decoded once). With VAD on,
+   * decoding waits on the promise it returns (the diarization's backpressure).
+   */
+  onSamples?: (chunk: Float32Array) => void | Promise<void>;
 }
 
 /** Whole-file mode is one model pass: beyond this the model degrades and memory explodes. */
@@ -130,7 +133,7 @@ export async function runTranscription(a: RunTranscriptionArgs): Promise<Transcr
           );
         }
         chunks.push(c);
-        a.onSamples?.(c);
+        void a.onSamples?.(c);
       },
     });
     totalSamples = decoded.samples;
@@ -154,7 +157,7 @@ export async function runTranscription(a: RunTranscriptionArgs): Promise<Transcr
       onInfo: (i) => (estimatedSec = i.durationSec),
       onSamples: async (c) => {
         decodedSec += c.length / SAMPLE_RATE;
-        a.onSamples?.(c);
+        await a.onSamples?.(c);
         await vadStream.push(c);
         if (failure) throw failure;
       },

@@ -3,7 +3,8 @@
 // transcription decoded, so the file is decoded once. Turns become the transcript's speakers.
 import { ErrorCode, SenseVoiceError, type DiarizationOptions, type Transcript } from '../../common/protocol';
 import { optionalBoolean, optionalNumber, optionalString, paramObject, type ParamObject } from '../rpc/params';
-import { DEFAULT_MIN_DURATION_OFF, DEFAULT_MIN_DURATION_ON, diarize } from '../diarization/diarize';
+import { DEFAULT_MIN_DURATION_OFF, DEFAULT_MIN_DURATION_ON, diarize, windowCount } from '../diarization/diarize';
+import type { SampleChannel } from '../diarization/sampleChannel';
 import {
   resolveDiarizationModels,
   type DiarizationModelFiles,
@@ -69,44 +70,28 @@ export function planKey(plan: DiarizationPlan | null): unknown {
   return plan === null ? null : [plan.files.segmentation, plan.files.embedding, plan.numSpeakers, plan.threshold];
 }
 
-/** Decoded chunks kept for diarization, joined once at the end. */
-export class SampleCollector {
-  private chunks: Float32Array[] = [];
-  private n = 0;
-
-  push(c: Float32Array): void {
-    this.chunks.push(c);
-    this.n += c.length;
-  }
-
-  take(): Float32Array {
-    const all = new Float32Array(this.n);
-    let at = 0;
-    for (const c of this.chunks) {
-      all.set(c, at);
-      at += c.length;
-    }
-    this.chunks = [];
-    return all;
-  }
-}
-
-/** Diarizes the samples and puts the speakers on the transcript. Cancellable; progress 0..1 per window. */
-export async function diarizeTranscript(
-  t: Transcript,
-  samples: Float32Array,
+/**
+ * Diarizes the samples as the decoder delivers them (the channel) and puts the speakers on the
+ * transcript when it is ready. Cancellable; progress 0..1 over the windows of the samples pushed so far.
+ */
+export async function diarizeSamples(
+  channel: SampleChannel,
   models: LoadedDiarizationModels,
   plan: DiarizationPlan,
   signal: AbortSignal,
   onProgress: (fraction: number) => void,
-): Promise<Transcript> {
-  const result = await diarize(samples, models.segmentation, models.embedding, {
+): Promise<(t: Transcript) => Transcript> {
+  const meta = models.segmentation.meta;
+  const result = await diarize(channel, models.segmentation, models.embedding, {
     numClusters: plan.numSpeakers > 0 ? plan.numSpeakers : -1,
     threshold: plan.threshold,
     minDurationOn: DEFAULT_MIN_DURATION_ON,
     minDurationOff: DEFAULT_MIN_DURATION_OFF,
     signal,
-    onProgress: (done, total) => onProgress(done / total),
+    onProgress: (done) => {
+      const total = Math.max(windowCount(channel.pushed, meta).count, done);
+      onProgress(done / total);
+    },
   });
-  return withSpeakers(t, result.turns);
+  return (t) => withSpeakers(t, result.turns);
 }

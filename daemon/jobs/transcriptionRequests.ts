@@ -28,12 +28,12 @@ import { SileroVad } from '../vad/sileroVad';
 import type { CancellationRegistry } from '../cancellation';
 import { modelStoreDir } from '../modelStore/storeLocation';
 import { DiarizationModelCache } from '../diarization/diarizationModelStore';
+import { SampleChannel } from '../diarization/sampleChannel';
 import {
   diarizationParam,
-  diarizeTranscript,
+  diarizeSamples,
   planDiarization,
   planKey,
-  SampleCollector,
   type DiarizationPlan,
 } from './transcriptDiarization';
 
@@ -210,29 +210,48 @@ export class TranscriptionRequests {
       );
     }
     const plan = j.plan;
-    const samples = plan ? new SampleCollector() : null;
     const share = plan ? RECOGNITION_SHARE : 1;
-    let t = await runTranscription({
-      file: abs,
-      options,
-      ffmpegPath: j.ffmpegPath,
-      vad: j.vad!,
-      scheduler: engine.scheduler,
-      model: engine.info,
-      signal: report.signal,
-      onSegment: report.onSegment,
-      onProgress: (fraction, done, message) =>
-        report.onProgress(fraction * share, done, plan && message === 'done' ? 'recognised' : message),
-      ...(samples ? { onSamples: (c: Float32Array) => samples.push(c) } : {}),
-    });
-    if (plan && samples) {
-      const t1 = performance.now();
-      const models = await this.diarizationModels.get(plan.files, j.threads);
+    // Diarized: the decoder's chunks also feed the diarization, which runs alongside the recognition
+    // and holds only the current window's samples (the channel makes the decoder wait when it lags).
+    const channel = plan ? new SampleChannel() : null;
+    const models = plan ? await this.diarizationModels.get(plan.files, j.threads) : null;
+    const t1 = performance.now();
+    let recognised = false;
+    let diarizedFraction = 0;
+    const diarizing =
+      plan && channel && models
+        ? diarizeSamples(channel, models, plan, report.signal, (f) => {
+            diarizedFraction = f;
+            if (recognised) report.onProgress(share + (1 - share) * f * 0.99, 0, 'diarizing');
+          })
+        : null;
+    // Its failure is taken where it is awaited; until then it must not count as unhandled.
+    diarizing?.catch(() => undefined);
+    let t: Transcript;
+    try {
+      t = await runTranscription({
+        file: abs,
+        options,
+        ffmpegPath: j.ffmpegPath,
+        vad: j.vad!,
+        scheduler: engine.scheduler,
+        model: engine.info,
+        signal: report.signal,
+        onSegment: report.onSegment,
+        onProgress: (fraction, done, message) =>
+          report.onProgress(fraction * share, done, plan && message === 'done' ? 'recognised' : message),
+        ...(channel ? { onSamples: (c: Float32Array) => channel.push(c) } : {}),
+      });
+    } catch (e) {
+      channel?.end(e);
+      throw e;
+    }
+    channel?.end();
+    if (diarizing) {
+      recognised = true;
       const n = t.segments.length;
-      report.onProgress(share, n, 'diarizing');
-      t = await diarizeTranscript(t, samples.take(), models, plan, report.signal, (f) =>
-        report.onProgress(share + (1 - share) * f * 0.99, n, 'diarizing'),
-      );
+      report.onProgress(share + (1 - share) * diarizedFraction * 0.99, n, 'diarizing');
+      t = (await diarizing)(t);
       this.d.log(`diarized ${file}: ${t.speakers?.length ?? 0} speaker(s) in ${Math.round(performance.now() - t1)} ms`);
       t = { ...t, timings: { ...t.timings, totalMs: Math.round(performance.now() - t0) } };
       report.onProgress(1, t.segments.length, 'done');

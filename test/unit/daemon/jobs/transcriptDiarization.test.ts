@@ -11,9 +11,9 @@ import {
   diarizationParam,
   planDiarization,
   planKey,
-  SampleCollector,
 } from '../../../../daemon/jobs/transcriptDiarization';
 import { storedDiarizationModels } from '../../../../daemon/diarization/diarizationModelStore';
+import { SampleChannel } from '../../../../daemon/diarization/sampleChannel';
 import { tempDir } from '../../../helpers/paths';
 
 const m = 'transcribe/file';
@@ -76,10 +76,28 @@ test('planDiarization: the store models by default; absent ones give a reason, o
   assert.equal(planKey(null), null);
 });
 
-test('SampleCollector joins the chunks in order', () => {
-  const c = new SampleCollector();
-  c.push(new Float32Array([1, 2]));
+test('SampleChannel: chunks in order, the writer waits while the reader lags, an error reaches the reader', async () => {
+  const c = new SampleChannel(3);
+  assert.equal(c.push(new Float32Array([1, 2])), undefined);
+  let released = false;
+  const waiting = c.push(new Float32Array([3, 4]));
+  assert.ok(waiting instanceof Promise);
+  void waiting.then(() => (released = true));
+  const seen: number[] = [];
+  const it = c[Symbol.asyncIterator]();
+  seen.push(...((await it.next()).value as Float32Array));
+  await Promise.resolve();
+  assert.ok(released, 'the writer goes on once the queue is short again');
   c.push(new Float32Array([]));
-  c.push(new Float32Array([3]));
-  assert.deepEqual([...c.take()], [1, 2, 3]);
+  c.end();
+  for (let r = await it.next(); !r.done; r = await it.next()) seen.push(...r.value);
+  assert.deepEqual(seen, [1, 2, 3, 4]);
+  assert.equal(c.pushed, 4);
+
+  const failing = new SampleChannel();
+  failing.push(new Float32Array([1]));
+  failing.end(new Error('decode failed'));
+  await assert.rejects(async () => {
+    for await (const _ of failing) void _;
+  }, /decode failed/);
 });
