@@ -2,6 +2,7 @@
 // over the daemon's stdin/stdout (a private daemon) or the per-user socket (the shared one).
 // Everything that crosses is declared in this folder, one file per area; this file composes their
 // requests and notifications into the two maps. No runtime dependencies, so every side can import it.
+import type { DiarizationModelRequests } from './diarizationModels';
 import type { GpuCheckRequests } from './gpuCheck';
 import type { LiveNotifications, LiveRequests } from './live';
 import type { ModelStoreRequests } from './modelStore';
@@ -12,13 +13,28 @@ export * from './errors';
 export * from './session';
 export * from './transcription';
 export * from './modelStore';
+export * from './diarizationModels';
 export * from './gpuCheck';
 export * from './live';
-export type { LanguageSetting, ModelSourceName, ModelVariant, ProviderSetting, VadMode } from '../values';
+export type {
+  DiarizationEmbeddingName,
+  DiarizationSourceName,
+  LanguageSetting,
+  ModelSourceName,
+  ModelVariant,
+  ProviderSetting,
+  VadMode,
+} from '../values';
 
 /** Requests: name -> params and result. Clients call these; the daemon serves them. */
 export interface RequestMap
-  extends SessionRequests, TranscriptionRequests, ModelStoreRequests, GpuCheckRequests, LiveRequests {}
+  extends
+    SessionRequests,
+    TranscriptionRequests,
+    ModelStoreRequests,
+    DiarizationModelRequests,
+    GpuCheckRequests,
+    LiveRequests {}
 
 /** Notifications: name -> params. */
 export interface NotificationMap extends SessionNotifications, TranscriptionNotifications, LiveNotifications {}
