@@ -65,7 +65,7 @@ export const DIARIZATION_CATALOG: DiarizationCatalog = {
   segmentation: {
     model: 'sherpa-onnx-pyannote-segmentation-3-0',
     licence: 'MIT',
-    licenceSource: 'pyannote/segmentation-3.0 (c) CNRS; LICENSE in the sherpa-onnx archive',
+    licenceSource: 'pyannote/segmentation-3.0, (c) CNRS (its LICENSE comes in the GitHub archive)',
     github: {
       tag: SEGMENTATION_TAG,
       asset: 'sherpa-onnx-pyannote-segmentation-3-0.tar.bz2',
