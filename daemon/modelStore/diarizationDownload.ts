@@ -11,7 +11,7 @@ import {
   type DiarizationDownloadResult,
   type DiarizationModelFile,
 } from '../../common/protocol';
-import { extractArchive, findFile, type ExtractOptions } from './archive';
+import { extractArchive, findFile } from './archive';
 import type { DiarizationCatalog, DiarizationEndpoints } from './diarizationCatalog';
 import { describePlanned, planDiarization, type DiarizationRequest, type PlannedModel } from './diarizationPlan';
 import {
@@ -21,22 +21,16 @@ import {
   writeDiarizationManifest,
   type DiarizationManifest,
 } from './diarizationStoreIndex';
-import { downloadFile, throwIfCancelled, type RetryPolicy } from './fileDownload';
-import { HttpError, type HttpOptions } from './httpClient';
-import { hashFile, isInterruption, type DownloadProgress } from './modelDownload';
+import { downloadFile, throwIfCancelled } from './fileDownload';
+import { HttpError } from './httpClient';
+import { hashFile, isInterruption, type DownloadContext } from './modelDownload';
 import { PARTIAL_DIR } from './storeIndex';
 import { acquireLock } from './storeLock';
 
-export interface DiarizationDownloadContext {
-  storeDir: string;
+/** The ASR download's context (store, HTTP, retries, signal, progress, log, unpacking), plus where the speaker models are. */
+export interface DiarizationDownloadContext extends Omit<DownloadContext, 'freeBytes'> {
   catalog: DiarizationCatalog;
   endpoints: DiarizationEndpoints;
-  http: HttpOptions;
-  retry: RetryPolicy;
-  signal: AbortSignal;
-  onProgress: (p: DownloadProgress) => void;
-  log: (message: string) => void;
-  extract?: (o: ExtractOptions) => Promise<void>;
 }
 
 export interface DiarizationDownloadOptions extends DiarizationRequest {
