@@ -53,7 +53,14 @@ export async function downloadDiarizationModels(
     if (size === null) continue;
     const had = manifest.files[m.role];
     if (!had) foreign.push(m.dest);
-    else if (had.model === m.entry.model && had.size === size && had.checksum === m.checksum) reused.add(m);
+    // A checked file stays (even when today's listing cannot be read); an unchecked one is fetched again
+    // when it can now be checked better.
+    else if (
+      had.model === m.entry.model &&
+      had.size === size &&
+      (had.checksum === 'verified' || had.checksum === 'pinned' || had.checksum === m.checksum)
+    )
+      reused.add(m);
   }
   if (foreign.length && !o.overwrite && !o.planOnly) {
     throw new SenseVoiceError(

@@ -143,6 +143,10 @@ describe('model/downloadDiarization from github', () => {
     const again = await h.download({});
     assert.equal(again.alreadyPresent, true);
     assert.equal(modelRequests().length, before);
+    // Nor when the release API is down that day: the checked files stay.
+    server.behaviour.set('/api/repos/k2-fsa/sherpa-onnx/releases/tags/speaker-segmentation-models', { status: 503 });
+    assert.equal((await h.download({})).alreadyPresent, true);
+    assert.equal(modelRequests().length, before);
   });
 
   test('a tampered asset is rejected and nothing is kept', async () => {
