@@ -4,6 +4,7 @@ import { infoCommand, probeCommand } from './commands';
 import { transcribeCommand } from './transcribeCommand';
 import { gpuCheckCommand } from './gpuCheckCommand';
 import { checkModelArgs, modelCommand } from './modelCommands';
+import { parseDiarizationDownload } from './diarizationDownloadCommand';
 import { printError, UsageError } from './output';
 import { startDaemon } from './spawnDaemon';
 import { endpointSettings } from './endpointOptions';
@@ -50,6 +51,11 @@ Commands:
   model download [--source huggingface|github|modelscope | --url URL] [--variant int8|fp32] [--force]
                                 download a model into the shared store, verified against the published
                                 sha256; resumes an interrupted download (int8 from Hugging Face by default)
+  model download --diarization [--source github|huggingface|MIRROR-URL] [--embedding 3dspeaker|wespeaker|nemo]
+                                download the speaker models --diarize uses (pyannote segmentation-3.0, MIT;
+                                a speaker embedding model, 3D-Speaker Apache-2.0 by default): licences and
+                                sizes shown first, checked against the published size and SHA-256 (said
+                                plainly where none is published), resumable, into the store's diarization/
   model list [--json]           the models in the store, and which one transcribe uses without --model
   export-server-model [--model DIR] --out REPO [--link] [--cpu] [--instances N] [--force]
                                 write a Triton model repository for the model folder: the encoder
@@ -99,6 +105,8 @@ Options:
   --source NAME                 model download from huggingface (default), github or modelscope
   --url URL                     model download from a folder URL, a .onnx URL or a .tar.bz2/.tar.gz archive
   --variant V                   model download int8 (CPU, default) or fp32 (GPU)
+  --diarization                 model download: the speaker models instead of the ASR model
+  --embedding NAME              model download --diarization: 3dspeaker (default), wespeaker or nemo
   --no-emoji                    no event/emotion emoji in txt, srt, vtt and md
   --diarize                     say who spoke (speaker diarization): every segment gets a speaker, json
                                 gains speakers and turns, md reads "**Speaker 1** [0:03]: ...", srt and
@@ -166,6 +174,8 @@ async function main(argv: string[]): Promise<number> {
       'speaker-names': { type: 'string' },
       feed: { type: 'string' },
       yes: { type: 'boolean', short: 'y', default: false },
+      diarization: { type: 'boolean', default: false },
+      embedding: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -267,12 +277,23 @@ async function main(argv: string[]): Promise<number> {
         true,
       );
     case 'model': {
+      const diarization = values.diarization
+        ? parseDiarizationDownload({
+            ...(values.source !== undefined ? { source: values.source } : {}),
+            ...(values.embedding !== undefined ? { embedding: values.embedding } : {}),
+            ...(values.url !== undefined ? { url: values.url } : {}),
+            ...(values.variant !== undefined ? { variant: values.variant } : {}),
+          })
+        : undefined;
+      if (!diarization && values.embedding !== undefined)
+        throw new UsageError('--embedding goes with model download --diarization.');
       const options = {
         json: values.json ?? false,
-        source: oneOf(values.source, MODEL_SOURCES, '--source'),
+        source: diarization ? undefined : oneOf(values.source, MODEL_SOURCES, '--source'),
         url: values.url,
         variant: oneOf(values.variant, MODEL_VARIANTS, '--variant'),
         force: values.force ?? false,
+        ...(diarization ? { diarization } : {}),
       };
       checkModelArgs(rest, options);
       return run((d) => modelCommand(d, rest, options));

@@ -1,16 +1,19 @@
 // `sensevoice model list|download`: the shared model store through the daemon.
 import type { DaemonConnection } from '../client/daemonConnection';
 import {
-  ErrorCode,
-  SenseVoiceError,
   type ModelDownloadResult,
   type ModelListResult,
   type ModelSourceName,
   type ModelVariant,
 } from '../common/protocol';
 import { bytesText } from '../common/units';
-import { printError, UsageError } from './output';
-import { ProgressBar } from './progressBar';
+import {
+  diarizationDownloadCommand,
+  formatDiarizationList,
+  type DiarizationCliOptions,
+} from './diarizationDownloadCommand';
+import { withDownloadProgress } from './downloadProgress';
+import { UsageError } from './output';
 
 export interface ModelCliOptions {
   json: boolean;
@@ -19,6 +22,8 @@ export interface ModelCliOptions {
   variant: ModelVariant | undefined;
   /** Replace store files SenseVoice did not make. */
   force: boolean;
+  /** `model download --diarization`: the speaker models instead of the ASR model. */
+  diarization?: DiarizationCliOptions;
 }
 
 /** Checks `model ARGS` before a daemon is started; UsageError when they are wrong. */
@@ -34,40 +39,26 @@ export function checkModelArgs(args: string[], o: ModelCliOptions): 'list' | 'do
   if (extra.length) throw new UsageError(`model ${sub} takes no further arguments (got ${extra.join(' ')}).`);
   if (sub === 'download' && o.source && o.url)
     throw new UsageError('--source and --url contradict each other: give one.');
+  if (sub === 'list' && o.diarization)
+    throw new UsageError('--diarization goes with model download (model list shows every model).');
   return sub;
 }
 
 export async function modelCommand(daemon: DaemonConnection, args: string[], o: ModelCliOptions): Promise<number> {
-  return checkModelArgs(args, o) === 'list' ? listModels(daemon, o.json) : downloadModel(daemon, o);
+  if (checkModelArgs(args, o) === 'list') return listModels(daemon, o.json);
+  return o.diarization ? diarizationDownloadCommand(daemon, o.diarization, o) : downloadModel(daemon, o);
 }
 
 async function downloadModel(daemon: DaemonConnection, o: ModelCliOptions): Promise<number> {
-  const bar = new ProgressBar(process.stderr);
-  const ac = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts > 1) process.exit(130);
-    bar.done();
-    process.stderr.write('Stopping the download (Ctrl-C again to quit at once)…\n');
-    ac.abort();
-  };
-  process.on('SIGINT', onSigint);
-  let r: ModelDownloadResult;
-  try {
-    r = await daemon.request(
+  const got = await withDownloadProgress((signal, onProgress) =>
+    daemon.request(
       'model/download',
       { source: o.source, url: o.url, variant: o.variant, overwrite: o.force || undefined },
-      { signal: ac.signal, onProgress: (p) => bar.update(p) },
-    );
-  } catch (err) {
-    bar.done();
-    printError(err);
-    return err instanceof SenseVoiceError && err.code === ErrorCode.Cancelled ? 130 : 1;
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
-  bar.done();
+      { signal, onProgress },
+    ),
+  );
+  if ('exitCode' in got) return got.exitCode;
+  const r: ModelDownloadResult = got.result;
   if (o.json) {
     process.stdout.write(JSON.stringify(r) + '\n');
   } else {
@@ -155,5 +146,6 @@ export function formatList(r: ModelListResult): string {
     out.push('Partial downloads (run the same download again to resume):');
     for (const p of r.partial) out.push(`  ${p.id}: ${p.file}, ${bytesText(p.bytes)} so far`);
   }
+  out.push(...formatDiarizationList(r.diarization));
   return out.join('\n') + '\n';
 }

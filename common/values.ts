@@ -24,6 +24,14 @@ export type ModelVariant = (typeof MODEL_VARIANTS)[number];
 export const MODEL_SOURCES = ['huggingface', 'github', 'modelscope'] as const;
 export type ModelSourceName = (typeof MODEL_SOURCES)[number];
 
+/** The public places the speaker models (`model download --diarization`) come from by name. */
+export const DIARIZATION_SOURCES = ['github', 'huggingface'] as const;
+export type DiarizationSourceName = (typeof DIARIZATION_SOURCES)[number];
+
+/** The speaker-embedding models `model download --diarization --embedding` offers. */
+export const DIARIZATION_EMBEDDINGS = ['3dspeaker', 'wespeaker', 'nemo'] as const;
+export type DiarizationEmbeddingName = (typeof DIARIZATION_EMBEDDINGS)[number];
+
 /** The transcript export formats (`--format`, Export…). */
 export const EXPORT_FORMAT_IDS = ['md', 'srt', 'vtt', 'json', 'txt'] as const;
 export type ExportFormat = (typeof EXPORT_FORMAT_IDS)[number];

@@ -23,6 +23,7 @@ import {
   type InitializeResult,
   type ModelInfo,
   type ProbeResult,
+  type ProgressParams,
   type RequestName,
   type ResultOf,
   type SystemInfo,
@@ -206,14 +207,15 @@ export class Daemon {
     on('model/load', (raw) => this.loadModel(session, raw));
     on('model/list', () => this.modelStore.list(session.settings));
     on('model/inspect', (raw) => this.modelStore.inspect(raw));
+    const downloads = {
+      run: <T>(token: string | undefined, work: (signal: AbortSignal) => Promise<T>) =>
+        session.cancellation.run(token, work),
+      progress: (p: ProgressParams) => session.progress(p),
+    };
+    on('model/download', (raw) => this.modelStore.download(raw, downloads));
+    on('model/downloadDiarization', (raw) => this.modelStore.downloadDiarization(raw, downloads));
     on('inferenceServer/export', (raw) => this.exportServerRepository(session, raw));
     on('inferenceServer/check', () => checkInferenceServer(session.settings));
-    on('model/download', (raw) =>
-      this.modelStore.download(raw, {
-        run: (token, work) => session.cancellation.run(token, work),
-        progress: (p) => session.progress(p),
-      }),
-    );
     on('transcribe/file', (raw) => this.transcription.handle(raw, session));
     on('daemon/status', () => this.status());
     on('daemon/stop', () => {

@@ -2,6 +2,7 @@
 // over the daemon's stdin/stdout (a private daemon) or the per-user socket (the shared one).
 // Everything that crosses is declared in this folder, one file per area; this file composes their
 // requests and notifications into the two maps. No runtime dependencies, so every side can import it.
+import type { DiarizationModelRequests } from './diarizationModels';
 import type { GpuCheckRequests } from './gpuCheck';
 import type { GpuSetupRequests } from './gpuSetup';
 import type { InferenceServerRequests } from './inferenceServer';
@@ -15,11 +16,20 @@ export * from './session';
 export * from './transcription';
 export * from './sourceWarnings';
 export * from './modelStore';
+export * from './diarizationModels';
 export * from './gpuCheck';
 export * from './gpuSetup';
 export * from './live';
 export * from './inferenceServer';
-export type { LanguageSetting, ModelSourceName, ModelVariant, ProviderSetting, VadMode } from '../values';
+export type {
+  DiarizationEmbeddingName,
+  DiarizationSourceName,
+  LanguageSetting,
+  ModelSourceName,
+  ModelVariant,
+  ProviderSetting,
+  VadMode,
+} from '../values';
 
 /** Requests: name -> params and result. Clients call these; the daemon serves them. */
 export interface RequestMap
@@ -27,6 +37,7 @@ export interface RequestMap
     SessionRequests,
     TranscriptionRequests,
     ModelStoreRequests,
+    DiarizationModelRequests,
     GpuCheckRequests,
     GpuSetupRequests,
     LiveRequests,

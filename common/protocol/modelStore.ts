@@ -1,6 +1,7 @@
 // The shared model store and downloads (served by daemon/modelStore): `model/list`,
 // `model/download`, `model/inspect`. Download bytes travel in `$/progress` (session.ts).
 import type { ModelSourceName, ModelVariant } from '../values';
+import type { StoredDiarizationModel } from './diarizationModels';
 
 /** One model file in the shared store, with the folder to pass as `modelPath`. */
 export interface StoredModel {
@@ -63,6 +64,8 @@ export interface ModelListResult {
   fallback: { path: string; variant: ModelVariant; verified: boolean; reason: string } | null;
   partial: PartialDownload[];
   sources: ModelSourceInfo[];
+  /** The speaker models in the store's `diarization/` folder (absent from daemons before them). */
+  diarization?: StoredDiarizationModel[];
 }
 
 /** Parameters of `model/download`: a named source or a URL, never both. */

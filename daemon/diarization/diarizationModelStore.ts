@@ -49,8 +49,9 @@ async function identify(file: string, role: string, fromStore: boolean, storeDir
 
 function notFound(what: string, fromStore: boolean, storeDir: string): SenseVoiceError {
   const how = fromStore
-    ? `Speaker diarization needs a pyannote segmentation model and a speaker embedding model (sherpa-onnx exports, e.g. ` +
-      `sherpa-onnx-pyannote-segmentation-3-0 and a 3D-Speaker or WeSpeaker model): put them at ${path.join(storeDir, STORED_SEGMENTATION)} ` +
+    ? `Speaker diarization needs a pyannote segmentation model and a speaker embedding model: run ` +
+      '`sensevoice model download --diarization` (checked against the published sizes and checksums), or in VS Code ' +
+      `"SenseVoice: Download Speaker Models". Or put sherpa-onnx exports at ${path.join(storeDir, STORED_SEGMENTATION)} ` +
       `and ${path.join(storeDir, STORED_EMBEDDING)}, or name them with --segmentation-model FILE --embedding-model FILE.`
     : 'Check the path of the model.';
   return new SenseVoiceError(ErrorCode.DiarizationModelNotFound, `${what}. ${how}`, { store: storeDir });

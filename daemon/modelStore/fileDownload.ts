@@ -262,7 +262,8 @@ async function writeChunk(fh: fs.FileHandle, chunk: Buffer, dest: string): Promi
   }
 }
 
-function statusError(status: number, url: string, finalUrl: string): HttpError {
+/** An HTTP status as a classified HttpError (retryable for 5xx, 408, 429). */
+export function statusError(status: number, url: string, finalUrl: string): HttpError {
   const at = finalUrl !== url ? `${url} (redirected to ${finalUrl})` : url;
   const what =
     status === 404 || status === 410

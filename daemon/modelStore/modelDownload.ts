@@ -524,7 +524,7 @@ function exists(what: string): SenseVoiceError {
 }
 
 /** Interruptions keep their .part files for the next run; other failures delete the download. */
-function isInterruption(err: unknown): boolean {
+export function isInterruption(err: unknown): boolean {
   if (err instanceof SenseVoiceError) return err.code === ErrorCode.Cancelled || err.code === ErrorCode.NotEnoughSpace;
   return err instanceof HttpError && err.retryable;
 }

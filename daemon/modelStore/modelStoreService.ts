@@ -4,6 +4,7 @@
 import {
   ErrorCode,
   SenseVoiceError,
+  type DiarizationDownloadResult,
   type ModelDownloadResult,
   type ModelInspectResult,
   type ModelListResult,
@@ -11,14 +12,22 @@ import {
   type ProgressParams,
   type ProviderSetting,
 } from '../../common/protocol';
-import { MODEL_SOURCES, MODEL_VARIANTS } from '../../common/values';
+import { DIARIZATION_EMBEDDINGS, DIARIZATION_SOURCES, MODEL_SOURCES, MODEL_VARIANTS } from '../../common/values';
 import { inspectModelFolder, type ModelFolderInfo } from '../model/modelFolder';
 import { optionalBoolean, optionalEnum, optionalString, paramObject, requiredString } from '../rpc/params';
 import { DAEMON_VERSION } from '../version';
 import type { ExtractOptions } from './archive';
 import { DEFAULT_RETRY, type RetryPolicy } from './fileDownload';
 import type { HttpOptions } from './httpClient';
-import { downloadModel } from './modelDownload';
+import {
+  DIARIZATION_CATALOG,
+  officialEndpoints,
+  type DiarizationCatalog,
+  type DiarizationEndpoints,
+} from './diarizationCatalog';
+import { downloadDiarizationModels } from './diarizationDownload';
+import { listDiarizationModels } from './diarizationStoreIndex';
+import { downloadModel, type DownloadProgress } from './modelDownload';
 import { describeSources, officialSources, sourcePlan, urlPlan, type SourceTable } from './plans';
 import { chooseStoredModel, listStore, type StoreChoice } from './storeIndex';
 import { modelStoreDir } from './storeLocation';
@@ -36,6 +45,8 @@ export interface ModelStoreOptions {
   progressIntervalMs?: number;
   extract?: (o: ExtractOptions) => Promise<void>;
   freeBytes?: (dir: string) => Promise<number | null>;
+  /** The speaker models on offer and where their sources answer; the public ones by default. */
+  diarization?: { catalog?: DiarizationCatalog; endpoints?: (env: NodeJS.ProcessEnv) => DiarizationEndpoints };
 }
 
 export interface DownloadRunner {
@@ -82,7 +93,15 @@ export class ModelStoreService {
       }
     }
     const choice = chooseStoredModel(models, settings.provider);
-    return { store, models, configured, fallback: choice, partial, sources: describeSources(this.sources()) };
+    return {
+      store,
+      models,
+      configured,
+      fallback: choice,
+      partial,
+      sources: describeSources(this.sources()),
+      diarization: await listDiarizationModels(store),
+    };
   }
 
   async inspect(raw: unknown): Promise<ModelInspectResult> {
@@ -108,15 +127,7 @@ export class ModelStoreService {
     const token = optionalString(p, 'token', m);
     if (source && url) throw new SenseVoiceError(ErrorCode.InvalidParams, `${m}: give a source or a url, not both.`);
     const plan = url ? urlPlan(url, variant, this.env()) : sourcePlan(this.sources(), source ?? 'huggingface', variant);
-    const http: HttpOptions = {
-      env: this.env(),
-      idleTimeoutMs: 30_000,
-      maxRedirects: 10,
-      userAgent: `sensevoice/${DAEMON_VERSION} (node ${process.version}; ${process.platform})`,
-      ...this.options.http,
-    };
-    const interval = this.options.progressIntervalMs ?? 250;
-    let last = { at: 0, message: '' };
+    const http = this.http();
     this.log(`model download: ${plan.source} ${plan.variant} -> ${plan.id}${url ? ` (${url})` : ''}`);
     return runner.run(token, async (signal) => {
       const r = await downloadModel(plan, overwrite, {
@@ -127,24 +138,86 @@ export class ModelStoreService {
         log: this.log,
         ...(this.options.extract ? { extract: this.options.extract } : {}),
         ...(this.options.freeBytes ? { freeBytes: this.options.freeBytes } : {}),
-        onProgress: (pr) => {
-          if (!token) return;
-          const now = Date.now();
-          if (pr.message === last.message && now - last.at < interval && pr.bytes !== pr.total) return;
-          last = { at: now, message: pr.message };
-          runner.progress({
-            token,
-            bytes: pr.bytes,
-            ...(pr.total !== undefined ? { total: pr.total, fraction: pr.total > 0 ? pr.bytes / pr.total : 1 } : {}),
-            message: pr.message,
-          });
-        },
+        onProgress: this.progressReporter(token, runner),
       });
       this.log(
         `model download: ${r.alreadyPresent ? 'already present' : `${r.downloadedBytes} bytes fetched, ${r.resumedBytes} resumed`}; ${r.verified ? 'verified' : 'NOT verified'}; ${r.path}`,
       );
       return r;
     });
+  }
+
+  /** `model/downloadDiarization`: the speaker models into the store's diarization/ folder. */
+  async downloadDiarization(raw: unknown, runner: DownloadRunner): Promise<DiarizationDownloadResult> {
+    const m = 'model/downloadDiarization';
+    const p = paramObject(raw, m);
+    const source = optionalEnum(p, 'source', m, DIARIZATION_SOURCES);
+    const mirror = optionalString(p, 'mirror', m);
+    if (source && mirror)
+      throw new SenseVoiceError(ErrorCode.InvalidParams, `${m}: give a source or a mirror, not both.`);
+    const embedding = optionalEnum(p, 'embedding', m, DIARIZATION_EMBEDDINGS) ?? '3dspeaker';
+    const planOnly = optionalBoolean(p, 'planOnly', m) ?? false;
+    const overwrite = optionalBoolean(p, 'overwrite', m) ?? false;
+    const token = optionalString(p, 'token', m);
+    const d = this.options.diarization ?? {};
+    this.log(
+      `speaker models ${planOnly ? 'plan' : 'download'}: ${mirror ?? source ?? 'github'}, embedding ${embedding}`,
+    );
+    return runner.run(token, async (signal) => {
+      const r = await downloadDiarizationModels(
+        {
+          source: mirror ? 'mirror' : (source ?? 'github'),
+          ...(mirror ? { mirror } : {}),
+          embedding,
+          planOnly,
+          overwrite,
+        },
+        {
+          storeDir: this.storeDir(),
+          catalog: d.catalog ?? DIARIZATION_CATALOG,
+          endpoints: (d.endpoints ?? officialEndpoints)(this.env()),
+          http: this.http(),
+          retry: this.options.retry ?? DEFAULT_RETRY,
+          signal,
+          log: this.log,
+          ...(this.options.extract ? { extract: this.options.extract } : {}),
+          onProgress: this.progressReporter(token, runner),
+        },
+      );
+      if (!planOnly)
+        this.log(
+          `speaker models: ${r.alreadyPresent ? 'already present' : `${r.downloadedBytes} bytes fetched, ${r.resumedBytes} resumed`}; ${r.files.map((f) => `${f.role} ${f.checksum}`).join(', ')}`,
+        );
+      return r;
+    });
+  }
+
+  private http(): HttpOptions {
+    return {
+      env: this.env(),
+      idleTimeoutMs: 30_000,
+      maxRedirects: 10,
+      userAgent: `sensevoice/${DAEMON_VERSION} (node ${process.version}; ${process.platform})`,
+      ...this.options.http,
+    };
+  }
+
+  /** `$/progress` for a token, at most one per interval for the same message (the last byte always). */
+  private progressReporter(token: string | undefined, runner: DownloadRunner): (pr: DownloadProgress) => void {
+    const interval = this.options.progressIntervalMs ?? 250;
+    let last = { at: 0, message: '' };
+    return (pr) => {
+      if (!token) return;
+      const now = Date.now();
+      if (pr.message === last.message && now - last.at < interval && pr.bytes !== pr.total) return;
+      last = { at: now, message: pr.message };
+      runner.progress({
+        token,
+        bytes: pr.bytes,
+        ...(pr.total !== undefined ? { total: pr.total, fraction: pr.total > 0 ? pr.bytes / pr.total : 1 } : {}),
+        message: pr.message,
+      });
+    };
   }
 }
 

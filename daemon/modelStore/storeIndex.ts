@@ -8,6 +8,9 @@ import { MODEL_VARIANTS } from '../../common/values';
 import { FUNASR_FILES, SHERPA_FILES, inspectModelFolder } from '../model/modelFolder';
 import { readManifest, type Manifest } from './manifest';
 
+/** The speaker models' folder (listed by diarizationStoreIndex.ts, not as an ASR model). */
+const DIARIZATION_DIR = 'diarization';
+
 /** The folder holding downloads in progress, inside the store. */
 export const PARTIAL_DIR = '.partial';
 
@@ -30,7 +33,7 @@ export async function listStore(storeDir: string): Promise<StoreContents> {
   const entries = await fs.readdir(storeDir, { withFileTypes: true }).catch(() => []);
   const models: StoredModel[] = [];
   for (const e of entries
-    .filter((x) => x.isDirectory() && !x.name.startsWith('.'))
+    .filter((x) => x.isDirectory() && !x.name.startsWith('.') && x.name !== DIARIZATION_DIR)
     .sort((a, b) => a.name.localeCompare(b.name))) {
     const dir = path.join(storeDir, e.name);
     const manifest = await readManifest(dir);

@@ -70,4 +70,5 @@ export async function showModelsFlow(sup: DaemonSupervisor): Promise<void> {
     await setModelPath(p.path);
   } else if (p.kind === 'download') await vscode.commands.executeCommand('sensevoice.downloadModel');
   else if (p.kind === 'folder') await vscode.commands.executeCommand('sensevoice.useModelFolder');
+  else if (p.kind === 'speakers') await vscode.commands.executeCommand('sensevoice.downloadSpeakerModels');
 }

@@ -1,6 +1,6 @@
 // The "Show Models" list: one entry per store folder (a folder may hold int8 and fp32; the daemon
 // picks between them by provider), the automatic choice, and the actions. No vscode import.
-import type { ModelListResult, StoredModel } from '../../common/protocol';
+import type { ModelListResult, StoredDiarizationModel, StoredModel } from '../../common/protocol';
 
 export type ModelPick =
   | { kind: 'automatic'; label: string; description: string; detail: string; picked: boolean }
@@ -14,7 +14,7 @@ export type ModelPick =
       usable: boolean;
     }
   | { kind: 'current'; label: string; description: string; detail: string; picked: true; path: string }
-  | { kind: 'download' | 'folder'; label: string; description: string; detail: string; picked: false };
+  | { kind: 'download' | 'folder' | 'speakers'; label: string; description: string; detail: string; picked: false };
 
 export function modelPicks(list: ModelListResult): ModelPick[] {
   const configured = list.configured?.path;
@@ -67,6 +67,9 @@ export function modelPicks(list: ModelListResult): ModelPick[] {
       "Into the shared store, verified against the published checksums (or your organisation's pins, SENSEVOICE_MODEL_PINS).",
     picked: false,
   });
+  const speakers = list.diarization;
+  // A daemon from before the speaker models reports none and cannot download them.
+  if (speakers) picks.push(speakerPick(speakers));
   picks.push({
     kind: 'folder',
     label: '$(folder-opened) Use Model Folder…',
@@ -75,4 +78,18 @@ export function modelPicks(list: ModelListResult): ModelPick[] {
     picked: false,
   });
   return picks;
+}
+
+/** "Download Speaker Models…", saying what the store holds. */
+function speakerPick(speakers: StoredDiarizationModel[]): ModelPick {
+  const complete = ['segmentation', 'embedding'].every((r) => speakers.some((m) => m.role === r && !m.problem));
+  return {
+    kind: 'speakers',
+    label: '$(person-add) Download Speaker Models…',
+    description: complete ? 'in the store' : speakers.length ? 'incomplete' : 'not downloaded',
+    detail: complete
+      ? `Who said what: ${speakers.map((m) => `${m.model ?? m.role} (${m.licence ?? m.source})`).join(', ')}. Download again to change the voice model.`
+      : 'Who said what (speaker diarization): a segmentation model (MIT) and a voice model (Apache-2.0), licences and sizes shown first.',
+    picked: false,
+  };
 }

@@ -6,6 +6,7 @@ import { ErrorCode, SenseVoiceError } from '../../common/protocol';
 import type { DaemonSupervisor } from '../daemonSupervisor';
 import { downloadModelFlow, type DownloadArgs } from './downloadModelFlow';
 import { showModelsFlow, useModelFolderFlow } from './modelFolderFlow';
+import { registerSpeakerModels } from './speakerModelsCommand';
 import { openWalkthrough } from './walkthrough';
 
 export const MODEL_COMMANDS = {
@@ -52,6 +53,7 @@ export function registerModelSetup(
     ),
     vscode.commands.registerCommand(MODEL_COMMANDS.setUp, () => openWalkthrough()),
   );
+  registerSpeakerModels(context, sup, log);
   offer = async (err?: unknown) => {
     if (err !== undefined && !(err instanceof SenseVoiceError && err.code === ErrorCode.ModelNotFound)) return false;
     if (!context.globalState.get<boolean>(WALKTHROUGH_SHOWN)) {

@@ -13,6 +13,7 @@ import type { TranscriptSession } from '../transcript/transcriptSession';
 import { isAudioPath } from './audioFiles';
 import { codeOf, type ErrorAdvice } from './errorActions';
 import { offerModelSetup } from '../modelSetup/registerModelSetup';
+import { offerSpeakerModelsDownload } from '../modelSetup/speakerModelsCommand';
 import { JobRegistry, type Job } from './jobRegistry';
 import { batchFraction, progressMessage, type FileProgress } from './progressText';
 import { runPool } from './runPool';
@@ -225,7 +226,10 @@ export class FileTranscriber {
       diarizationParams(),
     );
     const live = session.liveSegments;
-    if (t.speakersUnavailable) this.log.warn(t.speakersUnavailable);
+    if (t.speakersUnavailable) {
+      this.log.warn(t.speakersUnavailable);
+      offerSpeakerModelsDownload(t.speakersUnavailable);
+    }
     this.log.info(
       `transcribed ${file.fsPath}: ${t.segments.length} segment(s) (${live} shown live), ${t.durationSec.toFixed(1)} s of audio in ${Date.now() - t0} ms`,
     );
