@@ -37,6 +37,7 @@ import { decodeAudio, SAMPLE_RATE } from './ffmpeg/decodeAudio';
 import { ModelRegistry, workerEngineLoader } from './modelRegistry';
 import { ModelStoreService, type ModelStoreOptions } from './modelStore/modelStoreService';
 import { TranscriptionRequests } from './jobs/transcriptionRequests';
+import { editCachedSpeakers } from './jobs/speakerEditRequests';
 import { diagnoseGpu } from './diagnostics/diagnoseGpu';
 import { LiveRequests } from './live/liveRequests';
 
@@ -201,6 +202,13 @@ export class Daemon {
       }),
     );
     on('transcribe/file', (raw) => this.transcription.handle(raw, session));
+    on('transcript/editSpeakers', (raw) =>
+      editCachedSpeakers(raw, session, {
+        models: this.models,
+        cache: this.transcription.cache,
+        storeDir: () => this.modelStore.storeDir(),
+      }),
+    );
     on('daemon/status', () => this.status());
     on('daemon/stop', () => {
       this.log(`stop requested by ${session.clientName}`);

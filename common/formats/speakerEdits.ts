@@ -3,15 +3,10 @@
 // overlap mark, turn and talk time). Pure functions shared by the view's host, which edits its copy,
 // and the daemon, which edits its cached copy the same way; an edit the transcript cannot take is
 // refused with a SenseVoiceError(InvalidParams) that says why.
-import { ErrorCode, SenseVoiceError, type SpeakerTurn, type TranscriptSpeaker } from '../protocol';
+import { ErrorCode, SenseVoiceError, type SpeakerEdit, type SpeakerTurn, type TranscriptSpeaker } from '../protocol';
 import type { TranscriptData } from './transcriptData';
 
-/** One change to a transcript's speakers. */
-export type SpeakerEdit =
-  /** The speaker `id` is called `name` from now on. */
-  | { kind: 'rename'; id: string; name: string }
-  /** Speaker `from` is the same person as `into`: `from` disappears into `into`. */
-  | { kind: 'merge'; from: string; into: string };
+export type { SpeakerEdit };
 
 /** Longest speaker name kept; a longer one is refused rather than cut. */
 export const MAX_SPEAKER_NAME = 80;
@@ -72,7 +67,10 @@ export function mergeSpeakers<T extends TranscriptData>(t: T, from: string, into
       ...(overlap.length > 0 ? { overlap } : {}),
     };
   });
-  const turns = joinTurns((t.turns ?? []).map((x) => ({ ...x, speaker: same(x.speaker) })), into);
+  const turns = joinTurns(
+    (t.turns ?? []).map((x) => ({ ...x, speaker: same(x.speaker) })),
+    into,
+  );
   const merged: TranscriptSpeaker[] = speakers
     .filter((s) => s.id !== from)
     .map((s) => (s.id === into ? { ...s, talkSec: round(talkSeconds(turns, into)) } : { ...s }));

@@ -6,6 +6,7 @@ import type { GpuCheckRequests } from './gpuCheck';
 import type { LiveNotifications, LiveRequests } from './live';
 import type { ModelStoreRequests } from './modelStore';
 import type { SessionNotifications, SessionRequests } from './session';
+import type { SpeakerEditRequests } from './speakerEdits';
 import type { TranscriptionNotifications, TranscriptionRequests } from './transcription';
 
 export * from './errors';
@@ -14,11 +15,18 @@ export * from './transcription';
 export * from './modelStore';
 export * from './gpuCheck';
 export * from './live';
+export * from './speakerEdits';
 export type { LanguageSetting, ModelSourceName, ModelVariant, ProviderSetting, VadMode } from '../values';
 
 /** Requests: name -> params and result. Clients call these; the daemon serves them. */
 export interface RequestMap
-  extends SessionRequests, TranscriptionRequests, ModelStoreRequests, GpuCheckRequests, LiveRequests {}
+  extends
+    SessionRequests,
+    TranscriptionRequests,
+    ModelStoreRequests,
+    GpuCheckRequests,
+    LiveRequests,
+    SpeakerEditRequests {}
 
 /** Notifications: name -> params. */
 export interface NotificationMap extends SessionNotifications, TranscriptionNotifications, LiveNotifications {}
