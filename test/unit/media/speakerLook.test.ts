@@ -21,10 +21,13 @@ const speakers = [
 
 test('a colour per speaker by its id, unchanged by a rename or by merging another speaker away', () => {
   const look = speakerLook(speakers);
-  assert.deepEqual([...look.colours], [
-    ['S1', 0],
-    ['S2', 1],
-  ]);
+  assert.deepEqual(
+    [...look.colours],
+    [
+      ['S1', 0],
+      ['S2', 1],
+    ],
+  );
   const afterMerge = speakerLook([{ id: 'S2', name: 'Bob', talkSec: 120 }]);
   assert.equal(afterMerge.colours.get('S2'), 1, 'S2 keeps its colour when S1 is gone');
   const many = speakerLook(Array.from({ length: 10 }, (_, i) => ({ id: `S${i + 1}`, name: `P${i}`, talkSec: 1 })));
