@@ -40,6 +40,7 @@ import { decodeAudio, SAMPLE_RATE } from './ffmpeg/decodeAudio';
 import { ModelRegistry, modelRequestFor, workerEngineLoader } from './modelRegistry';
 import { ModelStoreService, type ModelStoreOptions } from './modelStore/modelStoreService';
 import { TranscriptionRequests } from './jobs/transcriptionRequests';
+import { editCachedSpeakers } from './jobs/speakerEditRequests';
 import { diagnoseGpu } from './diagnostics/diagnoseGpu';
 import { LiveRequests } from './live/liveRequests';
 import { GpuSetupService, type GpuSetupOptions } from './gpuSetup/gpuSetupService';
@@ -217,6 +218,13 @@ export class Daemon {
     on('inferenceServer/export', (raw) => this.exportServerRepository(session, raw));
     on('inferenceServer/check', () => checkInferenceServer(session.settings));
     on('transcribe/file', (raw) => this.transcription.handle(raw, session));
+    on('transcript/editSpeakers', (raw) =>
+      editCachedSpeakers(raw, session, {
+        models: this.models,
+        cache: this.transcription.cache,
+        storeDir: () => this.modelStore.storeDir(),
+      }),
+    );
     on('daemon/status', () => this.status());
     on('daemon/stop', () => {
       this.log(`stop requested by ${session.clientName}`);

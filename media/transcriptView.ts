@@ -17,6 +17,7 @@ import { durationText } from '../common/units';
 import { EXPORT_FORMAT_IDS, isOneOf } from '../common/values';
 import { $, el, notice } from './dom';
 import { renderSourceWarnings } from './sourceWarningBanner';
+import { nameOf, overlapText, participants, speakerLanes, speakerLook, type SpeakerLook } from './speakerLook';
 
 interface VsCodeApi {
   postMessage(message: PageMessage): void;
@@ -27,15 +28,20 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 
-type Category = 'emotion' | 'event' | 'language';
+type Category = 'speaker' | 'emotion' | 'event' | 'language';
+const CATEGORIES = ['speaker', 'emotion', 'event', 'language'] as const;
 interface Persisted {
   filters: Record<Category, string[]>;
   /** What the host needs to bring this view back after a window reload (extension/transcript/restoreState.ts). */
   restore?: { filePath: string; transcriptFile: string | null };
 }
 
-const persisted = (vscode.getState() as Persisted | undefined) ?? { filters: { emotion: [], event: [], language: [] } };
+const persisted = (vscode.getState() as Persisted | undefined) ?? {
+  filters: { speaker: [], emotion: [], event: [], language: [] },
+};
 const filters: Record<Category, Set<string>> = {
+  // A state saved before speakers existed has no speaker filter.
+  speaker: new Set(persisted.filters.speaker ?? []),
   emotion: new Set(persisted.filters.emotion),
   event: new Set(persisted.filters.event),
   language: new Set(persisted.filters.language),
@@ -46,6 +52,10 @@ let segments: ViewSegment[] = [];
 let currentIndex = -1;
 /** The audio URI on the player; undefined until the first snapshot says what it is. */
 let loadedAudio: string | null | undefined;
+/** Speaker names and colours of the transcript shown. */
+let look: SpeakerLook = speakerLook([]);
+/** A moment asked for (a notes link) before the audio could play: played once it can. */
+let pendingSeek: number | null = null;
 
 const audio = $('audio') as HTMLAudioElement;
 const list = $('segments');
@@ -73,7 +83,12 @@ function post(m: PageMessage): void {
 
 function saveState(): void {
   vscode.setState({
-    filters: { emotion: [...filters.emotion], event: [...filters.event], language: [...filters.language] },
+    filters: {
+      speaker: [...filters.speaker],
+      emotion: [...filters.emotion],
+      event: [...filters.event],
+      language: [...filters.language],
+    },
     restore: state ? { filePath: state.filePath, transcriptFile: state.transcriptFile } : persisted.restore,
   } satisfies Persisted);
 }
@@ -85,14 +100,17 @@ function duration(): number {
   return Math.max(0, ...segments.map((s) => s.end));
 }
 
-function tagValue(s: ViewSegment, c: Category): string {
-  return c === 'emotion' ? s.emotion : c === 'event' ? s.event : s.language;
+/** The segment's value for a filter; undefined when it has none (a segment without a speaker). */
+function tagValue(s: ViewSegment, c: Category): string | undefined {
+  return c === 'speaker' ? s.speaker : c === 'emotion' ? s.emotion : c === 'event' ? s.event : s.language;
 }
 
 function visible(s: ViewSegment): boolean {
-  return (['emotion', 'event', 'language'] as const).every(
-    (c) => filters[c].size === 0 || filters[c].has(tagValue(s, c)),
-  );
+  return CATEGORIES.every((c) => {
+    if (filters[c].size === 0) return true;
+    const v = tagValue(s, c);
+    return v !== undefined && filters[c].has(v);
+  });
 }
 
 // ---- header ---------------------------------------------------------------------------------
@@ -131,9 +149,51 @@ function renderHeader(): void {
     );
   }
   if (state.origin === 'file') add('Source', 'saved transcript');
+  renderSpeakers();
   for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('.export-button, #copy-text, #copy-md'))) {
     b.disabled = state.status !== 'done' && !(b.id.startsWith('copy') && segments.length > 0);
   }
+}
+
+/** The participants line (each name a button that renames it) or why there are no speakers. */
+function renderSpeakers(): void {
+  if (!state) return;
+  const root = $('speakers');
+  root.replaceChildren();
+  const people = participants(look, state.speakers);
+  root.hidden = people.length === 0 && !state.speakersUnavailable;
+  if (people.length === 0) {
+    if (state.speakersUnavailable) root.appendChild(el('span', 'speakers-unavailable', state.speakersUnavailable));
+    return;
+  }
+  root.appendChild(el('span', 'speakers-title', 'Participants'));
+  for (const p of people) {
+    const b = speakerChip(p.id, 'participant');
+    b.appendChild(el('span', 'chip-count', p.talk));
+    b.title = `${p.name}: ${p.talk} (${Math.round(p.share * 100)}% of the talk time). Click to rename.`;
+    root.appendChild(b);
+  }
+  if (people.length > 1) {
+    const merge = el('button', 'link-button merge-speakers', 'Merge speakers…');
+    merge.type = 'button';
+    merge.title = 'Two speakers are one person: merge them';
+    merge.addEventListener('click', () => post({ type: 'mergeSpeakers' }));
+    root.appendChild(merge);
+  }
+}
+
+/** A speaker's colour and name as a button that asks the host to rename it. */
+function speakerChip(id: string, where: 'segment' | 'participant'): HTMLButtonElement {
+  const name = nameOf(look, id);
+  const b = el('button', `chip chip-speaker speaker-${where}`);
+  b.type = 'button';
+  b.dataset.speaker = id;
+  b.dataset.colour = String(look.colours.get(id) ?? 0);
+  b.title = `${name}: click to rename`;
+  b.setAttribute('aria-label', `Speaker ${name}, rename`);
+  b.append(el('span', 'speaker-dot'), el('span', 'chip-label speaker-name', name));
+  b.addEventListener('click', () => post({ type: 'renameSpeaker', id }));
+  return b;
 }
 
 function renderStatus(): void {
@@ -171,6 +231,7 @@ function renderStatus(): void {
 // ---- filters --------------------------------------------------------------------------------
 
 function chipLabel(c: Category, tag: string): { emoji: string; label: string } {
+  if (c === 'speaker') return { emoji: '', label: nameOf(look, tag) };
   if (c === 'emotion') return { emoji: emotionEmoji(tag), label: emotionName(tag) };
   if (c === 'event') return { emoji: eventEmoji(tag), label: eventName(tag) };
   return { emoji: '', label: languageName(tag) };
@@ -180,10 +241,18 @@ function renderFilters(): void {
   const root = $('filters');
   root.replaceChildren();
   let any = false;
-  const titles: Record<Category, string> = { emotion: 'Emotion', event: 'Sound', language: 'Language' };
-  for (const c of ['emotion', 'event', 'language'] as const) {
+  const titles: Record<Category, string> = {
+    speaker: 'Speaker',
+    emotion: 'Emotion',
+    event: 'Sound',
+    language: 'Language',
+  };
+  for (const c of CATEGORIES) {
     const counts = new Map<string, number>();
-    for (const s of segments) counts.set(tagValue(s, c), (counts.get(tagValue(s, c)) ?? 0) + 1);
+    for (const s of segments) {
+      const v = tagValue(s, c);
+      if (v !== undefined) counts.set(v, (counts.get(v) ?? 0) + 1);
+    }
     // A filter whose tag vanished (a new run) would hide everything: drop it.
     for (const t of [...filters[c]]) if (!counts.has(t)) filters[c].delete(t);
     if (counts.size === 0) continue;
@@ -198,8 +267,10 @@ function renderFilters(): void {
       b.type = 'button';
       b.dataset.category = c;
       b.dataset.tag = tag;
+      if (c === 'speaker') b.dataset.colour = String(look.colours.get(tag) ?? 0);
       b.setAttribute('aria-pressed', String(filters[c].has(tag)));
       if (emoji) b.appendChild(el('span', 'chip-emoji', emoji));
+      if (c === 'speaker') b.appendChild(el('span', 'speaker-dot'));
       b.appendChild(el('span', 'chip-label', label));
       b.appendChild(el('span', 'chip-count', String(n)));
       b.addEventListener('click', () => {
@@ -213,7 +284,7 @@ function renderFilters(): void {
     }
     root.appendChild(group);
   }
-  const active = filters.emotion.size + filters.event.size + filters.language.size;
+  const active = CATEGORIES.reduce((n, c) => n + filters[c].size, 0);
   if (active > 0) {
     const shown = segments.filter(visible).length;
     const summary = el('div', 'filter-summary');
@@ -221,9 +292,7 @@ function renderFilters(): void {
     const clear = el('button', 'link-button', 'Clear filters');
     clear.type = 'button';
     clear.addEventListener('click', () => {
-      filters.emotion.clear();
-      filters.event.clear();
-      filters.language.clear();
+      for (const c of CATEGORIES) filters[c].clear();
       saveState();
       renderFilters();
       applyFilters();
@@ -250,12 +319,20 @@ function segmentRow(s: ViewSegment): HTMLElement {
   row.dataset.emotion = s.emotion;
   row.dataset.event = s.event;
   row.dataset.language = s.language;
+  if (s.speaker !== undefined) row.dataset.speaker = s.speaker;
   const time = el('button', 'time', clockTime(s.start));
   time.type = 'button';
   time.title = `Play from ${clockSpan(s.start, s.end)}`;
   time.addEventListener('click', () => seek(s.start, true));
   const body = el('div', 'segment-body');
   const chips = el('div', 'chips');
+  if (s.speaker !== undefined) chips.appendChild(speakerChip(s.speaker, 'segment'));
+  const over = overlapText(look, s.overlap);
+  if (over) {
+    const o = el('span', 'chip chip-overlap', over);
+    o.title = 'Also heard at the same time (overlapping speech)';
+    chips.appendChild(o);
+  }
   if (s.language) {
     const lang = el('span', 'chip chip-language', s.language === 'nospeech' ? 'No speech' : s.language.toUpperCase());
     lang.title = languageName(s.language);
@@ -371,7 +448,33 @@ function renderTimeline(): void {
     segments.filter((s) => s.text.trim()).map((s) => ({ tag: 'speech', start: s.start, end: s.end })),
     'speech',
   );
+  renderSpeakerLanes(d);
   movePlayhead();
+}
+
+/** One lane per speaker from the diarization's turns (they may overlap across lanes). */
+function renderSpeakerLanes(d: number): void {
+  const root = $('speaker-lanes');
+  root.replaceChildren();
+  if (!state) return;
+  for (const lane of speakerLanes(look, state.speakers, state.turns)) {
+    const row = el('div', 'lane lane-speaker');
+    row.dataset.speaker = lane.id;
+    const label = el('span', 'lane-label', lane.name);
+    label.title = lane.name;
+    const track = el('div', 'lane-track');
+    if (d > 0)
+      for (const span of lane.spans) {
+        const b = el('div', 'block block-speaker');
+        b.dataset.colour = String(lane.colour);
+        b.style.left = `${(Math.max(0, span.start) / d) * 100}%`;
+        b.style.width = `${(Math.max(0, Math.min(span.end, d) - span.start) / d) * 100}%`;
+        b.title = `${lane.name} ${clockSpan(span.start, span.end)}`;
+        track.appendChild(b);
+      }
+    row.append(label, track);
+    root.appendChild(row);
+  }
 }
 
 function movePlayhead(): void {
@@ -435,7 +538,25 @@ audio.addEventListener('seeked', () => {
 audio.addEventListener('loadedmetadata', () => {
   renderTimeline();
   renderHeader();
+  playPendingSeek();
 });
+
+/** A moment a notes link asked for: kept until the transcript is there and the audio can play. */
+function seekRequested(sec: number): void {
+  if (!Number.isFinite(sec) || sec < 0) return;
+  pendingSeek = sec;
+  playPendingSeek();
+}
+
+function playPendingSeek(): void {
+  if (pendingSeek === null || segments.length === 0) return;
+  const sec = pendingSeek;
+  const row = segments.find((x) => sec >= x.start && sec < x.end) ?? segments.find((x) => x.start >= sec);
+  list.querySelector<HTMLElement>(`.segment[data-index="${row?.index ?? -1}"]`)?.scrollIntoView({ block: 'center' });
+  if (loadedAudio && audio.readyState < 1) return; // loadedmetadata plays it
+  pendingSeek = null;
+  if (loadedAudio) seek(sec, true);
+}
 audio.addEventListener('error', () => {
   const note = $('audio-note');
   note.textContent =
@@ -484,6 +605,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       state = m.state;
       saveState();
       segments = [...m.state.segments].sort((a, b) => a.index - b.index);
+      look = speakerLook(m.state.speakers);
       document.body.dataset.status = state.status;
       renderAudio();
       renderHeader();
@@ -492,6 +614,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       renderFilters();
       renderSegments();
       renderTimeline();
+      playPendingSeek();
       break;
     case 'segment':
       if (!state) return;
@@ -506,6 +629,9 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       break;
     case 'notice':
       notice(m.text);
+      break;
+    case 'seek':
+      seekRequested(m.sec);
       break;
   }
 });

@@ -22,6 +22,8 @@ export interface MarkdownOptions {
   date?: string;
   /** Heading level of the title, 1-4 (default 1); the sections sit one level below. */
   headingLevel?: number;
+  /** Makes each transcript timestamp a link to this URI (the moment, in seconds); plain text when absent. */
+  timestampLink?: (sec: number) => string;
 }
 
 /** Backslash-escapes what Markdown would read as syntax inside a paragraph (CommonMark allows any). */
@@ -120,16 +122,21 @@ export function formatMarkdown(t: TranscriptData, options: MarkdownOptions = {})
   out.push('');
 
   out.push(`${h}# Transcript`, '');
+  // An angle-bracketed destination: the URI may hold parentheses; it holds no spaces, < or >.
+  const stamp = (sec: number) => {
+    const link = options.timestampLink?.(sec).replace(/[\s<>]/g, (c) => encodeURIComponent(c));
+    return link ? `[${clockTime(sec)}](<${link}>)` : `[${clockTime(sec)}]`;
+  };
   const segments = [...t.segments].sort((a, b) => a.start - b.start);
   if (segments.length === 0) out.push('_Nothing was recognised._', '');
   if (diarized) {
     for (const turn of speakerParagraphs(segments, names)) {
       const body = turn.segments.map((s) => segmentBody(s, emoji, names).join(' ')).join(' ');
-      out.push(`**${escapeMarkdown(turn.name)}** [${clockTime(turn.segments[0].start)}]: ${body}`, '');
+      out.push(`**${escapeMarkdown(turn.name)}** ${stamp(turn.segments[0].start)}: ${body}`, '');
     }
     return out.join('\n');
   }
-  for (const s of segments) out.push(markdownSegmentLine(s, emoji, names), '');
+  for (const s of segments) out.push([`**${stamp(s.start)}**`, ...segmentBody(s, emoji, names)].join(' '), '');
   return out.join('\n');
 }
 

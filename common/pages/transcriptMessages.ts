@@ -2,7 +2,7 @@
 // (extension/transcript/transcriptPanels.ts). Data only: transcript text crosses as strings and the
 // page renders it as text.
 import { EXPORT_FORMAT_IDS, isOneOf, type ExportFormat } from '../values';
-import type { SourceWarning, TranscriptSegment } from '../protocol';
+import type { SourceWarning, SpeakerTurn, TranscriptSegment, TranscriptSpeaker } from '../protocol';
 
 /** A segment as the page shows it: the protocol's segment without tokens, plus its position in the file
  * (from 0; live segments can arrive out of order). */
@@ -34,6 +34,12 @@ export interface ViewState {
   emoji: boolean;
   /** The file ends early or is damaged (the final result's warnings); a banner says so. */
   warnings?: SourceWarning[];
+  /** A diarized transcript's speakers (id, name, talk time); empty when it has none. */
+  speakers: TranscriptSpeaker[];
+  /** A diarized transcript's turns, for the speaker lanes; empty when it has none. */
+  turns: SpeakerTurn[];
+  /** Why a transcript that asked for speakers has none ("transcript without speakers: …"), else null. */
+  speakersUnavailable: string | null;
 }
 
 /** Host -> page. */
@@ -45,7 +51,9 @@ export type HostMessage =
   /** Progress of the running job. */
   | { type: 'progress'; fraction: number | null; segmentsDone: number }
   /** A short confirmation to show in the page (copied, exported). */
-  | { type: 'notice'; text: string };
+  | { type: 'notice'; text: string }
+  /** Go to this moment (seconds) and play from there: a timestamp link of meeting notes was opened. */
+  | { type: 'seek'; sec: number };
 
 /** Page -> host. */
 export type PageMessage =
@@ -55,7 +63,11 @@ export type PageMessage =
   /** Copy the whole transcript (as plain text or Markdown) or one segment. */
   | { type: 'copy'; what: 'text' | 'markdown' | 'segment'; index?: number }
   | { type: 'cancel' }
-  | { type: 'retry' };
+  | { type: 'retry' }
+  /** The user clicked a speaker's name: the host asks for the new one. */
+  | { type: 'renameSpeaker'; id: string }
+  /** The user wants two speakers merged: the host asks which, and into which (`id` preselects the first). */
+  | { type: 'mergeSpeakers'; id?: string };
 
 /** Checks a message from the page: it is untrusted input like any other. */
 export function parsePageMessage(raw: unknown): PageMessage | null {
@@ -75,7 +87,16 @@ export function parsePageMessage(raw: unknown): PageMessage | null {
           ? { type: 'copy', what: 'segment', index: m.index }
           : null;
       return { type: 'copy', what: m.what };
+    case 'renameSpeaker':
+      return isSpeakerId(m.id) ? { type: 'renameSpeaker', id: m.id } : null;
+    case 'mergeSpeakers':
+      if (m.id === undefined) return { type: 'mergeSpeakers' };
+      return isSpeakerId(m.id) ? { type: 'mergeSpeakers', id: m.id } : null;
     default:
       return null;
   }
+}
+
+function isSpeakerId(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0 && v.length <= 64;
 }

@@ -9,6 +9,7 @@ import type { InferenceServerRequests } from './inferenceServer';
 import type { LiveNotifications, LiveRequests } from './live';
 import type { ModelStoreRequests } from './modelStore';
 import type { SessionNotifications, SessionRequests } from './session';
+import type { SpeakerEditRequests } from './speakerEdits';
 import type { TranscriptionNotifications, TranscriptionRequests } from './transcription';
 
 export * from './errors';
@@ -21,6 +22,7 @@ export * from './gpuCheck';
 export * from './gpuSetup';
 export * from './live';
 export * from './inferenceServer';
+export * from './speakerEdits';
 export type {
   DiarizationEmbeddingName,
   DiarizationSourceName,
@@ -41,7 +43,8 @@ export interface RequestMap
     GpuCheckRequests,
     GpuSetupRequests,
     LiveRequests,
-    InferenceServerRequests {}
+    InferenceServerRequests,
+    SpeakerEditRequests {}
 
 /** Notifications: name -> params. */
 export interface NotificationMap extends SessionNotifications, TranscriptionNotifications, LiveNotifications {}

@@ -8,21 +8,14 @@ import {
   type SegmentParams,
   type Transcript,
 } from '../../common/protocol';
-import { LANGUAGES, VAD_MODES } from '../../common/values';
-import {
-  optionalBoolean,
-  optionalEnum,
-  optionalNumber,
-  optionalString,
-  paramObject,
-  requiredString,
-} from '../rpc/params';
+import { optionalBoolean, optionalString, paramObject, requiredString } from '../rpc/params';
 import type { EffectiveSettings } from '../settings';
 import { modelRequestFor, type Engine, type ModelRegistry } from '../modelRegistry';
 import type { ResolvedFfmpeg } from '../ffmpeg/resolveFfmpeg';
 import { checkAudioFile } from '../ffmpeg/decodeAudio';
 import { JobQueue, type JobReport } from './jobQueue';
 import { TranscriptCache, contentHash, defaultCacheDir } from './transcriptCache';
+import { requestOptions, transcriptCacheKey } from './transcriptCacheKey';
 import { runTranscription, type TranscriptionOptions } from './runTranscription';
 import { SileroVad } from '../vad/sileroVad';
 import type { CancellationRegistry } from '../cancellation';
@@ -63,7 +56,8 @@ export interface TranscriptionClient {
 
 export class TranscriptionRequests {
   readonly queue: JobQueue;
-  private readonly cache: TranscriptCache;
+  /** Also read and edited by the requests that change a cached transcript (speakerEditRequests.ts). */
+  readonly cache: TranscriptCache;
   private vad: Promise<SileroVad> | null = null;
   private readonly diarizationModels = new DiarizationModelCache();
 
@@ -79,13 +73,7 @@ export class TranscriptionRequests {
     const s = client.settings;
     const file = requiredString(p, 'path', m);
     const token = optionalString(p, 'token', m);
-    const options: TranscriptionOptions = {
-      language: optionalEnum(p, 'language', m, LANGUAGES) ?? s.language,
-      itn: optionalBoolean(p, 'itn', m) ?? s.itn,
-      banEmotionUnknown: optionalBoolean(p, 'banEmotionUnknown', m) ?? s.banEmotionUnknown,
-      vad: optionalEnum(p, 'vad', m, VAD_MODES) ?? s.vad,
-      maxSegmentSec: optionalNumber(p, 'maxSegmentSec', m, 1, 60) ?? s.maxSegmentSec,
-    };
+    const options = requestOptions(p, m, s);
     const modelPath = optionalString(p, 'modelPath', m) ?? s.modelPath;
     const cachedOnly = optionalBoolean(p, 'cachedOnly', m) ?? false;
     const diarization = diarizationParam(p, m);
@@ -177,18 +165,7 @@ export class TranscriptionRequests {
   ): Promise<Transcript> {
     const { abs, file, options, engine } = j;
     const hash = await contentHash(abs, report.signal);
-    const cacheKey = TranscriptCache.key([
-      hash,
-      engine.info.modelFile,
-      engine.info.sizeBytes,
-      engine.info.quantization,
-      engine.info.provider,
-      options,
-      // Only when diarized: transcripts cached before diarization existed keep their keys.
-      ...(j.plan ? [planKey(j.plan)] : []),
-      // Another server may serve other weights under the same contract: its transcripts are its own.
-      ...(engine.info.remote ? [engine.info.remote.endpoint, engine.info.remote.modelName] : []),
-    ]);
+    const cacheKey = transcriptCacheKey(hash, engine.info, options, j.plan);
     const t0 = performance.now();
     const cached = await this.cache.get(cacheKey);
     if (cached) {

@@ -1,5 +1,6 @@
 // "SenseVoice: Insert Meeting Notes": pick an open transcript or an audio file, and put Markdown
-// notes (title, date, duration, languages, events, moods, the timed transcript) at the cursor.
+// notes (title, date, duration, languages, events, moods, the timed transcript, each timestamp a link
+// that plays the recording from there) at the cursor.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatMarkdown, type TranscriptData } from '../../common/formats';
@@ -9,6 +10,7 @@ import { AUDIO_EXTENSIONS, AUDIO_GLOB } from '../transcribe/audioFiles';
 import type { FileTranscriber } from '../transcribe/fileTranscriber';
 import type { TranscriptPanels } from '../transcript/transcriptPanels';
 import { headingLevelAt, padForInsertion } from './notesPlacement';
+import { notesTimestampLink } from './openTimestampLink';
 
 interface SourcePick extends vscode.QuickPickItem {
   file?: vscode.Uri;
@@ -72,6 +74,7 @@ async function pickSource(panels: TranscriptPanels): Promise<vscode.Uri | undefi
 export async function insertMeetingNotes(
   panels: TranscriptPanels,
   service: FileTranscriber,
+  extensionId: string,
   source?: vscode.Uri,
 ): Promise<boolean> {
   const editor = vscode.window.activeTextEditor;
@@ -93,6 +96,8 @@ export async function insertMeetingNotes(
     emoji: exportEmoji(),
     date: recordingDate(file.fsPath),
     headingLevel: headingLevelAt(linesAbove),
+    // Each [m:ss] opens the transcript at that moment and plays from there.
+    timestampLink: notesTimestampLink(extensionId, file.fsPath),
   });
   // Insert where the cursor is now if the user is still in that document, else where it was.
   const current = vscode.window.activeTextEditor;

@@ -283,7 +283,7 @@ function dedupe(uris: vscode.Uri[]): vscode.Uri[] {
 }
 
 /** The diarization setting as request parameters (none when it is off). */
-function diarizationParams(): { diarization?: DiarizationOptions } {
+export function diarizationParams(): { diarization?: DiarizationOptions } {
   const d = diarizationRequest();
   return d ? { diarization: d } : {};
 }

@@ -17,7 +17,10 @@ import { TranscriptPasteDrop } from '../pasteDrop/transcriptPasteDrop';
 import { TRANSCRIPT_VIEW_TYPE, TranscriptPanels } from '../transcript/transcriptPanels';
 import type { TranscriptSession } from '../transcript/transcriptSession';
 import { AUDIO_EXTENSIONS, isAudioPath } from './audioFiles';
-import { FileTranscriber } from './fileTranscriber';
+import { diarizationParams, FileTranscriber } from './fileTranscriber';
+import { mergeSpeakersFlow, renameSpeakerFlow } from '../transcript/speakerEditing';
+import { speakerSaving, vscodeSpeakerUi } from '../transcript/speakerEditUi';
+import { timestampLinkHandler } from '../meetingNotes/openTimestampLink';
 
 /** Arguments a keybinding, a script or a test may pass to `sensevoice.exportTranscript`. */
 interface ExportArgs {
@@ -55,7 +58,12 @@ export function registerTranscription(
     export: async (session, format) => {
       await exportSession(vscode.Uri.file(session.filePath), session, format);
     },
+    renameSpeaker: (session, id) => void renameSpeakerFlow(session, id, vscodeSpeakerUi, saving),
+    mergeSpeakers: (session, id) => void mergeSpeakersFlow(session, id, vscodeSpeakerUi, saving),
   };
+  const saving = speakerSaving(sup, diarizationParams);
+  // The notes' timestamp links come back here (activation event onUri).
+  context.subscriptions.push(vscode.window.registerUriHandler(timestampLinkHandler(panels, service, log)));
   const pasteDrop = new TranscriptPasteDrop(service, log);
   context.subscriptions.push(panels, pasteDrop.register(), { dispose: () => service.cancelAll() });
   // Transcript views come back after a window reload (activation event onWebviewPanel:sensevoice.transcript).
@@ -155,7 +163,7 @@ export function registerTranscription(
   });
 
   register('sensevoice.insertMeetingNotes', (source?: vscode.Uri) =>
-    insertMeetingNotes(panels, service, source instanceof vscode.Uri ? source : undefined),
+    insertMeetingNotes(panels, service, context.extension.id, source instanceof vscode.Uri ? source : undefined),
   );
 }
 

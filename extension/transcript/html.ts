@@ -48,6 +48,7 @@ export function transcriptHtml(o: TranscriptHtmlOptions): string {
     </div>
   </div>
   <dl id="facts" class="facts"></dl>
+  <div id="speakers" class="speakers" role="group" aria-label="Participants" hidden></div>
   <div id="status" class="status" role="status" aria-live="polite">
     <div class="status-line">
       <span id="status-text"></span>
@@ -65,6 +66,7 @@ export function transcriptHtml(o: TranscriptHtmlOptions): string {
     <div class="lane" data-lane="events"><span class="lane-label">Sounds</span><div class="lane-track" id="lane-events"></div></div>
     <div class="lane" data-lane="moods"><span class="lane-label">Moods</span><div class="lane-track" id="lane-moods"></div></div>
     <div class="lane" data-lane="speech"><span class="lane-label">Speech</span><div class="lane-track" id="lane-speech"></div></div>
+    <div id="speaker-lanes" class="speaker-lanes"></div>
     <div id="playhead" class="playhead"></div>
   </div>
 </section>

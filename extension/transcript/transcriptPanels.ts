@@ -20,6 +20,10 @@ export interface PanelActions {
   export(session: TranscriptSession, format: ExportFormat): Promise<void>;
   /** Fills a view VS Code brought back after a reload: the saved JSON again, or the daemon's cache. */
   restore(file: vscode.Uri, from: { transcriptFile: string | null }): void;
+  /** The user clicked a speaker's name in the view. */
+  renameSpeaker(session: TranscriptSession, id: string): void;
+  /** The user asked to merge two speakers (`id`: the first, when the page knows it). */
+  mergeSpeakers(session: TranscriptSession, id: string | undefined): void;
 }
 
 interface Entry {
@@ -28,6 +32,8 @@ interface Entry {
   panel?: vscode.WebviewPanel;
   ready: boolean;
   lastFocused: number;
+  /** A moment to play (a notes link) asked for before the page was ready; sent after its snapshot. */
+  pendingSeek?: number;
 }
 
 export class TranscriptPanels implements vscode.Disposable {
@@ -159,6 +165,17 @@ export class TranscriptPanels implements vscode.Disposable {
     });
   }
 
+  /**
+   * Shows the file's view and has its page go to `sec` and play from there (a meeting notes link).
+   * A page not ready yet gets it right after its snapshot.
+   */
+  seek(file: vscode.Uri, sec: number): void {
+    this.show(file);
+    const entry = this.entry(file);
+    if (entry.ready && entry.panel) void entry.panel.webview.postMessage({ type: 'seek', sec });
+    else entry.pendingSeek = sec;
+  }
+
   /** Opens a transcript read from a file (a JSON export). */
   showLoaded(file: vscode.Uri, session: (s: TranscriptSession) => void): void {
     session(this.session(file));
@@ -190,6 +207,16 @@ export class TranscriptPanels implements vscode.Disposable {
       case 'ready':
         entry.ready = true;
         post({ type: 'snapshot', state: entry.session.snapshot() });
+        if (entry.pendingSeek !== undefined) {
+          post({ type: 'seek', sec: entry.pendingSeek });
+          entry.pendingSeek = undefined;
+        }
+        return;
+      case 'renameSpeaker':
+        this.actions?.renameSpeaker(entry.session, m.id);
+        return;
+      case 'mergeSpeakers':
+        this.actions?.mergeSpeakers(entry.session, m.id);
         return;
       case 'cancel':
         this.actions?.cancel(entry.file);

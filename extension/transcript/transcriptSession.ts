@@ -4,6 +4,7 @@
 // gives the whole state. A session outlives its view: notes can be made from a closed one.
 import type { TranscriptSegment } from '../../common/protocol';
 import { realTimeFactor, segmentFields, type TranscriptData } from '../../common/formats';
+import { applySpeakerEdit, type SpeakerEdit } from '../../common/formats/speakerEdits';
 import type { HostMessage, ViewSegment, ViewState } from '../../common/pages/transcriptMessages';
 
 export interface SessionOptions {
@@ -27,6 +28,7 @@ const FRESH_RUN = {
   model: null,
   rtf: null,
   error: null,
+  speakersUnavailable: null,
 } as const satisfies Partial<ViewState>;
 
 export class TranscriptSession {
@@ -48,6 +50,8 @@ export class TranscriptSession {
       segments: [],
       emoji: options.emoji,
       warnings: [],
+      speakers: [],
+      turns: [],
     };
   }
 
@@ -104,7 +108,7 @@ export class TranscriptSession {
     this.live.clear();
     this.arrivedLive = 0;
     this.transcript = null;
-    this.state = { ...this.state, ...FRESH_RUN, warnings: [] };
+    this.state = { ...this.state, ...FRESH_RUN, warnings: [], speakers: [], turns: [] };
     this.publish();
   }
 
@@ -146,8 +150,23 @@ export class TranscriptSession {
       rtf: realTimeFactor(t),
       error: null,
       warnings: t.warnings ?? [],
+      ...speakerState(t),
     };
     this.publish();
+  }
+
+  /**
+   * A rename or merge of the finished transcript's speakers, shown at once; throws (a coded
+   * InvalidParams) when the transcript cannot take it, and then nothing changes.
+   */
+  editSpeakers(edit: SpeakerEdit): TranscriptData {
+    if (!this.transcript) throw new Error('There is no finished transcript to edit.');
+    const t = applySpeakerEdit(this.transcript, edit);
+    this.transcript = t;
+    this.live = new Map(t.segments.map((s, i) => [i, toView(i, s)]));
+    this.state = { ...this.state, ...speakerState(t) };
+    this.publish();
+    return t;
   }
 
   fail(code: string, message: string, canRetry: boolean): void {
@@ -179,6 +198,7 @@ export class TranscriptSession {
         event: v.event,
         text: v.text,
         tokens: [],
+        ...(v.speaker !== undefined ? { speaker: v.speaker } : {}),
       }
     );
   }
@@ -193,6 +213,15 @@ export class TranscriptSession {
       // Only the final result says which model ran; copies of a partial transcript do not print it.
       model: { layout: 'sherpa', quantization: 'fp32', provider: 'unknown' },
       segments,
+      ...(this.state.speakers.length > 0 ? { speakers: this.state.speakers } : {}),
     };
   }
+}
+
+function speakerState(t: TranscriptData): Pick<ViewState, 'speakers' | 'turns' | 'speakersUnavailable'> {
+  return {
+    speakers: (t.speakers ?? []).map((s) => ({ ...s })),
+    turns: (t.turns ?? []).map((x) => ({ ...x })),
+    speakersUnavailable: t.speakersUnavailable ?? null,
+  };
 }

@@ -30,6 +30,9 @@ const state = (over = {}) => ({
   segments: [],
   error: null,
   emoji: true,
+  speakers: [],
+  turns: [],
+  speakersUnavailable: null,
   ...over,
 });
 const seg = (index, start, text, over = {}) => ({
@@ -237,7 +240,106 @@ describe('transcript page', { skip, timeout: 60_000 }, () => {
     await page.locator('.filter-chip[data-category="language"]').click();
     assert.equal(await page.locator('.segment:visible').count(), 2);
     await page.locator('.filter-summary .link-button').click();
-    assert.deepEqual(await page.evaluate(() => window.__state.filters), { emotion: [], event: [], language: [] });
+    assert.deepEqual(await page.evaluate(() => window.__state.filters), {
+      speaker: [],
+      emotion: [],
+      event: [],
+      language: [],
+    });
+    assert.equal(await page.locator('.chip-speaker').count(), 0, 'no speakers: nothing of them shows');
+    assert.equal(await page.locator('#speakers').isVisible(), false);
+    assert.equal(await page.locator('#speaker-lanes .lane').count(), 0);
+  });
+
+  it('shows who said what: chips, overlap, participants, lanes, a speaker filter; asks the host to rename and merge', async () => {
+    const speakers = [
+      { id: 'S1', name: 'Alice', talkSec: 8 },
+      { id: 'S2', name: 'Speaker 2', talkSec: 4 },
+    ];
+    await send({
+      type: 'snapshot',
+      state: state({
+        status: 'done',
+        durationSec: 12,
+        speakers,
+        turns: [
+          { start: 0, end: 4, speaker: 'S1' },
+          { start: 3, end: 8, speaker: 'S2' },
+          { start: 8, end: 12, speaker: 'S1' },
+        ],
+        segments: [
+          seg(0, 0, 'hello', { speaker: 'S1', overlap: ['S2'] }),
+          seg(1, 4, 'hi', { speaker: 'S2' }),
+          seg(2, 8, 'bye', { speaker: 'S1' }),
+        ],
+      }),
+    });
+    assert.deepEqual(await page.locator('.segment .speaker-name').allInnerTexts(), ['Alice', 'Speaker 2', 'Alice']);
+    assert.deepEqual(await page.locator('.segment .chip-speaker').evaluateAll((b) => b.map((x) => x.dataset.colour)), [
+      '0',
+      '1',
+      '0',
+    ]);
+    assert.equal(await page.locator('.segment').first().locator('.chip-overlap').innerText(), '+ Speaker 2');
+    assert.match(
+      await page.locator('#speakers').innerText(),
+      /Participants[\s\S]*Alice[\s\S]*8 s[\s\S]*Speaker 2[\s\S]*4 s/,
+    );
+    assert.deepEqual(await page.locator('#speaker-lanes .lane-label').allInnerTexts(), ['Alice', 'Speaker 2']);
+    assert.equal(await page.locator('#speaker-lanes .lane[data-speaker="S1"] .block').count(), 2);
+    const colour = await page
+      .locator('.segment .chip-speaker')
+      .first()
+      .evaluate((b) => getComputedStyle(b.querySelector('.speaker-dot')).backgroundColor);
+    assert.notEqual(colour, 'rgba(0, 0, 0, 0)', 'the palette colours the dot');
+    await page.locator('.filter-chip[data-category="speaker"][data-tag="S2"]').click();
+    assert.deepEqual(await page.locator('.segment:visible .text').allInnerTexts(), ['hi']);
+    assert.deepEqual(await page.evaluate(() => window.__state.filters.speaker), ['S2']);
+    await page.locator('.filter-summary .link-button').click();
+    await page.evaluate(() => (window.__posted.length = 0));
+    await page.locator('.segment').nth(1).locator('.chip-speaker').click();
+    await page.locator('#speakers .chip-speaker[data-speaker="S1"]').click();
+    await page.locator('#speakers .merge-speakers').click();
+    assert.deepEqual(await posted(), [
+      { type: 'renameSpeaker', id: 'S2' },
+      { type: 'renameSpeaker', id: 'S1' },
+      { type: 'mergeSpeakers' },
+    ]);
+    // The host renamed S2: every place follows.
+    await send({
+      type: 'snapshot',
+      state: state({
+        status: 'done',
+        durationSec: 12,
+        speakers: [speakers[0], { ...speakers[1], name: 'Bob' }],
+        turns: [{ start: 3, end: 8, speaker: 'S2' }],
+        segments: [seg(0, 0, 'hello', { speaker: 'S1', overlap: ['S2'] }), seg(1, 4, 'hi', { speaker: 'S2' })],
+      }),
+    });
+    assert.equal(await page.locator('.segment').first().locator('.chip-overlap').innerText(), '+ Bob');
+    assert.deepEqual(await page.locator('#speaker-lanes .lane-label').allInnerTexts(), ['Alice', 'Bob']);
+    assert.match(await page.locator('.filter-chip[data-category="speaker"][data-tag="S2"]').innerText(), /Bob/);
+    // A notes link asked for a moment: its segment is brought into view (no audio here to play).
+    await send({ type: 'seek', sec: 5 });
+    assert.equal(await page.locator('.segment[data-index="1"]').isVisible(), true);
+  });
+
+  it('says why a transcript that asked for speakers has none', async () => {
+    await send({
+      type: 'snapshot',
+      state: state({
+        status: 'done',
+        segments: [seg(0, 0, 'a')],
+        durationSec: 4,
+        speakersUnavailable: 'transcript without speakers: the diarization models are not installed',
+      }),
+    });
+    assert.equal(
+      await page.locator('#speakers').innerText(),
+      'transcript without speakers: the diarization models are not installed',
+    );
+    assert.equal(await page.locator('.chip-speaker').count(), 0);
+    assert.equal(await page.locator('.filter-chip[data-category="speaker"]').count(), 0);
   });
 
   it('broke no rule of the Content-Security-Policy and ran no injected script', () => {

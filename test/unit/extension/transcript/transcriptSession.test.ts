@@ -102,3 +102,39 @@ test('without a view nothing is sent, and the state is still kept', () => {
   assert.equal(s.snapshot().segments.length, 1);
   assert.equal(s.snapshot().emoji, false);
 });
+
+test('speakers: a diarized result brings speakers, turns and segment speakers; a new run clears them', () => {
+  const { s, sent } = session();
+  s.begin();
+  const t = meeting();
+  t.speakers = [{ id: 'S1', name: 'Alice', talkSec: 3 }];
+  t.turns = [{ start: 0, end: 3, speaker: 'S1' }];
+  t.segments = t.segments.map((x) => ({ ...x, speaker: 'S1' }));
+  s.finish(t);
+  const snap = s.snapshot();
+  assert.deepEqual(snap.speakers, t.speakers);
+  assert.deepEqual(snap.turns, t.turns);
+  assert.equal(snap.speakersUnavailable, null);
+  assert.ok(snap.segments.every((x) => x.speaker === 'S1'));
+  assert.equal(s.segmentAt(0)?.speaker, 'S1');
+  s.editSpeakers({ kind: 'rename', id: 'S1', name: 'Ann' });
+  const last = sent.at(-1);
+  assert.ok(last?.type === 'snapshot' && last.state.speakers[0].name === 'Ann');
+  assert.equal(s.transcript?.speakers?.[0].name, 'Ann');
+  assert.throws(() => s.editSpeakers({ kind: 'rename', id: 'S5', name: 'X' }));
+  assert.equal(s.transcript?.speakers?.[0].name, 'Ann', 'a refused edit changes nothing');
+  s.begin();
+  assert.deepEqual(s.snapshot().speakers, []);
+  assert.deepEqual(s.snapshot().turns, []);
+});
+
+test('speakers: a transcript without them says why when diarization could not run, and has none', () => {
+  const { s } = session();
+  s.begin();
+  s.finish({ ...meeting(), speakersUnavailable: 'transcript without speakers: no models' });
+  const snap = s.snapshot();
+  assert.equal(snap.speakersUnavailable, 'transcript without speakers: no models');
+  assert.deepEqual(snap.speakers, []);
+  assert.ok(snap.segments.every((x) => x.speaker === undefined));
+  assert.throws(() => s.editSpeakers({ kind: 'merge', from: 'S1', into: 'S2' }));
+});

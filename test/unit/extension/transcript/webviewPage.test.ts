@@ -52,3 +52,19 @@ test('page messages are checked before the host acts on them', () => {
   assert.equal(parsePageMessage(null), null);
   assert.equal(parsePageMessage('ready'), null);
 });
+
+test('speaker messages from the page carry a checked id', () => {
+  assert.deepEqual(parsePageMessage({ type: 'renameSpeaker', id: 'S2' }), { type: 'renameSpeaker', id: 'S2' });
+  assert.equal(parsePageMessage({ type: 'renameSpeaker' }), null);
+  assert.equal(parsePageMessage({ type: 'renameSpeaker', id: 2 }), null);
+  assert.equal(parsePageMessage({ type: 'renameSpeaker', id: 'x'.repeat(65) }), null);
+  assert.deepEqual(parsePageMessage({ type: 'mergeSpeakers' }), { type: 'mergeSpeakers' });
+  assert.deepEqual(parsePageMessage({ type: 'mergeSpeakers', id: 'S1' }), { type: 'mergeSpeakers', id: 'S1' });
+  assert.equal(parsePageMessage({ type: 'mergeSpeakers', id: {} }), null);
+});
+
+test('the page has the participants line and the speaker lanes to fill', () => {
+  const html = transcriptHtml({ cspSource: 'x:', nonce: 'n', scriptUri: 'x:/v.js', styleUri: 'x:/t.css' });
+  assert.match(html, /id="speakers"[^>]*hidden/);
+  assert.match(html, /<div id="timeline"[\s\S]*id="speaker-lanes"[\s\S]*id="playhead"/);
+});
