@@ -5,7 +5,7 @@
 // reads the samples as a stream and never holds them all). Prints one JSON line.
 //
 //   npx tsx bench/diarizationWorker.ts '{"system":"ours","wav":...,"segmentation":...,"embedding":...}'
-import { decodeAudio } from '../daemon/ffmpeg/decodeAudio';
+import { decodeWhole } from '../daemon/ffmpeg/decodeWhole';
 import { loadEmbeddingModel, loadSegmentationModel } from '../daemon/diarization/diarizationModels';
 import { diarize, type DiarizationResult } from '../daemon/diarization/diarize';
 
@@ -36,17 +36,7 @@ export interface WorkerReply {
   clustering?: string;
 }
 
-async function decode(file: string): Promise<Float32Array> {
-  const chunks: Float32Array[] = [];
-  await decodeAudio({ ffmpegPath: 'ffmpeg', file, onSamples: (c) => void chunks.push(c) });
-  const all = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
-  let o = 0;
-  for (const c of chunks) {
-    all.set(c, o);
-    o += c.length;
-  }
-  return all;
-}
+const decode = (file: string): Promise<Float32Array> => decodeWhole(file);
 
 /** The clip looped to `total` samples, 1 s at a time (a stream: nothing but the clip is held). */
 async function* looped(clip: Float32Array, total: number): AsyncGenerator<Float32Array> {

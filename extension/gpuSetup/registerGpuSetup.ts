@@ -6,6 +6,7 @@ import type { DaemonSupervisor } from '../daemonSupervisor';
 import { gpuFeedUrl } from '../config';
 import { CHECK_GPU_COMMAND } from '../gpuCheck/registerGpuCheck';
 import { GPU_SETUP_COMMANDS, runGpuRemove, runGpuSetup, type GpuSetupDeps, type GpuSetupUi } from './gpuSetupFlow';
+import { commandGuard } from '../commandGuard';
 
 const windowUi: GpuSetupUi = {
   ask: (message, detail, ...actions) =>
@@ -38,15 +39,7 @@ export function registerGpuSetup(
     ui: windowUi,
     log: (m) => log.info(m),
   };
-  const guard = (what: string, fn: () => Promise<unknown>) => async () => {
-    try {
-      await fn();
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      log.error(`${what}: ${message}`);
-      void vscode.window.showErrorMessage(`SenseVoice: ${message}`, 'Show Logs').then((c) => c && log.show());
-    }
-  };
+  const guard = commandGuard(log);
   context.subscriptions.push(
     vscode.commands.registerCommand(
       GPU_SETUP_COMMANDS.setUp,

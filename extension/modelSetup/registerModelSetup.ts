@@ -8,6 +8,7 @@ import { downloadModelFlow, type DownloadArgs } from './downloadModelFlow';
 import { showModelsFlow, useModelFolderFlow } from './modelFolderFlow';
 import { registerSpeakerModels } from './speakerModelsCommand';
 import { openWalkthrough } from './walkthrough';
+import { commandGuard } from '../commandGuard';
 
 export const MODEL_COMMANDS = {
   download: 'sensevoice.downloadModel',
@@ -30,15 +31,7 @@ export function registerModelSetup(
   sup: DaemonSupervisor,
   log: vscode.LogOutputChannel,
 ): void {
-  const guard = (what: string, fn: () => Promise<unknown>) => async () => {
-    try {
-      await fn();
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      log.error(`${what}: ${message}`);
-      void vscode.window.showErrorMessage(`SenseVoice: ${message}`, 'Show Logs').then((c) => c && log.show());
-    }
-  };
+  const guard = commandGuard(log);
   context.subscriptions.push(
     vscode.commands.registerCommand(MODEL_COMMANDS.download, (args?: DownloadArgs) =>
       guard('download model', () => downloadModelFlow(sup, log, args ?? {}))(),

@@ -2,22 +2,12 @@
 // speech, and a cut one sample longer than the segmentation window (cached in .cache/fixtures/speakers).
 import fs from 'node:fs';
 import path from 'node:path';
-import { decodeAudio } from '../../daemon/ffmpeg/decodeAudio';
+import { decodeWhole } from '../../daemon/ffmpeg/decodeWhole';
 import { makeMultiSpeakerAudio, writeWav16k } from './multiSpeakerAudio';
 import { CACHE } from './paths';
 
 /** A file decoded to 16 kHz mono with ffmpeg, as the daemon does. */
-export async function decodeSamples(file: string): Promise<Float32Array> {
-  const chunks: Float32Array[] = [];
-  await decodeAudio({ ffmpegPath: 'ffmpeg', file, onSamples: (c) => void chunks.push(c) });
-  const all = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
-  let o = 0;
-  for (const c of chunks) {
-    all.set(c, o);
-    o += c.length;
-  }
-  return all;
-}
+export const decodeSamples = (file: string): Promise<Float32Array> => decodeWhole(file);
 
 export interface EdgeAudio {
   wav: string;

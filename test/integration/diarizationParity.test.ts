@@ -7,7 +7,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { decodeAudio } from '../../daemon/ffmpeg/decodeAudio';
+import { decodeWhole } from '../../daemon/ffmpeg/decodeWhole';
 import {
   loadEmbeddingModel,
   loadSegmentationModel,
@@ -48,17 +48,7 @@ const embeddings = new Map<string, LoadedModel<EmbeddingMeta>>();
 const cases: Case[] = [];
 const sherpa = new Map<string, SherpaDiarizationResult>();
 
-async function decode(file: string): Promise<Float32Array> {
-  const chunks: Float32Array[] = [];
-  await decodeAudio({ ffmpegPath: 'ffmpeg', file, onSamples: (c) => void chunks.push(c) });
-  const all = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
-  let o = 0;
-  for (const c of chunks) {
-    all.set(c, o);
-    o += c.length;
-  }
-  return all;
-}
+const decode = (file: string): Promise<Float32Array> => decodeWhole(file);
 
 async function ours(c: Case, signal?: AbortSignal): Promise<{ result: DiarizationResult; ms: number }> {
   const samples = await decode(c.wav);
