@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { DaemonSettings, DiarizationOptions } from '../common/protocol';
 import { LANGUAGES, PROVIDERS, VAD_MODES } from '../common/values';
+import { inferenceAuthHeaders } from './inference/registerInferenceToken';
 
 /** Settings that change how the daemon process is started: a change needs a restart. */
 export const RESTART_SETTINGS = ['sensevoice.nodePath', 'sensevoice.sharedDaemon'] as const;
@@ -57,6 +58,7 @@ export function gpuFeedUrl(): string | undefined {
 
 /** Everything the daemon needs to know, sent in `initialize` and `config/didChange`. */
 export function daemonSettings(): DaemonSettings {
+  const auth = inferenceAuthHeaders();
   return {
     ffmpegPath: str('ffmpegPath'),
     modelPath: str('modelPath'),
@@ -69,10 +71,12 @@ export function daemonSettings(): DaemonSettings {
     maxSegmentSec: num('maxSegmentSec', 30, 1, 60),
     batchSize: int('batchSize', 4, 1, 64),
     concurrency: int('concurrency', 2, 1, 16),
-    // The server's bearer token is not a setting (settings files are not secret): SecretStorage for it is a later step.
     inferenceEndpoint: str('inference.endpoint'),
     inferenceModelName: str('inference.modelName'),
     inferenceTimeoutSec: num('inference.timeoutSec', 60, 1, 600),
+    // The server's bearer token is not a setting (settings files are not secret): SecretStorage
+    // (Set Inference Server Token), sent as a header over the local connection only.
+    ...(auth ? { inferenceHeaders: auth } : {}),
   };
 }
 

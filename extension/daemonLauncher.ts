@@ -6,11 +6,14 @@ import * as vscode from 'vscode';
 import { DaemonConnection } from '../client/daemonConnection';
 import { connectShared } from '../client/sharedDaemon';
 import { daemonSettings, idleMinutes, nodePath, sharedDaemon } from './config';
+import { inferenceTokenLoaded } from './inference/registerInferenceToken';
 
-export function launchDaemon(
+export async function launchDaemon(
   context: vscode.ExtensionContext,
   log: vscode.LogOutputChannel,
 ): Promise<DaemonConnection> {
+  // The first settings carry the inference server's token (SecretStorage is read asynchronously).
+  await inferenceTokenLoaded();
   const command = nodePath() ?? process.execPath;
   const script = vscode.Uri.joinPath(context.extensionUri, 'dist', 'daemon.js').fsPath;
   if (sharedDaemon())

@@ -12,6 +12,7 @@ import { registerTranscription } from './transcribe/registerTranscription';
 import { registerModelSetup } from './modelSetup/registerModelSetup';
 import { registerGpuSetup } from './gpuSetup/registerGpuSetup';
 import { registerLive } from './live/registerLive';
+import { registerInferenceToken } from './inference/registerInferenceToken';
 
 let supervisor: DaemonSupervisor | undefined;
 
@@ -19,6 +20,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('SenseVoice', { log: true });
   const status = new StatusBar();
   context.subscriptions.push(log, status);
+  // First: the daemon's first settings wait for the stored token (pushSettings is defined below).
+  registerInferenceToken(context, log, () => void pushSettings());
   const engineNotice = new EngineNotice((text) => {
     log.info(text);
     void vscode.window.showInformationMessage(text);
@@ -43,6 +46,12 @@ export function activate(context: vscode.ExtensionContext): void {
   registerModelSetup(context, sup, log);
   registerGpuSetup(context, sup, log);
   registerLive(context, sup, log);
+  /** The settings again to a running daemon (a setting or the inference server's token changed). */
+  const pushSettings = async () => {
+    if (sup.state.kind !== 'ready') return;
+    const conn = await sup.connection();
+    conn.notify('config/didChange', { settings: daemonSettings() });
+  };
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (!e.affectsConfiguration('sensevoice')) return;
@@ -54,10 +63,7 @@ export function activate(context: vscode.ExtensionContext): void {
         if (choice === 'Restart') await vscode.commands.executeCommand('sensevoice.restartDaemon');
         return;
       }
-      if (sup.state.kind === 'ready') {
-        const conn = await sup.connection();
-        conn.notify('config/didChange', { settings: daemonSettings() });
-      }
+      await pushSettings();
     }),
   );
 }
