@@ -3,6 +3,7 @@
 // text, paths, GPU names) is set with textContent, never as markup.
 import type { ChecklistItem, CheckStatus, GpuReport, ProviderProbe } from '../common/protocol';
 import {
+  offersFp32Model,
   offersGpuSetup,
   type GpuHostMessage,
   type GpuPageMessage,
@@ -188,6 +189,7 @@ function render(state: GpuViewState): void {
   ($('rerun') as HTMLButtonElement).disabled = state.status === 'running';
   ($('copy') as HTMLButtonElement).disabled = !state.report;
   ($('setUpGpu') as HTMLButtonElement).hidden = !state.report || !offersGpuSetup(state.report);
+  ($('downloadFp32') as HTMLButtonElement).hidden = !state.report || !offersFp32Model(state.report);
 
   const main = $('report');
   const r = state.report;
@@ -225,6 +227,7 @@ function render(state: GpuViewState): void {
 $('rerun').addEventListener('click', () => vscode.postMessage({ type: 'rerun' }));
 $('copy').addEventListener('click', () => vscode.postMessage({ type: 'copyMarkdown' }));
 $('setUpGpu').addEventListener('click', () => vscode.postMessage({ type: 'setUpGpu' }));
+$('downloadFp32').addEventListener('click', () => vscode.postMessage({ type: 'downloadFp32' }));
 window.addEventListener('message', (e: MessageEvent<GpuHostMessage>) => {
   const m = e.data;
   if (m?.type === 'snapshot') render(m.state);

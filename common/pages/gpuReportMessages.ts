@@ -18,13 +18,18 @@ export interface GpuViewState {
 /** Host -> page. */
 export type GpuHostMessage = { type: 'snapshot'; state: GpuViewState } | { type: 'notice'; text: string };
 
-/** Page -> host. `setUpGpu` runs "SenseVoice: Set Up GPU". */
-export type GpuPageMessage = { type: 'ready' } | { type: 'rerun' } | { type: 'copyMarkdown' } | { type: 'setUpGpu' };
+/** Page -> host. `setUpGpu` runs "SenseVoice: Set Up GPU"; `downloadFp32` downloads the fp32 model. */
+export type GpuPageMessage =
+  { type: 'ready' } | { type: 'rerun' } | { type: 'copyMarkdown' } | { type: 'setUpGpu' } | { type: 'downloadFp32' };
+
+const PAGE_MESSAGES: readonly GpuPageMessage['type'][] = ['ready', 'rerun', 'copyMarkdown', 'setUpGpu', 'downloadFp32'];
 
 /** A page message, or null for anything else (the page is not trusted to send well-formed data). */
 export function parseGpuPageMessage(raw: unknown): GpuPageMessage | null {
   const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
-  return type === 'ready' || type === 'rerun' || type === 'copyMarkdown' || type === 'setUpGpu' ? { type } : null;
+  return typeof type === 'string' && (PAGE_MESSAGES as readonly string[]).includes(type)
+    ? ({ type } as GpuPageMessage)
+    : null;
 }
 
 /** The report's CUDA provider lacks its libraries (or they cannot load) on Linux x64: GPU setup is the fix. */
@@ -35,5 +40,15 @@ export function offersGpuSetup(r: GpuReport): boolean {
       (p.provider === 'cuda' || p.provider === 'tensorrt') &&
       !p.ok &&
       (p.cause === 'provider-not-installed' || p.cause === 'provider-damaged'),
+  );
+}
+
+/**
+ * The model would run on CUDA (or TensorRT) but the folder holds only the int8 model, whose quantised
+ * nodes have no CUDA kernels and fall back to the CPU: downloading the fp32 model is the fix.
+ */
+export function offersFp32Model(r: GpuReport): boolean {
+  return (
+    (r.selectedProvider === 'cuda' || r.selectedProvider === 'tensorrt') && r.model.gpuFile?.quantization === 'int8'
   );
 }

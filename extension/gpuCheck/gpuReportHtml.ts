@@ -26,6 +26,7 @@ export function gpuReportHtml(o: GpuReportHtmlOptions): string {
     <h1>SenseVoice GPU check</h1>
     <div class="actions">
       <button type="button" id="setUpGpu" class="button" hidden title="Fetch the CUDA provider libraries (SenseVoice: Set Up GPU)">Set Up GPU</button>
+      <button type="button" id="downloadFp32" class="button" hidden title="The int8 model falls back to the CPU on CUDA: download the fp32 model (SenseVoice: Download Model)">Download fp32 Model</button>
       <button type="button" id="rerun" class="button">Re-run</button>
       <button type="button" id="copy" class="button secondary" title="Copy the whole report as Markdown, for a bug report">Copy as Markdown</button>
     </div>

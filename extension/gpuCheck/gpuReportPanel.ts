@@ -4,6 +4,7 @@
 // where inference runs and whether a GPU sits unused.
 import * as vscode from 'vscode';
 import { GPU_SETUP_COMMANDS } from '../gpuSetup/gpuSetupFlow';
+import { MODEL_COMMANDS } from '../modelSetup/registerModelSetup';
 import { ErrorCode, errorCodeName, SenseVoiceError, type GpuReport } from '../../common/protocol';
 import { renderGpuReportMarkdown } from '../../common/gpuCheck/reportMarkdown';
 import type { DaemonSupervisor } from '../daemonSupervisor';
@@ -100,6 +101,9 @@ export class GpuReportPanel implements vscode.Disposable {
         return;
       case 'setUpGpu':
         void vscode.commands.executeCommand(GPU_SETUP_COMMANDS.setUp);
+        return;
+      case 'downloadFp32':
+        void vscode.commands.executeCommand(MODEL_COMMANDS.download, { variant: 'fp32' });
         return;
       case 'copyMarkdown': {
         const report = this.state.report;

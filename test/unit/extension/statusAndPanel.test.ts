@@ -6,7 +6,7 @@ import type { DaemonConnection } from '../../../client/daemonConnection';
 import { CrashBudget } from '../../../extension/crashBudget';
 import { DaemonSupervisor, type DaemonState } from '../../../extension/daemonSupervisor';
 import { describeState } from '../../../extension/statusText';
-import { offersGpuSetup, parseGpuPageMessage } from '../../../common/pages/gpuReportMessages';
+import { offersFp32Model, offersGpuSetup, parseGpuPageMessage } from '../../../common/pages/gpuReportMessages';
 import type { GpuReport, ProviderProbe } from '../../../common/protocol';
 import { gpuReportCsp, gpuReportHtml } from '../../../extension/gpuCheck/gpuReportHtml';
 
@@ -117,4 +117,20 @@ test('the report page offers Set Up GPU only for a CUDA provider without its lib
   assert.equal(offersGpuSetup(report('linux', 'arm64', [{ cause: 'provider-not-installed' }])), false);
   assert.equal(offersGpuSetup(report('win32', 'x64', [{ cause: 'provider-not-installed' }])), false);
   assert.equal(offersGpuSetup(report('linux', 'x64', [{ provider: 'webgpu', cause: 'no-adapter' }])), false);
+});
+
+test('the report page offers the fp32 model only when CUDA would run the int8 model', () => {
+  const report = (selectedProvider: string | null, quantization: 'int8' | 'fp32' | null) =>
+    ({
+      selectedProvider,
+      model: { gpuFile: quantization ? { path: `/m/model.${quantization}.onnx`, quantization, sizeBytes: 1 } : null },
+    }) as unknown as GpuReport;
+  assert.equal(offersFp32Model(report('cuda', 'int8')), true);
+  assert.equal(offersFp32Model(report('tensorrt', 'int8')), true);
+  assert.equal(offersFp32Model(report('cuda', 'fp32')), false, 'fp32 is there');
+  assert.equal(offersFp32Model(report('cpu', 'int8')), false, 'int8 is right on the CPU');
+  assert.equal(offersFp32Model(report(null, 'int8')), false, 'a quick check selects nothing');
+  assert.equal(offersFp32Model(report('cuda', null)), false, 'no model');
+  assert.deepEqual(parseGpuPageMessage({ type: 'downloadFp32' }), { type: 'downloadFp32' });
+  assert.equal(parseGpuPageMessage({ type: 'downloadFp64' }), null);
 });
