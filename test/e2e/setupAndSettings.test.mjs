@@ -89,6 +89,7 @@ describe('model setup and settings', { timeout: 300_000 }, () => {
         'Download the model',
         '…or use a model folder you have',
         'Use the GPU',
+        'Optional: say who said what',
         'See the models, then transcribe',
       ]);
       assert.equal(
