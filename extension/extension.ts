@@ -5,7 +5,7 @@ import { DaemonSupervisor } from './daemonSupervisor';
 import { EngineNotice } from './engineNotice';
 import { StatusBar } from './statusBar';
 import { launchDaemon } from './daemonLauncher';
-import { daemonSettings, RESTART_SETTINGS } from './config';
+import { daemonSettings, diarizationRequest, RESTART_SETTINGS } from './config';
 import { registerCommands } from './commands';
 import { registerGpuCheck } from './gpuCheck/registerGpuCheck';
 import { registerTranscription } from './transcribe/registerTranscription';
@@ -55,6 +55,12 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (!e.affectsConfiguration('sensevoice')) return;
+      if (e.affectsConfiguration('sensevoice.diarization')) {
+        const d = diarizationRequest();
+        log.info(
+          `speaker diarization ${d ? `on (${d.numSpeakers ? `${d.numSpeakers} speakers` : 'speakers found automatically'})` : 'off'} for the next transcriptions`,
+        );
+      }
       if (RESTART_SETTINGS.some((k) => e.affectsConfiguration(k))) {
         const choice = await vscode.window.showInformationMessage(
           'SenseVoice: restart the daemon to apply the new setting?',

@@ -26,7 +26,13 @@ describe('speakers in VS Code', { timeout: 300_000 }, () => {
     fs.copyFileSync(models.segmentation, path.join(store, 'segmentation.onnx'));
     fs.copyFileSync(models.wespeaker, path.join(store, 'embedding.onnx'));
     ({ browser, page } = await wb.openWorkbench({ firstRow: AUDIO }));
+    // The extension first (a command activates it), so that it hears the settings change; the
+    // settings reach the window's extension host (a remote one in code-server) a little later.
+    await wb.runCommand(page, 'SenseVoice: Show Logs');
+    const turnedOn = () => (wb.extensionLog().match(/speaker diarization on \(2 speakers\)/g) ?? []).length;
+    const before = turnedOn();
     await wb.setUserSettings(page, { 'sensevoice.diarization.enabled': true, 'sensevoice.diarization.speakers': 2 });
+    await until('the window to take the diarization settings', () => turnedOn() > before, 30_000);
   });
 
   afterEach(wb.afterEachShot(() => page));

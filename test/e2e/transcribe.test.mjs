@@ -207,7 +207,11 @@ describe('SenseVoice in VS Code', { timeout: 300_000 }, () => {
     assert.match(notes, /\n- \*\*Duration:\*\* 0:07 /);
     assert.match(notes, /\n- \*\*Languages:\*\* \w+/);
     assert.match(notes, /\n### Summary\n/);
-    assert.match(notes, /\n### Transcript\n\n\*\*\[\d:\d\d\]\*\* /);
+    // Each time is a link that opens the transcript at that moment (the extension's URI handler).
+    assert.match(
+      notes,
+      /\n### Transcript\n\n\*\*\[\d:\d\d\]\(<[\w-]+:\/\/sensevoice\.sensevoice\/open\?file=[^>\s]+&t=[\d.]+>\)\*\* /,
+    );
     await shot('meeting-notes');
     console.log(`notes inserted after ${since()}`);
   });
