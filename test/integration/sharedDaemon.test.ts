@@ -150,10 +150,13 @@ test("fair queue: b's one clip finishes before a's queue of four drains", async 
     const aJobs = aFiles.map((f, i) =>
       a.request('transcribe/file', { path: path.join(AUDIO, f), vad: 'off' }).then(note(`a${i + 1}`)),
     );
+    // All four of a's jobs taken (running, queued, or already done: on a fast moment the first can
+    // finish before a status answer counts it, and then the count never reaches four).
     await waitFor(async () => {
       const s = await a.request('daemon/status', undefined);
-      return s.jobsRunning + s.jobsQueued === 4;
+      return s.jobsRunning + s.jobsQueued + order.length >= 4;
     }, "a's four jobs on the queue");
+    assert.ok(order.length < 4, `a's queue drained before b could ask (order ${order.join(', ')})`);
     const bJob = b.request('transcribe/file', { path: en, vad: 'off' }).then(note('b1'));
     await Promise.all([...aJobs, bJob]);
     assert.ok(order.indexOf('b1') < order.indexOf('a4'), `order ${order.join(', ')}`);
