@@ -111,29 +111,22 @@ export class TranscriptionRequests {
         async (report) => {
           // While this job waited, another client may have asked for another model (one is loaded at
           // a time; the last to ask wins): the job runs on the model it asked for, loaded again if need be.
-          for (let attempt = 0; ; attempt++) {
-            const current = engine.alive ? engine : await this.d.models.get(modelRequest, client.id);
-            const release = current.retain();
-            try {
-              return await this.work(report, {
-                abs,
-                file,
-                options,
-                ffmpegPath: ffmpeg.path,
-                engine: current,
-                vad,
-                cachedOnly,
-                plan,
-                threads: s.threads,
-                speakersUnavailable,
-              });
-            } catch (err) {
-              // Retired and disposed under the job before it retained it: once more on a fresh load.
-              if (attempt === 0 && !current.alive && !report.signal.aborted) continue;
-              throw err;
-            } finally {
-              release();
-            }
+          const { engine: current, release } = await this.d.models.acquire(modelRequest, client.id);
+          try {
+            return await this.work(report, {
+              abs,
+              file,
+              options,
+              ffmpegPath: ffmpeg.path,
+              engine: current,
+              vad,
+              cachedOnly,
+              plan,
+              threads: s.threads,
+              speakersUnavailable,
+            });
+          } finally {
+            release();
           }
         },
         {

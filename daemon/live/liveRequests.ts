@@ -94,13 +94,12 @@ export class LiveRequests {
     const file = recordingPath({ out: optionalString(p, 'out', m), dir: optionalString(p, 'dir', m), format });
     const ffmpeg = await this.d.ffmpeg(s);
     await checkCaptureFormat(ffmpeg.path, inputFormat);
-    const engine = await this.d.models.get(
+    const vad = await this.loadVad();
+    const { engine, release } = await this.d.models.acquire(
       modelRequestFor(s, optionalString(p, 'modelPath', m) ?? s.modelPath),
       client.id,
     );
-    const vad = await this.loadVad();
     const id = `live-${client.id}-${this.next++}`;
-    const release = engine.retain();
     const job = new LiveJob({
       id,
       ffmpegPath: ffmpeg.path,

@@ -16,11 +16,14 @@ export interface Runtime {
 }
 
 export function freshRuntime(extraEnv: NodeJS.ProcessEnv = {}): Runtime {
-  const dir = path.join(tempDir('rt'), 'run');
+  const root = tempDir('rt');
+  const dir = path.join(root, 'run');
   return {
     dir,
     socket: path.join(dir, 'daemon.sock'),
-    env: { ...process.env, SENSEVOICE_RUNTIME_DIR: dir, ...extraEnv },
+    // Its own transcript cache: a clip another test transcribed must not come back at once from the
+    // run's shared cache (that made the fair-queue test's order depend on which tests ran first).
+    env: { ...process.env, SENSEVOICE_RUNTIME_DIR: dir, SENSEVOICE_CACHE_DIR: path.join(root, 'cache'), ...extraEnv },
   };
 }
 
