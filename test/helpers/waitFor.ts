@@ -1,8 +1,10 @@
-// Polls a condition with a deadline: tests wait for events, never for a fixed time.
+// Polls a condition with a deadline: tests wait for events, never for a fixed time. The default
+// deadline is generous (60 s): it only decides how long a failing test hangs, and a 2-core CI machine
+// under load once took more than 10 s for a first segment.
 export async function waitFor<T>(
   check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
   what: string | (() => string),
-  timeoutMs = 10_000,
+  timeoutMs = 60_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

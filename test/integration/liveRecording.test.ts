@@ -126,11 +126,11 @@ describe('live recording from a PulseAudio null sink', { skip: missing ?? false 
     const out = path.join(dir, 'meeting.wav');
     const s = await l.d.request('live/start', { device: MONITOR, out, format: 'wav' });
     assert.equal(s.path, out);
-    await waitFor(levelsPast(l, s.id, 0.5), 'half a second of capture', 20_000);
+    await waitFor(levelsPast(l, s.id, 0.5), 'half a second of capture', 60_000);
     await pa.play(CLIP);
     // Enough silence after the clip for the VAD to close the last segment while capture goes on.
     const playedAt = l.levels.get(s.id)!.at(-1)!.capturedSec;
-    await waitFor(levelsPast(l, s.id, playedAt + 1.5), 'capture past the clip', 20_000);
+    await waitFor(levelsPast(l, s.id, playedAt + 1.5), 'capture past the clip', 60_000);
     const live = (l.segments.get(s.id) ?? []).map((x) => x.p);
     const r = await l.d.request('live/stop', { id: s.id });
     assert.equal(r.ended, null);
@@ -174,7 +174,7 @@ describe('live recording from a PulseAudio null sink', { skip: missing ?? false 
   test('pause and resume: paused audio is neither recorded nor transcribed; times are recording time', async () => {
     const out = path.join(dir, 'paused.wav');
     const s = await l.d.request('live/start', { device: MONITOR, out, format: 'wav' });
-    await waitFor(levelsPast(l, s.id, 0.5), 'half a second of capture', 20_000);
+    await waitFor(levelsPast(l, s.id, 0.5), 'half a second of capture', 60_000);
     const pausedAt = Date.now();
     const p = await l.d.request('live/pause', { id: s.id });
     assert.equal(p.paused, true);
@@ -184,7 +184,7 @@ describe('live recording from a PulseAudio null sink', { skip: missing ?? false 
     );
     await pa.play(CLIP); // heard while paused: never in the file
     const pauseLevels = () => (l.levels.get(s.id) ?? []).filter((x) => x.paused);
-    await waitFor(() => pauseLevels().length >= 4, 'levels while paused', 20_000);
+    await waitFor(() => pauseLevels().length >= 4, 'levels while paused', 60_000);
     const resumedAt = Date.now();
     const q = await l.d.request('live/resume', { id: s.id });
     assert.equal(q.paused, false);
@@ -199,10 +199,10 @@ describe('live recording from a PulseAudio null sink', { skip: missing ?? false 
     );
     assert.equal(new Set(whilePaused.map((x) => x.capturedSec)).size, 1, 'recording time stands still while paused');
     assert.ok(Math.abs(whilePaused[0].capturedSec - q.capturedSec) < 1e-9);
-    await waitFor(levelsPast(l, s.id, q.capturedSec + 0.3), 'capture after the resume', 20_000);
+    await waitFor(levelsPast(l, s.id, q.capturedSec + 0.3), 'capture after the resume', 60_000);
     await pa.play(CLIP);
     const playedTo = l.levels.get(s.id)!.at(-1)!.capturedSec;
-    await waitFor(levelsPast(l, s.id, playedTo + 1.5), 'capture past the clip', 20_000);
+    await waitFor(levelsPast(l, s.id, playedTo + 1.5), 'capture past the clip', 60_000);
     const live = (l.segments.get(s.id) ?? []).map((x) => x.p);
     const r = await l.d.request('live/stop', { id: s.id });
     await assert.rejects(
@@ -245,7 +245,7 @@ describe('live recording from a PulseAudio null sink', { skip: missing ?? false 
     assert.match(s.path, /recording-\d{4}-\d\d-\d\d-\d{6}(-\d+)?\.ogg$/);
     assert.equal(s.format, 'ogg');
     const play = pa.play(CLIP);
-    await waitFor(levelsPast(l, s.id, 2), 'two seconds of capture', 20_000);
+    await waitFor(levelsPast(l, s.id, 2), 'two seconds of capture', 60_000);
     await play;
     const r = await l.d.request('live/stop', { id: s.id });
     const probe = await l.d.request('audio/probe', { path: s.path });
@@ -278,12 +278,12 @@ describe('live recording from a PulseAudio null sink', { skip: missing ?? false 
 
   test('the device disappears mid-recording: live/ended (CaptureFailed), the recording so far kept and transcribed', async () => {
     const s = await l.d.request('live/start', { device: MONITOR, dir });
-    await waitFor(levelsPast(l, s.id, 1), 'a second of capture', 20_000);
+    await waitFor(levelsPast(l, s.id, 1), 'a second of capture', 60_000);
     // PulseAudio moves a stream whose source goes away to another source when there is one (a user's
     // recording then goes on from the default input): so every source goes, then the sink comes back.
     pa.pactl('unload-module', 'module-null-sink');
     try {
-      const ended = await waitFor(() => l.ended.get(s.id), 'live/ended', 20_000);
+      const ended = await waitFor(() => l.ended.get(s.id), 'live/ended', 60_000);
       assert.equal(ended.code, ErrorCode.CaptureFailed);
       assert.match(ended.message, /kept/);
       await assert.rejects(
@@ -308,7 +308,7 @@ describe('live recording from a PulseAudio null sink', { skip: missing ?? false 
     try {
       const s = await other.d.request('live/start', { device: MONITOR, dir });
       const play = pa.play(CLIP);
-      await waitFor(levelsPast(other, s.id, 3), 'three seconds of capture', 20_000);
+      await waitFor(levelsPast(other, s.id, 3), 'three seconds of capture', 60_000);
       const heard = other.levels.get(s.id)!.at(-1)!.capturedSec;
       other.d.kill();
       await play;

@@ -85,7 +85,7 @@ test('idle exit: no clients and no jobs for the idle time, and the daemon exits 
     const s = await a.request('daemon/status', undefined);
     assert.equal(s.pid, pid);
     await a.dispose();
-    await waitFor(() => daemonsIn(rt).length === 0, 'the idle daemon to exit', 10_000);
+    await waitFor(() => daemonsIn(rt).length === 0, 'the idle daemon to exit', 60_000);
     assert.match(fs.readFileSync(path.join(rt.dir, 'daemon.log'), 'utf8'), /exiting: no clients and no jobs/);
   } finally {
     await stopAll(rt);

@@ -105,7 +105,7 @@ test("a window that closes cancels its own job; another window's job completes",
     assert.ok(outcome instanceof SenseVoiceError, `a's job ended with ${String(outcome)}`);
     const t = await jobB;
     assert.ok(t.segments.length > 0);
-    await waitFor(() => decodingFfmpeg(pid).length === 0, "a's ffmpeg to go", 10_000);
+    await waitFor(() => decodingFfmpeg(pid).length === 0, "a's ffmpeg to go", 60_000);
     assert.deepEqual(daemonsIn(rt), [pid], 'the daemon serves on');
   } finally {
     await a.sup.stop();
