@@ -26,7 +26,7 @@ after(async () => {
 });
 
 function fresh(): void {
-  Object.assign(server.faults, { unavailable: 0, notReady: false, delayMs: 0, drop: 0 });
+  Object.assign(server.faults, { unavailable: 0, notReady: false, delayMs: 0, drop: 0, truncate: 0 });
 }
 
 function load(options: Partial<RemoteOptions> = {}): Promise<RemoteSenseVoiceModel> {
