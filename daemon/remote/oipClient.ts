@@ -247,6 +247,14 @@ export class OipClient {
         if (isTimeout(err)) {
           throw this.error(ErrorCode.InferenceServerTimeout, `${method} /${path} got no answer within ${timeoutMs} ms`);
         }
+        // A certificate that is not trusted stays so: no retry, and the way to trust it.
+        const tls = tlsReason(err);
+        if (tls) {
+          throw this.error(
+            ErrorCode.InferenceServerUnavailable,
+            `the server's TLS certificate is not accepted (${tls}). If a private CA signed it, start VS Code or the cli with NODE_EXTRA_CA_CERTS set to that CA's PEM file; check that the URL's host name is one the certificate names`,
+          );
+        }
         if (last) {
           throw this.error(
             ErrorCode.InferenceServerUnavailable,
@@ -309,6 +317,13 @@ function errorText(body: Buffer): string {
 
 function isTimeout(err: unknown): boolean {
   return err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+}
+
+/** The certificate error's code (DEPTH_ZERO_SELF_SIGNED_CERT, ERR_TLS_CERT_ALTNAME_INVALID, …), or null. */
+function tlsReason(err: unknown): string | null {
+  const code = (err as { cause?: { code?: unknown } }).cause?.code;
+  if (typeof code !== 'string') return null;
+  return /CERT|SELF_SIGNED|UNABLE_TO_(GET_ISSUER|VERIFY)|ERR_TLS/.test(code) ? code : null;
 }
 
 function networkReason(err: unknown): string {
