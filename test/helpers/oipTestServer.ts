@@ -53,6 +53,8 @@ export interface TestServerLog {
   responses: unknown[];
   /** Requests per model run: [2, 1] means one run merged two requests, then one ran alone. */
   runs: number[];
+  /** Every JSON body answered to a GET ("GET /v2/models/sensevoice/stats"), for the conformance checks. */
+  answers: { line: string; status: number; body: unknown }[];
   /** Every HTTP request line ("GET /v2/health/ready"), with its Authorization header if any. */
   calls: { line: string; authorization?: string }[];
   /** Bytes of infer request bodies received and of infer response bodies sent. */
@@ -147,6 +149,7 @@ export async function startOipTestServer(options: {
   const log: TestServerLog = {
     requests: [],
     responses: [],
+    answers: [],
     runs: [],
     calls: [],
     bytesIn: 0,
@@ -275,7 +278,10 @@ export async function startOipTestServer(options: {
   };
   const server = options.tls ? https.createServer(options.tls, listener) : http.createServer(listener);
 
+  const lines = new WeakMap<http.ServerResponse, string>();
   function send(res: http.ServerResponse, status: number, body: unknown): void {
+    const line = lines.get(res);
+    if (line?.startsWith('GET ')) log.answers.push({ line, status, body });
     const text = JSON.stringify(body);
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
     res.end(text);
@@ -284,6 +290,7 @@ export async function startOipTestServer(options: {
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const line = `${req.method} ${url.pathname}`;
+    lines.set(res, line);
     log.calls.push({ line, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
     const m = /^\/v2\/models\/([^/]+)(\/ready|\/infer|\/config|\/stats)?$/.exec(url.pathname);
     if (line === 'GET /v2/health/live') return send(res, 200, {});
