@@ -1,8 +1,9 @@
 // `inferenceServer/check`: what `sensevoice info` and the GPU check show about the inference server the
 // settings name: readiness and its round trip, the server's name, whether the model is ready, and the
 // server's batching statistics where it exposes them (Triton's statistics extension, for the model and,
-// for an ensemble, each step its config names: batch sizes run, queue and compute time). One attempt each, a short timeout: a report,
-// not a job, so a down server is an answer (with its coded error), never a failure of the request.
+// for an ensemble, each step its config names: batch sizes run, queue and compute time). One attempt
+// each, a short timeout: a report, not a job, so a down server is an answer (with its coded error),
+// never a failure of the request.
 import type { InferenceServerCheck } from '../../common/protocol';
 import { SenseVoiceError } from '../../common/protocol';
 import type { EffectiveSettings } from '../settings';
