@@ -3,6 +3,7 @@
 import path from 'node:path';
 import type { DaemonConnection } from '../client/daemonConnection';
 import type { InferenceServerCheck } from '../common/protocol';
+import { batchStatText } from '../common/gpuCheck/reportMarkdown';
 
 export interface ExportServerOptions {
   modelPath?: string;
@@ -52,10 +53,7 @@ export function serverInfoRows(c: InferenceServerCheck): [string, string][] {
     ],
   ];
   for (const s of c.batchStats ?? []) {
-    rows.push([
-      'Server batches',
-      `${s.model}: ${s.inferences} inferences in ${s.executions} runs${s.averageBatch !== null ? ` (${s.averageBatch} per run)` : ''}`,
-    ]);
+    rows.push(['Server batches', batchStatText(s)]);
   }
   if (c.error) rows.push(['Server error', c.error.message]);
   return rows;

@@ -42,7 +42,7 @@ export async function transcribeCommand(daemon: DaemonConnection, o: TranscribeC
     const r = model.remote;
     if (r) {
       process.stderr.write(
-        `inference server: ${r.endpoint} model ${r.modelName}${r.server ? ` (${r.server})` : ''}, ${r.output === 'tokenIds' ? 'token ids' : 'logits'} back, round trip ${r.roundTripMs} ms, warm-up ${r.warmupMs} ms\n`,
+        `inference server: ${r.endpoint} model ${r.modelName}${r.server ? ` (${r.server})` : ''}, ${r.output === 'tokenIds' ? 'token ids' : 'logits'} back, round trip ${r.roundTripMs} ms, warm-up ${r.warmupMs} ms, tag ids ${r.tagIds === 'checked' ? 'checked' : 'not checked'}\n`,
       );
     }
   }

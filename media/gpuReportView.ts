@@ -10,7 +10,7 @@ import {
   type GpuViewState,
 } from '../common/pages/gpuReportMessages';
 import { causeText } from '../common/gpuCheck/causeText';
-import { placementText } from '../common/gpuCheck/reportMarkdown';
+import { inferenceServerLines, placementText } from '../common/gpuCheck/reportMarkdown';
 import { providerLabel } from '../common/providerLabels';
 import { bytesText, msText } from '../common/units';
 import { $, el, notice, type Child } from './dom';
@@ -171,6 +171,12 @@ function hardware(r: GpuReport): HTMLElement {
   return section('Machine', table(['', ''], rows, 'facts'), ...m.warnings.map((w) => el('p', 'warning', w)));
 }
 
+/** With an endpoint set, the model runs there: its health, round trip and batching, as the Markdown says them. */
+function inferenceServer(r: GpuReport): HTMLElement | null {
+  if (!r.inferenceServer?.endpoint) return null;
+  return section('Inference server', ...inferenceServerLines(r.inferenceServer).map((l) => el('p', undefined, l)));
+}
+
 function render(state: GpuViewState): void {
   const status = $('status');
   status.replaceChildren();
@@ -219,7 +225,7 @@ function render(state: GpuViewState): void {
     meta,
     checklist(r.checklist),
     providers(r),
-    ...[timing(r)].filter((x): x is HTMLElement => x !== null),
+    ...[timing(r), inferenceServer(r)].filter((x): x is HTMLElement => x !== null),
     hardware(r),
   );
 }

@@ -230,13 +230,25 @@ export function inferenceServerLines(c: InferenceServerCheck): string[] {
     `The model runs on the inference server ${c.endpoint}: ${c.ready ? `ready, round trip ${c.roundTripMs} ms` : 'not ready'}${c.server ? ` (${c.server})` : ''}.`,
     `Model ${c.modelName}: ${c.modelReady ? 'ready' : 'not ready'}.`,
   ];
-  for (const b of c.batchStats ?? []) {
-    lines.push(
-      `${b.model}: ${b.inferences} inferences in ${b.executions} runs${b.averageBatch !== null ? ` (${b.averageBatch} per run)` : ''}.`,
-    );
-  }
+  for (const b of c.batchStats ?? []) lines.push(`${batchStatText(b)}.`);
   if (c.error) lines.push(`Error: ${c.error.message}`);
   return lines;
+}
+
+/**
+ * One model's batching on the server: "sensevoice_encoder/1: 30 inferences in 12 runs (2.5 per run;
+ * batch sizes 4×6, 1×6; queue 0.3 ms, compute 41 ms per request)".
+ */
+export function batchStatText(b: NonNullable<InferenceServerCheck['batchStats']>[number]): string {
+  const notes: string[] = [];
+  if (b.averageBatch !== null) notes.push(`${b.averageBatch} per run`);
+  if (b.batchSizes?.length) notes.push(`batch sizes ${b.batchSizes.map((x) => `${x.size}×${x.runs}`).join(', ')}`);
+  const times = [
+    b.queueMs != null ? `queue ${b.queueMs} ms` : null,
+    b.computeMs != null ? `compute ${b.computeMs} ms` : null,
+  ].filter(Boolean);
+  if (times.length) notes.push(`${times.join(', ')} per request`);
+  return `${b.model}: ${b.inferences} inferences in ${b.executions} runs${notes.length ? ` (${notes.join('; ')})` : ''}`;
 }
 
 /** "113 node(s) on CPU, 12 node(s) on CUDA": where onnxruntime put the graph. */

@@ -44,8 +44,20 @@ export interface InferenceServerCheck {
   server?: string;
   /** GET /v2/models/{name}/ready answered 200. */
   modelReady?: boolean;
-  /** Per model, from Triton's statistics extension when the server has it: inferences, runs, and their ratio. */
-  batchStats?: { model: string; inferences: number; executions: number; averageBatch: number | null }[];
+  /**
+   * Per model version (the model and, for an ensemble, its steps), from Triton's statistics extension
+   * when the server has it: inferences, runs and their ratio, the batch sizes run (most runs first),
+   * and mean queue wait and compute time per request in ms.
+   */
+  batchStats?: {
+    model: string;
+    inferences: number;
+    executions: number;
+    averageBatch: number | null;
+    batchSizes: { size: number; runs: number }[];
+    queueMs: number | null;
+    computeMs: number | null;
+  }[];
   /** Why it is not ready, coded, when it is not. */
   error?: { code: number; message: string };
 }

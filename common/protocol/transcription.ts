@@ -100,6 +100,11 @@ export interface RemoteModelInfo {
   warmupMs: number;
   /** Requests sent at once at most. */
   maxInFlight: number;
+  /**
+   * Whether the server's config stated the language, emotion, event and ITN ids (written by
+   * export-server-model) and they matched the local folder's; `unchecked` when it said nothing.
+   */
+  tagIds: 'checked' | 'unchecked';
 }
 
 /** Options a `transcribe/file` request may set for itself (same meanings as the settings). */

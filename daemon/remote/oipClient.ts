@@ -43,6 +43,52 @@ export interface ModelMetadata {
   outputs: TensorMetadata[];
 }
 
+/** One model version's statistics, in the units people read (ms, not ns). */
+export interface ModelStatistics {
+  /** name/version. */
+  model: string;
+  inferences: number;
+  executions: number;
+  /** Batch size -> runs of that size (Triton's batch_stats), largest runs first; empty when not given. */
+  batchSizes: { size: number; runs: number }[];
+  /** Mean time a request waited in the batcher's queue, and mean compute per request, in ms; null when unknown. */
+  queueMs: number | null;
+  computeMs: number | null;
+}
+
+/** The duration object of Triton's statistics ({count, ns}) as mean milliseconds. */
+function meanMs(d: unknown): number | null {
+  const { count, ns } = (d ?? {}) as { count?: unknown; ns?: unknown };
+  const c = Number(count);
+  const n = Number(ns);
+  return Number.isFinite(c) && Number.isFinite(n) && c > 0 ? Math.round((n / c / 1e6) * 100) / 100 : null;
+}
+
+function readModelStat(m: {
+  name: string;
+  version?: unknown;
+  inference_count?: unknown;
+  execution_count?: unknown;
+  inference_stats?: { queue?: unknown; compute_infer?: unknown };
+  batch_stats?: unknown;
+}): ModelStatistics {
+  const batches = Array.isArray(m.batch_stats) ? m.batch_stats : [];
+  return {
+    model: typeof m.version === 'string' && m.version ? `${m.name}/${m.version}` : m.name,
+    inferences: Number(m.inference_count ?? 0),
+    executions: Number(m.execution_count ?? 0),
+    batchSizes: batches
+      .map((b: { batch_size?: unknown; compute_infer?: { count?: unknown } }) => ({
+        size: Number(b?.batch_size),
+        runs: Number(b?.compute_infer?.count ?? 0),
+      }))
+      .filter((b) => Number.isInteger(b.size) && b.runs > 0)
+      .sort((a, b) => b.runs - a.runs || a.size - b.size),
+    queueMs: meanMs(m.inference_stats?.queue),
+    computeMs: meanMs(m.inference_stats?.compute_infer),
+  };
+}
+
 export const DEFAULTS = { timeoutMs: 60_000, retries: 4, backoffMs: 200, maxInFlight: 4 } as const;
 
 export class OipClient {
@@ -115,26 +161,33 @@ export class OipClient {
   }
 
   /**
-   * GET /v2/models/stats (Triton's statistics extension): inferences and model runs per model; null
-   * when the server does not have the extension.
+   * GET /v2/models/{name}/config (Triton's model-configuration extension): the model's config as
+   * JSON, or null when the server does not have the extension (KServe answers 404).
    */
-  async statistics(): Promise<{ model: string; inferences: number; executions: number }[] | null> {
+  async modelConfig(model: string): Promise<Record<string, unknown> | null> {
+    try {
+      return (await this.json('GET', `v2/models/${encodeURIComponent(model)}/config`)) as Record<string, unknown>;
+    } catch (err) {
+      if (err instanceof SenseVoiceError && err.code === ErrorCode.InferenceServerError) return null;
+      throw err;
+    }
+  }
+
+  /**
+   * GET /v2/models/{name}/stats (Triton's statistics extension): per version, inferences, model
+   * runs, batch sizes run, and queue and compute time; null when the server does not have it.
+   */
+  async statistics(model: string): Promise<ModelStatistics[] | null> {
     let r: unknown;
     try {
-      r = await this.json('GET', 'v2/models/stats');
+      r = await this.json('GET', `v2/models/${encodeURIComponent(model)}/stats`);
     } catch (err) {
       if (err instanceof SenseVoiceError && err.code === ErrorCode.InferenceServerError) return null;
       throw err;
     }
     const list = (r as { model_stats?: unknown }).model_stats;
     if (!Array.isArray(list)) return null;
-    return list
-      .filter((m: { name?: unknown }) => typeof m?.name === 'string')
-      .map((m: { name: string; version?: unknown; inference_count?: unknown; execution_count?: unknown }) => ({
-        model: typeof m.version === 'string' && m.version ? `${m.name}/${m.version}` : m.name,
-        inferences: Number(m.inference_count ?? 0),
-        executions: Number(m.execution_count ?? 0),
-      }));
+    return list.filter((m: { name?: unknown }) => typeof m?.name === 'string').map(readModelStat);
   }
 
   /** POST /v2/models/{name}/infer; waits for a free slot first. */
@@ -193,6 +246,14 @@ export class OipClient {
       } catch (err) {
         if (isTimeout(err)) {
           throw this.error(ErrorCode.InferenceServerTimeout, `${method} /${path} got no answer within ${timeoutMs} ms`);
+        }
+        // A certificate that is not trusted stays so: no retry, and the way to trust it.
+        const tls = tlsReason(err);
+        if (tls) {
+          throw this.error(
+            ErrorCode.InferenceServerUnavailable,
+            `the server's TLS certificate is not accepted (${tls}). If a private CA signed it, start VS Code or the cli with NODE_EXTRA_CA_CERTS set to that CA's PEM file; check that the URL's host name is one the certificate names`,
+          );
         }
         if (last) {
           throw this.error(
@@ -256,6 +317,13 @@ function errorText(body: Buffer): string {
 
 function isTimeout(err: unknown): boolean {
   return err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+}
+
+/** The certificate error's code (DEPTH_ZERO_SELF_SIGNED_CERT, ERR_TLS_CERT_ALTNAME_INVALID, …), or null. */
+function tlsReason(err: unknown): string | null {
+  const code = (err as { cause?: { code?: unknown } }).cause?.code;
+  if (typeof code !== 'string') return null;
+  return /CERT|SELF_SIGNED|UNABLE_TO_(GET_ISSUER|VERIFY)|ERR_TLS/.test(code) ? code : null;
 }
 
 function networkReason(err: unknown): string {

@@ -1,7 +1,8 @@
 // A SenseVoice model that runs on an inference server: the front end (fbank, LFR, CMVN), the query
 // ids and the tokens stay local, from the local model folder; only feature batches cross the network,
 // and per-frame token ids (or logits) come back, so decoding is unchanged. Connecting checks the
-// server's readiness and its model's contract, and runs one warm-up inference.
+// server's readiness, its model's contract (tensors: serverContract.ts; the tag ids its config states:
+// serverTags.ts), and runs one warm-up inference.
 import { ErrorCode, SenseVoiceError, type LanguageSetting, type ModelInfo } from '../../common/protocol';
 import { inspectModelFolder, type ModelFolderInfo } from '../model/modelFolder';
 import { createFrontEnd, type FrontEnd } from '../features/frontEnd';
@@ -10,6 +11,7 @@ import type { FeatureMatrix } from '../features/featureMatrix';
 import { OipClient, type OipClientOptions } from './oipClient';
 import type { OipTensor } from './oipCodec';
 import { checkServerContract, DEFAULT_SERVER_MODEL_NAME, type ServerContract } from './serverContract';
+import { checkServerTags } from './serverTags';
 
 export interface RemoteOptions extends OipClientOptions {
   /** The model's name on the server; DEFAULT_SERVER_MODEL_NAME when unset. */
@@ -70,6 +72,7 @@ export class RemoteSenseVoiceModel {
     const server = await client.serverMetadata().catch(() => ({}) as { name?: string; version?: string });
     const meta = await client.modelMetadata(modelName);
     const contract = checkServerContract(meta, folder, frontEnd.dim, client.endpoint);
+    const tags = checkServerTags(folder, await client.modelConfig(modelName), modelName, client.endpoint);
     const info: ModelInfo = {
       dir: folder.dir,
       layout: folder.layout,
@@ -82,7 +85,7 @@ export class RemoteSenseVoiceModel {
       attempts: [],
       loadMs: 0,
       warmupMs: 0,
-      warnings: [],
+      warnings: tags.warnings,
       remote: {
         endpoint: client.endpoint,
         modelName,
@@ -91,6 +94,7 @@ export class RemoteSenseVoiceModel {
         roundTripMs: Math.round(roundTripMs),
         warmupMs: 0,
         maxInFlight: client.maxInFlight,
+        tagIds: tags.checked ? 'checked' : 'unchecked',
       },
     };
     const model = new RemoteSenseVoiceModel(

@@ -13,10 +13,11 @@ import {
 } from '../../common/protocol';
 import { EMOTION_UNKNOWN } from '../../common/richTags';
 import { atomicWrite, TargetExistsError } from '../../common/atomicWrite';
-import { inspectModelFolder } from '../model/modelFolder';
+import { inspectModelFolder, type ModelFolderInfo } from '../model/modelFolder';
 import { tagId } from '../decoding/richTags';
 import { buildArgmaxModel } from './argmaxModel';
 import { DEFAULT_SERVER_MODEL_NAME } from './serverContract';
+import { tagParameters } from './serverTags';
 import { argmaxConfig, encoderConfig, ensembleConfig, type ConfigOptions } from './tritonConfig';
 
 export const REPOSITORY_NAMES = {
@@ -38,15 +39,7 @@ export async function exportServerRepository(
     );
   }
   const names = REPOSITORY_NAMES;
-  const o: ConfigOptions = {
-    names,
-    inputs: folder.inputNames,
-    logits: folder.outputName,
-    featureDim: folder.lfr.m * 80,
-    vocabSize: folder.vocabSize,
-    instanceKind: p.instanceKind ?? 'gpu',
-    instanceCount: p.instanceCount ?? 1,
-  };
+  const configs = repositoryConfigs(folder, p);
   const files: string[] = [];
   const write = async (rel: string, data: string | Uint8Array) => {
     const target = path.join(out, rel);
@@ -65,10 +58,10 @@ export async function exportServerRepository(
       if (fs.existsSync(path.join(out, n))) throw exists(path.join(out, n));
     }
   }
-  await write(path.join(names.ensemble, 'config.pbtxt'), ensembleConfig(o));
+  await write(path.join(names.ensemble, 'config.pbtxt'), configs.ensemble);
   await fs.promises.mkdir(path.join(out, names.ensemble, '1'), { recursive: true });
-  await write(path.join(names.encoder, 'config.pbtxt'), encoderConfig(o));
-  await write(path.join(names.argmax, 'config.pbtxt'), argmaxConfig(o));
+  await write(path.join(names.encoder, 'config.pbtxt'), configs.encoder);
+  await write(path.join(names.argmax, 'config.pbtxt'), configs.argmax);
   await write(
     path.join(names.argmax, '1', 'model.onnx'),
     buildArgmaxModel({
@@ -106,6 +99,24 @@ export async function exportServerRepository(
     linked,
     warnings,
   };
+}
+
+/** The three config.pbtxt texts for a model folder, by the model name each configures. */
+export function repositoryConfigs(
+  folder: ModelFolderInfo,
+  p: Pick<ExportServerRepositoryParams, 'instanceKind' | 'instanceCount'> = {},
+): { ensemble: string; encoder: string; argmax: string } {
+  const o: ConfigOptions = {
+    names: REPOSITORY_NAMES,
+    inputs: folder.inputNames,
+    logits: folder.outputName,
+    featureDim: folder.lfr.m * 80,
+    vocabSize: folder.vocabSize,
+    instanceKind: p.instanceKind ?? 'gpu',
+    instanceCount: p.instanceCount ?? 1,
+    tags: tagParameters(folder),
+  };
+  return { ensemble: ensembleConfig(o), encoder: encoderConfig(o), argmax: argmaxConfig(o) };
 }
 
 function exists(target: string): SenseVoiceError {

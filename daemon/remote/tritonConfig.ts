@@ -6,6 +6,7 @@
 // the encoder's config reshapes them to [] so the ONNX model sees [N]. Never run on a real Triton
 // here (none can be installed): the tests check the text, and the models under onnxruntime-node.
 import { TOKEN_IDS_NO_EMO_UNKNOWN_OUTPUT, TOKEN_IDS_OUTPUT } from './serverContract';
+import { TAG_PARAMETER_KEYS, TAG_PARAMETER_MEANING, type TagParameters } from './serverTags';
 
 export interface TritonModelNames {
   ensemble: string;
@@ -21,6 +22,8 @@ export interface ConfigOptions {
   vocabSize: number;
   instanceKind: 'gpu' | 'cpu';
   instanceCount: number;
+  /** The model folder's tag ids (serverTags.ts), stated in the ensemble's and the encoder's configs. */
+  tags: TagParameters;
 }
 
 /** Largest batch Triton forms; the daemon sends at most MAX_REQUEST_BATCH (8) per request, so two can merge. */
@@ -76,6 +79,24 @@ ${one(TOKEN_IDS_NO_EMO_UNKNOWN_OUTPUT, 'Token ids with <|EMO_UNKNOWN|> never cho
 ]`;
 }
 
+/** The tag-id parameters: the daemon reads them back at connect (GET v2/models/{name}/config). */
+function tagParameterBlock(o: ConfigOptions): string {
+  const entries = (Object.keys(TAG_PARAMETER_KEYS) as (keyof typeof TAG_PARAMETER_KEYS)[]).map((k) => {
+    const key = TAG_PARAMETER_KEYS[k];
+    return `  {
+    # ${TAG_PARAMETER_MEANING[k]}.
+    key: "${key}"
+    value: { string_value: "${o.tags[key]}" }
+  }`;
+  });
+  return `# The ids this model shares with the SenseVoice model folder it was exported from. Triton and its
+# backends ignore these keys; the SenseVoice daemon compares them with its local folder at connect
+# and refuses a model exported for another vocabulary. Export again rather than editing them.
+parameters [
+${entries.join(',\n')}
+]`;
+}
+
 function instanceGroup(o: ConfigOptions): string {
   return `# ${o.instanceCount} copy(ies) of the model on ${o.instanceKind === 'gpu' ? 'each GPU (KIND_GPU; add gpus: [ 0 ] to pin one)' : 'the CPU (KIND_CPU)'}.
 instance_group [
@@ -105,6 +126,7 @@ output [
     dims: [ -1, ${o.vocabSize} ]
   }
 ]
+${tagParameterBlock(o)}
 # Merge requests that arrive close together into one run. Triton batches only requests of equal
 # shapes (apart from the batch): the daemon pads frames to buckets so that they are.
 dynamic_batching {
@@ -154,6 +176,7 @@ platform: "ensemble"
 max_batch_size: ${MAX_BATCH_SIZE}
 ${inputs(o, false)}
 ${idOutputs()}
+${tagParameterBlock(o)}
 # The steps, in order; input_map keys are a step's own tensor names, values the ensemble's.
 ensemble_scheduling {
   step [

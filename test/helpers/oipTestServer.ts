@@ -7,13 +7,18 @@
 // binary tensor extension, and can be told to fail: 503 storms, slow answers, dropped connections.
 // Its request parsing and response writing are written here on purpose, apart from the daemon's
 // codec (daemon/remote/oipCodec.ts), so the two check each other.
+import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Tensor } from 'onnxruntime-node';
 import { inspectModelFolder } from '../../daemon/model/modelFolder';
 import { buildArgmaxModel } from '../../daemon/remote/argmaxModel';
 import { tagId } from '../../daemon/decoding/richTags';
 import { EMOTION_UNKNOWN } from '../../common/richTags';
+import { repositoryConfigs } from '../../daemon/remote/serverRepository';
+import { parsePbtxt } from './pbtxt';
 
 type Datatype = 'FP32' | 'INT32' | 'INT64';
 interface WireTensor {
@@ -37,6 +42,8 @@ export interface TestServerFaults {
   delayMs: number;
   /** Destroy the connection of this many coming infer requests after reading them. */
   drop: number;
+  /** For this many coming infer requests, run the model, send half the answer, then drop the connection. */
+  truncate: number;
 }
 
 /** What the server saw and did, for the tests' assertions. */
@@ -46,6 +53,8 @@ export interface TestServerLog {
   responses: unknown[];
   /** Requests per model run: [2, 1] means one run merged two requests, then one ran alone. */
   runs: number[];
+  /** Every JSON body answered to a GET ("GET /v2/models/sensevoice/stats"), for the conformance checks. */
+  answers: { line: string; status: number; body: unknown }[];
   /** Every HTTP request line ("GET /v2/health/ready"), with its Authorization header if any. */
   calls: { line: string; authorization?: string }[];
   /** Bytes of infer request bodies received and of infer response bodies sent. */
@@ -65,6 +74,7 @@ export interface OipTestServer {
 
 interface Queued {
   inputs: WireTensor[];
+  queuedAt: bigint;
   resolve: (outputs: Record<string, WireTensor>) => void;
   reject: (e: Error) => void;
 }
@@ -77,6 +87,16 @@ export async function startOipTestServer(options: {
   maxBatch?: number;
   /** Metadata to report instead of the true one, for wrong-contract tests. */
   metadataOverride?: (name: string, meta: { inputs: TensorMeta[]; outputs: TensorMeta[] }) => void;
+  /**
+   * A repository written by export-server-model: its config.pbtxt files are what
+   * GET v2/models/{name}/config answers (parsed as Triton does). Without it, the configs the export
+   * would write for `modelDir`.
+   */
+  repository?: string;
+  /** false: no model-configuration extension (as KServe): GET .../config answers 404. */
+  configExtension?: boolean;
+  /** Serve over https with this key and certificate (PEM), as a TLS-terminating server would. */
+  tls?: { key: string; cert: string };
 }): Promise<OipTestServer> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ort = require('onnxruntime-node') as typeof import('onnxruntime-node');
@@ -115,11 +135,21 @@ export async function startOipTestServer(options: {
     },
   };
   for (const [name, m] of Object.entries(models)) options.metadataOverride?.(name, m);
+  const configTexts: Record<string, string> = options.repository
+    ? Object.fromEntries(
+        Object.keys(models).map((name) => [
+          name,
+          fs.readFileSync(path.join(options.repository!, name, 'config.pbtxt'), 'utf8'),
+        ]),
+      )
+    : (({ ensemble, encoder }) => ({ sensevoice: ensemble, sensevoice_encoder: encoder }))(repositoryConfigs(folder));
+  const configs = Object.fromEntries(Object.entries(configTexts).map(([n, t]) => [n, parsePbtxt(t)]));
 
-  const faults: TestServerFaults = { unavailable: 0, notReady: false, delayMs: 0, drop: 0 };
+  const faults: TestServerFaults = { unavailable: 0, notReady: false, delayMs: 0, drop: 0, truncate: 0 };
   const log: TestServerLog = {
     requests: [],
     responses: [],
+    answers: [],
     runs: [],
     calls: [],
     bytesIn: 0,
@@ -131,14 +161,46 @@ export async function startOipTestServer(options: {
   const queueDelayMs = options.queueDelayMs ?? 5;
   const maxBatch = options.maxBatch ?? 16;
 
-  /** Triton's statistics extension: inferences (utterances) and executions (runs) per model. */
-  const stats = new Map<string, { inferences: number; executions: number }>();
+  /**
+   * Triton's statistics extension, per model: requests (inferences), runs (executions), runs per
+   * batch size, queue and compute time. A request through the ensemble counts for the ensemble and
+   * for its encoder step, as in Triton; batching shows in the encoder's runs.
+   */
+  interface Stat {
+    inferences: number;
+    executions: number;
+    queue: { count: number; ns: number };
+    compute: { count: number; ns: number };
+    batches: Map<number, { count: number; ns: number }>;
+  }
+  const stats = new Map<string, Stat>();
+  function record(model: string, batch: Queued[], computeNs: number): void {
+    const st: Stat = stats.get(model) ?? {
+      inferences: 0,
+      executions: 0,
+      queue: { count: 0, ns: 0 },
+      compute: { count: 0, ns: 0 },
+      batches: new Map(),
+    };
+    const size = batch.reduce((n, q) => n + q.inputs[0]!.shape[0]!, 0);
+    st.executions++;
+    st.inferences += size;
+    const now = process.hrtime.bigint();
+    for (const q of batch) {
+      st.queue.count++;
+      st.queue.ns += Number(now - q.queuedAt) - computeNs;
+      st.compute.count++;
+      st.compute.ns += computeNs;
+    }
+    const b = st.batches.get(size) ?? { count: 0, ns: 0 };
+    b.count++;
+    b.ns += computeNs;
+    st.batches.set(size, b);
+    stats.set(model, st);
+  }
   async function run(model: string, batch: Queued[]): Promise<void> {
     log.runs.push(batch.length);
-    const st = stats.get(model) ?? { inferences: 0, executions: 0 };
-    st.executions++;
-    st.inferences += batch.reduce((n, q) => n + q.inputs[0]!.shape[0]!, 0);
-    stats.set(model, st);
+    const t0 = process.hrtime.bigint();
     const cat = (i: number): Tensor => {
       const parts = batch.map((q) => q.inputs[i]!);
       // A [N, 1] scalar reaches the ONNX model as [N] (Triton's reshape).
@@ -158,6 +220,9 @@ export async function startOipTestServer(options: {
     const logits = (await encoder.run(feeds))[folder.outputName]!;
     const produced: Record<string, Tensor> =
       model === 'sensevoice' ? await argmax.run({ [folder.outputName]: logits }) : { [folder.outputName]: logits };
+    const computeNs = Number(process.hrtime.bigint() - t0);
+    record(model, batch, computeNs);
+    if (model === 'sensevoice') record('sensevoice_encoder', batch, computeNs);
     let row = 0;
     for (const q of batch) {
       const rows = q.inputs[0]!.shape[0]!;
@@ -199,20 +264,24 @@ export async function startOipTestServer(options: {
           run(model, fresh).catch((e: Error) => fresh.forEach((x) => x.reject(e)));
         }, queueDelayMs);
       }
-      q.push({ inputs: ordered, resolve, reject });
+      q.push({ inputs: ordered, queuedAt: process.hrtime.bigint(), resolve, reject });
       if (q.reduce((s, x) => s + x.inputs[0]!.shape[0]!, 0) >= maxBatch) queues.delete(key);
     });
   }
 
-  const server = http.createServer((req, res) => {
+  const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       handle(req, res, Buffer.concat(chunks)).catch((e: Error) => send(res, 400, { error: e.message }));
     });
-  });
+  };
+  const server = options.tls ? https.createServer(options.tls, listener) : http.createServer(listener);
 
+  const lines = new WeakMap<http.ServerResponse, string>();
   function send(res: http.ServerResponse, status: number, body: unknown): void {
+    const line = lines.get(res);
+    if (line?.startsWith('GET ')) log.answers.push({ line, status, body });
     const text = JSON.stringify(body);
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
     res.end(text);
@@ -221,26 +290,24 @@ export async function startOipTestServer(options: {
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const line = `${req.method} ${url.pathname}`;
+    lines.set(res, line);
     log.calls.push({ line, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
-    const m = /^\/v2\/models\/([^/]+)(\/ready|\/infer)?$/.exec(url.pathname);
+    const m = /^\/v2\/models\/([^/]+)(\/ready|\/infer|\/config|\/stats)?$/.exec(url.pathname);
     if (line === 'GET /v2/health/live') return send(res, 200, {});
     if (line === 'GET /v2/health/ready') return send(res, faults.notReady ? 503 : 200, {});
     if (line === 'GET /v2')
       return send(res, 200, { name: 'sensevoice-test-double', version: '0', extensions: ['binary_tensor_data'] });
-    if (line === 'GET /v2/models/stats') {
-      const model_stats = [...stats].map(([name, st]) => ({
-        name,
-        version: '1',
-        inference_count: st.inferences,
-        execution_count: st.executions,
-      }));
-      return send(res, 200, { model_stats });
-    }
+    if (line === 'GET /v2/models/stats') return send(res, 200, { model_stats: [...stats.keys()].map(modelStat) });
     if (!m) return send(res, 404, { error: `no route ${line}` });
     const name = decodeURIComponent(m[1]!);
     const model = models[name];
     if (!model) return send(res, 400, { error: `Request for unknown model: '${name}' is not found` });
     if (req.method === 'GET' && m[2] === '/ready') return send(res, 200, {});
+    if (req.method === 'GET' && m[2] === '/config') {
+      if (options.configExtension === false) return send(res, 404, { error: 'Not Found' });
+      return send(res, 200, configs[name]);
+    }
+    if (req.method === 'GET' && m[2] === '/stats') return send(res, 200, { model_stats: [modelStat(name)] });
     if (req.method === 'GET' && !m[2])
       return send(res, 200, {
         name,
@@ -295,20 +362,51 @@ export async function startOipTestServer(options: {
     const headerBytes = Buffer.from(JSON.stringify(header));
     const binaries = picked.filter((p) => p.binary).map((p) => leBytes(p.t.data));
     log.bytesOut += headerBytes.length + binaries.reduce((n, b) => n + b.length, 0);
-    if (binaries.length === 0) return send(res, 200, header);
     const all = Buffer.concat([headerBytes, ...binaries]);
     res.writeHead(200, {
-      'content-type': 'application/octet-stream',
-      'inference-header-content-length': String(headerBytes.length),
+      'content-type': binaries.length ? 'application/octet-stream' : 'application/json',
+      ...(binaries.length ? { 'inference-header-content-length': String(headerBytes.length) } : {}),
       'content-length': all.length,
     });
+    if (faults.truncate > 0) {
+      faults.truncate--;
+      res.write(all.subarray(0, all.length >> 1), () => res.socket?.destroy());
+      return;
+    }
     res.end(all);
+  }
+
+  /** One $model_stat of the statistics extension (durations as {count, ns}). */
+  function modelStat(name: string) {
+    const st = stats.get(name);
+    const zero = { count: 0, ns: 0 };
+    return {
+      name,
+      version: '1',
+      last_inference: 0,
+      inference_count: st?.inferences ?? 0,
+      execution_count: st?.executions ?? 0,
+      inference_stats: {
+        success: st?.compute ?? zero,
+        fail: zero,
+        queue: st?.queue ?? zero,
+        compute_input: zero,
+        compute_infer: st?.compute ?? zero,
+        compute_output: zero,
+      },
+      batch_stats: [...(st?.batches ?? [])].map(([batch_size, d]) => ({
+        batch_size,
+        compute_input: { count: d.count, ns: 0 },
+        compute_infer: d,
+        compute_output: { count: d.count, ns: 0 },
+      })),
+    };
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     faults,
     log,
     async close() {

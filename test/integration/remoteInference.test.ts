@@ -12,7 +12,12 @@ import type { DaemonSettings, Transcript } from '../../common/protocol';
 import { AUDIO, fixtureClips, requireBuilt, tempDir } from '../helpers/paths';
 import { testModel } from '../helpers/testModels';
 import { startOipTestServer, type OipTestServer } from '../helpers/oipTestServer';
-import { validateInferRequest, validateInferResponse, validateModelMetadata } from '../helpers/oipSchema';
+import {
+  validateErrorResponse,
+  validateInferRequest,
+  validateInferResponse,
+  validatorForGet,
+} from '../helpers/oipSchema';
 
 let server: OipTestServer;
 const daemons: DaemonConnection[] = [];
@@ -139,18 +144,14 @@ test('the cli with --endpoint prints the same transcript as without, and sends t
   const b = JSON.parse(remote.stdout) as Transcript;
   assert.equal(b.model.provider, 'remote');
   assert.deepEqual(b.segments, a.segments);
-  assert.match(remote.stderr, new RegExp(`inference server: ${server.url} model sensevoice .*token ids back`));
+  assert.match(
+    remote.stderr,
+    new RegExp(`inference server: ${server.url} model sensevoice .*token ids back.*, tag ids checked`),
+  );
   assert.doesNotMatch(remote.stderr, /tok-123/, 'the token is never printed');
   const mine = server.log.calls.slice(calls);
   assert.ok(mine.some((c) => c.line.endsWith('/infer')));
   for (const c of mine) assert.equal(c.authorization, 'Bearer tok-123', c.line);
-});
-
-test('every model metadata answer the client parsed fits the protocol schema', async () => {
-  for (const name of ['sensevoice', 'sensevoice_encoder']) {
-    const res = await fetch(`${server.url}/v2/models/${name}`);
-    assert.deepEqual(validateModelMetadata(await res.json()), []);
-  }
 });
 
 test('sensevoice info --endpoint shows the server, its round trip, the model and its batch statistics', async () => {
@@ -161,7 +162,13 @@ test('sensevoice info --endpoint shows the server, its round trip, the model and
     new RegExp(`Inference server +${server.url} ready, round trip \\d+ ms \\(sensevoice-test-double 0\\)`),
   );
   assert.match(r.stdout, /Server model +sensevoice: ready/);
-  assert.match(r.stdout, /Server batches +sensevoice\/1: \d+ inferences in \d+ runs \(\d+(\.\d+)? per run\)/);
+  assert.match(r.stdout, /Server batches +sensevoice\/1: \d+ inferences in \d+ runs \(\d+(\.\d+)? per run/);
+  // The ensemble's step, named by its config, shows how the server batched: sizes run, queue, compute.
+  assert.match(
+    r.stdout,
+    /Server batches +sensevoice_encoder\/1: \d+ inferences in \d+ runs \(\d+(\.\d+)? per run; batch sizes (\d+×\d+(, )?)+; queue [\d.]+ ms, compute [\d.]+ ms per request\)/,
+  );
+  assert.ok(server.log.calls.some((c) => c.line === 'GET /v2/models/sensevoice_encoder/stats'));
   const j = JSON.parse((await cliRun(['info', '--stdio', '--json', '--endpoint', server.url])).stdout);
   assert.equal(j.inferenceServer.ready, true);
   assert.equal(j.inferenceServer.modelReady, true);
@@ -184,4 +191,18 @@ test('sensevoice export-server-model writes the repository and prints how to ser
   const again = await cliRun(['export-server-model', '--stdio', '--model', testModel('sherpa').dir, '--out', out]);
   assert.equal(again.status, 1);
   assert.match(again.stderr, /ModelExists: .*--force/);
+});
+
+test('every JSON answer the client parsed fits the published schemas: metadata, config, statistics, errors', () => {
+  const seen = new Set<string>();
+  for (const a of server.log.answers) {
+    const check = a.status === 200 ? validatorForGet(a.line.slice(4)) : validateErrorResponse;
+    if (!check) continue;
+    assert.deepEqual(check(a.body), [], `${a.line} ${a.status}`);
+    seen.add(a.line.replace(/sensevoice(_encoder)?/, 'M'));
+  }
+  // Not vacuous: each kind of answer was parsed by the tests above.
+  for (const line of ['GET /v2', 'GET /v2/models/M', 'GET /v2/models/M/config', 'GET /v2/models/M/stats']) {
+    assert.ok(seen.has(line), `${line} was checked (${[...seen].join(', ')})`);
+  }
 });

@@ -1,5 +1,6 @@
 // An inference server misbehaving: down at connect, not ready, 503 storms, answers slower than the
-// timeout, a model with another contract, connections dropped mid-batch. Each ends in one coded error
+// timeout, a model with another contract or exported for another vocabulary, connections dropped
+// mid-batch or half-way through an answer, a TLS certificate nobody said to trust. Each ends in one coded error
 // (or, where a retry can save it, a result), and a daemon that met one keeps serving the next request
 // with the full transcript. The server is the loopback test double (test/helpers/oipTestServer.ts).
 import { after, before, test } from 'node:test';
@@ -10,7 +11,10 @@ import path from 'node:path';
 import { DaemonConnection } from '../../client/daemonConnection';
 import { ErrorCode, SenseVoiceError, type DaemonSettings, type Transcript } from '../../common/protocol';
 import { RemoteSenseVoiceModel, type RemoteOptions } from '../../daemon/remote/remoteModel';
-import { AUDIO, requireBuilt } from '../helpers/paths';
+import { execFileSync } from 'node:child_process';
+import { inspectModelFolder } from '../../daemon/model/modelFolder';
+import { repositoryConfigs } from '../../daemon/remote/serverRepository';
+import { AUDIO, requireBuilt, tempDir } from '../helpers/paths';
 import { waitFor } from '../helpers/waitFor';
 import { testModel } from '../helpers/testModels';
 import { startOipTestServer, type OipTestServer } from '../helpers/oipTestServer';
@@ -26,7 +30,7 @@ after(async () => {
 });
 
 function fresh(): void {
-  Object.assign(server.faults, { unavailable: 0, notReady: false, delayMs: 0, drop: 0 });
+  Object.assign(server.faults, { unavailable: 0, notReady: false, delayMs: 0, drop: 0, truncate: 0 });
 }
 
 function load(options: Partial<RemoteOptions> = {}): Promise<RemoteSenseVoiceModel> {
@@ -202,5 +206,134 @@ test('a daemon meeting a 503 storm fails that job with a code, keeps serving, an
     fresh();
     await d.dispose();
     await local.dispose();
+  }
+});
+
+test('a connection dropped half-way through an answer (the batch already run) is retried; the ids are whole', async () => {
+  fresh();
+  const m = await load();
+  const [want] = await runOnce(m);
+  server.faults.truncate = 1;
+  const before = server.log.requests.length;
+  const [got] = await runOnce(m);
+  assert.equal(server.log.requests.length - before, 2, 'the cut answer, then the retry');
+  assert.deepEqual(got, want);
+  server.faults.truncate = Infinity;
+  await rejectsWith(runOnce(m), ErrorCode.InferenceServerUnavailable, /failed after 3 attempt/);
+  fresh();
+});
+
+test('a repository exported for another vocabulary is refused at connect, naming the ids that differ', async () => {
+  // The configs export-server-model writes for a folder whose <|HAPPY|> and <|SAD|> ids are swapped.
+  const f = await inspectModelFolder(dir(), { preferQuantized: false });
+  const tokens = [...f.tokens];
+  const happy = tokens.indexOf('<|HAPPY|>');
+  const sad = tokens.indexOf('<|SAD|>');
+  [tokens[happy], tokens[sad]] = [tokens[sad]!, tokens[happy]!];
+  const configs = repositoryConfigs({ ...f, tokens });
+  const repo = tempDir('other-vocab');
+  for (const [name, text] of [
+    ['sensevoice', configs.ensemble],
+    ['sensevoice_encoder', configs.encoder],
+  ] as const) {
+    fs.mkdirSync(path.join(repo, name));
+    fs.writeFileSync(path.join(repo, name, 'config.pbtxt'), text);
+  }
+  const other = await startOipTestServer({ modelDir: dir(), repository: repo });
+  try {
+    for (const modelName of ['sensevoice', 'sensevoice_encoder']) {
+      await rejectsWith(
+        RemoteSenseVoiceModel.load(dir(), { endpoint: other.url, retries: 0, modelName }),
+        ErrorCode.InferenceServerMismatch,
+        new RegExp(
+          `exported for another vocabulary .*the token id of <\\|HAPPY\\|> is ${sad} there, ${happy} here; the token id of <\\|SAD\\|> is ${happy} there, ${sad} here`,
+        ),
+      );
+    }
+    assert.ok(!other.log.calls.some((c) => c.line.endsWith('/infer')), 'refused before any inference');
+  } finally {
+    await other.close();
+  }
+});
+
+test('the same repository states matching ids: checked; a server without the config extension: a warning', async () => {
+  fresh();
+  const m = await load();
+  assert.equal(m.info.remote?.tagIds, 'checked');
+  assert.deepEqual(m.info.warnings, []);
+  const kserve = await startOipTestServer({ modelDir: dir(), configExtension: false });
+  try {
+    const k = await RemoteSenseVoiceModel.load(dir(), { endpoint: kserve.url, retries: 0 });
+    assert.equal(k.info.remote?.tagIds, 'unchecked');
+    assert.match(k.info.warnings.join('\n'), /does not state its tag ids/);
+    assert.equal((await runOnce(k)).length, 1, 'it still serves');
+  } finally {
+    await kserve.close();
+  }
+});
+
+test('TLS: a self-signed server is refused at once with how to trust it; trusted, the transcript is the local one', async () => {
+  const certDir = tempDir('tls');
+  const key = path.join(certDir, 'key.pem');
+  const cert = path.join(certDir, 'cert.pem');
+  // A throwaway certificate for 127.0.0.1, made here so no key is ever committed.
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
+  const tls = await startOipTestServer({
+    modelDir: dir(),
+    tls: { key: fs.readFileSync(key, 'utf8'), cert: fs.readFileSync(cert, 'utf8') },
+  });
+  const clip = path.join(AUDIO, 'sense_voice/en.wav');
+  const start = (settings: DaemonSettings, env: NodeJS.ProcessEnv = process.env) =>
+    DaemonConnection.start({
+      command: process.execPath,
+      args: [requireBuilt('daemon.js')],
+      clientName: 'remote-tls-test',
+      settings,
+      env,
+    });
+  const local = await start({ provider: 'cpu' });
+  const trusting = await start({ inferenceEndpoint: tls.url }, { ...process.env, NODE_EXTRA_CA_CERTS: cert });
+  try {
+    assert.match(tls.url, /^https:/);
+    await rejectsWith(
+      RemoteSenseVoiceModel.load(dir(), { endpoint: tls.url, retries: 3, backoffMs: 10 }),
+      ErrorCode.InferenceServerUnavailable,
+      /TLS certificate is not accepted \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\)\. .*NODE_EXTRA_CA_CERTS/,
+    );
+    const run = (c: DaemonConnection): Promise<Transcript> =>
+      c.request('transcribe/file', { path: clip, modelPath: dir(), vad: 'off' });
+    const [a, b] = await Promise.all([run(local), run(trusting)]);
+    assert.equal(b.model.provider, 'remote');
+    assert.deepEqual(b.segments, a.segments);
+    assert.ok(
+      tls.log.calls.some((c) => c.line.endsWith('/infer')),
+      'the model ran on the TLS server',
+    );
+  } finally {
+    await trusting.dispose();
+    await local.dispose();
+    await tls.close();
   }
 });

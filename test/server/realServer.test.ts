@@ -9,6 +9,7 @@ import path from 'node:path';
 import { DaemonConnection } from '../../client/daemonConnection';
 import type { DaemonSettings, Transcript } from '../../common/protocol';
 import { AUDIO, fixtureClips, requireBuilt } from '../helpers/paths';
+import { validatorForGet } from '../helpers/oipSchema';
 
 const url = process.env.SENSEVOICE_SERVER_URL;
 const modelDir = process.env.SENSEVOICE_MODEL_DIR;
@@ -47,3 +48,28 @@ test('a real inference server gives the local transcript, token for token, on ev
     assert.deepEqual(b.segments, a.segments, clip);
   }
 });
+
+test(
+  'its answers fit the published schemas; an exported repository states the tag ids, which match',
+  { skip },
+  async () => {
+    const model = process.env.SENSEVOICE_SERVER_MODEL || 'sensevoice';
+    const base = url!.replace(/\/$/, '');
+    let config = false;
+    for (const p of ['/v2', `/v2/models/${model}`, `/v2/models/${model}/config`, `/v2/models/${model}/stats`]) {
+      const res = await fetch(base + p);
+      if (!res.ok) {
+        process.stdout.write(`# ${p}: ${res.status} (the server lacks this extension)\n`);
+        continue;
+      }
+      if (p.endsWith('/config')) config = true;
+      assert.deepEqual(validatorForGet(p)!(await res.json()), [], p);
+    }
+    const remote = await daemon({ inferenceEndpoint: url, inferenceModelName: model });
+    const info = await remote.request('model/load', { path: modelDir });
+    if (config) assert.equal(info.remote?.tagIds, 'checked', info.warnings.join('\n'));
+    const check = await remote.request('inferenceServer/check', undefined);
+    process.stdout.write(`# check: ${JSON.stringify(check)}\n`);
+    assert.equal(check.ready, true);
+  },
+);

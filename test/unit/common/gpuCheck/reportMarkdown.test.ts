@@ -213,12 +213,35 @@ test('with an inference server set, the Markdown and the text say the model runs
     roundTripMs: 3,
     server: 'triton 2.50.0',
     modelReady: true,
-    batchStats: [{ model: 'sensevoice_encoder/1', inferences: 30, executions: 12, averageBatch: 2.5 }],
+    batchStats: [
+      {
+        model: 'sensevoice/1',
+        inferences: 30,
+        executions: 30,
+        averageBatch: 1,
+        batchSizes: [],
+        queueMs: null,
+        computeMs: null,
+      },
+      {
+        model: 'sensevoice_encoder/1',
+        inferences: 30,
+        executions: 12,
+        averageBatch: 2.5,
+        batchSizes: [
+          { size: 4, runs: 6 },
+          { size: 1, runs: 6 },
+        ],
+        queueMs: 0.3,
+        computeMs: 41,
+      },
+    ],
   };
   const want = [
     'The model runs on the inference server http://gpu-box:8000: ready, round trip 3 ms (triton 2.50.0).',
     'Model sensevoice: ready.',
-    'sensevoice_encoder/1: 30 inferences in 12 runs (2.5 per run).',
+    'sensevoice/1: 30 inferences in 30 runs (1 per run).',
+    'sensevoice_encoder/1: 30 inferences in 12 runs (2.5 per run; batch sizes 4×6, 1×6; queue 0.3 ms, compute 41 ms per request).',
   ];
   const md = renderGpuReportMarkdown(r);
   assert.ok(md.includes(['## Inference server', '', ...want].join('\n')), md);

@@ -2,12 +2,19 @@
 // out like the protocol's documented binary-extension example (a JSON header whose length travels in
 // Inference-Header-Content-Length, then each binary tensor's little-endian bytes in order; JSON and
 // binary tensors mixed in one response). The expected bytes are written out by hand here, not
-// produced by the code under test. Every request built is also validated against the REST schema.
+// produced by the code under test. Every request built is also validated (ajv) against the REST
+// schema written from the published specification (test/fixtures/oip/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorCode, SenseVoiceError } from '../../../../common/protocol';
 import { decodeInferResponse, encodeInferRequest } from '../../../../daemon/remote/oipCodec';
-import { validateInferRequest, validateInferResponse, validateModelMetadata } from '../../../helpers/oipSchema';
+import {
+  validateInferRequest,
+  validateInferResponse,
+  validateModelConfig,
+  validateModelMetadata,
+  validateStatistics,
+} from '../../../helpers/oipSchema';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
@@ -129,4 +136,15 @@ test('the schema rejects what the protocol does not allow (so the checks above c
     [],
   );
   assert.notDeepEqual(validateModelMetadata({ name: 'm', inputs: [], outputs: [] }), [], 'platform is required');
+  assert.notDeepEqual(
+    validateStatistics({ model_stats: [{ name: 'm', inference_count: 1, execution_count: 1 }] }),
+    [],
+    'a model_stat has inference_stats and batch_stats',
+  );
+  assert.notDeepEqual(
+    validateModelConfig({ name: 'm', parameters: { k: 'v' } }),
+    [],
+    'config parameters are {string_value} objects',
+  );
+  assert.deepEqual(validateModelConfig({ name: 'm', parameters: { k: { string_value: 'v' } } }), []);
 });
