@@ -107,7 +107,9 @@ export function renderPlan(p: GpuSetupPlan): string {
 
 /** NVIDIA's packages --cuda-libraries fetches: each with its size and licence, then the total. */
 export function renderCudaPlan(c: CudaLibrariesPlan): string[] {
-  const out = [`NVIDIA's CUDA libraries (--cuda-libraries), from ${c.feedUrl}, each checked against the index's sha256:`];
+  const out = [
+    `NVIDIA's CUDA libraries (--cuda-libraries), from ${c.feedUrl}, each checked against the index's sha256:`,
+  ];
   for (const p of c.packages)
     out.push(
       `  ${p.name} ${p.version}  ${p.role}  ${p.inStore ? 'in the store' : p.sizeBytes !== undefined ? bytesText(p.sizeBytes) : 'size unknown'}  licence: ${p.licence} (${p.licenceUrl})`,
@@ -118,7 +120,9 @@ export function renderCudaPlan(c: CudaLibrariesPlan): string[] {
       : `  to download: ${bytesText(c.downloadBytes)}; only the .so files are kept, in ${c.libDir}`,
   );
   if (c.error) out.push(`  the index could not be asked: ${c.error}`);
-  out.push('  By downloading them you accept NVIDIA\'s licences above. The daemon is started with that folder on LD_LIBRARY_PATH.');
+  out.push(
+    "  By downloading them you accept NVIDIA's licences above. The daemon is started with that folder on LD_LIBRARY_PATH.",
+  );
   return out;
 }
 

@@ -129,11 +129,7 @@ export function cudaFollowUps(nvidia: NvidiaInfo, libraries: CudaLibraryScan): s
   else if (nvidia.driverOk === false)
     out.push(`NVIDIA driver ${nvidia.minDriverVersion} or newer (this one is ${nvidia.driverVersion})`);
   const missing = libraries.requirements.filter((r) => r.status === 'missing').map((r) => r.soname);
-  const fetchable = libraries.requirements.some((r) => r.soname.includes('.so.')); // Linux: the store can hold them
-  if (missing.length)
-    out.push(
-      `${missing.join(', ')} (not found${fetchable ? "; sensevoice gpu setup --cuda-libraries (or Set Up GPU's NVIDIA CUDA libraries choice) fetches NVIDIA's into SenseVoice's own store" : ''})`,
-    );
+  if (missing.length) out.push(`${missing.join(', ')} (not found)`);
   const inStoreOnly = (name: string) => {
     const mine = libraries.found.filter((f) => f.name === name);
     return mine.length > 0 && mine.every((f) => f.source === STORE_SOURCE);

@@ -30,9 +30,13 @@ export function feedUnreachable(url: string, why: string, hint: MirrorHint): Sen
 }
 
 export function feedInvalid(url: string, why: string): SenseVoiceError {
-  return new SenseVoiceError(ErrorCode.GpuPackageInvalid, `The package index's answer at ${url} is not usable: ${why}.`, {
-    url,
-  });
+  return new SenseVoiceError(
+    ErrorCode.GpuPackageInvalid,
+    `The package index's answer at ${url} is not usable: ${why}.`,
+    {
+      url,
+    },
+  );
 }
 
 export async function getFeedJson(

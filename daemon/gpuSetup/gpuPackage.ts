@@ -1,7 +1,8 @@
 // What GPU setup fetches and why it is allowed to: the NuGet package and the three provider
 // libraries onnxruntime-node's own installer takes from it on linux/x64 (its script/install-metadata.js),
 // at the bundled onnxruntime-node's exact version; the licence; what NVIDIA's side the user must
-// have (fetched only on request, by cudaRedist.ts's pins); and, for the other platforms, what works without any download.
+// have (fetched only on request, by cudaRedist.ts's pins); and, for the other platforms, what
+// works without any download.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -20,7 +21,7 @@ export const PATH_IN_PACKAGE = 'runtimes/linux-x64/native/';
 export const LICENCE =
   'ONNX Runtime (Microsoft.ML.OnnxRuntime.Gpu.Linux) is MIT-licensed, like the onnxruntime-node already bundled. ' +
   "NVIDIA's CUDA and cuDNN libraries are not part of it: they come under NVIDIA's own licences, from your distribution or NVIDIA, " +
-  'or from NVIDIA\'s PyPI packages when you ask SenseVoice to fetch them (gpu setup --cuda-libraries).';
+  "or from NVIDIA's PyPI packages when you ask SenseVoice to fetch them (gpu setup --cuda-libraries).";
 
 /** What the CUDA provider needs from NVIDIA, with the commands that install it. */
 export const PREREQUISITES: readonly string[] = [

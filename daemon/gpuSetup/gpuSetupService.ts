@@ -411,7 +411,14 @@ export class GpuSetupService {
     this.log(
       `gpu remove: removed ${removed.join(', ') || 'nothing'} from ${binDir}; cache ${cacheDir} ${cacheRemoved ? 'removed' : 'was absent'}`,
     );
-    return { binDir, removed, kept, cacheDir, cacheRemoved, cudaLibrariesRemoved: cudaLibrariesRemoved && cacheRemoved };
+    return {
+      binDir,
+      removed,
+      kept,
+      cacheDir,
+      cacheRemoved,
+      cudaLibrariesRemoved: cudaLibrariesRemoved && cacheRemoved,
+    };
   }
 
   /**

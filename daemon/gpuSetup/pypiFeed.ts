@@ -19,7 +19,7 @@ export interface PypiWheel {
   size: number;
 }
 
-const MIRROR_HINT = 'give a mirror of PyPI\'s JSON API with --pypi-feed URL (the sensevoice.gpu.pypiFeedUrl setting)';
+const MIRROR_HINT = "give a mirror of PyPI's JSON API with --pypi-feed URL (the sensevoice.gpu.pypiFeedUrl setting)";
 
 /** The JSON API URL of one release. */
 export function releaseUrl(feedUrl: string, name: string, version: string): string {

@@ -161,7 +161,7 @@ export async function runGpuSetup(deps: GpuSetupDeps): Promise<GpuSetupOutcome> 
     } catch (err) {
       if (err instanceof SenseVoiceError && err.code === ErrorCode.Cancelled) {
         void deps.ui.info(
-          "GPU setup paused while getting NVIDIA's CUDA libraries. Run \"SenseVoice: Set Up GPU\" again and choose them to resume the download.",
+          'GPU setup paused while getting NVIDIA\'s CUDA libraries. Run "SenseVoice: Set Up GPU" again and choose them to resume the download.',
         );
         return 'cancelled';
       }

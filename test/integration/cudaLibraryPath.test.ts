@@ -59,7 +59,12 @@ after(async () => {
 test('a private daemon started after the store is filled finds the CUDA libraries there', { skip }, async () => {
   const env = { ...process.env, SENSEVOICE_GPU_CACHE: cacheDir, LD_LIBRARY_PATH: '/opt/elsewhere/lib' };
   const start = () =>
-    DaemonConnection.start({ command: process.execPath, args: [requireBuilt('daemon.js')], env, clientName: 'cuda-path' });
+    DaemonConnection.start({
+      command: process.execPath,
+      args: [requireBuilt('daemon.js')],
+      env,
+      clientName: 'cuda-path',
+    });
   const before = await start();
   try {
     const r = await before.request('gpu/diagnose', { quick: true });
@@ -74,7 +79,10 @@ test('a private daemon started after the store is filled finds the CUDA librarie
     const r = await daemon.request('gpu/diagnose', { quick: true });
     const fromStore = r.cudaLibraries.found.filter((f) => f.source === STORE_SOURCE);
     assert.deepEqual(fromStore.map((f) => f.name).sort(), ['cublas', 'cublasLt', 'cudart', 'cudnn', 'cufft', 'curand']);
-    assert.ok(fromStore.every((f) => f.onLoaderPath), 'on the loader path: the daemon was started with it');
+    assert.ok(
+      fromStore.every((f) => f.onLoaderPath),
+      'on the loader path: the daemon was started with it',
+    );
     assert.deepEqual(r.cudaLibraries.missing, []);
     assert.equal(r.cudaLibraries.searched[0], `${libDir} (${STORE_SOURCE})`, 'first on LD_LIBRARY_PATH');
     assert.ok(r.cudaLibraries.searched.includes('/opt/elsewhere/lib (LD_LIBRARY_PATH)'), 'the rest kept');

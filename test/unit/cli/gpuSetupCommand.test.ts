@@ -203,7 +203,10 @@ test('--cuda-libraries: the plan lists NVIDIA packages with sizes and licences; 
   assert.deepEqual(d.calls[2]?.params, { pypiFeedUrl: o.pypiFeedUrl });
   assert.equal(t.asked.length, 1, 'one question for both downloads');
   assert.match(t.asked[0] ?? '', /Download 950\.0 MiB .*NVIDIA's licences/);
-  assert.match(t.text(), /nvidia-cudnn-cu12 9\.10\.2\.21 {2}cuDNN 9 {2}700\.0 MiB {2}licence: NVIDIA cuDNN Software License Agreement/);
+  assert.match(
+    t.text(),
+    /nvidia-cudnn-cu12 9\.10\.2\.21 {2}cuDNN 9 {2}700\.0 MiB {2}licence: NVIDIA cuDNN Software License Agreement/,
+  );
   assert.match(t.text(), /LD_LIBRARY_PATH/);
   assert.match(t.text(), /NVIDIA's CUDA libraries in \/c\/nvidia-cuda12\/lib: libcudnn\.so\.9/);
 });

@@ -74,9 +74,11 @@ const libDir = () => path.join(cudaStoreDir(cacheDir), 'lib');
 describe("NVIDIA's CUDA libraries from a fake PyPI index", () => {
   before(async () => {
     pypi = await startFakePypi();
-    const version = (JSON.parse(fs.readFileSync(path.join(onnxRuntimePackageDir()!, 'package.json'), 'utf8')) as {
-      version: string;
-    }).version;
+    const version = (
+      JSON.parse(fs.readFileSync(path.join(onnxRuntimePackageDir()!, 'package.json'), 'utf8')) as {
+        version: string;
+      }
+    ).version;
     nuget = await startFakeNugetFeed({ id: GPU_PACKAGE_ID, version, nupkg: buildZip({ 'x.txt': Buffer.from('x') }) });
     okDriver = fakeNvidiaSmi(NVIDIA_SMI.workingCard);
   });
@@ -109,9 +111,7 @@ describe("NVIDIA's CUDA libraries from a fake PyPI index", () => {
       assert.ok(taken.includes(soname), soname);
     for (const p of CUDA_REDIST) assert.match(p.licence.url, /^https:\/\/docs\.nvidia\.com\//);
     assert.ok(isLinuxX64Wheel('nvidia_cudnn_cu12-9.10.2.21-py3-none-manylinux_2_27_x86_64.whl'));
-    assert.ok(
-      isLinuxX64Wheel('nvidia_cublas_cu12-12.8.4.1-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.whl'),
-    );
+    assert.ok(isLinuxX64Wheel('nvidia_cublas_cu12-12.8.4.1-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.whl'));
     assert.ok(!isLinuxX64Wheel('nvidia_cudnn_cu12-9.10.2.21-py3-none-manylinux_2_27_aarch64.whl'));
     assert.ok(!isLinuxX64Wheel('nvidia_cudnn_cu12-9.10.2.21-py3-none-win_amd64.whl'));
   });
@@ -138,7 +138,10 @@ describe("NVIDIA's CUDA libraries from a fake PyPI index", () => {
   test('setup: every wheel downloaded and verified, only the needed .so files kept, then on LD_LIBRARY_PATH', async () => {
     assert.deepEqual(withCudaLibraryPath(storeEnv(), 'linux'), storeEnv(), 'no store: the environment as it was');
     const { result, progress } = await setupCuda(service());
-    assert.deepEqual(result.fetched, CUDA_REDIST.map((p) => p.name));
+    assert.deepEqual(
+      result.fetched,
+      CUDA_REDIST.map((p) => p.name),
+    );
     assert.equal(
       result.downloadedBytes,
       pypi.wheels.reduce((n, w) => n + w.bytes.length, 0),

@@ -1,8 +1,8 @@
 // The GPU check after `gpu setup --cuda-libraries` filled the store from a fake PyPI index: a daemon
 // started as the clients start it (the store first on LD_LIBRARY_PATH) finds every CUDA 12 / cuDNN
 // 9 library there and names the store; a daemon started before the store was filled finds them off
-// the loader path and is told to restart; with no store, the missing libraries come with the
-// command that fetches them.
+// the loader path and is told to restart; with no store, the missing libraries are named and the
+// CUDA provider's fix gives the command that fetches them.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import { scanCudaLibraries, STORE_SOURCE } from '../../../../daemon/diagnostics/
 import { diagnoseGpu } from '../../../../daemon/diagnostics/diagnoseGpu';
 import { cudaFollowUps } from '../../../../daemon/diagnostics/providerProbes';
 import { GpuSetupService } from '../../../../daemon/gpuSetup/gpuSetupService';
+import { explainProviderError } from '../../../../daemon/inference/providers';
 import { sanitizeSettings } from '../../../../daemon/settings';
 import { startFakePypi, type FakePypi } from '../../../helpers/fakePypiIndex';
 import { tempDir } from '../../../helpers/paths';
@@ -79,13 +80,23 @@ test('a daemon started before the store was filled: off the loader path, and the
   const s = await hermetic('', libDir);
   assert.ok(s.requirements.every((r) => r.status === 'off-loader-path'));
   const followUps = cudaFollowUps(
-    { status: 'ok', path: 'nvidia-smi', gpus: [], driverVersion: '550.54.14', minDriverVersion: '525.60.13', driverOk: true },
+    {
+      status: 'ok',
+      path: 'nvidia-smi',
+      gpus: [],
+      driverVersion: '550.54.14',
+      minDriverVersion: '525.60.13',
+      driverOk: true,
+    },
     s,
   );
-  assert.match(followUps.join('\n'), /libcudnn\.so\.9 on the loader path \(it is in SenseVoice's CUDA library store.*restart it/);
+  assert.match(
+    followUps.join('\n'),
+    /libcudnn\.so\.9 on the loader path \(it is in SenseVoice's CUDA library store.*restart it/,
+  );
 });
 
-test('no store: the missing libraries come with the command that fetches them', async () => {
+test('no store: the missing libraries are named, and the CUDA fix gives the command that fetches them', async () => {
   const s = await hermetic('', null);
   assert.deepEqual(s.missing.sort(), [
     'libcublas.so.12',
@@ -99,5 +110,9 @@ test('no store: the missing libraries come with the command that fetches them', 
     { status: 'not-found', path: null, gpus: [], driverVersion: null, minDriverVersion: '525.60.13', driverOk: null },
     s,
   );
-  assert.match(followUps.join('\n'), /\(not found; sensevoice gpu setup --cuda-libraries/);
+  assert.match(followUps.join('\n'), /libcudnn\.so\.9, .*\(not found\)/);
+  assert.match(
+    explainProviderError('cuda', 'libcudnn.so.9: cannot open shared object file', {}).fix ?? '',
+    /sensevoice gpu setup --cuda-libraries/,
+  );
 });

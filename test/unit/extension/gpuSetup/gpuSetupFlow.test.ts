@@ -292,7 +292,10 @@ test("the second button: its size up front, NVIDIA's licences in the detail, the
   assert.match(ask, /cuDNN Software License Agreement, https:\/\/docs\.nvidia\.com/);
   assert.match(ask, /LD_LIBRARY_PATH/);
   assert.ok(f.events.includes("progress: SenseVoice: getting NVIDIA's CUDA libraries"));
-  assert.ok(f.events.some((e) => /^step: Downloading cuDNN — .* \+25$/.test(e)), 'a fresh bar for the second download');
+  assert.ok(
+    f.events.some((e) => /^step: Downloading cuDNN — .* \+25$/.test(e)),
+    'a fresh bar for the second download',
+  );
   const order = f.events.filter((e) => e.startsWith('progress:') || e === 'restart');
   assert.equal(order.at(-1), 'restart', 'the daemon restarts after both, so it starts with the store on its path');
 });
@@ -304,7 +307,12 @@ test('the plain button does not fetch the CUDA libraries; a complete store offer
   const complete = fake({
     plan: {
       ...PLAN,
-      cudaLibraries: { ...CUDA_PLAN, complete: true, downloadBytes: 0, packages: [{ ...CUDA_PLAN.packages[0]!, inStore: true }] },
+      cudaLibraries: {
+        ...CUDA_PLAN,
+        complete: true,
+        downloadBytes: 0,
+        packages: [{ ...CUDA_PLAN.packages[0]!, inStore: true }],
+      },
     },
   });
   let buttons: string[] = [];
