@@ -239,7 +239,7 @@ export function renderSetupResult(r: GpuSetupResult): string {
     `CUDA provider libraries for ONNX Runtime ${r.version} placed in ${r.binDir}`,
     `  ${r.placed.length ? `placed ${r.placed.join(', ')}` : 'all were already in place'}; ${how}`,
     `  cached in ${r.cacheDir}: an update of SenseVoice places them again without downloading`,
-    'Next: sensevoice gpu-check (CUDA runs once the CUDA 12 runtime and cuDNN 9 are installed).',
+    'Next: sensevoice gpu-check (CUDA runs once the CUDA 12 runtime and cuDNN 9 are installed, or fetched with --cuda-libraries).',
     'A shared daemon started before this setup has not loaded them: sensevoice daemon stop, and the next command starts a new one.',
     '',
   ].join('\n');

@@ -335,6 +335,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'gpu': {
       checkGpuArgs(rest);
+      if (values['pypi-feed'] !== undefined && !values['cuda-libraries'])
+        throw new UsageError('--pypi-feed is where --cuda-libraries fetches from: give both, or neither.');
       const options = {
         json: values.json ?? false,
         feedUrl: values.feed,

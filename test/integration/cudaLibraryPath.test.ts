@@ -2,9 +2,11 @@
 // `gpu/setupCudaLibraries` filled the store (from a fake PyPI index on 127.0.0.1), a private daemon
 // started through DaemonConnection.start finds every CUDA 12 / cuDNN 9 library there in its GPU
 // check, and a shared daemon started through connectShared carries LD_LIBRARY_PATH with the store
-// first in its process environment. Before the store is filled, neither is pointed at it.
+// first in its process environment. Before the store is filled, neither is pointed at it. And the
+// cli refuses --pypi-feed without --cuda-libraries before starting anything.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DaemonConnection } from '../../client/daemonConnection';
@@ -102,4 +104,18 @@ test('a shared daemon is started with the store first on LD_LIBRARY_PATH', { ski
   } finally {
     await stopAll(rt);
   }
+});
+
+test('the cli: --pypi-feed without --cuda-libraries is a usage error, and nothing starts', () => {
+  const r = spawnSync(
+    process.execPath,
+    [requireBuilt('cli.js'), 'gpu', 'setup', '--pypi-feed', 'http://127.0.0.1:9/pypi'],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, SENSEVOICE_GPU_CACHE: tempDir('nocache') },
+      timeout: 60_000,
+    },
+  );
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--pypi-feed is where --cuda-libraries fetches from/);
 });
