@@ -25,6 +25,7 @@ import {
 import { downloadFile, type RetryPolicy } from '../modelStore/fileDownload';
 import type { HttpOptions } from '../modelStore/httpClient';
 import { CUDA_REDIST, type CudaRedistPackage } from './cudaRedist';
+import { hashFile } from './gpuLibraryCache';
 import { resolvePypiWheel, type PypiWheel } from './pypiFeed';
 import { extractZipEntry, readZipEntries, type ZipEntry } from './zipReader';
 
@@ -126,21 +127,16 @@ export async function fetchCudaLibraries(r: CudaFetchRun): Promise<CudaLibraries
     const wheel = await resolvePypiWheel(r.feedUrl, pin.name, pin.version, r.http, r.signal);
     const file = path.join(downloads, path.basename(wheel.filename));
     const message = `Downloading ${pin.name} ${pin.version} (${pin.role}) ${step}`;
-    r.log(`cuda libraries: downloading ${wheel.url} (${wheel.size} bytes) into ${downloads}`);
-    // strict: a size or sha256 that differs from the index's deletes the file and fails.
-    const got = await downloadFile({
-      url: wheel.url,
-      dest: file,
-      pin: { name: wheel.filename, size: wheel.size, sha256: wheel.sha256 },
-      strict: true,
-      http: r.http,
-      retry: r.retry,
-      signal: r.signal,
-      onBytes: (bytes, total) => r.progress({ message, bytes, total: total ?? wheel.size }),
-      log: r.log,
-    });
-    downloadedBytes += got.downloadedBytes;
-    resumedBytes += got.resumedBytes;
+    // A wheel verified before an interruption while unpacking is not fetched again.
+    if (await verifiedAlready(file, wheel)) {
+      r.log(`cuda libraries: ${wheel.filename} is already downloaded and matches the index; unpacking it`);
+      r.progress({ message, bytes: wheel.size, total: wheel.size });
+    } else {
+      r.log(`cuda libraries: downloading ${wheel.url} (${wheel.size} bytes) into ${downloads}`);
+      const got = await download(r, wheel, file, message);
+      downloadedBytes += got.downloadedBytes;
+      resumedBytes += got.resumedBytes;
+    }
     r.progress({ message: `Unpacking ${pin.name} ${step}` });
     const files = await unpack(file, wheel, pin, libDir, r.signal);
     m = await record(r.storeDir, libDir, m, pin, wheel, files);
@@ -159,6 +155,32 @@ export async function fetchCudaLibraries(r: CudaFetchRun): Promise<CudaLibraries
     downloadedBytes,
     resumedBytes,
   };
+}
+
+/** The wheel into `file`, resumable; strict: a size or sha256 other than the index's deletes it and fails. */
+function download(r: CudaFetchRun, wheel: PypiWheel, file: string, message: string) {
+  return downloadFile({
+    url: wheel.url,
+    dest: file,
+    pin: { name: wheel.filename, size: wheel.size, sha256: wheel.sha256 },
+    strict: true,
+    http: r.http,
+    retry: r.retry,
+    signal: r.signal,
+    onBytes: (bytes, total) => r.progress({ message, bytes, total: total ?? wheel.size }),
+    log: r.log,
+  });
+}
+
+async function verifiedAlready(file: string, wheel: PypiWheel): Promise<boolean> {
+  const size = await fs.stat(file).then(
+    (st) => st.size,
+    () => -1,
+  );
+  if (size < 0) return false;
+  if (size === wheel.size && (await hashFile(file, 'sha256')) === wheel.sha256) return true;
+  await fs.rm(file, { force: true });
+  return false;
 }
 
 /** The wheel's libraries named by the pin, each checked (size, CRC) on the way into lib/. */

@@ -216,6 +216,21 @@ describe("NVIDIA's CUDA libraries from a fake PyPI index", () => {
     assert.deepEqual(fs.readFileSync(path.join(libDir(), 'libcudnn.so.9')), cudnn.libs['libcudnn.so.9']);
   });
 
+  test('a wheel downloaded and verified before an interruption is unpacked without a second download', async () => {
+    const runtime = pypi.wheel('nvidia-cuda-runtime-cu12');
+    const downloads = path.join(cudaStoreDir(cacheDir), 'downloads');
+    fs.mkdirSync(downloads, { recursive: true });
+    fs.writeFileSync(path.join(downloads, runtime.filename), runtime.bytes);
+    // A damaged leftover of another wheel is deleted and downloaded again.
+    const curand = pypi.wheel('nvidia-curand-cu12');
+    fs.writeFileSync(path.join(downloads, curand.filename), curand.bytes.subarray(0, 100));
+    const { result } = await setupCuda(service());
+    assert.equal(pypi.server.requestsFor(runtime.path).length, 0, 'the verified wheel was not fetched');
+    assert.equal(pypi.server.requestsFor(curand.path).length, 1);
+    assert.deepEqual(fs.readFileSync(path.join(libDir(), 'libcudart.so.12')), runtime.libs['libcudart.so.12']);
+    assert.equal(result.downloadedBytes, pypi.wheels.reduce((n, w) => n + w.bytes.length, 0) - runtime.bytes.length);
+  });
+
   test('a wheel without the library it should carry is refused and deleted', async () => {
     pypi.serveWheel('nvidia-curand-cu12', buildZip({ 'nvidia/curand/include/curand.h': Buffer.from('/* none */') }));
     const s = service({ cudaPackages: CUDA_REDIST.filter((p) => p.name === 'nvidia-curand-cu12') });
