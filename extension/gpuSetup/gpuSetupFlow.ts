@@ -211,7 +211,7 @@ export async function runGpuRemove(deps: GpuSetupDeps): Promise<boolean> {
   const kept = r.kept.length ? ` Kept ${r.kept.join(', ')}: setup did not place them.` : '';
   void deps.ui.info(
     r.removed.length || r.cacheRemoved
-      ? `SenseVoice: GPU libraries removed.${kept}`
+      ? `SenseVoice: GPU libraries removed${r.cudaLibrariesRemoved ? ", NVIDIA's CUDA libraries with them" : ''}.${kept}`
       : `SenseVoice: no GPU libraries from setup were found.${kept}`,
   );
   return true;

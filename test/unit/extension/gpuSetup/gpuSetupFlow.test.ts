@@ -269,6 +269,7 @@ test('remove asks, removes, restarts the daemon', async () => {
     ['gpu/remove'],
   );
   assert.ok(f.events.includes('restart'));
+  assert.ok(f.events.includes("info: SenseVoice: GPU libraries removed, NVIDIA's CUDA libraries with them."));
   const no = fake({ answers: [undefined] });
   assert.equal(await runGpuRemove(no.deps), false);
   assert.equal(no.calls.length, 0);
