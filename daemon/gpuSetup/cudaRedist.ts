@@ -5,8 +5,8 @@
 // Requirements: "built with CUDA 12.x are compatible with any CUDA 12.x"; cuDNN 8 and 9 do not mix),
 // and links libcudart.so.12, libcublas.so.12, libcublasLt.so.12, libcufft.so.11, libcurand.so.10 and
 // libcudnn.so.9 (daemon/diagnostics/cudaLibraries.ts checks the same list). cuDNN 9 loads its
-// sub-libraries and, for its runtime-compiled engines, libnvrtc.so.12; cuFFT 11.3 needs
-// libnvJitLink.so.12. The versions are the CUDA 12.8 set PyTorch 2.8-2.10 (cu128) install together,
+// sub-libraries and, for its runtime-compiled engines, libnvrtc.so.12; NVIDIA's cuFFT package
+// depends on its nvJitLink package (libnvJitLink.so.12), and cuDNN's on cuBLAS. The versions are the CUDA 12.8 set PyTorch 2.8-2.10 (cu128) install together,
 // so they are known to work with each other. Only the libraries named here are unpacked from each
 // wheel (no headers, no static libraries, no libnvblas or libcufftw).
 /** PyPI's JSON API: `<base>/<project>/<version>/json`. */
@@ -95,7 +95,7 @@ export const CUDA_REDIST: readonly CudaRedistPackage[] = [
   {
     name: 'nvidia-nvjitlink-cu12',
     version: '12.8.93',
-    role: 'nvJitLink (needed by cuFFT)',
+    role: 'nvJitLink (a dependency of cuFFT)',
     licence: CUDA_EULA,
     folder: 'nvjitlink',
     take: /^libnvJitLink\.so\.12$/,
