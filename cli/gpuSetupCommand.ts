@@ -1,12 +1,15 @@
 // `sensevoice gpu setup|remove`: the CUDA provider libraries for Linux x64 through the daemon. Setup
 // shows the plan first (size, licence, what NVIDIA parts to have, the driver check) and asks before
 // downloading unless --yes; a driver that cannot run CUDA 12 stops it there. Ctrl-C pauses the
-// download (the next setup resumes it).
+// download (the next setup resumes it). With --cuda-libraries it also fetches NVIDIA's CUDA 12 /
+// cuDNN 9 wheels into the per-user store (sizes and NVIDIA's licences in the plan, one question).
 import { createInterface } from 'node:readline/promises';
 import type { DaemonConnection } from '../client/daemonConnection';
 import {
   ErrorCode,
   SenseVoiceError,
+  type CudaLibrariesPlan,
+  type CudaLibrariesSetupResult,
   type GpuRemoveResult,
   type GpuSetupPlan,
   type GpuSetupResult,
@@ -22,6 +25,10 @@ export interface GpuCliOptions {
   yes: boolean;
   /** Replace provider libraries in the bin folder that setup did not place. */
   force: boolean;
+  /** Also fetch NVIDIA's CUDA 12 runtime, cuBLAS and cuDNN 9 into the per-user store. */
+  cudaLibraries?: boolean;
+  /** PyPI's JSON API or a mirror, for --cuda-libraries. */
+  pypiFeedUrl?: string | undefined;
 }
 
 /** The seams the command talks through (the terminal, in tests a fake). */
@@ -90,13 +97,40 @@ export function renderPlan(p: GpuSetupPlan): string {
   out.push(
     `  driver    ${d.status === 'ok' ? `NVIDIA ${d.driverVersion} (${d.gpus.map((g) => g.name).join(', ')}); CUDA 12 needs ${d.minDriverVersion} or newer` : `${d.status}${d.error ? `: ${d.error}` : ''}`}`,
   );
-  out.push('', 'You also need, from NVIDIA (not downloaded by SenseVoice):');
-  for (const line of p.prerequisites) out.push(`  - ${line}`);
+  if (p.cudaLibraries) out.push('', ...renderCudaPlan(p.cudaLibraries));
+  else {
+    out.push('', 'You also need, from NVIDIA (not downloaded without --cuda-libraries):');
+    for (const line of p.prerequisites) out.push(`  - ${line}`);
+  }
   return out.join('\n') + '\n';
 }
 
+/** NVIDIA's packages --cuda-libraries fetches: each with its size and licence, then the total. */
+export function renderCudaPlan(c: CudaLibrariesPlan): string[] {
+  const out = [
+    `NVIDIA's CUDA libraries (--cuda-libraries), from ${c.feedUrl}, each checked against the index's sha256:`,
+  ];
+  for (const p of c.packages)
+    out.push(
+      `  ${p.name} ${p.version}  ${p.role}  ${p.inStore ? 'in the store' : p.sizeBytes !== undefined ? bytesText(p.sizeBytes) : 'size unknown'}  licence: ${p.licence} (${p.licenceUrl})`,
+    );
+  out.push(
+    c.complete
+      ? `  all in the store ${c.storeDir}: nothing to download`
+      : `  to download: ${bytesText(c.downloadBytes)}; only the .so files are kept, in ${c.libDir}`,
+  );
+  if (c.error) out.push(`  the index could not be asked: ${c.error}`);
+  out.push(
+    "  By downloading them you accept NVIDIA's licences above. The daemon is started with that folder on LD_LIBRARY_PATH.",
+  );
+  return out;
+}
+
 async function setup(daemon: DaemonConnection, o: GpuCliOptions, io: GpuCliIo): Promise<number> {
-  const plan = await daemon.request('gpu/setupPlan', { feedUrl: o.feedUrl });
+  const plan = await daemon.request('gpu/setupPlan', {
+    feedUrl: o.feedUrl,
+    ...(o.cudaLibraries ? { cudaLibraries: true, pypiFeedUrl: o.pypiFeedUrl } : {}),
+  });
   if (!plan.supported) {
     if (o.json) io.out(JSON.stringify({ plan }) + '\n');
     else io.out(renderPlan(plan));
@@ -108,13 +142,19 @@ async function setup(daemon: DaemonConnection, o: GpuCliOptions, io: GpuCliIo): 
     printError(new SenseVoiceError(plan.blocker.code, plan.blocker.message));
     return 1;
   }
-  if (!o.yes && !plan.cached) {
+  const cuda = plan.cudaLibraries;
+  if (!o.yes && (!plan.cached || (cuda && !cuda.complete))) {
     if (!io.ask) {
       io.err('Nothing was downloaded: run again with --yes to download without a prompt.\n');
       return 1;
     }
-    const size = plan.sizeBytes !== undefined ? ` ${bytesText(plan.sizeBytes)}` : '';
-    if (!(await io.ask(`Download${size} and place the CUDA provider libraries?`))) {
+    const bytes = (plan.cached ? 0 : (plan.sizeBytes ?? 0)) + (cuda?.downloadBytes ?? 0);
+    const size = bytes > 0 ? ` ${bytesText(bytes)}` : '';
+    const what =
+      cuda && !cuda.complete
+        ? "the CUDA provider libraries and NVIDIA's CUDA libraries (accepting NVIDIA's licences)"
+        : 'the CUDA provider libraries';
+    if (!(await io.ask(`Download${size} and set up ${what}?`))) {
       io.err('Nothing was downloaded.\n');
       return 1;
     }
@@ -142,9 +182,53 @@ async function setup(daemon: DaemonConnection, o: GpuCliOptions, io: GpuCliIo): 
     process.off('SIGINT', onSigint);
   }
   bar.done();
-  if (o.json) io.out(JSON.stringify({ plan, result: r }) + '\n');
-  else io.out(renderSetupResult(r));
+  let cudaResult: CudaLibrariesSetupResult | undefined;
+  if (o.cudaLibraries) {
+    const got = await fetchCudaLibraries(daemon, o, io);
+    if (typeof got === 'number') return got;
+    cudaResult = got;
+  }
+  if (o.json) io.out(JSON.stringify({ plan, result: r, ...(cudaResult ? { cudaLibraries: cudaResult } : {}) }) + '\n');
+  else io.out(renderSetupResult(r) + (cudaResult ? renderCudaResult(cudaResult) : ''));
   return 0;
+}
+
+/** `gpu/setupCudaLibraries` under its own progress bar; Ctrl-C pauses it like the provider download. */
+async function fetchCudaLibraries(
+  daemon: DaemonConnection,
+  o: GpuCliOptions,
+  io: GpuCliIo,
+): Promise<CudaLibrariesSetupResult | number> {
+  const bar = new ProgressBar(process.stderr);
+  const ac = new AbortController();
+  const onSigint = () => {
+    bar.done();
+    io.err('Pausing the download; run sensevoice gpu setup --cuda-libraries again to resume it.\n');
+    ac.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await daemon.request(
+      'gpu/setupCudaLibraries',
+      { pypiFeedUrl: o.pypiFeedUrl },
+      { signal: ac.signal, onProgress: (p) => bar.update(p) },
+    );
+  } catch (err) {
+    printError(err);
+    return err instanceof SenseVoiceError && err.code === ErrorCode.Cancelled ? 130 : 1;
+  } finally {
+    bar.done();
+    process.off('SIGINT', onSigint);
+  }
+}
+
+export function renderCudaResult(r: CudaLibrariesSetupResult): string {
+  return [
+    `NVIDIA's CUDA libraries in ${r.libDir}: ${r.files.join(', ')}`,
+    `  ${r.fetched.length ? `fetched ${r.fetched.join(', ')} (${bytesText(r.downloadedBytes)}${r.resumedBytes ? `, resumed after ${bytesText(r.resumedBytes)}` : ''}, sha256 matched the index's)` : 'all were in the store already'}`,
+    '  Daemons started from now on get that folder on LD_LIBRARY_PATH (a running shared daemon: sensevoice daemon stop).',
+    '',
+  ].join('\n');
 }
 
 export function renderSetupResult(r: GpuSetupResult): string {
@@ -155,7 +239,7 @@ export function renderSetupResult(r: GpuSetupResult): string {
     `CUDA provider libraries for ONNX Runtime ${r.version} placed in ${r.binDir}`,
     `  ${r.placed.length ? `placed ${r.placed.join(', ')}` : 'all were already in place'}; ${how}`,
     `  cached in ${r.cacheDir}: an update of SenseVoice places them again without downloading`,
-    'Next: sensevoice gpu-check (CUDA runs once the CUDA 12 runtime and cuDNN 9 are installed).',
+    'Next: sensevoice gpu-check (CUDA runs once the CUDA 12 runtime and cuDNN 9 are installed, or fetched with --cuda-libraries).',
     'A shared daemon started before this setup has not loaded them: sensevoice daemon stop, and the next command starts a new one.',
     '',
   ].join('\n');
@@ -173,6 +257,7 @@ async function remove(daemon: DaemonConnection, o: GpuCliOptions, io: GpuCliIo):
       : `No GPU libraries placed by setup in ${r.binDir ?? 'onnxruntime-node'}`,
     r.cacheRemoved ? `Removed the cache ${r.cacheDir}` : `No cache at ${r.cacheDir}`,
   ];
+  if (r.cudaLibrariesRemoved) out.push("Removed NVIDIA's CUDA libraries (they were in the cache)");
   if (r.kept.length)
     out.push(
       `Kept ${r.kept.join(', ')}: setup did not place ${r.kept.length === 1 ? 'it' : 'them'} (an npm rebuild, or replaced since).`,

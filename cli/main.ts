@@ -42,11 +42,15 @@ Commands:
                                 does the GPU work for this model? providers tried, timing, checklist
                                 with fixes; exits 1 when a check fails (always in a private daemon,
                                 in this shell's environment)
-  gpu setup [--feed URL] [--yes] [--force]
+  gpu setup [--feed URL] [--yes] [--force] [--cuda-libraries [--pypi-feed URL]]
                                 Linux x64: fetch the CUDA provider libraries of the bundled ONNX Runtime
                                 (nuget.org, or a mirror with --feed), verified against the feed's SHA-512,
                                 into a per-user cache and beside the runtime; shows the size, licence,
-                                NVIDIA prerequisites and driver check first and asks unless --yes
+                                NVIDIA prerequisites and driver check first and asks unless --yes;
+                                --cuda-libraries also fetches NVIDIA's CUDA 12 runtime, cuBLAS, cuDNN 9
+                                (+ cuFFT, cuRAND, NVRTC, nvJitLink) wheels from PyPI, sha256-checked, into
+                                the per-user store that daemons get on LD_LIBRARY_PATH (~1.7 GB, NVIDIA's
+                                licences shown first)
   gpu remove                    take the placed libraries and the cache away again
   model download [--source huggingface|github|modelscope | --url URL] [--variant int8|fp32] [--force]
                                 download a model into the shared store, verified against the published
@@ -97,6 +101,8 @@ Options:
                                 libraries it did not place
   --feed URL                    gpu setup: a NuGet v3 service index (a company mirror) instead of nuget.org
   --yes, -y                     gpu setup: download without asking
+  --cuda-libraries              gpu setup: also NVIDIA's CUDA libraries into the per-user store
+  --pypi-feed URL               gpu setup --cuda-libraries: PyPI's JSON API or a mirror (https://pypi.org/pypi)
                                 store files SenseVoice did not make; with export-server-model, replace
                                 an earlier export's files
   --link                        export-server-model: hard-link the encoder's model.onnx instead of copying
@@ -173,6 +179,8 @@ async function main(argv: string[]): Promise<number> {
       'cluster-threshold': { type: 'string' },
       'speaker-names': { type: 'string' },
       feed: { type: 'string' },
+      'cuda-libraries': { type: 'boolean', default: false },
+      'pypi-feed': { type: 'string' },
       yes: { type: 'boolean', short: 'y', default: false },
       diarization: { type: 'boolean', default: false },
       embedding: { type: 'string' },
@@ -327,9 +335,13 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'gpu': {
       checkGpuArgs(rest);
+      if (values['pypi-feed'] !== undefined && !values['cuda-libraries'])
+        throw new UsageError('--pypi-feed is where --cuda-libraries fetches from: give both, or neither.');
       const options = {
         json: values.json ?? false,
         feedUrl: values.feed,
+        cudaLibraries: values['cuda-libraries'] ?? false,
+        pypiFeedUrl: values['pypi-feed'],
         yes: values.yes ?? false,
         force: values.force ?? false,
       };

@@ -7,6 +7,7 @@ import type net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { Endpoint } from '../common/rpc/endpoint';
 import { buildVersion } from '../common/daemon/buildVersion';
+import { withCudaLibraryPath } from '../common/gpuSetup/cudaLibraryStore';
 import {
   ErrorCode,
   PROTOCOL_VERSION,
@@ -84,7 +85,8 @@ export class DaemonConnection {
   static async start(options: SpawnDaemonOptions): Promise<DaemonConnection> {
     const child = spawn(options.command, options.args, {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...(options.env ?? process.env), SENSEVOICE_PARENT_PID: String(process.pid) },
+      // NVIDIA's CUDA libraries from `gpu setup --cuda-libraries`, when complete, go on its library path.
+      env: { ...withCudaLibraryPath(options.env ?? process.env), SENSEVOICE_PARENT_PID: String(process.pid) },
       cwd: options.cwd,
       windowsHide: true,
     });

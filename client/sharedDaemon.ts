@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { buildVersion } from '../common/daemon/buildVersion';
 import { ensurePrivateDir, runtimePlaces, type RuntimePlaces } from '../common/daemon/runtimeDir';
+import { withCudaLibraryPath } from '../common/gpuSetup/cudaLibraryStore';
 import { ErrorCode, SenseVoiceError, type DaemonSettings } from '../common/protocol';
 import { DaemonConnection } from './daemonConnection';
 
@@ -99,7 +100,8 @@ async function startAndConnect(places: RuntimePlaces, o: SharedDaemonOptions): P
   const child = spawn(o.command, args, {
     detached: true,
     stdio: ['ignore', logFd, logFd],
-    env: o.env ?? process.env,
+    // The loader reads LD_LIBRARY_PATH once: the CUDA library store goes on it here, at the start.
+    env: withCudaLibraryPath(o.env ?? process.env),
     cwd: o.cwd,
     windowsHide: true,
   });

@@ -240,6 +240,12 @@ export class Daemon {
         progress: (p) => session.progress(p),
       }),
     );
+    on('gpu/setupCudaLibraries', (raw) =>
+      this.gpuSetup.setupCudaLibraries(raw, {
+        run: (token, work) => session.cancellation.run(token, work),
+        progress: (p) => session.progress(p),
+      }),
+    );
     on('gpu/remove', () => this.gpuSetup.remove());
     on('devices/list', (raw) => this.live.devices(raw, session));
     on('live/start', (raw) => this.live.start(raw, session));

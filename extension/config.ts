@@ -56,6 +56,11 @@ export function gpuFeedUrl(): string | undefined {
   return str('gpu.feedUrl');
 }
 
+/** PyPI's JSON API (or a mirror) that Set Up GPU fetches NVIDIA's CUDA libraries from; undefined for pypi.org. */
+export function gpuPypiFeedUrl(): string | undefined {
+  return str('gpu.pypiFeedUrl');
+}
+
 /** Everything the daemon needs to know, sent in `initialize` and `config/didChange`. */
 export function daemonSettings(): DaemonSettings {
   const auth = inferenceAuthHeaders();

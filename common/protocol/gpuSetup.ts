@@ -1,13 +1,49 @@
 // Setting up the GPU (served by daemon/gpuSetup): `gpu/setupPlan` says what a setup would fetch and
 // whether this machine can use it, `gpu/setup` fetches and places the ONNX Runtime CUDA provider
 // libraries (bytes in `$/progress`, `$/cancel` pauses it: the download resumes), `gpu/remove`
-// undoes it. Linux x64 only: elsewhere the bundled providers need no download.
+// undoes it. `gpu/setupCudaLibraries` fetches NVIDIA's CUDA 12 runtime, cuBLAS and cuDNN 9 wheels
+// into the per-user store that clients put on the daemon's library path. Linux x64 only: elsewhere
+// the bundled providers need no download.
 import type { NvidiaInfo } from './gpuCheck';
 
 /** Parameters of `gpu/setupPlan`. */
 export interface GpuSetupPlanParams {
   /** A NuGet v3 service index (a company mirror); nuget.org's by default. */
   feedUrl?: string;
+  /** Also say what `gpu/setupCudaLibraries` would fetch (asks the PyPI index for sizes). */
+  cudaLibraries?: boolean;
+  /** PyPI's JSON API or a mirror of it (`<base>/<project>/<version>/json`); https://pypi.org/pypi by default. */
+  pypiFeedUrl?: string;
+}
+
+/** One of NVIDIA's wheels `gpu/setupCudaLibraries` fetches, as the plan shows it. */
+export interface CudaPackagePlan {
+  name: string;
+  version: string;
+  /** What it is: "cuDNN 9", "CUDA 12 runtime". */
+  role: string;
+  licence: string;
+  licenceUrl: string;
+  /** The wheel's size as the index publishes it (absent when the index could not be asked). */
+  sizeBytes?: number;
+  url?: string;
+  /** Already in the store at this version: not downloaded again. */
+  inStore: boolean;
+}
+
+/** What `gpu/setupCudaLibraries` would fetch, and where it would put it. */
+export interface CudaLibrariesPlan {
+  feedUrl: string;
+  /** The per-user store; its lib folder goes first on the daemon's LD_LIBRARY_PATH. */
+  storeDir: string;
+  libDir: string;
+  packages: CudaPackagePlan[];
+  /** Bytes still to download (the packages not in the store). */
+  downloadBytes: number;
+  /** Every package is in the store. */
+  complete: boolean;
+  /** The index could not be asked for sizes (the message says why); the setup may still work later. */
+  error?: string;
 }
 
 /** What a setup would do here, asked before anything is downloaded. */
@@ -42,6 +78,28 @@ export interface GpuSetupPlan {
   placed: boolean;
   /** The provider libraries a setup places. */
   files: string[];
+  /** Present when asked for with `cudaLibraries`. */
+  cudaLibraries?: CudaLibrariesPlan;
+}
+
+/** Parameters of `gpu/setupCudaLibraries`. */
+export interface CudaLibrariesSetupParams {
+  pypiFeedUrl?: string;
+  token?: string;
+}
+
+/** The result of `gpu/setupCudaLibraries`. */
+export interface CudaLibrariesSetupResult {
+  storeDir: string;
+  libDir: string;
+  /** Packages downloaded (or finished) by this request. */
+  fetched: string[];
+  /** Packages that were in the store already. */
+  alreadyInStore: string[];
+  /** Libraries in the store's lib folder. */
+  files: string[];
+  downloadedBytes: number;
+  resumedBytes: number;
 }
 
 /** Parameters of `gpu/setup`. */
@@ -80,6 +138,8 @@ export interface GpuRemoveResult {
   kept: string[];
   cacheDir: string;
   cacheRemoved: boolean;
+  /** The NVIDIA CUDA library store (inside the cache) was there and is gone with it. */
+  cudaLibrariesRemoved: boolean;
 }
 
 /** GPU setup's requests. */
@@ -88,6 +148,8 @@ export interface GpuSetupRequests {
   'gpu/setupPlan': { params: GpuSetupPlanParams | undefined; result: GpuSetupPlan };
   /** Client -> daemon: download, verify, cache and place the CUDA provider libraries; progress in `$/progress`. */
   'gpu/setup': { params: GpuSetupParams; result: GpuSetupResult };
-  /** Client -> daemon: remove the placed libraries and the per-user cache. */
+  /** Client -> daemon: download NVIDIA's CUDA 12 / cuDNN 9 wheels, verify, unpack into the per-user store; progress in `$/progress`. */
+  'gpu/setupCudaLibraries': { params: CudaLibrariesSetupParams; result: CudaLibrariesSetupResult };
+  /** Client -> daemon: remove the placed libraries and the per-user cache (the CUDA library store with it). */
   'gpu/remove': { params: Record<string, never> | undefined; result: GpuRemoveResult };
 }

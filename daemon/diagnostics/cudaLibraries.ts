@@ -2,6 +2,9 @@
 // the versions their file names carry (libcudart.so.12.4.127, libcudnn.so.9.1.0, cudnn64_9.dll).
 // "On the loader path" means the dynamic loader finds it with no help: LD_LIBRARY_PATH, the ldconfig
 // cache, or beside onnxruntime-node's own binary; a CUDA toolkit folder alone is not enough.
+// SenseVoice's own store of NVIDIA's libraries (`gpu setup --cuda-libraries`) is named as such: on
+// the loader path when the daemon was started with it on LD_LIBRARY_PATH (clients do that), off it
+// when the daemon is older than the store (a restart fixes that).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CudaLibrary, CudaLibraryScan, CudaRequirement } from '../../common/protocol';
@@ -31,7 +34,12 @@ export interface LibraryScanOptions {
   toolkitDirs?: string[];
   /** `ldconfig -p` output; read from the system by default (Linux). */
   ldconfigOutput?: string | null;
+  /** The lib folder of SenseVoice's complete CUDA library store, if there is one (Linux). */
+  storeLibDir?: string | null;
 }
+
+/** The source of a library found in SenseVoice's CUDA library store. */
+export const STORE_SOURCE = 'sensevoice-cuda-store';
 
 /** The library a file name is, and its version, or null for other files. */
 export function parseLibraryName(
@@ -96,8 +104,12 @@ export async function scanCudaLibraries(options: LibraryScanOptions): Promise<Cu
     for (const d of options.toolkitDirs ?? (process.env.CUDA_PATH ? [path.join(process.env.CUDA_PATH, 'bin')] : []))
       scanDir(d, 'cuda-toolkit', false);
   } else if (platform === 'linux') {
-    for (const d of (options.libraryPathEnv ?? '').split(sep)) scanDir(d, 'LD_LIBRARY_PATH', true);
+    const store = options.storeLibDir ? path.resolve(options.storeLibDir) : null;
+    for (const d of (options.libraryPathEnv ?? '').split(sep))
+      scanDir(d, store && d && path.resolve(d) === store ? STORE_SOURCE : 'LD_LIBRARY_PATH', true);
     if (options.ortBinDir) scanDir(options.ortBinDir, 'onnxruntime-node', true);
+    // Not on LD_LIBRARY_PATH: this daemon was started before the store was filled.
+    if (store) scanDir(store, STORE_SOURCE, false);
     const ldconfig = options.ldconfigOutput !== undefined ? options.ldconfigOutput : await readLdconfig();
     if (ldconfig !== null) {
       searched.push({ dir: 'ldconfig -p', source: 'ldconfig' });

@@ -19,6 +19,8 @@ import { providerLabel } from '../../common/providerLabels';
 import { runBenchmark, type BenchmarkModel } from './benchmark';
 import { buildChecklist, selectProvider, summarize } from './checklist';
 import { scanCudaLibraries } from './cudaLibraries';
+import { completeCudaStoreLibDir, cudaStoreDir } from '../../common/gpuSetup/cudaLibraryStore';
+import { gpuCacheDir } from '../../common/gpuSetup/gpuCacheDir';
 import { checkFfmpeg } from './ffmpegCheck';
 import { inspectModelForCheck, modelWarnings } from './modelFacts';
 import { queryNvidiaSmi } from './nvidiaSmi';
@@ -75,6 +77,8 @@ export async function diagnoseGpu(o: DiagnoseOptions): Promise<GpuReport> {
           platform,
           libraryPathEnv: platform === 'win32' ? env.PATH : env.LD_LIBRARY_PATH,
           ortBinDir: bin,
+          storeLibDir:
+            platform === 'linux' ? completeCudaStoreLibDir(cudaStoreDir(gpuCacheDir({ env, platform }))) : null,
         }))
     )(onnxruntime.binDir),
     checkFfmpeg(o.resolveFfmpeg),

@@ -3,6 +3,7 @@
 // a plain reason and a fix that takes the rest of the machine into account (driver, libraries).
 import type { CudaLibraryScan, NvidiaInfo, ProviderProbe } from '../../common/protocol';
 import { explainProviderError, type ProviderEnvironment, type ProviderName } from '../inference/providers';
+import { STORE_SOURCE } from './cudaLibraries';
 import { buildProbeModel, probeOutputMatches } from './probeModel';
 import type { RunSessionJob, SessionJobResult } from './sessionWorker';
 
@@ -129,11 +130,17 @@ export function cudaFollowUps(nvidia: NvidiaInfo, libraries: CudaLibraryScan): s
     out.push(`NVIDIA driver ${nvidia.minDriverVersion} or newer (this one is ${nvidia.driverVersion})`);
   const missing = libraries.requirements.filter((r) => r.status === 'missing').map((r) => r.soname);
   if (missing.length) out.push(`${missing.join(', ')} (not found)`);
+  const inStoreOnly = (name: string) => {
+    const mine = libraries.found.filter((f) => f.name === name);
+    return mine.length > 0 && mine.every((f) => f.source === STORE_SOURCE);
+  };
   for (const r of libraries.requirements) {
     if (r.status === 'wrong-version') out.push(`${r.soname} (found only ${r.found.join('; ')})`);
     if (r.status === 'off-loader-path')
       out.push(
-        `${r.soname} on the loader path (it is at ${r.found.join('; ')}: add that folder to LD_LIBRARY_PATH, or PATH on Windows)`,
+        inStoreOnly(r.library)
+          ? `${r.soname} on the loader path (it is in SenseVoice's CUDA library store, but this daemon was started before the store was filled: restart it — Developer: Reload Window, or sensevoice daemon stop)`
+          : `${r.soname} on the loader path (it is at ${r.found.join('; ')}: add that folder to LD_LIBRARY_PATH, or PATH on Windows)`,
       );
   }
   return out;

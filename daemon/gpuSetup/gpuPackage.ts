@@ -1,7 +1,8 @@
 // What GPU setup fetches and why it is allowed to: the NuGet package and the three provider
 // libraries onnxruntime-node's own installer takes from it on linux/x64 (its script/install-metadata.js),
 // at the bundled onnxruntime-node's exact version; the licence; what NVIDIA's side the user must
-// have (never fetched here); and, for the other platforms, what works without any download.
+// have (fetched only on request, by cudaRedist.ts's pins); and, for the other platforms, what
+// works without any download.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -19,10 +20,12 @@ export const PATH_IN_PACKAGE = 'runtimes/linux-x64/native/';
 
 export const LICENCE =
   'ONNX Runtime (Microsoft.ML.OnnxRuntime.Gpu.Linux) is MIT-licensed, like the onnxruntime-node already bundled. ' +
-  "NVIDIA's CUDA and cuDNN libraries are not downloaded by SenseVoice: they come under NVIDIA's own licences, from your distribution or NVIDIA.";
+  "NVIDIA's CUDA and cuDNN libraries are not part of it: they come under NVIDIA's own licences, from your distribution or NVIDIA, " +
+  "or from NVIDIA's PyPI packages when you ask SenseVoice to fetch them (gpu setup --cuda-libraries).";
 
 /** What the CUDA provider needs from NVIDIA, with the commands that install it. */
 export const PREREQUISITES: readonly string[] = [
+  "Or let SenseVoice fetch NVIDIA's own CUDA 12 runtime, cuBLAS and cuDNN 9 packages into its per-user store: sensevoice gpu setup --cuda-libraries (Set Up GPU offers it as a second button).",
   'An NVIDIA driver for CUDA 12 (525.60.13 or newer; nvidia-smi shows its version).',
   "The CUDA 12 runtime and cuBLAS: sudo apt install cuda-runtime-12-x libcublas-12-x (NVIDIA's CUDA apt repository), or pip install nvidia-cuda-runtime-cu12 nvidia-cublas-cu12 nvidia-cufft-cu12 nvidia-curand-cu12.",
   "cuDNN 9 for CUDA 12: sudo apt install libcudnn9-cuda-12 (NVIDIA's repository), or pip install nvidia-cudnn-cu12.",

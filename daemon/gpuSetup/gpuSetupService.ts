@@ -2,9 +2,12 @@
 // re-placement at daemon start. The order is the promise made to the user: the platform, then the
 // driver (nothing is downloaded for a machine that cannot use it), then the feed's size and hash,
 // then a resumable download into the per-user cache, the SHA-512 check, the unpacking, the placing.
+// `gpu/setupCudaLibraries` follows the same order for NVIDIA's wheels (cudaLibraryFetch.ts).
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { cudaStoreDir } from '../../common/gpuSetup/cudaLibraryStore';
 import {
+  type CudaLibrariesSetupResult,
   ErrorCode,
   SenseVoiceError,
   type GpuRemoveResult,
@@ -40,6 +43,8 @@ import {
   setupSupported,
 } from './gpuPackage';
 import { NUGET_ORG_FEED, resolveNugetPackage, type NugetPackage } from './nugetFeed';
+import { fetchCudaLibraries, planCudaLibraries } from './cudaLibraryFetch';
+import { PYPI_FEED, type CudaRedistPackage } from './cudaRedist';
 import { isPlaced, placeLibraries, removePlaced } from './placement';
 import { extractZipEntry, readZipEntries } from './zipReader';
 
@@ -55,6 +60,10 @@ export interface GpuSetupOptions {
   cacheDir?: string;
   /** The feed when a request names none; nuget.org by default. */
   feedUrl?: string;
+  /** PyPI's JSON API (or a mirror) when a request names none; https://pypi.org/pypi by default. */
+  pypiFeedUrl?: string;
+  /** NVIDIA's wheels to fetch; cudaRedist.ts's pins by default (tests give small stand-ins). */
+  cudaPackages?: readonly CudaRedistPackage[];
   http?: Partial<HttpOptions>;
   retry?: RetryPolicy;
   progressIntervalMs?: number;
@@ -113,17 +122,19 @@ export class GpuSetupService {
     };
   }
   private feed(requested: string | undefined): string {
-    const url = requested?.trim() || this.options.feedUrl || NUGET_ORG_FEED;
-    try {
-      const u = new URL(url);
-      if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('scheme');
-    } catch {
-      throw new SenseVoiceError(
-        ErrorCode.InvalidParams,
-        `The package feed "${url}" is not an http(s) URL of a NuGet v3 service index (like ${NUGET_ORG_FEED}).`,
-      );
-    }
-    return url;
+    return httpUrl(
+      requested?.trim() || this.options.feedUrl || NUGET_ORG_FEED,
+      `a NuGet v3 service index (like ${NUGET_ORG_FEED})`,
+    );
+  }
+  private pypiFeed(requested: string | undefined): string {
+    return httpUrl(
+      requested?.trim() || this.options.pypiFeedUrl || PYPI_FEED,
+      `PyPI's JSON API or a mirror of it (like ${PYPI_FEED})`,
+    );
+  }
+  cudaStoreDir(): string {
+    return cudaStoreDir(this.cacheDir());
   }
   private driver(): Promise<NvidiaInfo> {
     return this.options.nvidia
@@ -135,6 +146,8 @@ export class GpuSetupService {
   async plan(raw: unknown): Promise<GpuSetupPlan> {
     const p = raw === undefined || raw === null ? {} : paramObject(raw, 'gpu/setupPlan');
     const feedUrl = this.feed(optionalString(p, 'feedUrl', 'gpu/setupPlan'));
+    const withCuda = optionalBoolean(p, 'cudaLibraries', 'gpu/setupPlan') ?? false;
+    const pypiFeedUrl = this.pypiFeed(optionalString(p, 'pypiFeedUrl', 'gpu/setupPlan'));
     const supported = setupSupported(this.platform, this.arch);
     // Where setup can run, a missing runtime is an error; elsewhere the plan only carries the note.
     const version = supported ? this.version() : (bundledOrtVersion(this.packageDir()) ?? 'unknown');
@@ -164,10 +177,26 @@ export class GpuSetupService {
     };
     const blocker = driverBlocker(driver);
     if (blocker) return { ...plan, blocker: { code: blocker.code, message: blocker.message } };
-    if (cached) return plan;
     const ac = new AbortController();
+    const cudaLibraries = withCuda
+      ? {
+          cudaLibraries: await planCudaLibraries({
+            feedUrl: pypiFeedUrl,
+            storeDir: this.cudaStoreDir(),
+            http: this.http(),
+            signal: ac.signal,
+            ...(this.options.cudaPackages ? { packages: this.options.cudaPackages } : {}),
+          }),
+        }
+      : {};
+    if (cached) return { ...plan, ...cudaLibraries };
     const pkg = await resolveNugetPackage(feedUrl, GPU_PACKAGE_ID, version, this.http(), ac.signal);
-    return { ...plan, packageUrl: pkg.packageUrl, ...(pkg.packageSize ? { sizeBytes: pkg.packageSize } : {}) };
+    return {
+      ...plan,
+      packageUrl: pkg.packageUrl,
+      ...(pkg.packageSize ? { sizeBytes: pkg.packageSize } : {}),
+      ...cudaLibraries,
+    };
   }
 
   /** `gpu/setup`: download (or take from the cache), verify, unpack and place the provider libraries. */
@@ -214,6 +243,42 @@ export class GpuSetupService {
           `gpu setup: placed ${placed.placed.join(', ') || 'nothing new'}${placed.alreadyPlaced.length ? ` (already there: ${placed.alreadyPlaced.join(', ')})` : ''} in ${binDir}`,
         );
         return { version, binDir, cacheDir: dir, ...placed, ...fetched };
+      } finally {
+        await release();
+      }
+    });
+  }
+
+  /** `gpu/setupCudaLibraries`: NVIDIA's CUDA 12 / cuDNN 9 wheels into the per-user store. */
+  async setupCudaLibraries(raw: unknown, runner: SetupRunner): Promise<CudaLibrariesSetupResult> {
+    const m = 'gpu/setupCudaLibraries';
+    const p = raw === undefined || raw === null ? {} : paramObject(raw, m);
+    const feedUrl = this.pypiFeed(optionalString(p, 'pypiFeedUrl', m));
+    const token = optionalString(p, 'token', m);
+    if (!setupSupported(this.platform, this.arch))
+      throw new SenseVoiceError(ErrorCode.GpuSetupUnsupported, platformNote(this.platform, this.arch));
+    const blocker = driverBlocker(await this.driver());
+    if (blocker) throw blocker;
+    const storeDir = this.cudaStoreDir();
+    await fs.mkdir(storeDir, { recursive: true });
+    const progress = this.progressReporter(token, runner);
+    return runner.run(token, async (signal) => {
+      const release = await acquireLock(path.join(storeDir, 'setup.lock'), "NVIDIA's CUDA libraries");
+      try {
+        const r = await fetchCudaLibraries({
+          feedUrl,
+          storeDir,
+          http: this.http(),
+          signal,
+          retry: this.options.retry ?? DEFAULT_RETRY,
+          progress,
+          log: this.log,
+          ...(this.options.cudaPackages ? { packages: this.options.cudaPackages } : {}),
+        });
+        this.log(
+          `cuda libraries: ${r.fetched.length ? `fetched ${r.fetched.join(', ')}` : 'all in the store already'}; ${r.files.length} libraries in ${r.libDir}`,
+        );
+        return r;
       } finally {
         await release();
       }
@@ -309,14 +374,19 @@ export class GpuSetupService {
     // Not under a setup that is downloading into the cache: Busy, like a second setup.
     const version = bundledOrtVersion(this.packageDir());
     const dir = version ? versionDir(this.cacheDir(), version) : null;
-    const release = dir
-      ? await acquireLock(path.join(dir, 'setup.lock'), `the GPU libraries ${version}`).catch((err: unknown) => {
-          if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null; // nothing cached
-          throw err;
-        })
-      : null;
+    const lock = (file: string, what: string) =>
+      acquireLock(file, what).catch((err: unknown) => {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null; // nothing cached
+        throw err;
+      });
+    const release = dir ? await lock(path.join(dir, 'setup.lock'), `the GPU libraries ${version}`) : null;
     try {
-      return await this.removeUnlocked();
+      const releaseStore = await lock(path.join(this.cudaStoreDir(), 'setup.lock'), "NVIDIA's CUDA libraries");
+      try {
+        return await this.removeUnlocked();
+      } finally {
+        await releaseStore?.().catch(() => undefined);
+      }
     } finally {
       await release?.().catch(() => undefined);
     }
@@ -326,6 +396,10 @@ export class GpuSetupService {
     const binDir = this.binDir();
     const { removed, kept } = binDir ? await removePlaced(binDir) : { removed: [], kept: [] };
     const cacheDir = this.cacheDir();
+    const cudaLibrariesRemoved = await fs.stat(this.cudaStoreDir()).then(
+      () => true,
+      () => false,
+    );
     let cacheRemoved = false;
     try {
       await fs.access(cacheDir);
@@ -337,7 +411,14 @@ export class GpuSetupService {
     this.log(
       `gpu remove: removed ${removed.join(', ') || 'nothing'} from ${binDir}; cache ${cacheDir} ${cacheRemoved ? 'removed' : 'was absent'}`,
     );
-    return { binDir, removed, kept, cacheDir, cacheRemoved };
+    return {
+      binDir,
+      removed,
+      kept,
+      cacheDir,
+      cacheRemoved,
+      cudaLibrariesRemoved: cudaLibrariesRemoved && cacheRemoved,
+    };
   }
 
   /**
@@ -403,6 +484,16 @@ export function driverBlocker(n: NvidiaInfo): SenseVoiceError | null {
       { driverVersion: n.driverVersion, minDriverVersion: n.minDriverVersion },
     );
   return null;
+}
+
+function httpUrl(url: string, what: string): string {
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('scheme');
+  } catch {
+    throw new SenseVoiceError(ErrorCode.InvalidParams, `The package feed "${url}" is not an http(s) URL of ${what}.`);
+  }
+  return url;
 }
 
 function hashAlgorithm(pkg: NugetPackage): 'sha512' | 'sha256' {

@@ -4,10 +4,9 @@
 // entry (RegistrationsBaseUrl -> <reg><id>/<ver>.json -> catalogEntry -> packageHash, base64 SHA-512
 // on nuget.org). A feed that publishes no hash is refused: nothing unverified is placed beside the
 // runtime. https://learn.microsoft.com/nuget/api/overview
-import { promisify } from 'node:util';
-import zlib from 'node:zlib';
 import { ErrorCode, SenseVoiceError } from '../../common/protocol';
-import { HttpError, openUrl, type HttpOptions } from '../modelStore/httpClient';
+import type { HttpOptions } from '../modelStore/httpClient';
+import { feedInvalid as invalid, FeedNotFound, getFeedJson, record } from './feedJson';
 
 /** nuget.org's service index, which onnxruntime-node's installer uses. */
 export const NUGET_ORG_FEED = 'https://api.nuget.org/v3/index.json';
@@ -26,75 +25,7 @@ export interface NugetPackage {
   packageSize?: number;
 }
 
-/** Feed documents are small; anything larger is not one. */
-const MAX_JSON_BYTES = 16 * 1024 * 1024;
-const gunzip = promisify(zlib.gunzip);
-
-function feedError(url: string, why: string): SenseVoiceError {
-  return new SenseVoiceError(
-    ErrorCode.DownloadFailed,
-    `The package feed could not be read at ${url}: ${why}. Check the network or the proxy (HTTPS_PROXY), or give a mirror with --feed URL (the sensevoice.gpu.feedUrl setting).`,
-    { url },
-  );
-}
-
-function invalid(url: string, why: string): SenseVoiceError {
-  return new SenseVoiceError(
-    ErrorCode.GpuPackageInvalid,
-    `The package feed's answer at ${url} is not usable: ${why}.`,
-    {
-      url,
-    },
-  );
-}
-
-/** GETs a JSON document (gzip-encoded ones too: RegistrationsBaseUrl/3.4.0+ serves them so). */
-async function getJson(url: string, http: HttpOptions, signal: AbortSignal): Promise<unknown> {
-  let opened;
-  try {
-    opened = await openUrl(url, { Accept: 'application/json' }, http, signal);
-  } catch (err) {
-    if (err instanceof HttpError) throw feedError(url, err.message);
-    throw err;
-  }
-  const res = opened.response;
-  if (res.statusCode !== 200) {
-    res.resume();
-    if (res.statusCode === 404) throw notFound(url);
-    throw feedError(url, `HTTP ${res.statusCode}`);
-  }
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  try {
-    for await (const chunk of res as AsyncIterable<Buffer>) {
-      bytes += chunk.length;
-      if (bytes > MAX_JSON_BYTES) {
-        res.destroy();
-        throw invalid(url, `larger than ${MAX_JSON_BYTES} bytes`);
-      }
-      chunks.push(chunk);
-    }
-  } catch (err) {
-    if (err instanceof SenseVoiceError) throw err;
-    throw feedError(url, (err as Error).message);
-  }
-  let body = Buffer.concat(chunks);
-  if (String(res.headers['content-encoding'] ?? '').toLowerCase() === 'gzip') body = await gunzip(body);
-  try {
-    return JSON.parse(body.toString('utf8')) as unknown;
-  } catch {
-    throw invalid(url, 'not JSON');
-  }
-}
-
-class NotFound extends Error {}
-function notFound(url: string): NotFound {
-  return new NotFound(url);
-}
-
-function record(v: unknown): Record<string, unknown> | null {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
-}
+const MIRROR_HINT = 'give a mirror with --feed URL (the sensevoice.gpu.feedUrl setting)';
 
 /** The @id of the first resource of these types, in the order given. */
 function resource(index: unknown, types: readonly string[]): string | null {
@@ -121,9 +52,9 @@ export async function resolveNugetPackage(
   const lowerVersion = version.toLowerCase();
   const get = async (url: string, what: string) => {
     try {
-      return await getJson(url, http, signal);
+      return await getFeedJson(url, http, signal, MIRROR_HINT);
     } catch (err) {
-      if (err instanceof NotFound)
+      if (err instanceof FeedNotFound)
         throw new SenseVoiceError(
           ErrorCode.DownloadFailed,
           `The package feed has no ${what} (${url} answered HTTP 404). The feed must serve ${id} ${version}, the version of the bundled onnxruntime-node.`,

@@ -44,15 +44,22 @@ export interface ProviderExplanation {
 /** The command that fetches the CUDA provider libraries (daemon/gpuSetup), and the checkout's way. */
 export const GPU_SETUP_FIX =
   'Run "SenseVoice: Set Up GPU" in VS Code, or `sensevoice gpu setup` (Linux x64; it also says which CUDA 12 and cuDNN 9 libraries to install). In a checkout: ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node.';
+/** On Linux x64, SenseVoice can fetch NVIDIA's libraries itself (daemon/gpuSetup/cudaRedist.ts). */
+export const CUDA_LIBRARIES_FIX =
+  'On Linux x64 SenseVoice can fetch NVIDIA\'s own CUDA 12 runtime, cuBLAS and cuDNN 9 into its store and start the daemon with them: sensevoice gpu setup --cuda-libraries, or "SenseVoice: Set Up GPU" and "Also Get NVIDIA CUDA Libraries".';
 const CUDNN: ProviderExplanation = {
   cause: 'cudnn-missing',
   reason: 'cuDNN 9 (libcudnn) was not found on the loader path.',
-  fix: "Install cuDNN 9 for CUDA 12 (e.g. pip install nvidia-cudnn-cu12, or the distribution's libcudnn9-cuda-12) and add its lib folder to LD_LIBRARY_PATH.",
+  fix:
+    "Install cuDNN 9 for CUDA 12 (e.g. pip install nvidia-cudnn-cu12, or the distribution's libcudnn9-cuda-12) and add its lib folder to LD_LIBRARY_PATH. " +
+    CUDA_LIBRARIES_FIX,
 };
 const CUDA_RUNTIME: ProviderExplanation = {
   cause: 'cuda-runtime-missing',
   reason: 'The CUDA 12 runtime libraries (libcublas, libcudart) were not found on the loader path.',
-  fix: 'Install the CUDA 12 runtime (or pip nvidia-cublas-cu12 nvidia-cuda-runtime-cu12 nvidia-cufft-cu12 nvidia-curand-cu12) and add its lib folder to LD_LIBRARY_PATH.',
+  fix:
+    'Install the CUDA 12 runtime (or pip nvidia-cublas-cu12 nvidia-cuda-runtime-cu12 nvidia-cufft-cu12 nvidia-curand-cu12) and add its lib folder to LD_LIBRARY_PATH. ' +
+    CUDA_LIBRARIES_FIX,
 };
 const TENSORRT: ProviderExplanation = {
   cause: 'tensorrt-missing',

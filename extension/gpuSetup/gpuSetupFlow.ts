@@ -1,12 +1,16 @@
 // "SenseVoice: Set Up GPU" and "Remove GPU Libraries" without the window: ask the daemon for the
 // plan, show it (size, licence, NVIDIA prerequisites, the driver check) and ask before downloading,
 // run the download under a cancellable progress, then restart the daemon so it loads the provider
-// and run the GPU check. No vscode import: the window is the `GpuSetupUi` seam, so the flow is
+// and run the GPU check. The question offers a second button that also fetches NVIDIA's CUDA
+// libraries into the per-user store (sizes and NVIDIA's licences in the detail, asked before any
+// download); that fetch runs under its own progress notification. No vscode import: the window is the `GpuSetupUi` seam, so the flow is
 // unit-tested with a fake connection and a fake window.
 import type { RequestOptions } from '../../client/daemonConnection';
 import {
   ErrorCode,
   SenseVoiceError,
+  type CudaLibrariesPlan,
+  type CudaLibrariesSetupResult,
   type GpuSetupPlan,
   type GpuSetupResult,
   type ParamsOf,
@@ -38,6 +42,8 @@ export interface GpuSetupDeps {
   runGpuCheck(): Promise<unknown>;
   /** The sensevoice.gpu.feedUrl setting; undefined for nuget.org. */
   feedUrl(): string | undefined;
+  /** The sensevoice.gpu.pypiFeedUrl setting; undefined for pypi.org. */
+  pypiFeedUrl(): string | undefined;
   ui: GpuSetupUi;
   log(message: string): void;
 }
@@ -56,6 +62,13 @@ const SET_UP = 'Set Up';
 const REPLACE = 'Replace';
 const REMOVE = 'Remove';
 
+/** The second button: the provider libraries and NVIDIA's CUDA libraries, with the size up front. */
+export function cudaButton(c: CudaLibrariesPlan): string {
+  return c.downloadBytes > 0
+    ? `Also Get NVIDIA CUDA Libraries (${bytesText(c.downloadBytes)})`
+    : 'Also Get NVIDIA CUDA Libraries';
+}
+
 /** The confirmation's detail: what is fetched, from where, under which licence, and what NVIDIA parts to have. */
 export function planDetail(p: GpuSetupPlan): string {
   const d = p.driver;
@@ -70,14 +83,35 @@ export function planDetail(p: GpuSetupPlan): string {
     `It places ${p.files.join(', ')} beside the bundled ONNX Runtime.`,
     p.licence,
     driver,
-    'You also need from NVIDIA (not downloaded by SenseVoice):',
-    ...p.prerequisites.map((x) => `• ${x}`),
+    ...(p.cudaLibraries ? [cudaDetail(p.cudaLibraries)] : []),
+    p.cudaLibraries?.complete
+      ? "NVIDIA's CUDA libraries are in SenseVoice's store: the daemon starts with them."
+      : 'You also need from NVIDIA (or choose the NVIDIA CUDA libraries button):',
+    ...(p.cudaLibraries?.complete ? [] : p.prerequisites.map((x) => `• ${x}`)),
   ].join('\n\n');
+}
+
+/** NVIDIA's packages the second button fetches, with sizes and licences. */
+function cudaDetail(c: CudaLibrariesPlan): string {
+  const lines = c.packages.map(
+    (p) =>
+      `• ${p.name} ${p.version} (${p.role}): ${p.inStore ? 'in the store' : p.sizeBytes !== undefined ? bytesText(p.sizeBytes) : 'size unknown'}; ${p.licence}, ${p.licenceUrl}`,
+  );
+  return [
+    `NVIDIA's CUDA libraries, from ${c.feedUrl}, checked against the index's sha256${c.complete ? '' : `, ${bytesText(c.downloadBytes)} to download`}; only the .so files are kept in ${c.libDir}, which the daemon gets on LD_LIBRARY_PATH. Choosing that button accepts NVIDIA's licences:`,
+    ...lines,
+    ...(c.error ? [`(The index could not be asked for sizes: ${c.error})`] : []),
+  ].join('\n');
 }
 
 export async function runGpuSetup(deps: GpuSetupDeps): Promise<GpuSetupOutcome> {
   const feedUrl = deps.feedUrl();
-  const plan = await deps.request('gpu/setupPlan', { feedUrl });
+  const pypiFeedUrl = deps.pypiFeedUrl();
+  const plan = await deps.request('gpu/setupPlan', {
+    feedUrl,
+    cudaLibraries: true,
+    ...(pypiFeedUrl ? { pypiFeedUrl } : {}),
+  });
   if (!plan.supported) {
     if ((await deps.ui.info(plan.platformNote ?? 'GPU setup is for Linux x64.', CHECK_GPU)) === CHECK_GPU)
       await deps.runGpuCheck();
@@ -92,7 +126,9 @@ export async function runGpuSetup(deps: GpuSetupDeps): Promise<GpuSetupOutcome> 
   const question = plan.cached
     ? 'Place the CUDA provider libraries from the cache?'
     : `Download the CUDA provider libraries${plan.sizeBytes !== undefined ? ` (${bytesText(plan.sizeBytes)})` : ''}?`;
-  if ((await deps.ui.ask(question, planDetail(plan), go)) !== go) return 'declined';
+  const cuda = plan.cudaLibraries && !plan.cudaLibraries.complete ? cudaButton(plan.cudaLibraries) : undefined;
+  const answer = await deps.ui.ask(question, planDetail(plan), go, ...(cuda ? [cuda] : []));
+  if (answer !== go && (cuda === undefined || answer !== cuda)) return 'declined';
 
   let overwrite = false;
   for (;;) {
@@ -111,6 +147,22 @@ export async function runGpuSetup(deps: GpuSetupDeps): Promise<GpuSetupOutcome> 
       }
       if (err instanceof SenseVoiceError && err.code === ErrorCode.Cancelled) {
         void deps.ui.info('GPU setup paused. Run "SenseVoice: Set Up GPU" again to resume the download.');
+        return 'cancelled';
+      }
+      throw err;
+    }
+  }
+  if (cuda !== undefined && answer === cuda) {
+    try {
+      const r = await fetchCuda(deps, pypiFeedUrl);
+      deps.log(
+        `NVIDIA CUDA libraries: ${r.fetched.length ? `fetched ${r.fetched.join(', ')}` : 'all in the store'} (${r.downloadedBytes} bytes downloaded, ${r.resumedBytes} resumed, sha256 verified); ${r.files.length} libraries in ${r.libDir}`,
+      );
+    } catch (err) {
+      if (err instanceof SenseVoiceError && err.code === ErrorCode.Cancelled) {
+        void deps.ui.info(
+          'GPU setup paused while getting NVIDIA\'s CUDA libraries. Run "SenseVoice: Set Up GPU" again and choose them to resume the download.',
+        );
         return 'cancelled';
       }
       throw err;
@@ -136,9 +188,20 @@ function setUp(deps: GpuSetupDeps, feedUrl: string | undefined, overwrite: boole
   });
 }
 
+function fetchCuda(deps: GpuSetupDeps, pypiFeedUrl: string | undefined): Promise<CudaLibrariesSetupResult> {
+  return deps.ui.progress("SenseVoice: getting NVIDIA's CUDA libraries", (report, signal) => {
+    const bar = new DownloadProgress();
+    return deps.request(
+      'gpu/setupCudaLibraries',
+      { ...(pypiFeedUrl ? { pypiFeedUrl } : {}) },
+      { signal, onProgress: (p: ProgressParams) => report(bar.next(p)) },
+    );
+  });
+}
+
 export async function runGpuRemove(deps: GpuSetupDeps): Promise<boolean> {
   const detail =
-    'The CUDA provider libraries that setup placed beside the bundled ONNX Runtime are removed, and the per-user cache with them. Libraries that setup did not place are left alone. The daemon restarts without them.';
+    "The CUDA provider libraries that setup placed beside the bundled ONNX Runtime are removed, and the per-user cache with them (NVIDIA's CUDA libraries too, when setup fetched them). Libraries that setup did not place are left alone. The daemon restarts without them.";
   if ((await deps.ui.ask('Remove the GPU libraries?', detail, REMOVE)) !== REMOVE) return false;
   const r = await deps.request('gpu/remove', undefined);
   deps.log(
@@ -148,7 +211,7 @@ export async function runGpuRemove(deps: GpuSetupDeps): Promise<boolean> {
   const kept = r.kept.length ? ` Kept ${r.kept.join(', ')}: setup did not place them.` : '';
   void deps.ui.info(
     r.removed.length || r.cacheRemoved
-      ? `SenseVoice: GPU libraries removed.${kept}`
+      ? `SenseVoice: GPU libraries removed${r.cudaLibrariesRemoved ? ", NVIDIA's CUDA libraries with them" : ''}.${kept}`
       : `SenseVoice: no GPU libraries from setup were found.${kept}`,
   );
   return true;

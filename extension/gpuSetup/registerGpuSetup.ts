@@ -3,7 +3,7 @@
 // the GPU check after setup.
 import * as vscode from 'vscode';
 import type { DaemonSupervisor } from '../daemonSupervisor';
-import { gpuFeedUrl } from '../config';
+import { gpuFeedUrl, gpuPypiFeedUrl } from '../config';
 import { CHECK_GPU_COMMAND } from '../gpuCheck/registerGpuCheck';
 import { GPU_SETUP_COMMANDS, runGpuRemove, runGpuSetup, type GpuSetupDeps, type GpuSetupUi } from './gpuSetupFlow';
 import { commandGuard } from '../commandGuard';
@@ -36,6 +36,7 @@ export function registerGpuSetup(
     restartDaemon: () => restartForGpu(sup, log),
     runGpuCheck: () => Promise.resolve(vscode.commands.executeCommand(CHECK_GPU_COMMAND)),
     feedUrl: gpuFeedUrl,
+    pypiFeedUrl: gpuPypiFeedUrl,
     ui: windowUi,
     log: (m) => log.info(m),
   };

@@ -1,10 +1,18 @@
 // `sensevoice gpu setup|remove` with a fake daemon connection: the plan shown before anything is
 // downloaded, a driver blocker stops it, no download without --yes where there is no terminal to
 // ask, a "no" downloads nothing, and the other platforms get what works out of the box.
+// --cuda-libraries: NVIDIA's packages with sizes and licences in the plan, one question for both
+// downloads, then gpu/setupCudaLibraries with the index given.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DaemonConnection } from '../../../client/daemonConnection';
-import { ErrorCode, type GpuSetupPlan, type GpuSetupResult, type NvidiaInfo } from '../../../common/protocol';
+import {
+  ErrorCode,
+  type CudaLibrariesSetupResult,
+  type GpuSetupPlan,
+  type GpuSetupResult,
+  type NvidiaInfo,
+} from '../../../common/protocol';
 import { checkGpuArgs, gpuCommand, renderPlan, type GpuCliIo } from '../../../cli/gpuSetupCommand';
 import { UsageError } from '../../../cli/output';
 
@@ -55,6 +63,16 @@ function fakeDaemon(plan: GpuSetupPlan) {
       calls.push({ method, params });
       if (method === 'gpu/setupPlan') return plan;
       if (method === 'gpu/setup') return RESULT;
+      if (method === 'gpu/setupCudaLibraries')
+        return {
+          storeDir: '/c/nvidia-cuda12',
+          libDir: '/c/nvidia-cuda12/lib',
+          fetched: ['nvidia-cudnn-cu12'],
+          alreadyInStore: [],
+          files: ['libcudnn.so.9'],
+          downloadedBytes: 700,
+          resumedBytes: 0,
+        } satisfies CudaLibrariesSetupResult;
       throw new Error(`unexpected ${method}`);
     },
   } as unknown as DaemonConnection;
@@ -149,4 +167,46 @@ test('gpu takes setup or remove', () => {
   assert.throws(() => checkGpuArgs([]), UsageError);
   assert.throws(() => checkGpuArgs(['install']), UsageError);
   assert.throws(() => checkGpuArgs(['setup', 'now']), UsageError);
+});
+
+test('--cuda-libraries: the plan lists NVIDIA packages with sizes and licences; one question; then the store is filled', async () => {
+  const plan: GpuSetupPlan = {
+    ...PLAN,
+    cudaLibraries: {
+      feedUrl: 'http://pypi.corp/pypi',
+      storeDir: '/c/nvidia-cuda12',
+      libDir: '/c/nvidia-cuda12/lib',
+      packages: [
+        {
+          name: 'nvidia-cudnn-cu12',
+          version: '9.10.2.21',
+          role: 'cuDNN 9',
+          licence: 'NVIDIA cuDNN Software License Agreement',
+          licenceUrl: 'https://docs.nvidia.com/deeplearning/cudnn/latest/reference/eula.html',
+          sizeBytes: 700 * 1024 * 1024,
+          inStore: false,
+        },
+      ],
+      downloadBytes: 700 * 1024 * 1024,
+      complete: false,
+    },
+  };
+  const d = fakeDaemon(plan);
+  const t = io(true);
+  const o = { ...opts, cudaLibraries: true, pypiFeedUrl: 'http://pypi.corp/pypi' };
+  assert.equal(await gpuCommand(d.daemon, ['setup'], o, t), 0);
+  assert.deepEqual(
+    d.calls.map((c) => c.method),
+    ['gpu/setupPlan', 'gpu/setup', 'gpu/setupCudaLibraries'],
+  );
+  assert.deepEqual(d.calls[0]?.params, { feedUrl: opts.feedUrl, cudaLibraries: true, pypiFeedUrl: o.pypiFeedUrl });
+  assert.deepEqual(d.calls[2]?.params, { pypiFeedUrl: o.pypiFeedUrl });
+  assert.equal(t.asked.length, 1, 'one question for both downloads');
+  assert.match(t.asked[0] ?? '', /Download 950\.0 MiB .*NVIDIA's licences/);
+  assert.match(
+    t.text(),
+    /nvidia-cudnn-cu12 9\.10\.2\.21 {2}cuDNN 9 {2}700\.0 MiB {2}licence: NVIDIA cuDNN Software License Agreement/,
+  );
+  assert.match(t.text(), /LD_LIBRARY_PATH/);
+  assert.match(t.text(), /NVIDIA's CUDA libraries in \/c\/nvidia-cuda12\/lib: libcudnn\.so\.9/);
 });

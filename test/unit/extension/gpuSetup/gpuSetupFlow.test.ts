@@ -1,12 +1,16 @@
 // "SenseVoice: Set Up GPU" with a fake connection and a fake window: the plan is shown before any
 // download, "no" downloads nothing, a driver blocker stops with its fix, a finished setup restarts
 // the daemon and runs the GPU check by itself, cancelling says how to resume, libraries setup did
-// not place are replaced only after asking, and remove restarts the daemon too.
+// not place are replaced only after asking, and remove restarts the daemon too. The second button
+// also fetches NVIDIA's CUDA libraries (size on the button, licences in the detail) under its own
+// progress, before the restart.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   ErrorCode,
   SenseVoiceError,
+  type CudaLibrariesPlan,
+  type CudaLibrariesSetupResult,
   type GpuRemoveResult,
   type GpuSetupPlan,
   type GpuSetupResult,
@@ -48,6 +52,35 @@ const PLAN: GpuSetupPlan = {
   files: ['libonnxruntime_providers_cuda.so'],
 };
 
+const CUDA_PLAN: CudaLibrariesPlan = {
+  feedUrl: 'https://pypi.org/pypi',
+  storeDir: '/cache/nvidia-cuda12',
+  libDir: '/cache/nvidia-cuda12/lib',
+  packages: [
+    {
+      name: 'nvidia-cudnn-cu12',
+      version: '9.10.2.21',
+      role: 'cuDNN 9',
+      licence: 'NVIDIA cuDNN Software License Agreement',
+      licenceUrl: 'https://docs.nvidia.com/deeplearning/cudnn/latest/reference/eula.html',
+      sizeBytes: 700 * 1024 * 1024,
+      inStore: false,
+    },
+  ],
+  downloadBytes: 700 * 1024 * 1024,
+  complete: false,
+};
+
+const CUDA_RESULT: CudaLibrariesSetupResult = {
+  storeDir: '/cache/nvidia-cuda12',
+  libDir: '/cache/nvidia-cuda12/lib',
+  fetched: ['nvidia-cudnn-cu12'],
+  alreadyInStore: [],
+  files: ['libcudnn.so.9'],
+  downloadedBytes: 700,
+  resumedBytes: 0,
+};
+
 const RESULT: GpuSetupResult = {
   version: '1.30.0',
   binDir: '/ext/bin',
@@ -70,6 +103,7 @@ function fake(
     plan?: GpuSetupPlan;
     answers?: (string | undefined)[];
     setup?: (params: { overwrite?: boolean }, n: number) => GpuSetupResult;
+    cuda?: () => CudaLibrariesSetupResult;
     infoAnswer?: string;
     errorAnswer?: string;
   } = {},
@@ -86,6 +120,10 @@ function fake(
         options?.onProgress?.({ token: 't', bytes: 50, total: 100, fraction: 0.5, message: 'Downloading' });
         return (o.setup ?? (() => RESULT))(params as { overwrite?: boolean }, ++setups);
       }
+      if (method === 'gpu/setupCudaLibraries') {
+        options?.onProgress?.({ token: 'c', bytes: 25, total: 100, fraction: 0.25, message: 'Downloading cuDNN' });
+        return (o.cuda ?? (() => CUDA_RESULT))();
+      }
       if (method === 'gpu/remove')
         return {
           binDir: '/ext/bin',
@@ -93,12 +131,14 @@ function fake(
           kept: [],
           cacheDir: '/cache',
           cacheRemoved: true,
+          cudaLibrariesRemoved: true,
         } satisfies GpuRemoveResult;
       throw new Error(`unexpected ${method}`);
     }) as GpuSetupDeps['request'],
     restartDaemon: async () => void events.push('restart'),
     runGpuCheck: async () => void events.push('gpu check'),
     feedUrl: () => 'https://mirror.corp/v3/index.json',
+    pypiFeedUrl: () => undefined,
     ui: {
       ask: async (message, detail) => {
         events.push(`ask: ${message} | ${detail}`);
@@ -132,7 +172,11 @@ test('asks with the size, licence, driver and prerequisites; then sets up, resta
     f.calls.map((c) => c.method),
     ['gpu/setupPlan', 'gpu/setup'],
   );
-  assert.deepEqual(f.calls[0]?.params, { feedUrl: 'https://mirror.corp/v3/index.json' }, 'the setting is the feed');
+  assert.deepEqual(
+    f.calls[0]?.params,
+    { feedUrl: 'https://mirror.corp/v3/index.json', cudaLibraries: true },
+    'the setting is the feed; the CUDA libraries are asked about for the second button',
+  );
   const ask = f.events.find((e) => e.startsWith('ask:')) ?? '';
   assert.match(ask, /250\.0 MiB/);
   assert.match(ask, /MIT/);
@@ -225,6 +269,7 @@ test('remove asks, removes, restarts the daemon', async () => {
     ['gpu/remove'],
   );
   assert.ok(f.events.includes('restart'));
+  assert.ok(f.events.includes("info: SenseVoice: GPU libraries removed, NVIDIA's CUDA libraries with them."));
   const no = fake({ answers: [undefined] });
   assert.equal(await runGpuRemove(no.deps), false);
   assert.equal(no.calls.length, 0);
@@ -232,4 +277,64 @@ test('remove asks, removes, restarts the daemon', async () => {
 
 test('a cached version says nothing will be downloaded', () => {
   assert.match(planDetail({ ...PLAN, cached: true }), /already in the cache.*nothing to download/);
+});
+
+test("the second button: its size up front, NVIDIA's licences in the detail, then the CUDA libraries under their own progress", async () => {
+  const button = 'Also Get NVIDIA CUDA Libraries (700.0 MiB)';
+  const f = fake({ plan: { ...PLAN, cudaLibraries: CUDA_PLAN }, answers: [button] });
+  f.deps.pypiFeedUrl = () => 'https://pypi.mirror.corp/pypi';
+  assert.equal(await runGpuSetup(f.deps), 'done');
+  assert.deepEqual(
+    f.calls.map((c) => c.method),
+    ['gpu/setupPlan', 'gpu/setup', 'gpu/setupCudaLibraries'],
+  );
+  assert.deepEqual(f.calls[2]?.params, { pypiFeedUrl: 'https://pypi.mirror.corp/pypi' }, 'the setting is the index');
+  const ask = f.events.find((e) => e.startsWith('ask:')) ?? '';
+  assert.match(ask, /cuDNN Software License Agreement, https:\/\/docs\.nvidia\.com/);
+  assert.match(ask, /LD_LIBRARY_PATH/);
+  assert.ok(f.events.includes("progress: SenseVoice: getting NVIDIA's CUDA libraries"));
+  assert.ok(
+    f.events.some((e) => /^step: Downloading cuDNN — .* \+25$/.test(e)),
+    'a fresh bar for the second download',
+  );
+  const order = f.events.filter((e) => e.startsWith('progress:') || e === 'restart');
+  assert.equal(order.at(-1), 'restart', 'the daemon restarts after both, so it starts with the store on its path');
+});
+
+test('the plain button does not fetch the CUDA libraries; a complete store offers no second button', async () => {
+  const f = fake({ plan: { ...PLAN, cudaLibraries: CUDA_PLAN } });
+  assert.equal(await runGpuSetup(f.deps), 'done');
+  assert.ok(!f.calls.some((c) => c.method === 'gpu/setupCudaLibraries'));
+  const complete = fake({
+    plan: {
+      ...PLAN,
+      cudaLibraries: {
+        ...CUDA_PLAN,
+        complete: true,
+        downloadBytes: 0,
+        packages: [{ ...CUDA_PLAN.packages[0]!, inStore: true }],
+      },
+    },
+  });
+  let buttons: string[] = [];
+  const ask = complete.deps.ui.ask;
+  complete.deps.ui.ask = (m, d, ...actions) => {
+    buttons = actions;
+    return ask(m, d, ...actions);
+  };
+  assert.equal(await runGpuSetup(complete.deps), 'done');
+  assert.deepEqual(buttons, ['Download and Set Up']);
+});
+
+test('cancelling the CUDA libraries says how to resume them, and does not restart', async () => {
+  const f = fake({
+    plan: { ...PLAN, cudaLibraries: CUDA_PLAN },
+    answers: ['Also Get NVIDIA CUDA Libraries (700.0 MiB)'],
+    cuda: () => {
+      throw new SenseVoiceError(ErrorCode.Cancelled, 'Download cancelled.');
+    },
+  });
+  assert.equal(await runGpuSetup(f.deps), 'cancelled');
+  assert.ok(f.events.some((e) => /choose them to resume/.test(e)));
+  assert.ok(!f.events.includes('restart'));
 });
