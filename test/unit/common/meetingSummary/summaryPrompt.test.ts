@@ -3,7 +3,7 @@
 // too long for one request packed into parts that each stay within the budget, in order, losing nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Transcript } from '../../../../common/protocol';
+import type { TranscriptData } from '../../../../common/formats';
 import {
   estimateTokens,
   mergePrompt,
@@ -13,7 +13,7 @@ import {
 } from '../../../../common/meetingSummary/summaryPrompt';
 import { meeting } from '../formats/fixture';
 
-function diarized(): Transcript {
+function diarized(): TranscriptData {
   const seg = (start: number, end: number, text: string, speaker?: string) => ({
     start,
     end,
