@@ -70,6 +70,11 @@ export async function consentTo(model: vscode.LanguageModelChat, state: vscode.M
   return true;
 }
 
+/** Forgets the chosen model only (it is gone: the next summary lets the user pick again). */
+export async function forgetChosenModel(state: vscode.Memento): Promise<void> {
+  await state.update(CHOSEN_MODEL, undefined);
+}
+
 /** Forgets the chosen model and every consent: the next Summarize Meeting asks again. */
 export async function forgetModelAndConsent(state: vscode.Memento): Promise<void> {
   const had = state.get<string[]>(CONSENTED, []).length > 0 || state.get<string>(CHOSEN_MODEL) !== undefined;

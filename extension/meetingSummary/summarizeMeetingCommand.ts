@@ -11,7 +11,7 @@ import { ModelTooSmallError, summarizeMeeting, type SummaryModel } from '../../c
 import { padForInsertion } from '../meetingNotes/notesPlacement';
 import type { FileTranscriber } from '../transcribe/fileTranscriber';
 import type { TranscriptPanels } from '../transcript/transcriptPanels';
-import { chooseChatModel, consentTo, forgetModelAndConsent } from './chatModelAccess';
+import { chooseChatModel, consentTo, forgetChosenModel, forgetModelAndConsent } from './chatModelAccess';
 import { languageModelErrorMessage, modelLabel, NOTHING_SAID } from './summaryMessages';
 import { summaryTarget } from './summaryPlacement';
 
@@ -97,17 +97,24 @@ export async function summarizeMeetingCommand(deps: Deps): Promise<boolean> {
       cancellable: true,
     },
     async (progress, token) => {
+      let requests = 0;
       try {
-        return await summarizeMeeting(spoken, chatModel(model, token), (p) => {
+        const answer = await summarizeMeeting(spoken, chatModel(model, token), (p) => {
+          requests = p.done;
           const step = p.planned > 1 ? `request ${Math.min(p.done + 1, p.planned)} of ${p.planned}: ` : '';
           progress.report({ message: `${step}${p.received > 0 ? `${p.received} characters received` : 'waiting'}` });
         });
+        // (counts only: the transcript's text is never logged)
+        deps.log.info(
+          `summary: ${spoken.lines.length} transcript lines summarized by ${label} in ${requests} requests`,
+        );
+        return answer;
       } catch (err) {
         if (token.isCancellationRequested || err instanceof vscode.CancellationError) return undefined;
+        if (err instanceof vscode.LanguageModelError && err.code === vscode.LanguageModelError.NotFound().code)
+          await forgetChosenModel(state);
         showModelError(err, label, deps.log);
         return undefined;
-      } finally {
-        deps.log.info(`summary: ${spoken.lines.length} transcript lines sent to ${label}`);
       }
     },
   );
