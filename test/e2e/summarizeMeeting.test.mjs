@@ -18,6 +18,9 @@ import { EXTENSIONS, QUICK_INPUT_BOX, WS, until } from './workbench.mjs';
 const AUDIO = 'summary-meeting.wav';
 const SAVED = 'summary-meeting.transcript.json';
 const NOTES = 'summary-notes.md';
+/** A second recording, whose transcript makes the fake model refuse (LanguageModelError.Blocked). */
+const REFUSED = 'summary-refused.wav';
+const REFUSED_SAVED = 'summary-refused.transcript.json';
 const LINES = [
   '[0:01] Alice: Welcome, we ship the release on Friday.',
   '[0:06] Bob: I can write the changelog today.',
@@ -101,6 +104,16 @@ describe('Summarize Meeting with a chat model', { timeout: 300_000 }, () => {
           seg(6, 11, 'I can write the changelog today.', 'S2'),
           seg(12, 16, 'Good, then the docs come next week.', 'S1'),
         ],
+      }),
+    );
+    fs.copyFileSync(path.join(WS, 'en.wav'), path.join(WS, REFUSED));
+    fs.writeFileSync(
+      path.join(WS, REFUSED_SAVED),
+      JSON.stringify({
+        file: path.join(WS, REFUSED),
+        durationSec: 4,
+        model: { layout: 'sherpa', quantization: 'int8', provider: 'cpu' },
+        segments: [{ ...seg(0, 4, 'PLEASE-REFUSE this one.', 'S1'), speaker: undefined }],
       }),
     );
     fs.writeFileSync(path.join(WS, NOTES), '# Planning\n\nMy own line before.\n');
@@ -216,5 +229,23 @@ describe('Summarize Meeting with a chat model', { timeout: 300_000 }, () => {
     assert.equal(requests().length, 2, 'nothing was sent');
     const text = await editorText();
     assert.equal((text.match(/Meeting summary/g) ?? []).length, 1);
+  });
+
+  it("the model's refusal (LanguageModelError Blocked) is told as such, and nothing is written", async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    await wb.chooseFromContextMenu(page, REFUSED_SAVED, /SenseVoice: Open Transcript/);
+    await wb.transcriptFrame(page, REFUSED);
+    const before = requests().length;
+    await wb.runCommand(page, 'SenseVoice: Summarize Meeting');
+    const echoRow = page.locator('.quick-input-list .monaco-list-row', { hasText: 'SenseVoice Echo' }).first();
+    await until('the consent question (forgotten before)', async () => {
+      if (await echoRow.isVisible().catch(() => false)) await echoRow.click();
+      return dialog().isVisible();
+    });
+    await dialog().locator('.monaco-button', { hasText: 'Send and Summarize' }).click();
+    await wb.toast(page, /SenseVoice Echo \(sensevoice-test\) refused the request/).waitFor({ timeout: 30_000 });
+    await wb.shot(page, 'summary-refused');
+    assert.equal(requests().length, before + 1);
+    assert.match(requests().at(-1), /\[0:00\] PLEASE-REFUSE this one\./);
   });
 });

@@ -1,7 +1,8 @@
 // Test only (installed in the e2e workbench by test/e2e/run.sh, never shipped): a chat model whose
 // answer is built from what it was sent, so the Summarize Meeting test can check that the transcript
 // really reached a model through the editor's language model API. It answers in the form the
-// extension asks for, naming the first speaker as an owner, and appends each request it gets to
+// extension asks for, naming the first speaker as an owner (or refuses with LanguageModelError.Blocked
+// when the transcript says PLEASE-REFUSE), and appends each request it gets to
 // requests.jsonl beside this file, so the test can also check that nothing else was sent, and which
 // API it registered with (or why it could not) to activation.json.
 // VS Code 1.104 and later: lm.registerLanguageModelChatProvider (stable API); VS Code 1.99 has only
@@ -51,6 +52,14 @@ function echo(prompt) {
   ].join('\n');
 }
 
+/** A transcript that says this makes the model refuse, as a provider over its quota does. */
+const REFUSE = 'PLEASE-REFUSE';
+
+/** Refuses with the API's Blocked error when the prompt asks for it. */
+function refuseIfAsked(prompt) {
+  if (prompt.includes(REFUSE)) throw vscode.LanguageModelError.Blocked('the fake model refuses on request');
+}
+
 /** Streams `text` in a few pieces, as a real model does. */
 async function stream(text, report, token) {
   for (let i = 0; i < text.length; i += 40) {
@@ -85,6 +94,7 @@ function register(context) {
         provideLanguageModelChatResponse: async (_model, messages, options, progress, token) => {
           const prompt = messages.map(messageText).join('\n');
           record(prompt, options?.requestInitiator);
+          refuseIfAsked(prompt);
           await stream(echo(prompt), (t) => progress.report(new vscode.LanguageModelTextPart(t)), token);
         },
         provideTokenCount: async (_model, text) => count(text),
@@ -101,6 +111,7 @@ function register(context) {
         provideLanguageModelResponse: async (messages, _options, extensionId, progress, token) => {
           const prompt = messages.map(messageText).join('\n');
           record(prompt, extensionId);
+          refuseIfAsked(prompt);
           await stream(
             echo(prompt),
             (t) => progress.report({ index: 0, part: new vscode.LanguageModelTextPart(t) }),
