@@ -21,6 +21,7 @@ import { diarizationParams, FileTranscriber } from './fileTranscriber';
 import { mergeSpeakersFlow, renameSpeakerFlow } from '../transcript/speakerEditing';
 import { speakerSaving, vscodeSpeakerUi } from '../transcript/speakerEditUi';
 import { timestampLinkHandler } from '../meetingNotes/openTimestampLink';
+import { registerSummarizeMeeting } from '../meetingSummary/summarizeMeetingCommand';
 
 /** Arguments a keybinding, a script or a test may pass to `sensevoice.exportTranscript`. */
 interface ExportArgs {
@@ -165,6 +166,7 @@ export function registerTranscription(
   register('sensevoice.insertMeetingNotes', (source?: vscode.Uri) =>
     insertMeetingNotes(panels, service, context.extension.id, source instanceof vscode.Uri ? source : undefined),
   );
+  registerSummarizeMeeting({ context, panels, service, log });
 }
 
 /** The audio a saved transcript belongs to: the path it names, else a file of that name beside it. */

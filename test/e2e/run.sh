@@ -9,6 +9,8 @@
 # (ignored); screenshots and logs go to test-output/e2e/. Based on the e2e recipe the project started from (code-server + playwright-core + Debian Chromium).
 # It runs on the newest code-server it was written for and on the oldest VS Code the manifest claims
 # (engines.vscode ^1.99: code-server 4.99.4 carries VS Code 1.99.3): E2E_CODE_SERVER picks the version.
+# The fake chat model the Summarize Meeting test talks to is a second, test-only extension; on 1.99 it
+# needs the proposed chatProvider API, which --enable-proposed-api allows for it alone.
 # Usage: npm run test:e2e (both versions), or [E2E_CODE_SERVER=4.99.4] bash test/e2e/run.sh [test files...]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -75,6 +77,10 @@ VSIX=$RUN/sensevoice-e2e.vsix
 npx --no-install vsce package --baseContentUrl https://example.invalid/ --baseImagesUrl https://example.invalid/ \
   --out "$VSIX" >"$OUT/vsce.log" 2>&1 || { cat "$OUT/vsce.log"; exit 1; }
 node esbuild.mjs   # vscode:prepublish built the production bundles; put the dev ones back for the other tests
+# A test-only extension with a fake chat model (test/e2e/fakeChatModel), for Summarize Meeting.
+FAKE_LM_VSIX=$RUN/fake-chat-model.vsix
+(cd test/e2e/fakeChatModel && npx --no-install vsce package --no-dependencies --allow-missing-repository --skip-license \
+  --out "$FAKE_LM_VSIX") >>"$OUT/vsce.log" 2>&1 || { cat "$OUT/vsce.log"; exit 1; }
 
 t "5 synthetic models, workspaces, fresh profile"
 # The daemons code-server starts (and the cli here) keep their transcript cache and model store in
@@ -154,7 +160,8 @@ mkdir -p "$UD/Machine"
 printf '{ "sensevoice.sharedDaemon": false }\n' > "$UD/Machine/settings.json"
 printf 'bind-addr: 127.0.0.1:%s\nauth: none\ncert: false\n' "$PORT" > "$RUN/config.yaml"
 export PATH="$NODE_BIN:$PATH"
-"$CS" --config "$RUN/config.yaml" --user-data-dir "$UD" --extensions-dir "$EXTS" --install-extension "$VSIX" >"$OUT/install.log" 2>&1 \
+"$CS" --config "$RUN/config.yaml" --user-data-dir "$UD" --extensions-dir "$EXTS" --install-extension "$VSIX" \
+  --install-extension "$FAKE_LM_VSIX" >"$OUT/install.log" 2>&1 \
   || { cat "$OUT/install.log"; exit 1; }
 
 # A private PulseAudio server with a 16 kHz mono null sink, for Record Meeting Notes: the daemons the
@@ -177,6 +184,7 @@ fi
 t "6 start code-server on 127.0.0.1:$PORT"
 setsid "$CS" --config "$RUN/config.yaml" --bind-addr "127.0.0.1:$PORT" --auth none \
   --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
+  --enable-proposed-api sensevoice-test.fake-chat-model \
   --user-data-dir "$UD" --extensions-dir "$EXTS" "$WS" >"$OUT/code-server.log" 2>&1 &
 CSPID=$!
 trap 'kill -- -$CSPID 2>/dev/null || true; [ -z "$PULSE_PID" ] || kill "$PULSE_PID" 2>/dev/null || true; node dist/cli.js daemon stop >/dev/null 2>&1 || true' EXIT
