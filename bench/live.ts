@@ -1,8 +1,8 @@
 // The live phase of the benchmark (issue 14): latency from the end of a 5 s utterance to its text
 // (bench/liveLatency.ts, real time through a PulseAudio null sink; target median <= 1 s on this
 // machine's CPU with the full-size model) and the daemon's memory over a 60-minute live session
-// played 15x faster than real time (bench/liveMemory.ts; target: no growth, the last tenth's median
-// RSS <= 1.1x the start's).
+// played faster than real time (bench/liveMemory.ts; 15x by default, which an idle machine keeps up
+// with; target: no growth, the last tenth's median RSS <= 1.1x the start's).
 //
 //   npx tsx bench/live.ts [--quick] [--threads N] [--utterances N] [--minutes M] [--speed X]
 //     [--skip latency|memory] [--model-dir DIR]
@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { makeTestModel, REPO_ROOT } from '../tools/makeTestModel/makeTestModel';
 import { pulseAudioMissing } from '../test/helpers/pulseAudio';
 import { LATENCY_TARGET_MS, measureLiveLatency, type LiveLatencyRecord } from './liveLatency';
-import { LIVE_RSS_TARGET, measureLiveMemory, type LiveMemoryRecord } from './liveMemory';
+import { LIVE_RSS_TARGET, MAX_TRAIL_SEC, measureLiveMemory, type LiveMemoryRecord } from './liveMemory';
 import type { BenchPaths, OurSettings } from './ourSystems';
 import type { Target } from './report';
 
@@ -95,9 +95,11 @@ export function liveTargets(r: LiveRecord | null): Target[] {
       value: m?.growth ?? null,
       cpuValue: null,
       limit: LIVE_RSS_TARGET,
-      met: m ? m.growth <= LIVE_RSS_TARGET : null,
+      // Growth while recognition trailed the source is the waiting audio, not a leak: not judged.
+      met: m?.keptUp ? m.growth <= LIVE_RSS_TARGET : null,
       detail: m
-        ? `${m.minutes} min at ${m.speed}x: start ${mb(m.startRssBytes)}, peak ${mb(m.peakRssBytes)}, end ${mb(m.endRssBytes)}, slope ${m.slopeMBPerHour.toFixed(1)} MB/h`
+        ? `${m.minutes} min at ${m.speed}x: start ${mb(m.startRssBytes)}, peak ${mb(m.peakRssBytes)}, end ${mb(m.endRssBytes)}, slope ${m.slopeMBPerHour.toFixed(1)} MB/h` +
+          (m.keptUp ? '' : `; recognition trailed by ${m.maxTrailSec.toFixed(0)} s of audio: too fast for this machine`)
         : 'not measured',
     },
   ];
@@ -116,8 +118,7 @@ export function formatLive(r: LiveRecord): string {
     const m = r.memory;
     out += `Live memory, ${m.minutes} min played at ${m.speed}x in ${m.wallSec.toFixed(0)} s (${m.samples.length} samples, ${m.segments} live segments):\n`;
     out += `  daemon RSS start ${mb(m.startRssBytes)} (after 5%), peak ${mb(m.peakRssBytes)}, end ${mb(m.endRssBytes)}; slope ${m.slopeMBPerHour.toFixed(1)} MB per hour of audio; last tenth / first ${m.growth.toFixed(3)} (target <= ${LIVE_RSS_TARGET}: ${m.growth <= LIVE_RSS_TARGET ? 'met' : 'NOT met'})\n`;
-    out += `  recognition trailed capture by at most ${m.maxTrailSec.toFixed(1)} s of audio\n`;
-    out += `  stop (final transcription of the recording): ${(m.stop.wallMs / 1000).toFixed(1)} s, peak ${mb(m.stop.peakRssBytes)}, ${m.stop.segments} segments\n`;
+    out += `  recognition trailed capture by at most ${m.maxTrailSec.toFixed(1)} s of audio${m.keptUp ? '' : ` (over ${MAX_TRAIL_SEC} s: the source was too fast for this machine, the growth is the waiting audio; not judged, lower --speed)`}\n`;
   }
   for (const n of r.notMeasured) out += `  not measured: ${n}\n`;
   return out;
@@ -150,8 +151,7 @@ async function main(): Promise<void> {
     throw new Error('--utterances takes 1-9; --minutes, --speed and --threads positive numbers');
   const dist = path.join(REPO_ROOT, 'dist');
   if (!fs.existsSync(path.join(dist, 'daemon.js'))) throw new Error('dist/daemon.js is missing: run npm run build');
-  const modelDir =
-    values['model-dir'] ?? makeTestModel({ layout: 'sherpa', profile: 'full', seed: 4, int8: true }).dir;
+  const modelDir = values['model-dir'] ?? makeTestModel({ layout: 'sherpa', profile: 'full', seed: 4, int8: true }).dir;
   const scratch = path.join(REPO_ROOT, '.cache', 'bench', `live-${process.pid}`);
   fs.mkdirSync(scratch, { recursive: true });
   const t0 = performance.now();
@@ -161,7 +161,12 @@ async function main(): Promise<void> {
   const settings: OurSettings = { threads, modelDir };
   try {
     const r = await measureLive({ root: REPO_ROOT, dist, scratch }, settings, o, progress, log);
-    process.stdout.write(`model ${modelDir}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
+    process.stdout.write(
+      `model ${modelDir}, load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}\n`,
+    );
     process.stdout.write(formatLive(r));
     if (values.out) fs.writeFileSync(values.out, JSON.stringify(r, null, 2) + '\n');
     process.exitCode = r.notMeasured.length ? 1 : 0;
