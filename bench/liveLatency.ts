@@ -36,8 +36,8 @@ const SOURCES: [string, number][] = [
   ['librispeech/1221-135766-0001.wav', 5.5],
   ['sense_voice/zh.wav', 0],
   ['librispeech/1221-135766-0001.wav', 10.5],
-  ['sense_voice/yue.wav', 0],
-  ['sense_voice/en.wav', 1.5],
+  ['librispeech/1221-135766-0001.wav', 3],
+  ['librispeech/1089-134686-0001.wav', 1],
 ];
 
 export interface LiveLatencyRecord {
