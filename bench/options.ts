@@ -22,7 +22,7 @@ export interface BenchOptions {
   batchSize: number | undefined;
   precision: 'int8' | 'fp32';
   seed: number;
-  /** Systems to skip (cli, daemon, sherpa, model) and the phases shared (shared daemon) and diarization. */
+  /** Systems to skip (cli, daemon, sherpa, model) and the phases shared (shared daemon), diarization and live. */
   skip: Set<string>;
   out: string;
   verbose: boolean;
@@ -44,7 +44,8 @@ full-size synthetic SenseVoiceSmall (random weights, real shapes; generated once
   --precision P         int8 (default; what CPUs run) or fp32
   --seed N              weights of the synthetic model (default 4)
   --skip LIST           systems to leave out: cli, daemon, sherpa, model; shared (the shared-daemon phase),
-                        diarization (ours vs sherpa-onnx-node on 10 min; 3 h peak RSS in the full run)
+                        diarization (ours vs sherpa-onnx-node on 10 min; 3 h peak RSS in the full run),
+                        live (latency of a 5 s utterance's text; RSS over 60 min played at 15x, quick 10 min)
   --out FILE            results file (default bench/results.json)
   --verbose             show the daemon's and helpers' logs
   --table [FILE]        print the table of an earlier run (default bench/results.json) and exit`;
@@ -144,7 +145,7 @@ export function parseCommand(argv: readonly string[], root: string): BenchComman
     o.precision = v.precision;
   }
   for (const s of v.skip?.split(',') ?? []) {
-    if (!['cli', 'daemon', 'sherpa', 'model', 'shared', 'diarization'].includes(s))
+    if (!['cli', 'daemon', 'sherpa', 'model', 'shared', 'diarization', 'live'].includes(s))
       throw new BenchUsageError(`--skip: unknown system "${s}"`);
     o.skip.add(s);
   }

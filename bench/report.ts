@@ -2,6 +2,7 @@
 // one column per system, one row per metric, as the guide's GPU table is laid out.
 import type { SharedRecord } from './sharedDaemon';
 import { diarizationTarget, type DiarizationRecord } from './diarization';
+import { liveTargets, type LiveRecord } from './live';
 import type { LongAudio } from './audio';
 import type { BenchOptions, Role } from './options';
 import { ROLES } from './options';
@@ -79,7 +80,9 @@ export interface Target {
     | 'cliOnShared'
     | 'secondWindow'
     | 'sharedRss'
-    | 'diarization';
+    | 'diarization'
+    | 'liveLatency'
+    | 'liveRss';
   description: string;
   /** The measured ratio. */
   value: number | null;
@@ -133,6 +136,8 @@ export interface BuildArgs {
   shared: SharedRecord | null;
   /** The diarization phase (bench/diarization.ts; null when skipped or failed). */
   diarization: DiarizationRecord | null;
+  /** The live phase (bench/live.ts; null when skipped or failed). */
+  live: LiveRecord | null;
   errors: string[];
   daemonEndRssBytes: number | null;
   benchWallMs: number;
@@ -271,6 +276,7 @@ export function buildResults(a: BuildArgs) {
   });
   targets.push(...sharedTargets(a.shared));
   targets.push(diarizationTarget(a.diarization));
+  targets.push(...liveTargets(a.live));
 
   return {
     schema: 1 as const,
@@ -309,6 +315,7 @@ export function buildResults(a: BuildArgs) {
     freshDaemonRss: a.freshRss,
     shared: a.shared,
     diarization: a.diarization,
+    live: a.live,
     targets,
     profile: a.profile ? profileSummary(a.profile) : null,
     runs: a.runs,

@@ -16,6 +16,7 @@ import { BenchUsageError, parseCommand, ROLES, USAGE, type Role } from './option
 import { readMemory } from './procStats';
 import { measureShared, type SharedRecord } from './sharedDaemon';
 import { measureDiarization, type DiarizationRecord } from './diarization';
+import { liveOptions, measureLive, type LiveRecord } from './live';
 import {
   buildResults,
   formatTable,
@@ -376,6 +377,16 @@ async function main(argv: string[]): Promise<number> {
     });
   }
 
+  // Live recording (issue 14): a 5 s utterance's text latency, and RSS over a long fast-played session.
+  let live: LiveRecord | null = null;
+  if (!o.skip.has('live')) {
+    await attempt('live', async () => {
+      const r = await measureLive(paths, settings, liveOptions(o.quick), progress, log);
+      for (const n of r.notMeasured) errors.push(`live ${n}`);
+      live = r;
+    });
+  }
+
   // Profile: where the time goes on the headline input.
   let profile: ProfileRecord | null = null;
   const mediumSpans = spansByRole.medium;
@@ -447,6 +458,7 @@ async function main(argv: string[]): Promise<number> {
     freshRss,
     shared,
     diarization,
+    live,
     errors,
     daemonEndRssBytes: endMem?.rssBytes ?? null,
     benchWallMs: performance.now() - benchStart,

@@ -37,7 +37,8 @@ Commands:
   record [--device NAME] [--duration S] [--out FILE.ogg|FILE.wav] [transcribe's model and format options]
                                 record a device (Ogg/Opus, or WAV for .wav; never over an existing file;
                                 recording-<date>-<time>.ogg here without --out), print segments on stderr
-                                as they are spoken, and on --duration or Ctrl-C the recording's transcript
+                                as they are spoken, and on --duration or Ctrl-C the recording's transcript;
+                                lines on stdin: p (pause), r (resume), s (stop)
   gpu-check [--json|--format md] [--model DIR]
                                 does the GPU work for this model? providers tried, timing, checklist
                                 with fixes; exits 1 when a check fails (always in a private daemon,

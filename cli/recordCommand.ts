@@ -1,7 +1,9 @@
 // `sensevoice record`: records a capture device to a file while the daemon transcribes it. Live
 // segments are printed on stderr as they are recognised; on --duration or Ctrl-C the file is
 // finished and its full transcript (the same as `transcribe` of the recording) goes to stdout in
-// --format. A second Ctrl-C quits at once; the daemon still finishes and keeps the file.
+// --format. A second Ctrl-C quits at once; the daemon still finishes and keeps the file. Lines on
+// stdin pause, resume and stop it (cli/recordControls.ts): a terminal user types p + Enter, a script
+// writes "pause".
 import path from 'node:path';
 import type { DaemonConnection } from '../client/daemonConnection';
 import {
@@ -16,6 +18,7 @@ import {
 } from '../common/protocol';
 import { clockTime, formatJson, formatTranscript, richText } from '../common/formats';
 import { printError, UsageError } from './output';
+import { CONTROLS_HELP, listenForControls, type RecordControl } from './recordControls';
 import type { CliFormat } from './transcribeCommand';
 
 export interface RecordCliOptions {
@@ -68,6 +71,32 @@ export async function recordCommand(daemon: DaemonConnection, o: RecordCliOption
     stop();
   };
   process.on('SIGINT', onSigint);
+  // One pause or resume at a time, in the order typed, from when the recording has started; each
+  // says where the recording stands.
+  let markStarted: () => void = () => undefined;
+  let controlChain = new Promise<void>((resolve) => (markStarted = resolve));
+  const control = (c: RecordControl) => {
+    if (c === 'stop') {
+      process.stderr.write('Stopping: finishing the recording and its transcript…\n');
+      stop();
+      return;
+    }
+    controlChain = controlChain.then(async () => {
+      try {
+        const r = await daemon.request(c === 'pause' ? 'live/pause' : 'live/resume', { id });
+        process.stderr.write(
+          r.paused
+            ? `Paused at ${clockTime(r.capturedSec)} of recording (r + Enter to resume)\n`
+            : `Resumed at ${clockTime(r.capturedSec)} of recording\n`,
+        );
+      } catch (err) {
+        printError(err);
+      }
+    });
+  };
+  const controls = listenForControls(process.stdin, control, (line) =>
+    process.stderr.write(`Unknown command "${line}" (${CONTROLS_HELP})\n`),
+  );
   try {
     const started = await daemon.request('live/start', {
       device: o.device,
@@ -82,12 +111,15 @@ export async function recordCommand(daemon: DaemonConnection, o: RecordCliOption
       maxSegmentSec: o.maxSegmentSec,
     });
     id = started.id;
+    markStarted();
     process.stderr.write(
       `Recording ${started.inputFormat} "${started.device}" to ${started.path}` +
         (o.durationSec !== undefined ? ` for ${o.durationSec} s` : '') +
-        ' (Ctrl-C to stop)\n',
+        ` (${CONTROLS_HELP})\n`,
     );
     await stopped;
+    controls.close();
+    await controlChain;
     const r = await daemon.request('live/stop', { id });
     const why = ended ?? r.ended;
     if (why) printError(new SenseVoiceError(why.code, why.message));
@@ -101,6 +133,7 @@ export async function recordCommand(daemon: DaemonConnection, o: RecordCliOption
     }
     return why ? 1 : 0;
   } finally {
+    controls.close();
     process.off('SIGINT', onSigint);
   }
 }

@@ -65,5 +65,9 @@ function runPrivate(): void {
       }
     }, 2000).unref();
   }
+  // A Ctrl-C in a terminal reaches the whole process group, this daemon of a `sensevoice --stdio`
+  // included: the cli handles it (a recording is finished and transcribed here first), then closes
+  // our stdin. Dying on it would lose that work, so the client alone decides when this daemon ends.
+  process.on('SIGINT', () => log('SIGINT ignored: the client ends this daemon by closing its stdin'));
   log(`started, pid ${process.pid}, node ${process.versions.node}`);
 }

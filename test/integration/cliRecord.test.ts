@@ -1,9 +1,11 @@
 // `sensevoice devices` and `sensevoice record` as a user runs them, against a private PulseAudio
 // server: segments on stderr while recording, the transcript on stdout when --duration is reached
-// or on Ctrl-C (SIGINT), the recording finished and kept. Skips only when pulseaudio is missing.
+// or on Ctrl-C (SIGINT), the recording finished and kept; a Ctrl-C in a terminal (SIGINT to the whole
+// process group, the --stdio daemon included) as well; pause, resume and stop typed on stdin. Skips
+// only when pulseaudio is missing.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AUDIO, requireBuilt, tempDir } from '../helpers/paths';
@@ -13,15 +15,20 @@ import { MONITOR, pulseAudioMissing, startPulseServer, type PulseServer } from '
 
 const CLIP = path.join(AUDIO, 'sense_voice/en.wav');
 
-/** Runs the cli with the test server's environment; stdout and stderr are collected as they come. */
-function cli(pa: PulseServer, args: string[]) {
+/**
+ * Runs the cli with the test server's environment; stdout and stderr are collected as they come.
+ * `group`: in a process group of its own, as a shell starts a command (a Ctrl-C goes to the group);
+ * `stdin`: a pipe to type commands into (else /dev/null).
+ */
+function cli(pa: PulseServer, args: string[], o: { group?: boolean; stdin?: boolean } = {}) {
   const child = spawn(process.execPath, [requireBuilt('cli.js'), '--stdio', '--provider', 'cpu', ...args], {
     env: pa.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [o.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    detached: o.group ?? false,
   });
   const r = { child, stdout: '', stderr: '', code: null as number | null };
-  child.stdout.setEncoding('utf8').on('data', (s: string) => (r.stdout += s));
-  child.stderr.setEncoding('utf8').on('data', (s: string) => (r.stderr += s));
+  child.stdout!.setEncoding('utf8').on('data', (s: string) => (r.stdout += s));
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => (r.stderr += s));
   const done = new Promise<typeof r>((resolve) =>
     child.on('close', (code) => {
       r.code = code;
@@ -95,5 +102,84 @@ describe('sensevoice devices and record', { skip: pulseAudioMissing() ?? false }
     const again = await cli(pa, ['record', '--device', MONITOR, '--out', out, '--duration', '1']).done;
     assert.equal(again.code, 1);
     assert.match(again.stderr, /error: RecordingExists: /);
+  });
+
+  test('Ctrl-C in a terminal (SIGINT to the process group, the --stdio daemon too): finished and transcribed', async () => {
+    const out = path.join(dir, 'terminal.ogg');
+    const run = cli(pa, ['record', '--device', MONITOR, '--out', out, '--model', testModel('sherpa').dir], {
+      group: true,
+    });
+    await waitFor(() => /Recording pulse/.test(run.r.stderr), 'recording to start', 60_000);
+    await pa.play(CLIP);
+    await waitFor(() => /^\[0:\d\d\] \S/m.test(run.r.stderr), 'a live segment on stderr', 30_000);
+    // What the terminal does on Ctrl-C: the signal to every process of the foreground group.
+    process.kill(-run.r.child.pid!, 'SIGINT');
+    const r = await run.done;
+    assert.doesNotMatch(r.stderr, /DaemonUnavailable/);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^\[0:\d\d\] \S/m, 'the transcript of the recording so far on stdout');
+    const probe = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', out], {
+      encoding: 'utf8',
+    });
+    const recorded = Number(/Recorded (\d+\.\d) s/.exec(r.stderr)?.[1]);
+    assert.ok(
+      Math.abs(Number(probe.stdout) - recorded) <= 0.1,
+      `file ${probe.stdout.trim()} s, recorded ${recorded} s`,
+    );
+  });
+
+  test('pause, resume and stop typed on stdin: paused audio is left out; stop finishes like Ctrl-C', async () => {
+    const out = path.join(dir, 'typed.wav');
+    const run = cli(
+      pa,
+      ['record', '--device', MONITOR, '--out', out, '--format', 'json', '--model', testModel('sherpa').dir],
+      {
+        stdin: true,
+      },
+    );
+    const stdin = run.r.child.stdin!;
+    await waitFor(() => /Recording pulse/.test(run.r.stderr), 'recording to start', 60_000);
+    assert.match(run.r.stderr, /p \+ Enter: pause, r \+ Enter: resume/);
+    stdin.write('p\n');
+    await waitFor(() => /^Paused at 0:\d\d of recording/m.test(run.r.stderr), 'the pause', 20_000);
+    stdin.write('pause\n');
+    await waitFor(() => /error: LiveWrongState: .*already paused/.test(run.r.stderr), 'pausing twice refused', 20_000);
+    await pa.play(CLIP); // heard while paused: not recorded, not transcribed
+    stdin.write('what\n');
+    await waitFor(() => /Unknown command "what"/.test(run.r.stderr), 'an unknown command named', 20_000);
+    stdin.write('r\n');
+    await waitFor(() => /^Resumed at 0:\d\d of recording/m.test(run.r.stderr), 'the resume', 20_000);
+    stdin.end('stop\n'); // and the end of stdin stops nothing by itself
+    const r = await run.done;
+    assert.equal(r.code, 0, r.stderr);
+    const t = JSON.parse(r.stdout);
+    const recorded = Number(/Recorded (\d+\.\d) s/.exec(r.stderr)?.[1]);
+    assert.ok(Math.abs(t.durationSec - recorded) <= 0.1, `${t.durationSec} vs ${recorded}`);
+    // The clip was played only while paused: nothing louder than the null sink's silence is in the
+    // file, and nothing of it in the transcript.
+    const pcm = execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', out, '-f', 's16le', '-'], {
+      maxBuffer: 1 << 26,
+    });
+    let peak = 0;
+    for (let i = 0; i + 1 < pcm.length; i += 2) peak = Math.max(peak, Math.abs(pcm.readInt16LE(i)));
+    assert.ok(peak < 40, `peak ${peak} of 32768 in the recording: the paused clip got in`);
+    assert.equal(t.segments.length, 0, r.stdout);
+  });
+
+  test('the end of stdin does not stop a recording; --duration still does', async () => {
+    const out = path.join(dir, 'closed-stdin.wav');
+    const run = cli(
+      pa,
+      ['record', '--device', MONITOR, '--out', out, '--duration', '2', '--model', testModel('sherpa').dir],
+      {
+        stdin: true,
+      },
+    );
+    run.r.child.stdin!.end();
+    const r = await run.done;
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /Stopping/);
+    const recorded = Number(/Recorded (\d+\.\d) s/.exec(r.stderr)?.[1]);
+    assert.ok(recorded >= 2, r.stderr);
   });
 });
