@@ -7,7 +7,7 @@ import type net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { Endpoint } from '../common/rpc/endpoint';
 import { buildVersion } from '../common/daemon/buildVersion';
-import { withCudaLibraryPath } from '../common/gpuSetup/cudaLibraryStore';
+import { daemonEnvironment } from '../common/daemonEnvironment';
 import {
   ErrorCode,
   PROTOCOL_VERSION,
@@ -86,7 +86,7 @@ export class DaemonConnection {
     const child = spawn(options.command, options.args, {
       stdio: ['pipe', 'pipe', 'pipe'],
       // NVIDIA's CUDA libraries from `gpu setup --cuda-libraries`, when complete, go on its library path.
-      env: { ...withCudaLibraryPath(options.env ?? process.env), SENSEVOICE_PARENT_PID: String(process.pid) },
+      env: { ...daemonEnvironment(options.env ?? process.env), SENSEVOICE_PARENT_PID: String(process.pid) },
       cwd: options.cwd,
       windowsHide: true,
     });

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { buildVersion } from '../common/daemon/buildVersion';
 import { ensurePrivateDir, runtimePlaces, type RuntimePlaces } from '../common/daemon/runtimeDir';
-import { withCudaLibraryPath } from '../common/gpuSetup/cudaLibraryStore';
+import { daemonEnvironment } from '../common/daemonEnvironment';
 import { ErrorCode, SenseVoiceError, type DaemonSettings } from '../common/protocol';
 import { DaemonConnection } from './daemonConnection';
 
@@ -101,7 +101,7 @@ async function startAndConnect(places: RuntimePlaces, o: SharedDaemonOptions): P
     detached: true,
     stdio: ['ignore', logFd, logFd],
     // The loader reads LD_LIBRARY_PATH once: the CUDA library store goes on it here, at the start.
-    env: withCudaLibraryPath(o.env ?? process.env),
+    env: daemonEnvironment(o.env ?? process.env),
     cwd: o.cwd,
     windowsHide: true,
   });
