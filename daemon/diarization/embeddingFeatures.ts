@@ -37,6 +37,8 @@ export class EmbeddingFeatures {
       sampleScale: meta.normalizeSamples ? 1 : 32768,
       windowType: 'povey',
       snipEdges: false,
+      // Not bit for bit sherpa-onnx's features (values up to 2e-4 off), 2.6x faster: see the header.
+      precision: 'float64',
     });
   }
 
