@@ -50,38 +50,39 @@ export function createFloat64FrameComputer(
     at += banks.weights[b].length;
     end[b] = at;
   }
-  const frame = new Float64Array(fftSize);
   const power = new Float64Array(fftSize / 2 + 1);
+  const frame = new Float32Array(L); // only for frames that reach past the ends: the samples, reflected
+  const { packed, slot } = fft;
+  const padding = slot.slice(L);
 
   return (samples, from, out, outOffset) => {
-    let sum = 0;
-    if (from >= 0 && from + L <= samples.length) {
-      for (let j = 0; j < L; j++) {
-        const v = samples[from + j] * scale;
-        frame[j] = v;
-        sum += v;
-      }
-    } else {
+    let x = samples;
+    let at = from;
+    if (from < 0 || from + L > samples.length) {
       // Kaldi's ExtractWindow without snip_edges: samples outside the wave are reflected into it.
       const n = samples.length;
       for (let j = 0; j < L; j++) {
         let i = from + j;
         while (i < 0 || i >= n) i = i < 0 ? -i - 1 : 2 * n - 1 - i;
-        const v = samples[i] * scale;
-        frame[j] = v;
-        sum += v;
+        frame[j] = samples[i];
       }
+      x = frame;
+      at = 0;
     }
-    const mean = removeDcOffset ? sum / L : 0;
-    // Pre-emphasis (x[j] -= c x[j-1], x[0] -= c x[0]) and the window in one pass, front to back.
-    let prev = frame[0] - mean;
-    frame[0] = (prev - c * prev) * win[0];
+    let sum = 0;
+    for (let j = 0; j < L; j++) sum += x[at + j];
+    const mean = removeDcOffset ? (sum * scale) / L : 0;
+    // Scale, remove DC, pre-emphasis (x[j] -= c x[j-1], x[0] -= c x[0]) and window in one pass,
+    // written straight into the FFT's packed input.
+    let prev = x[at] * scale - mean;
+    packed[slot[0]] = (prev - c * prev) * win[0];
     for (let j = 1; j < L; j++) {
-      const cur = frame[j] - mean;
-      frame[j] = (cur - c * prev) * win[j];
+      const cur = x[at + j] * scale - mean;
+      packed[slot[j]] = (cur - c * prev) * win[j];
       prev = cur;
     }
-    fft.power(frame, L, power);
+    for (let j = 0; j < padding.length; j++) packed[padding[j]] = 0;
+    fft.powerOfPacked(power);
     for (let b = 0; b < numBins; b++) {
       let e = 0;
       const e0 = end[b];

@@ -16,6 +16,13 @@ export interface RealPowerSpectrum64 {
    * `length` are read, the rest count as zeros).
    */
   power(input: Float64Array, length: number, out: Float64Array): void;
+  /**
+   * The same without the copy in: the caller has put input sample j at packed[slot[j]] for every
+   * j < size (zeros included). The transform then overwrites `packed`.
+   */
+  powerOfPacked(out: Float64Array): void;
+  readonly packed: Float64Array;
+  readonly slot: Int32Array;
 }
 
 const cache = new Map<number, RealPowerSpectrum64>();
@@ -98,6 +105,10 @@ function build(size: number): RealPowerSpectrum64 {
   function power(input: Float64Array, length: number, out: Float64Array): void {
     for (let j = 0; j < length; j++) buf[slot[j]] = input[j];
     for (let j = length; j < size; j++) buf[slot[j]] = 0;
+    powerOfPacked(out);
+  }
+
+  function powerOfPacked(out: Float64Array): void {
     if (first !== null) firstRadix4(buf, n);
     for (let s = 0; s < stages.length; s++) {
       const { radix, m, offsets, twiddles } = stages[s];
@@ -126,7 +137,7 @@ function build(size: number): RealPowerSpectrum64 {
       out[nk] = 0.25 * (yr * yr + yi * yi);
     }
   }
-  return { size, power };
+  return { size, power, powerOfPacked, packed: buf, slot };
 }
 
 /** Radix-4 butterflies of single points (twiddles all 1): blocks of 4 consecutive values. */
