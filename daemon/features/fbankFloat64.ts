@@ -84,9 +84,18 @@ export function createFloat64FrameComputer(
     for (let j = 0; j < padding.length; j++) packed[padding[j]] = 0;
     fft.powerOfPacked(power);
     for (let b = 0; b < numBins; b++) {
-      let e = 0;
+      // Two sums, even and odd weights, half the dependency chain: ~5% of the frame (A/B in one process).
       const e0 = end[b];
-      for (let i = start[b], k = first[b]; i < e0; i++, k++) e += weights[i] * power[k];
+      const d = first[b] - start[b];
+      let i = start[b];
+      let ea = 0;
+      let eb = 0;
+      for (; i + 1 < e0; i += 2) {
+        ea += weights[i] * power[i + d];
+        eb += weights[i + 1] * power[i + 1 + d];
+      }
+      if (i < e0) ea += weights[i] * power[i + d];
+      const e = ea + eb;
       out[outOffset + b] = Math.log(e > FLOAT32_EPSILON ? e : FLOAT32_EPSILON);
     }
   };
