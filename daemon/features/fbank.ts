@@ -46,7 +46,7 @@ export interface FbankOptions {
   snipEdges?: boolean;
   /**
    * 'float32-exact' (default): every step rounded as kaldi-native-fbank rounds it, bit for bit
-   * sherpa-onnx's features. 'float64': each step in double, rounded once at the end, ~2.6x faster
+   * sherpa-onnx's features. 'float64': each step in double, rounded once at the end, ~2.4x faster
    * and values up to 2e-4 off (fbankFloat64.ts): for diarization's speaker embeddings.
    */
   precision?: 'float32-exact' | 'float64';

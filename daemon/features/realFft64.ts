@@ -6,8 +6,9 @@
 // Same algorithm as kiss_fftr (n/2-point complex mixed-radix transform, radix 4 then 2, then the
 // split into the real transform's bins), with two shortcuts the float32 copy cannot take: the
 // twiddle-free butterflies of the first stage skip their products, and the split squares its bins
-// straight into the power spectrum. Measured on the 400-in-512 embedding frame (2 cores, loaded):
-// 1.85 us a frame here against ~6 us for kissRealFft + power spectrum.
+// straight into the power spectrum. In a per-step ablation of the whole frame (2 loaded cores, CPU
+// time) this transform and split took ~2 us of fbankFloat64's 4.5-6.4 us; the float32-exact frame
+// (kissRealFft + the rest) took 11-12 us under the same load.
 
 export interface RealPowerSpectrum64 {
   size: number;
