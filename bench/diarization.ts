@@ -21,6 +21,20 @@
 //   up to ten overlapping windows, as sherpa does in C++), ONNX Runtime ~21%, clustering ~8%. Before
 //   this change: CPU 9.0-9.5 s (ratio ~1.8). Meeting 0.9 needs the fbank ~4x faster (WASM SIMD or a
 //   native fbank), not a tweak.
+// Then (same day, same command, the machine still shared: load average 4-14, so each figure is one
+// run's ours and sherpa side by side, and the runs swing): the embedding fbank in double precision
+// (daemon/features/fbankFloat64.ts, realFft64.ts: ~2.4x faster a frame, turns still identical to
+// sherpa's in the parity test), clustering's distances four pairs at a time, the window copy zeroing
+// only its tail. Ours CPU 5.30-6.84 s where it was 7.11-9.40 s in runs beside it; ours / sherpa CPU
+// 0.99, 1.27, 1.18, 1.15, 1.17 (before: 1.64, 2.09), so ~0.3 of the ratio gone and the target still
+// NOT met. Where ours goes now (per-phase CPU, bench-only instrumentation): fbank ~60% (~400,700
+// frames, 9-10 us a frame inside the pipeline on the loaded machine), segmentation model ~26%,
+// embedding model runs ~3%, clustering and the rest ~11%. Tried and dropped: the segmentation model
+// batched over 2-8 windows (input [N,1,T] is dynamic; 0-20% less CPU a window, lost in the noise,
+// and 28 of 32,984 output values differ from one-at-a-time); frames from one grid over the whole
+// file, each computed once (~65,000 instead of ~400,000 frames) - a label flipped on the
+// three-speaker k=3 case of the parity test (agreement 99.28%, a turn off), so sherpa's per-pair
+// framing stays.
 //   3 h (the 10.9 min looped, streamed; `npx tsx bench/diarization.ts --long-minutes 180`, or the
 //   worker alone with loopToSec 10800): ours peak RSS 433 and 438 MB in two runs (10,791 windows,
 //   25,154 embeddings, two-stage clustering, 3 speakers, 2,270 turns), CPU 144-168 s, wall 397-927 s

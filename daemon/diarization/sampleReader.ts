@@ -65,9 +65,11 @@ export class SampleReader implements SampleView {
 
   /** Copies [start, start + out.length) into out, zeros past the end. */
   copy(start: number, out: Float32Array): void {
-    out.fill(0);
+    // Only the part past the end is zeroed: the window is copied 644 times on a 10-minute file.
     const from = start - this.base;
     const to = Math.min(from + out.length, this.held);
-    if (to > from) out.set(this.data.subarray(from, to));
+    const n = Math.max(0, to - from);
+    if (n > 0) out.set(this.data.subarray(from, to));
+    out.fill(0, n);
   }
 }
