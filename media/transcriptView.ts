@@ -189,8 +189,18 @@ function speakerChip(id: string, where: 'segment' | 'participant'): HTMLButtonEl
   b.type = 'button';
   b.dataset.speaker = id;
   b.dataset.colour = String(look.colours.get(id) ?? 0);
-  b.title = `${name}: click to rename`;
+  const recognised = state?.speakers.find((x) => x.id === id)?.recognised;
+  b.title = recognised
+    ? `${name}: a remembered voice (${Math.round(recognised.similarity * 100)}% alike). Click to rename; right-click: Not This Person.`
+    : `${name}: click to rename; right-click: Remember This Voice.`;
   b.setAttribute('aria-label', `Speaker ${name}, rename`);
+  // VS Code's context menu on the chip (package.json webview/context) gets the speaker from here.
+  b.dataset.vscodeContext = JSON.stringify({
+    webviewSection: 'speaker',
+    speakerId: id,
+    speakerRecognised: recognised !== undefined,
+    preventDefaultContextMenuItems: true,
+  });
   b.append(el('span', 'speaker-dot'), el('span', 'chip-label speaker-name', name));
   b.addEventListener('click', () => post({ type: 'renameSpeaker', id }));
   return b;

@@ -12,6 +12,7 @@
 //   takes that profile out of the running (the user has said who that is).
 import type { RecognisedSpeaker, SpeakerProfile, Transcript, VoiceModelId } from '../../common/protocol';
 import { cosine } from '../../common/voiceVectors';
+import { isDefaultSpeakerName } from '../../common/formats/speakers';
 
 export interface VoiceToMatch {
   id: string;
@@ -49,11 +50,6 @@ export function matchProfiles(
     named.add(p.name);
   }
   return out;
-}
-
-/** The name diarization gives speaker `S<n>`: "Speaker <n>". A speaker still called that was not renamed. */
-export function isDefaultSpeakerName(id: string, name: string): boolean {
-  return /^S\d+$/.test(id) && name === `Speaker ${id.slice(1)}`;
 }
 
 /**

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SpeakerProfile, Transcript, VoiceModelId } from '../../../../common/protocol';
 import { normalise } from '../../../../common/voiceVectors';
-import { isDefaultSpeakerName, matchProfiles, recogniseSpeakers } from '../../../../daemon/diarization/profileMatching';
+import { matchProfiles, recogniseSpeakers } from '../../../../daemon/diarization/profileMatching';
+import { isDefaultSpeakerName } from '../../../../common/formats/speakers';
 
 const DIM = 4;
 const model: VoiceModelId = { sha256: 'a'.repeat(64), file: 'embedding.onnx', dim: DIM };
