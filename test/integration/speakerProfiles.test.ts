@@ -4,9 +4,13 @@
 // voice, as the transcript carries it), and in another file where the two readers come in the other
 // order, the speaker who is 1089 gets the name. Profiles of another model are ignored, a "Not This
 // Person" voice vetoes the match, the profiles also name a cached transcript and an edit's answer,
-// and never change what is cached.
+// and never change what is cached. A file shorter than one segmentation window has voices too, and
+// the cli names speakers from a profiles file (--speaker-profiles FILE).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { DaemonConnection } from '../../client/daemonConnection';
 import {
   ErrorCode,
@@ -16,10 +20,11 @@ import {
   type Transcript,
 } from '../../common/protocol';
 import { cosine } from '../../common/voiceVectors';
+import { formatSpeakerProfilesFile } from '../../common/speakerProfiles/profilesFile';
 import { makeDiarizationModels } from '../../tools/makeDiarizationModels/makeDiarizationModels';
 import { WESPEAKER_OUTPUT_DIM } from '../../tools/makeDiarizationModels/embeddingGraph';
 import { buildMultiSpeakerAudio, makeMultiSpeakerAudio, type MultiSpeakerAudio } from '../helpers/multiSpeakerAudio';
-import { requireBuilt, tempDir } from '../helpers/paths';
+import { AUDIO, requireBuilt, tempDir } from '../helpers/paths';
 import { testModel } from '../helpers/testModels';
 
 let daemon: DaemonConnection;
@@ -174,4 +179,70 @@ test('a malformed profile is InvalidParams naming the field', async () => {
       e.code === ErrorCode.InvalidParams &&
       /profiles"?\[0\]\.embedding/.test(e.message),
   );
+});
+
+test('a recording shorter than one window still gives its speaker a voice', async () => {
+  const t = await transcribe(path.join(AUDIO, A), { ...diarization, numSpeakers: 0 });
+  assert.ok((t.speakers?.length ?? 0) >= 1);
+  assert.ok(t.speakers?.every((s) => s.voice?.length === WESPEAKER_OUTPUT_DIM));
+});
+
+test('cli: --speaker-profiles FILE names the speakers; a broken file or a lone --profile-threshold is a usage error', async () => {
+  const t1 = await transcribe(first.file);
+  const alice = profileOf(t1, speakerOf(t1, first, '1089'), 'Alice');
+  const file = path.join(tempDir('cli-profiles'), 'sensevoice-speakers.json');
+  fs.writeFileSync(file, formatSpeakerProfilesFile({ version: 1, profiles: [alice] }));
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, [requireBuilt('cli.js'), ...args], {
+      encoding: 'utf8',
+      timeout: 300_000,
+      env: {
+        ...process.env,
+        SENSEVOICE_MODEL_STORE: tempDir('cli-profiles-store'),
+        SENSEVOICE_CACHE_DIR: tempDir('cli-profiles-cache'),
+      },
+    });
+  const base = [
+    'transcribe',
+    second.file,
+    '--model',
+    modelPath,
+    '--provider',
+    'cpu',
+    '--threads',
+    '1',
+    '--stdio',
+    '--diarize',
+    '--segmentation-model',
+    diarization.segmentationModel as string,
+    '--embedding-model',
+    diarization.embeddingModel as string,
+    '--speakers',
+    '2',
+  ];
+  const out = cli([...base, '--speaker-profiles', file, '--format', 'json']);
+  assert.equal(out.status, 0, out.stderr);
+  const json = JSON.parse(out.stdout) as Transcript;
+  const idA = speakerOf(json, second, '1089');
+  assert.deepEqual(
+    json.speakers?.map((s) => [s.id, s.name]),
+    [
+      ['S1', idA === 'S1' ? 'Alice' : 'Speaker 1'],
+      ['S2', idA === 'S2' ? 'Alice' : 'Speaker 2'],
+    ],
+  );
+  assert.equal(
+    json.speakers?.some((s) => 'voice' in s),
+    false,
+    'voices are not exported',
+  );
+  assert.match(cli([...base, '--speaker-profiles', file, '--format', 'md']).stdout, /^\*\*Alice\*\* \[/m);
+
+  fs.writeFileSync(file, '{"version": 1, "profiles": [{"name": "Alice"}]}');
+  const broken = cli([...base, '--speaker-profiles', file]);
+  assert.equal(broken.status, 2);
+  assert.match(broken.stderr, /profiles\[0\]\.model/);
+  const lone = cli([...base, '--profile-threshold', '0.5']);
+  assert.equal(lone.status, 2);
+  assert.match(lone.stderr, /--profile-threshold needs --speaker-profiles/);
 });
