@@ -26,6 +26,8 @@ export class SpeakerProfileStore implements VoiceProfileStore, vscode.Disposable
   private readonly disposables: vscode.Disposable[] = [];
   private watched: string | undefined;
   private watcher: vscode.FileSystemWatcher | undefined;
+  /** Bumped by every read and write: a read that finishes after a newer one started is dropped. */
+  private generation = 0;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.disposables.push(
@@ -63,6 +65,7 @@ export class SpeakerProfileStore implements VoiceProfileStore, vscode.Disposable
     if (open?.isDirty)
       throw new Error(`${file} has unsaved changes in an editor: save or revert them, then try again.`);
     const out = await updateProfilesFile(file, change);
+    this.generation++;
     this.profiles = out.file.profiles;
     this.problem = undefined;
     return out.result;
@@ -96,15 +99,19 @@ export class SpeakerProfileStore implements VoiceProfileStore, vscode.Disposable
   }
 
   private async reload(): Promise<void> {
+    const generation = ++this.generation;
     if (!this.enabled()) {
       this.profiles = [];
       return;
     }
     try {
-      this.profiles = (await this.read()).profiles;
+      const profiles = (await this.read()).profiles;
+      if (generation !== this.generation) return;
+      this.profiles = profiles;
       if (this.problem) this.log.info('speaker profiles: the file reads again');
       this.problem = undefined;
     } catch (err) {
+      if (generation !== this.generation) return;
       this.profiles = [];
       const message = err instanceof Error ? err.message : String(err);
       if (message !== this.problem) {
