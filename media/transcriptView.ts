@@ -170,7 +170,10 @@ function renderSpeakers(): void {
   for (const p of people) {
     const b = speakerChip(p.id, 'participant');
     b.appendChild(el('span', 'chip-count', p.talk));
-    b.title = `${p.name}: ${p.talk} (${Math.round(p.share * 100)}% of the talk time). Click to rename.`;
+    const recognised = state.speakers.find((x) => x.id === p.id)?.recognised !== undefined;
+    b.title =
+      `${p.name}: ${p.talk} (${Math.round(p.share * 100)}% of the talk time). Click to rename; ` +
+      `right-click: ${recognised ? 'Not This Person (a remembered voice)' : 'Remember This Voice'}.`;
     root.appendChild(b);
   }
   if (people.length > 1) {
