@@ -13,7 +13,11 @@ export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /** The vector scaled to unit length (a zero vector stays zero). */
 export function normalise(v: ArrayLike<number>): number[] {
   const norm = Math.sqrt(dot(v, v));
-  return Array.from(v, (x) => (norm > 0 ? x / norm : 0));
+  const scale = norm > 0 ? 1 / norm : 0;
+  // A loop, not Array.from with a callback: this runs for every profile of every request.
+  const out = new Array<number>(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = v[i] * scale;
+  return out;
 }
 
 /** Cosine similarity of any two non-zero vectors, -1..1. */

@@ -4,8 +4,8 @@
 // --speaker-profiles FILE and the extension's workspace file.
 import { ErrorCode, SenseVoiceError, type SpeakerProfile, type SpeakerProfilesFile } from '../protocol';
 
-/** Profiles one request or file may hold: far more than anyone names, few enough to compare quickly. */
-export const MAX_SPEAKER_PROFILES = 1000;
+/** Profiles one request or file may hold: more than anyone names, few enough to send and compare quickly (bench/profileMatching.ts). */
+export const MAX_SPEAKER_PROFILES = 200;
 
 function fail(where: string, what: string): never {
   throw new SenseVoiceError(ErrorCode.InvalidParams, `${where}: ${what}`);

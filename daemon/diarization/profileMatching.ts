@@ -11,7 +11,7 @@
 // - a speaker the user renamed keeps that name and takes no profile; its name, if it is a profile's,
 //   takes that profile out of the running (the user has said who that is).
 import type { RecognisedSpeaker, SpeakerProfile, Transcript, VoiceModelId } from '../../common/protocol';
-import { cosine } from '../../common/voiceVectors';
+import { dot, normalise } from '../../common/voiceVectors';
 import { isDefaultSpeakerName } from '../../common/formats/speakers';
 
 export interface VoiceToMatch {
@@ -29,16 +29,22 @@ export function matchProfiles(
 ): Map<string, RecognisedSpeaker> {
   const out = new Map<string, RecognisedSpeaker>();
   if (!model) return out;
-  const usable = profiles.filter(
-    (p) => p.model.sha256 === model.sha256 && p.embedding.length === model.dim && !taken.has(p.name),
-  );
+  // Every vector normalised once: the pairs below are then plain dot products.
+  const usable = profiles
+    .filter((p) => p.model.sha256 === model.sha256 && p.embedding.length === model.dim && !taken.has(p.name))
+    .map((p) => ({
+      name: p.name,
+      embedding: normalise(p.embedding),
+      negatives: (p.negatives ?? []).filter((n) => n.length === model.dim).map((n) => normalise(n)),
+    }));
   const pairs: { id: string; name: string; similarity: number; order: number }[] = [];
   voices.forEach((v, vi) => {
     if (v.voice.length !== model.dim) return;
+    const voice = normalise(v.voice);
     usable.forEach((p, pi) => {
-      const similarity = cosine(v.voice, p.embedding);
+      const similarity = dot(voice, p.embedding);
       if (!(similarity >= threshold)) return;
-      const vetoed = (p.negatives ?? []).some((n) => n.length === model.dim && cosine(v.voice, n) >= similarity);
+      const vetoed = p.negatives.some((n) => dot(voice, n) >= similarity);
       if (!vetoed) pairs.push({ id: v.id, name: p.name, similarity, order: vi * usable.length + pi });
     });
   });
