@@ -135,10 +135,11 @@ describe('speakers in VS Code', { timeout: 300_000 }, () => {
     // From the palette (a speaker chip's context menu runs the same command): the transcript of AUDIO.
     await wb.transcriptFrame(page, AUDIO);
     await wb.runCommand(page, 'SenseVoice: Remember This Voice');
-    await wb.pickQuickPick(page, 'Alice');
+    // Profiles are off in this workspace: turning them on is asked first.
     const remember = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Remember Voices$/ });
     await remember.waitFor({ timeout: 10_000 });
     await remember.click();
+    await wb.pickQuickPick(page, 'Alice');
     const saved = await until(
       'the profiles file',
       () => fs.existsSync(PROFILES) && JSON.parse(fs.readFileSync(PROFILES, 'utf8')),
