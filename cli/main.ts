@@ -1,4 +1,5 @@
 // sensevoice: a thin client of the daemon, so everything the extension does can be scripted.
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { infoCommand, probeCommand } from './commands';
 import { transcribeCommand } from './transcribeCommand';
@@ -17,6 +18,7 @@ import { CAPTURE_FORMATS } from '../common/protocol';
 import type { DaemonSettings, DiarizationOptions } from '../common/protocol';
 import { EXPORT_FORMAT_IDS, LANGUAGES, MODEL_SOURCES, MODEL_VARIANTS, PROVIDERS, VAD_MODES } from '../common/values';
 import type { DaemonConnection } from '../client/daemonConnection';
+import { parseSpeakerProfilesFile } from '../common/speakerProfiles/profilesFile';
 
 const USAGE = `Usage: sensevoice <command> [options]
 
@@ -29,7 +31,8 @@ Commands:
              [--vad on|off] [--max-segment S] [--batch N] [--concurrency N]
              [--format json|txt|srt|vtt|md] [--out DIR [--force]] [--no-emoji]
              [--diarize [--segmentation-model FILE --embedding-model FILE] [--speakers N]
-              [--cluster-threshold X] [--speaker-names A,B,...]]
+              [--cluster-threshold X] [--speaker-names A,B,...]
+              [--speaker-profiles FILE [--profile-threshold X]]]
                                 transcribe files: language, emotion, event, text and token times;
                                 with --diarize, who spoke each segment
   devices [--json] [--input-format F]
@@ -125,6 +128,10 @@ Options:
   --cluster-threshold X         automatic speaker count: voices closer than X (cosine distance, default
                                 0.5) are one speaker; higher, fewer speakers
   --speaker-names A,B,...       names for the speakers in order of first appearance (S1, S2, ...)
+  --speaker-profiles FILE       name the voices remembered in FILE (a workspace's
+                                .vscode/sensevoice-speakers.json): a speaker whose voice is close enough to
+                                one gets its name (--speaker-names, when given, wins)
+  --profile-threshold X         the cosine similarity a voice needs to get a profile's name (default 0.6)
   --verbose                     show the daemon's log on stderr (with --stdio) or how it was reached
   --stdio                       a private daemon for this command only, over stdio, instead of the
                                 shared per-user one (for sandboxes and setups where sockets fail)
@@ -179,6 +186,8 @@ async function main(argv: string[]): Promise<number> {
       speakers: { type: 'string' },
       'cluster-threshold': { type: 'string' },
       'speaker-names': { type: 'string' },
+      'speaker-profiles': { type: 'string' },
+      'profile-threshold': { type: 'string' },
       feed: { type: 'string' },
       'cuda-libraries': { type: 'boolean', default: false },
       'pypi-feed': { type: 'string' },
@@ -365,8 +374,18 @@ function diarizationOptions(values: {
   speakers?: string;
   'cluster-threshold'?: string;
   'speaker-names'?: string;
+  'speaker-profiles'?: string;
+  'profile-threshold'?: string;
 }): { diarization?: DiarizationOptions; speakerNames?: string[] } {
-  const flags = ['segmentation-model', 'embedding-model', 'speakers', 'cluster-threshold', 'speaker-names'] as const;
+  const flags = [
+    'segmentation-model',
+    'embedding-model',
+    'speakers',
+    'cluster-threshold',
+    'speaker-names',
+    'speaker-profiles',
+    'profile-threshold',
+  ] as const;
   const given = flags.filter((f) => values[f] !== undefined);
   if (!values.diarize) {
     if (given.length > 0) throw new UsageError(`--${given[0]} needs --diarize. See sensevoice --help.`);
@@ -383,8 +402,36 @@ function diarizationOptions(values: {
           ? undefined
           : boundedNumber(values['cluster-threshold'], '--cluster-threshold', 0, 2),
       required: true,
+      ...speakerProfileOptions(values['speaker-profiles'], values['profile-threshold']),
     },
     ...(names ? { speakerNames: names } : {}),
+  };
+}
+
+/** --speaker-profiles FILE read and checked here (the daemon reads no such file itself), and --profile-threshold. */
+function speakerProfileOptions(
+  file: string | undefined,
+  threshold: string | undefined,
+): Pick<DiarizationOptions, 'profiles' | 'profileThreshold'> {
+  if (file === undefined) {
+    if (threshold !== undefined) throw new UsageError('--profile-threshold needs --speaker-profiles FILE.');
+    return {};
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--speaker-profiles: cannot read ${file} (${(e as Error).message}).`);
+  }
+  let profiles;
+  try {
+    profiles = parseSpeakerProfilesFile(text, file).profiles;
+  } catch (e) {
+    throw new UsageError(`--speaker-profiles: ${(e as Error).message}`);
+  }
+  return {
+    profiles,
+    ...(threshold !== undefined ? { profileThreshold: boundedNumber(threshold, '--profile-threshold', -1, 1) } : {}),
   };
 }
 

@@ -170,7 +170,10 @@ function renderSpeakers(): void {
   for (const p of people) {
     const b = speakerChip(p.id, 'participant');
     b.appendChild(el('span', 'chip-count', p.talk));
-    b.title = `${p.name}: ${p.talk} (${Math.round(p.share * 100)}% of the talk time). Click to rename.`;
+    const recognised = state.speakers.find((x) => x.id === p.id)?.recognised !== undefined;
+    b.title =
+      `${p.name}: ${p.talk} (${Math.round(p.share * 100)}% of the talk time). Click to rename; ` +
+      `right-click: ${recognised ? 'Not This Person (a remembered voice)' : 'Remember This Voice'}.`;
     root.appendChild(b);
   }
   if (people.length > 1) {
@@ -189,8 +192,18 @@ function speakerChip(id: string, where: 'segment' | 'participant'): HTMLButtonEl
   b.type = 'button';
   b.dataset.speaker = id;
   b.dataset.colour = String(look.colours.get(id) ?? 0);
-  b.title = `${name}: click to rename`;
+  const recognised = state?.speakers.find((x) => x.id === id)?.recognised;
+  b.title = recognised
+    ? `${name}: a remembered voice (${Math.round(recognised.similarity * 100)}% alike). Click to rename; right-click: Not This Person.`
+    : `${name}: click to rename; right-click: Remember This Voice.`;
   b.setAttribute('aria-label', `Speaker ${name}, rename`);
+  // VS Code's context menu on the chip (package.json webview/context) gets the speaker from here.
+  b.dataset.vscodeContext = JSON.stringify({
+    webviewSection: 'speaker',
+    speakerId: id,
+    speakerRecognised: recognised !== undefined,
+    preventDefaultContextMenuItems: true,
+  });
   b.append(el('span', 'speaker-dot'), el('span', 'chip-label speaker-name', name));
   b.addEventListener('click', () => post({ type: 'renameSpeaker', id }));
   return b;

@@ -5,6 +5,7 @@
 // refused with a SenseVoiceError(InvalidParams) that says why.
 import { ErrorCode, SenseVoiceError, type SpeakerEdit, type SpeakerTurn, type TranscriptSpeaker } from '../protocol';
 import type { TranscriptData } from './transcriptData';
+import { compactVoice, weightedMean } from '../voiceVectors';
 
 export type { SpeakerEdit };
 
@@ -42,7 +43,12 @@ export function renameSpeaker<T extends TranscriptData>(t: T, id: string, name: 
   if (!speakers.some((s) => s.id === id)) refuse(`This transcript has no speaker "${id}".`);
   const tidy = tidySpeakerName(name);
   if (tidy === null) refuse(`A speaker's name must have 1 to ${MAX_SPEAKER_NAME} characters.`);
-  return { ...t, speakers: speakers.map((s) => (s.id === id ? { ...s, name: tidy } : { ...s })) };
+  // A name the user gave replaces a recognised one: the speaker is no longer "recognised" as a profile.
+  const renamed = (s: TranscriptSpeaker): TranscriptSpeaker => {
+    const { recognised: _r, ...rest } = s;
+    return { ...rest, name: tidy };
+  };
+  return { ...t, speakers: speakers.map((s) => (s.id === id ? renamed(s) : { ...s })) };
 }
 
 /**
@@ -71,10 +77,24 @@ export function mergeSpeakers<T extends TranscriptData>(t: T, from: string, into
     (t.turns ?? []).map((x) => ({ ...x, speaker: same(x.speaker) })),
     into,
   );
+  const fromSpeaker = speakers.find((s) => s.id === from) as TranscriptSpeaker;
   const merged: TranscriptSpeaker[] = speakers
     .filter((s) => s.id !== from)
-    .map((s) => (s.id === into ? { ...s, talkSec: round(talkSeconds(turns, into)) } : { ...s }));
+    .map((s) =>
+      s.id === into ? { ...s, talkSec: round(talkSeconds(turns, into)), ...mergedVoice(s, fromSpeaker) } : { ...s },
+    );
   return { ...t, segments, speakers: merged, ...(t.turns ? { turns } : {}) };
+}
+
+/** One person's voice from two speakers': their voices weighted by talk time (either alone when the other has none). */
+function mergedVoice(into: TranscriptSpeaker, from: TranscriptSpeaker): Pick<TranscriptSpeaker, 'voice'> {
+  if (!into.voice || !from.voice || into.voice.length !== from.voice.length) {
+    const voice = into.voice ?? from.voice;
+    return voice ? { voice } : {};
+  }
+  const wi = Math.max(into.talkSec, 1e-3);
+  const wf = Math.max(from.talkSec, 1e-3);
+  return { voice: compactVoice(weightedMean(into.voice, wi, from.voice, wf)) };
 }
 
 /** The turns sorted by start, with `speaker`'s overlapping or touching turns joined into one. */

@@ -34,3 +34,13 @@ export function renameSpeakers(speakers: readonly TranscriptSpeaker[], names: re
     return name ? { ...s, name } : { ...s };
   });
 }
+
+/** The name diarization gives speaker `S<n>`: "Speaker <n>". A speaker still called that was not renamed. */
+export function defaultSpeakerName(id: string): string | undefined {
+  return /^S\d+$/.test(id) ? `Speaker ${id.slice(1)}` : undefined;
+}
+
+/** True when the speaker still has the name diarization gave it. */
+export function isDefaultSpeakerName(id: string, name: string): boolean {
+  return defaultSpeakerName(id) === name;
+}

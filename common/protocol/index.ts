@@ -23,6 +23,7 @@ export * from './gpuSetup';
 export * from './live';
 export * from './inferenceServer';
 export * from './speakerEdits';
+export * from './speakerProfiles';
 export type {
   DiarizationEmbeddingName,
   DiarizationSourceName,

@@ -3,6 +3,7 @@
 import type { ProviderSetting } from '../values';
 import type { DaemonSettings } from './session';
 import type { SourceWarning } from './sourceWarnings';
+import type { RecognisedSpeaker, SpeakerProfile, VoiceModelId } from './speakerProfiles';
 
 /** Parameters of `audio/probe`. */
 export interface ProbeParams {
@@ -128,6 +129,14 @@ export interface DiarizationOptions {
    * False (default): the transcript comes back without speakers and says why (`speakersUnavailable`).
    */
   required?: boolean;
+  /**
+   * Named voices (the workspace's speaker profiles): a speaker whose voice is close enough to one gets
+   * its name (one speaker per profile). They never change the cache entry: they are applied to the
+   * transcript on its way out, also to a cached one.
+   */
+  profiles?: SpeakerProfile[];
+  /** The cosine similarity a voice needs to get a profile's name (default DEFAULT_PROFILE_THRESHOLD). */
+  profileThreshold?: number;
 }
 
 /** Parameters of `transcribe/file`; omitted options come from the settings. */
@@ -176,6 +185,10 @@ export interface TranscriptSpeaker {
   name: string;
   /** Seconds of the speaker's turns. */
   talkSec: number;
+  /** The speaker's voice: the normalised mean of its embeddings (`Transcript.voiceModel` made them); not exported. */
+  voice?: number[];
+  /** Set when the voice matched a speaker profile of the request. */
+  recognised?: RecognisedSpeaker;
 }
 
 /** One turn of the diarization's own result: a speaker active from start to end (seconds). */
@@ -205,6 +218,8 @@ export interface Transcript {
   cached?: boolean;
   /** Diarized transcripts: the speakers (id -> name, talk time), in order of first appearance. */
   speakers?: TranscriptSpeaker[];
+  /** Diarized transcripts: the embedding model the speakers' voices come from. */
+  voiceModel?: VoiceModelId;
   /** Diarized transcripts: the diarization's turns, sorted by start (they may overlap). */
   turns?: SpeakerTurn[];
   /** Diarization was asked for but could not run: "transcript without speakers: …" and why. */

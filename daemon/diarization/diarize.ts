@@ -10,6 +10,7 @@
 import * as ort from 'onnxruntime-node';
 import { ErrorCode, SenseVoiceError } from '../../common/protocol/errors';
 import { clusterEmbeddings, EXACT_CLUSTERING_LIMIT, type ClusteringOptions } from './clustering';
+import { clusterVoices } from './clusterVoices';
 import type { EmbeddingMeta, LoadedModel, SegmentationMeta } from './diarizationModels';
 import { framesToMasks, popcount, powersetMasks } from './powerset';
 import { EmbeddingFeatures } from './embeddingFeatures';
@@ -39,6 +40,8 @@ export interface DiarizationResult {
   embeddings: number;
   /** How the embeddings were clustered: 'exact' (as sherpa-onnx), 'two-stage' (too many: clustering.ts), 'none'. */
   clustering: 'exact' | 'two-stage' | 'none';
+  /** Each speaker's voice (cluster index -> normalised mean embedding: clusterVoices.ts); speaker profiles match these. */
+  voices: Map<number, Float32Array>;
 }
 
 export const DEFAULT_MIN_DURATION_ON = 0.3;
@@ -113,15 +116,18 @@ export async function diarize(
   for (;;) {
     await reader.fill(full * S + W);
     if (reader.end < full * S + W) break;
-    // A whole array of exactly one window is known to be the only one: sherpa-onnx embeds nothing there.
-    await runWindow(full, Infinity, !(reader.done && reader.end === W));
+    // A whole array of exactly one window is known to be the only one: sherpa-onnx embeds nothing
+    // there, and neither does the clustering here; its embeddings are the speakers' voices only.
+    await runWindow(full, Infinity, true);
     full++;
     reader.dropBefore(full * S);
   }
   const n = reader.end;
   const { count: numChunks, hasLastChunk } = windowCount(n, meta);
-  if (numChunks === 0) return { turns: [], numSpeakers: 0, windows: 0, embeddings: 0, clustering: 'none' };
-  if (full === 0) await runWindow(0, n, false);
+  if (numChunks === 0)
+    return { turns: [], numSpeakers: 0, windows: 0, embeddings: 0, clustering: 'none', voices: new Map() };
+  // A file shorter than a window: embedded for the speakers' voices only (the single-window case clusters nothing).
+  if (full === 0) await runWindow(0, n, true);
   else if (hasLastChunk) await runWindow(full, n, true);
   const single = numChunks === 1;
 
@@ -139,12 +145,19 @@ export async function diarize(
       options.minDurationOn,
       options.minDurationOff,
     );
+    // The local speakers are the speakers: each one's voice is its one embedding.
+    const voices = new Map<number, Float32Array>();
+    pairs.forEach((p, i) => {
+      const v = clusterVoices(vectors[i], 1, vectors[i].length, [0]).get(0);
+      if (v) voices.set(p.speaker, v);
+    });
     return {
       turns,
       numSpeakers: new Set(turns.map((t) => t.speaker)).size,
       windows: 1,
       embeddings: 0,
       clustering: 'none',
+      voices,
     };
   }
 
@@ -154,7 +167,7 @@ export async function diarize(
   let maxSpeakers = 0;
   for (const k of speakersPerFrame) maxSpeakers = Math.max(maxSpeakers, k);
   if (maxSpeakers === 0 || vectors.length === 0)
-    return { turns: [], numSpeakers: 0, windows: numChunks, embeddings: 0, clustering: 'none' };
+    return { turns: [], numSpeakers: 0, windows: numChunks, embeddings: 0, clustering: 'none', voices: new Map() };
 
   const dim = embedding.meta.outputDim;
   const numEmbeddings = vectors.length;
@@ -162,6 +175,7 @@ export async function diarize(
   vectors.forEach((v, i) => matrix.set(v.subarray(0, dim), i * dim));
   vectors.length = 0; // one copy of the embeddings while they are clustered, not two
   const clusterOf = clusterEmbeddings(matrix, numEmbeddings, dim, options);
+  const voices = clusterVoices(matrix, numEmbeddings, dim, clusterOf);
   let clusters = 0;
   for (const k of clusterOf) clusters = Math.max(clusters, k + 1);
   const clusterByPair = new Map<number, number>();
@@ -190,6 +204,7 @@ export async function diarize(
     windows: numChunks,
     embeddings: numEmbeddings,
     clustering: numEmbeddings > (options.exactLimit ?? EXACT_CLUSTERING_LIMIT) ? 'two-stage' : 'exact',
+    voices,
   };
 }
 

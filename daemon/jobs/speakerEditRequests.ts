@@ -10,6 +10,7 @@ import type { ModelRegistry } from '../modelRegistry';
 import { contentHash, type TranscriptCache } from './transcriptCache';
 import { requestOptions, transcriptCacheKey } from './transcriptCacheKey';
 import { diarizationParam, planDiarization } from './transcriptDiarization';
+import { applySpeakerProfiles } from './speakerProfilesParam';
 import type { TranscriptionClient } from './transcriptionRequests';
 
 export interface SpeakerEditDeps {
@@ -56,5 +57,6 @@ export async function editCachedSpeakers(
     );
   const edited = applySpeakerEdit(cached, edit);
   await d.cache.set(key, edited);
-  return { speakers: edited.speakers ?? [] };
+  // As `transcribe/file` would show it: the request's speaker profiles name the speakers not renamed.
+  return { speakers: applySpeakerProfiles(edited, diarization).speakers ?? [] };
 }

@@ -11,6 +11,8 @@ import {
   type LoadedDiarizationModels,
 } from '../diarization/diarizationModelStore';
 import { withSpeakers } from '../diarization/transcriptSpeakers';
+import { voiceModelId } from '../diarization/voiceModelId';
+import { profileThresholdParam, speakerProfilesParam } from './speakerProfilesParam';
 
 /** sherpa-onnx's default clustering threshold (FastClusteringConfig). */
 export const DEFAULT_CLUSTER_THRESHOLD = 0.5;
@@ -42,6 +44,8 @@ export function diarizationParam(p: ParamObject, method: string): DiarizationOpt
     numSpeakers,
     threshold: optionalNumber(d, 'threshold', where, 0, 2),
     required: optionalBoolean(d, 'required', where),
+    profiles: speakerProfilesParam(d, where),
+    profileThreshold: profileThresholdParam(d, where),
   };
   return o;
 }
@@ -93,5 +97,6 @@ export async function diarizeSamples(
       onProgress(done / total);
     },
   });
-  return (t) => withSpeakers(t, result.turns);
+  const model = await voiceModelId(plan.files.embedding, models.embedding.meta.outputDim);
+  return (t) => withSpeakers(t, result.turns, { byCluster: result.voices, model });
 }

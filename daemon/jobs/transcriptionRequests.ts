@@ -29,6 +29,7 @@ import {
   planKey,
   type DiarizationPlan,
 } from './transcriptDiarization';
+import { applySpeakerProfiles } from './speakerProfilesParam';
 
 export interface TranscriptionRequestsDeps {
   models: ModelRegistry;
@@ -106,7 +107,7 @@ export class TranscriptionRequests {
         planKey(plan),
         cachedOnly,
       ]);
-      return this.queue.run(
+      const t = await this.queue.run(
         joinKey,
         async (report) => {
           // While this job waited, another client may have asked for another model (one is loaded at
@@ -137,6 +138,8 @@ export class TranscriptionRequests {
         signal,
         client.id,
       );
+      // Per request, after the shared job: two windows joined on one file may hold other profiles.
+      return applySpeakerProfiles(t, diarization);
     });
   }
 

@@ -8,6 +8,7 @@ import { ErrorCode, type DiarizationOptions, type Transcript } from '../../commo
 import { parseTranscriptJson, type TranscriptData } from '../../common/formats';
 import type { DaemonSupervisor } from '../daemonSupervisor';
 import { concurrency, diarizationRequest } from '../config';
+import { speakerProfilesForRequests } from '../speakers/speakerProfileStore';
 import type { TranscriptPanels } from '../transcript/transcriptPanels';
 import type { TranscriptSession } from '../transcript/transcriptSession';
 import { isAudioPath } from './audioFiles';
@@ -282,8 +283,8 @@ function dedupe(uris: vscode.Uri[]): vscode.Uri[] {
   return uris.filter((u) => !seen.has(u.fsPath) && seen.add(u.fsPath));
 }
 
-/** The diarization setting as request parameters (none when it is off). */
+/** The diarization setting as request parameters (none when it is off), with the workspace's speaker profiles when they are on. */
 export function diarizationParams(): { diarization?: DiarizationOptions } {
   const d = diarizationRequest();
-  return d ? { diarization: d } : {};
+  return d ? { diarization: { ...d, ...speakerProfilesForRequests() } } : {};
 }

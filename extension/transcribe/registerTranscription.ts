@@ -18,7 +18,8 @@ import { TRANSCRIPT_VIEW_TYPE, TranscriptPanels } from '../transcript/transcript
 import type { TranscriptSession } from '../transcript/transcriptSession';
 import { AUDIO_EXTENSIONS, isAudioPath } from './audioFiles';
 import { diarizationParams, FileTranscriber } from './fileTranscriber';
-import { mergeSpeakersFlow, renameSpeakerFlow } from '../transcript/speakerEditing';
+import { mergeSpeakersFlow, renameSpeakerFlow, saveSpeakerEdit } from '../transcript/speakerEditing';
+import { registerSpeakerProfiles } from '../speakers/registerSpeakerProfiles';
 import { speakerSaving, vscodeSpeakerUi } from '../transcript/speakerEditUi';
 import { timestampLinkHandler } from '../meetingNotes/openTimestampLink';
 import { registerSummarizeMeeting } from '../meetingSummary/summarizeMeetingCommand';
@@ -63,6 +64,12 @@ export function registerTranscription(
     mergeSpeakers: (session, id) => void mergeSpeakersFlow(session, id, vscodeSpeakerUi, saving),
   };
   const saving = speakerSaving(sup, diarizationParams);
+  registerSpeakerProfiles(
+    context,
+    panels,
+    (session, id, name) => saveSpeakerEdit(session, { kind: 'rename', id, name }, vscodeSpeakerUi, saving),
+    log,
+  );
   // The notes' timestamp links come back here (activation event onUri).
   context.subscriptions.push(vscode.window.registerUriHandler(timestampLinkHandler(panels, service, log)));
   const pasteDrop = new TranscriptPasteDrop(service, log);

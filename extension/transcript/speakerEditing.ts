@@ -129,6 +129,16 @@ async function apply(
   }
 }
 
+/** Applies and saves an edit decided elsewhere (a name given while remembering a voice), as the flows do. */
+export function saveSpeakerEdit(
+  session: TranscriptSession,
+  edit: SpeakerEdit,
+  ui: SpeakerEditUi,
+  saving: SpeakerEditSaving,
+): Promise<EditOutcome> {
+  return apply(session, edit, ui, saving);
+}
+
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

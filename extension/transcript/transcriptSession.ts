@@ -220,7 +220,8 @@ export class TranscriptSession {
 
 function speakerState(t: TranscriptData): Pick<ViewState, 'speakers' | 'turns' | 'speakersUnavailable'> {
   return {
-    speakers: (t.speakers ?? []).map((s) => ({ ...s })),
+    // The page shows names and who was recognised; the voices stay here (hundreds of numbers each).
+    speakers: (t.speakers ?? []).map(({ voice: _v, ...s }) => s),
     turns: (t.turns ?? []).map((x) => ({ ...x })),
     speakersUnavailable: t.speakersUnavailable ?? null,
   };

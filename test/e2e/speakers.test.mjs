@@ -1,18 +1,23 @@
 // Who said what, in a real VS Code (code-server): a two-speaker recording transcribed with speakers
 // (synthetic ASR and diarization models), a speaker renamed from the transcript view, meeting notes
 // inserted: the Markdown shows both names, and a timestamp link opens the transcript at its moment.
+// Then Alice's voice is remembered (Remember This Voice, turning speaker profiles on for the workspace),
+// a second recording with the two readers in the other order names her speaker Alice, and Not This
+// Person takes the name off again and records the correction in .vscode/sensevoice-speakers.json.
 // Started by test/e2e/run.sh; the recording and the diarization models are put in place here.
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeDiarizationModels } from '../../tools/makeDiarizationModels/makeDiarizationModels.ts';
-import { makeMultiSpeakerAudio } from '../helpers/multiSpeakerAudio.ts';
+import { buildMultiSpeakerAudio, makeMultiSpeakerAudio } from '../helpers/multiSpeakerAudio.ts';
 import * as wb from './workbench.mjs';
 import { RUN, WS, until, QUICK_INPUT_BOX } from './workbench.mjs';
 
 const AUDIO = 'two-speakers.wav';
 const NOTES = 'speaker-notes.md';
+const OTHER_ORDER = 'other-order.wav';
+const PROFILES = path.join(WS, '.vscode', 'sensevoice-speakers.json');
 let browser;
 let page;
 
@@ -20,6 +25,17 @@ describe('speakers in VS Code', { timeout: 300_000 }, () => {
   before(async () => {
     fs.copyFileSync(makeMultiSpeakerAudio('twoSpeakers').file, path.join(WS, AUDIO));
     fs.writeFileSync(path.join(WS, NOTES), '# Standup\n\n');
+    // The same two readers, 1221 first: reader 1089 (Alice, S1 in AUDIO) is S2 here.
+    const A = 'librispeech/1089-134686-0001.wav';
+    const B1 = 'librispeech/1221-135766-0001.wav';
+    const B2 = 'librispeech/1221-135766-0002.wav';
+    const other = buildMultiSpeakerAudio('twoSpeakersOtherOrder', [
+      [B2, 0.5],
+      [A, 1.0],
+      [B1, 0.8],
+      [A, 0.7],
+    ]);
+    fs.copyFileSync(other.file, path.join(WS, OTHER_ORDER));
     const models = makeDiarizationModels();
     const store = path.join(process.env.SENSEVOICE_MODEL_STORE ?? path.join(RUN, 'model-store'), 'diarization');
     fs.mkdirSync(store, { recursive: true });
@@ -38,6 +54,10 @@ describe('speakers in VS Code', { timeout: 300_000 }, () => {
   afterEach(wb.afterEachShot(() => page));
 
   after(async () => {
+    const workspaceSettings = path.join(WS, '.vscode', 'settings.json');
+    if (fs.existsSync(workspaceSettings) && fs.readFileSync(workspaceSettings, 'utf8').includes('sensevoice.speakers'))
+      await wb.setWorkspaceSettings(page, WS, { 'sensevoice.speakers.profiles': undefined });
+    fs.rmSync(PROFILES, { force: true });
     await wb.setUserSettings(page, {
       'sensevoice.diarization.enabled': undefined,
       'sensevoice.diarization.speakers': undefined,
@@ -109,5 +129,45 @@ describe('speakers in VS Code', { timeout: 300_000 }, () => {
       30_000,
     );
     await wb.shot(page, 'speakers-link-opened');
+  });
+
+  it("remembers Alice's voice, names her in another recording, and Not This Person takes it back", async () => {
+    // From the palette (a speaker chip's context menu runs the same command): the transcript of AUDIO.
+    await wb.transcriptFrame(page, AUDIO);
+    await wb.runCommand(page, 'SenseVoice: Remember This Voice');
+    // Profiles are off in this workspace: turning them on is asked first.
+    const remember = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Remember Voices$/ });
+    await remember.waitFor({ timeout: 10_000 });
+    await remember.click();
+    await wb.pickQuickPick(page, 'Alice');
+    const saved = await until(
+      'the profiles file',
+      () => fs.existsSync(PROFILES) && JSON.parse(fs.readFileSync(PROFILES, 'utf8')),
+    );
+    assert.deepEqual(
+      saved.profiles.map((p) => [p.name, p.samples, p.embedding.length]),
+      [['Alice', 1, 256]],
+    );
+
+    await wb.chooseFromContextMenu(page, OTHER_ORDER, /SenseVoice: Transcribe/);
+    const frame = await wb.transcriptFrame(page, OTHER_ORDER);
+    const chip = (id) => frame.locator(`#speakers .chip-speaker[data-speaker="${id}"] .speaker-name`);
+    await until('speaker chips', async () => (await frame.locator('#speakers .chip-speaker').count()) === 2, 120_000);
+    await until('Alice recognised as S2', async () => (await chip('S2').innerText()) === 'Alice', 10_000);
+    assert.equal(await chip('S1').innerText(), 'Speaker 1');
+    const context = JSON.parse(
+      await frame.locator('#speakers .chip-speaker[data-speaker="S2"]').getAttribute('data-vscode-context'),
+    );
+    assert.equal(context.speakerRecognised, true);
+    await wb.shot(page, 'speakers-recognised');
+
+    await wb.runCommand(page, 'SenseVoice: Not This Person');
+    await wb.pickQuickPick(page, 'Alice');
+    await until('the name taken off', async () => (await chip('S2').innerText()) === 'Speaker 2');
+    const corrected = await until('the negative saved', () => {
+      const f = JSON.parse(fs.readFileSync(PROFILES, 'utf8'));
+      return f.profiles[0].negatives?.length === 1 && f;
+    });
+    assert.equal(corrected.profiles[0].name, 'Alice');
   });
 });

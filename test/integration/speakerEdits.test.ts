@@ -100,7 +100,11 @@ test('rename and merge are saved in the cache; a restore (also by a new daemon) 
     ...request,
     edit: { kind: 'merge', from: 'S2', into: 'S1' },
   });
-  assert.deepEqual(merged.speakers, [{ id: 'S1', name: 'Alice', talkSec: merged.speakers[0].talkSec }]);
+  assert.deepEqual(
+    merged.speakers.map(({ voice: _v, ...s }) => s),
+    [{ id: 'S1', name: 'Alice', talkSec: merged.speakers[0].talkSec }],
+  );
+  assert.equal(merged.speakers[0].voice?.length, t.speakers?.[0].voice?.length, 'one voice, from both');
   assert.ok(merged.speakers[0].talkSec >= Math.max(...(t.speakers ?? []).map((s) => s.talkSec)));
   await daemon.dispose();
   daemons.pop();

@@ -31,9 +31,22 @@ test('diarizationParam: absent is undefined, {} is the defaults, wrong types are
       numSpeakers: 2,
       threshold: 0.7,
       required: undefined,
+      profiles: undefined,
+      profileThreshold: undefined,
     },
   );
-  for (const bad of [true, 'yes', [], { numSpeakers: 1.5 }, { numSpeakers: -1 }, { threshold: 'x' }, { required: 1 }])
+  for (const bad of [
+    true,
+    'yes',
+    [],
+    { numSpeakers: 1.5 },
+    { numSpeakers: -1 },
+    { threshold: 'x' },
+    { required: 1 },
+    { profiles: {} },
+    { profiles: [{ name: 'A' }] },
+    { profileThreshold: 2 },
+  ])
     assert.throws(() => diarizationParam({ diarization: bad }, m), code(ErrorCode.InvalidParams), JSON.stringify(bad));
 });
 
