@@ -4,11 +4,12 @@ import fs from 'node:fs';
 import {
   ErrorCode,
   SenseVoiceError,
+  type DiarizationOptions,
   type ProgressParams,
   type SegmentParams,
   type Transcript,
 } from '../../common/protocol';
-import { optionalBoolean, optionalString, paramObject, requiredString } from '../rpc/params';
+import { optionalBoolean, optionalString, paramObject, requiredString, type ParamObject } from '../rpc/params';
 import type { EffectiveSettings } from '../settings';
 import { modelRequestFor, type Engine, type ModelRegistry } from '../modelRegistry';
 import type { ResolvedFfmpeg } from '../ffmpeg/resolveFfmpeg';
@@ -22,13 +23,17 @@ import type { CancellationRegistry } from '../cancellation';
 import { modelStoreDir } from '../modelStore/storeLocation';
 import { DiarizationModelCache } from '../diarization/diarizationModelStore';
 import { SampleChannel } from '../diarization/sampleChannel';
+import { SpeakerAnalysisCache } from '../diarization/speakerAnalysisCache';
 import {
+  analyseSamples,
+  applyDiarization,
   diarizationParam,
-  diarizeSamples,
   planDiarization,
   planKey,
   type DiarizationPlan,
 } from './transcriptDiarization';
+import { diarizeRecognised } from './diarizeRecognised';
+import { REDIARIZE, rediarizeParams, withKeptNames } from './rediarizeRequests';
 
 export interface TranscriptionRequestsDeps {
   models: ModelRegistry;
@@ -45,6 +50,19 @@ export interface TranscriptionRequestsDeps {
 /** Of a diarized job's progress bar, the share recognition takes; diarization has the rest. */
 const RECOGNITION_SHARE = 0.8;
 
+/** A request's transcription, parsed: what `transcribe/file` and `transcript/rediarize` share. */
+interface JobRequest {
+  method: string;
+  file: string;
+  token: string | undefined;
+  options: TranscriptionOptions;
+  modelPath: string | undefined;
+  cachedOnly: boolean;
+  diarization: DiarizationOptions | undefined;
+  /** `transcript/rediarize`: the diarization of the transcript shown now (its names are kept); the ASR may not run. */
+  rediarizeFrom?: DiarizationOptions;
+}
+
 /** The client a request came from: its settings, its cancellation tokens, and where its notifications go. */
 export interface TranscriptionClient {
   id: string;
@@ -60,23 +78,47 @@ export class TranscriptionRequests {
   readonly cache: TranscriptCache;
   private vad: Promise<SileroVad> | null = null;
   private readonly diarizationModels = new DiarizationModelCache();
+  /** The last files' speaker analyses: another speaker count re-clusters them without the models. */
+  private readonly analyses = new SpeakerAnalysisCache();
 
   constructor(private readonly d: TranscriptionRequestsDeps) {
     this.queue = new JobQueue(d.concurrency);
     this.cache = new TranscriptCache(d.cacheDir === undefined ? defaultCacheDir() : d.cacheDir);
   }
 
-  /** Serves one client's request: its settings, its tokens, its notifications; its jobs queue under its name. */
-  async handle(raw: unknown, client: TranscriptionClient): Promise<Transcript> {
+  /** Serves one client's `transcribe/file`: its settings, its tokens, its notifications; its jobs queue under its name. */
+  handle(raw: unknown, client: TranscriptionClient): Promise<Transcript> {
     const m = 'transcribe/file';
     const p = paramObject(raw, m);
+    return this.run(
+      { ...this.common(p, m, client), cachedOnly: optionalBoolean(p, 'cachedOnly', m) ?? false, diarization: diarizationParam(p, m) },
+      client,
+    );
+  }
+
+  /** `transcript/rediarize`: another speaker count on the cached recognition, the shown transcript's names kept. */
+  rediarize(raw: unknown, client: TranscriptionClient): Promise<Transcript> {
+    const p = paramObject(raw, REDIARIZE);
+    const { from, to } = rediarizeParams(p);
+    return this.run(
+      { ...this.common(p, REDIARIZE, client), cachedOnly: false, diarization: to, rediarizeFrom: from },
+      client,
+    );
+  }
+
+  private common(p: ParamObject, m: string, client: TranscriptionClient) {
+    return {
+      method: m,
+      file: requiredString(p, 'path', m),
+      token: optionalString(p, 'token', m),
+      options: requestOptions(p, m, client.settings),
+      modelPath: optionalString(p, 'modelPath', m) ?? client.settings.modelPath,
+    };
+  }
+
+  private async run(r: JobRequest, client: TranscriptionClient): Promise<Transcript> {
     const s = client.settings;
-    const file = requiredString(p, 'path', m);
-    const token = optionalString(p, 'token', m);
-    const options = requestOptions(p, m, s);
-    const modelPath = optionalString(p, 'modelPath', m) ?? s.modelPath;
-    const cachedOnly = optionalBoolean(p, 'cachedOnly', m) ?? false;
-    const diarization = diarizationParam(p, m);
+    const { file, token, options, modelPath, cachedOnly, diarization } = r;
     // The token is registered before any setup, so a cancel during model loading counts too.
     return client.cancellation.run(token, async (signal) => {
       const cancelled = () => {
@@ -86,7 +128,7 @@ export class TranscriptionRequests {
       const ffmpeg = await this.d.ffmpeg(s);
       const modelRequest = modelRequestFor(s, modelPath);
       const engine = await this.d.models.get(modelRequest, client.id);
-      const vad = options.vad === 'on' && !cachedOnly ? await this.loadVad() : null;
+      const vad = options.vad === 'on' && !cachedOnly && !r.rediarizeFrom ? await this.loadVad() : null;
       const st = await fs.promises.stat(abs);
       // Models checked (and loaded) before the job queues: a bad one fails at once, naming the file.
       const planned = diarization ? await planDiarization(diarization, this.storeDir()) : null;
@@ -94,6 +136,9 @@ export class TranscriptionRequests {
       const speakersUnavailable = planned && 'unavailable' in planned ? planned.unavailable : undefined;
       if (speakersUnavailable) this.d.log(speakersUnavailable);
       if (plan && !cachedOnly) await this.diarizationModels.get(plan.files, s.threads);
+      // The shown transcript's plan finds its cache entry (its names); its models need not load.
+      const shown = r.rediarizeFrom ? await planDiarization({ ...r.rediarizeFrom, required: true }, this.storeDir()) : null;
+      const shownPlan = shown && 'plan' in shown ? shown.plan : null;
       cancelled();
       // A cache-only lookup never joins a real run (it must answer at once) nor is joined by one.
       const joinKey = JSON.stringify([
@@ -105,6 +150,7 @@ export class TranscriptionRequests {
         options,
         planKey(plan),
         cachedOnly,
+        r.rediarizeFrom ? ['rediarize', planKey(shownPlan)] : null,
       ]);
       return this.queue.run(
         joinKey,
@@ -124,6 +170,7 @@ export class TranscriptionRequests {
               plan,
               threads: s.threads,
               speakersUnavailable,
+              shownPlan: r.rediarizeFrom ? shownPlan : undefined,
             });
           } finally {
             release();
@@ -154,6 +201,8 @@ export class TranscriptionRequests {
       plan: DiarizationPlan | null;
       threads: number;
       speakersUnavailable: string | undefined;
+      /** `transcript/rediarize`: the plan of the transcript shown now; the ASR may not run. */
+      shownPlan?: DiarizationPlan | null;
     },
   ): Promise<Transcript> {
     const { abs, file, options, engine } = j;
@@ -161,6 +210,7 @@ export class TranscriptionRequests {
     const cacheKey = transcriptCacheKey(hash, engine.info, options, j.plan);
     const t0 = performance.now();
     const cached = await this.cache.get(cacheKey);
+    if (j.shownPlan !== undefined) return this.rediarizeWork(report, j, hash, cached);
     if (cached) {
       cached.segments.forEach((seg, i) => report.onSegment(i, seg));
       report.onProgress(1, cached.segments.length, 'cached');
@@ -180,6 +230,13 @@ export class TranscriptionRequests {
       );
     }
     const plan = j.plan;
+    if (plan) {
+      const recognised = await this.diarizeCachedRecognition(report, j, hash, plan);
+      if (recognised) {
+        await this.cache.set(cacheKey, recognised);
+        return { ...recognised, file, ...(j.speakersUnavailable ? { speakersUnavailable: j.speakersUnavailable } : {}) };
+      }
+    }
     const share = plan ? RECOGNITION_SHARE : 1;
     // Diarized: the decoder's chunks also feed the diarization, which runs alongside the recognition
     // and holds only the current window's samples (the channel makes the decoder wait when it lags).
@@ -190,7 +247,7 @@ export class TranscriptionRequests {
     let diarizedFraction = 0;
     const diarizing =
       plan && channel && models
-        ? diarizeSamples(channel, models, plan, report.signal, (f) => {
+        ? analyseSamples(channel, models, report.signal, (f) => {
             diarizedFraction = f;
             if (recognised) report.onProgress(share + (1 - share) * f * 0.99, 0, 'diarizing');
           })
@@ -217,17 +274,84 @@ export class TranscriptionRequests {
       throw e;
     }
     channel?.end();
-    if (diarizing) {
+    if (diarizing && plan) {
       recognised = true;
       const n = t.segments.length;
       report.onProgress(share + (1 - share) * diarizedFraction * 0.99, n, 'diarizing');
-      t = (await diarizing)(t);
+      const analysis = await diarizing;
+      // The recognition alone is cached too (as a request without diarization would find it), and
+      // the analysis kept: another speaker count then runs neither the ASR nor (while kept) the models.
+      await this.cache.set(transcriptCacheKey(hash, engine.info, options, null), t);
+      this.analyses.set(SpeakerAnalysisCache.key(hash, plan.files), analysis);
+      t = applyDiarization(t, analysis, plan);
       this.d.log(`diarized ${file}: ${t.speakers?.length ?? 0} speaker(s) in ${Math.round(performance.now() - t1)} ms`);
       t = { ...t, timings: { ...t.timings, totalMs: Math.round(performance.now() - t0) } };
       report.onProgress(1, t.segments.length, 'done');
     }
     await this.cache.set(cacheKey, t);
     return { ...t, file, ...(j.speakersUnavailable ? { speakersUnavailable: j.speakersUnavailable } : {}) };
+  }
+
+  /**
+   * A diarized transcript made from the cached recognition (another speaker count for a file already
+   * transcribed with these settings), or null when the recognition is not cached.
+   */
+  private async diarizeCachedRecognition(
+    report: JobReport,
+    j: { abs: string; file: string; ffmpegPath: string; engine: Engine; options: TranscriptionOptions; threads: number },
+    hash: string,
+    plan: DiarizationPlan,
+  ): Promise<Transcript | null> {
+    const t0 = performance.now();
+    const recognition = await this.cache.get(transcriptCacheKey(hash, j.engine.info, j.options, null));
+    if (!recognition) return null;
+    report.onProgress(0, 0, 'diarizing');
+    const { transcript, reclustered } = await diarizeRecognised({
+      recognition,
+      file: j.abs,
+      ffmpegPath: j.ffmpegPath,
+      plan,
+      models: () => this.diarizationModels.get(plan.files, j.threads),
+      analyses: this.analyses,
+      analysisKey: SpeakerAnalysisCache.key(hash, plan.files),
+      signal: report.signal,
+      onProgress: (f) => report.onProgress(f * 0.99, 0, 'diarizing'),
+    });
+    const ms = Math.round(performance.now() - t0);
+    this.d.log(
+      `diarized ${j.file} again on its cached recognition (${reclustered ? 'kept analysis re-clustered' : 'models run'}): ` +
+        `${transcript.speakers?.length ?? 0} speaker(s) in ${ms} ms`,
+    );
+    const { cached: _c, ...rest } = transcript;
+    const t: Transcript = {
+      ...rest,
+      recognitionCached: true,
+      timings: { decodeMs: 0, featuresMs: 0, inferenceMs: 0, totalMs: ms },
+    };
+    report.onProgress(1, t.segments.length, 'done');
+    return t;
+  }
+
+  /** `transcript/rediarize`'s job: the new count's transcript (cached, or made from the cached recognition), the shown one's names kept. */
+  private async rediarizeWork(
+    report: JobReport,
+    j: Parameters<TranscriptionRequests['work']>[1],
+    hash: string,
+    cached: Transcript | null,
+  ): Promise<Transcript> {
+    const plan = j.plan as DiarizationPlan;
+    const shown = j.shownPlan ? await this.cache.get(transcriptCacheKey(hash, j.engine.info, j.options, j.shownPlan)) : null;
+    let t = cached ?? (await this.diarizeCachedRecognition(report, j, hash, plan));
+    if (!t)
+      throw new SenseVoiceError(
+        ErrorCode.NotCached,
+        `The recognition of ${j.file} is not in the cache for this model and these settings (the file, the model or a setting changed, or the cache was cleared), so the speakers cannot be found again alone: transcribe the file again with the new number of speakers.`,
+      );
+    if (cached) report.onProgress(1, cached.segments.length, 'cached');
+    t = withKeptNames(shown, { ...t, recognitionCached: true });
+    const { cached: _c, ...toCache } = t;
+    await this.cache.set(transcriptCacheKey(hash, j.engine.info, j.options, plan), toCache);
+    return { ...t, file: j.file };
   }
 
   private storeDir(): string {
