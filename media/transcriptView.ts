@@ -180,6 +180,16 @@ function renderSpeakers(): void {
     merge.addEventListener('click', () => post({ type: 'mergeSpeakers' }));
     root.appendChild(merge);
   }
+  // Another count re-runs the diarization alone on the cached recognition, which a transcript read
+  // from a JSON file does not have.
+  if (state.status === 'done' && state.origin !== 'file') {
+    const count = el('button', 'link-button speaker-count', `Speakers: ${people.length} ▾`);
+    count.type = 'button';
+    count.title =
+      'Set the number of speakers and find them again (the recognition is kept; names stay where their speaker is)';
+    count.addEventListener('click', () => post({ type: 'setSpeakerCount' }));
+    root.appendChild(count);
+  }
 }
 
 /** A speaker's colour and name as a button that asks the host to rename it. */

@@ -2,12 +2,7 @@
 // and the new count), and the names carried from that transcript onto the new speakers
 // (diarization/keepSpeakerNames.ts). The work itself is a `transcribe/file` job that may not run the
 // ASR (transcriptionRequests.ts): the recognition must be in the cache.
-import {
-  ErrorCode,
-  SenseVoiceError,
-  type DiarizationOptions,
-  type Transcript,
-} from '../../common/protocol';
+import { ErrorCode, SenseVoiceError, type DiarizationOptions, type Transcript } from '../../common/protocol';
 import { paramObject, optionalNumber, type ParamObject } from '../rpc/params';
 import { keepSpeakerNames, type SpeakersAndTurns } from '../diarization/keepSpeakerNames';
 import { diarizationParam } from './transcriptDiarization';

@@ -91,7 +91,11 @@ export class TranscriptionRequests {
     const m = 'transcribe/file';
     const p = paramObject(raw, m);
     return this.run(
-      { ...this.common(p, m, client), cachedOnly: optionalBoolean(p, 'cachedOnly', m) ?? false, diarization: diarizationParam(p, m) },
+      {
+        ...this.common(p, m, client),
+        cachedOnly: optionalBoolean(p, 'cachedOnly', m) ?? false,
+        diarization: diarizationParam(p, m),
+      },
       client,
     );
   }
@@ -137,7 +141,9 @@ export class TranscriptionRequests {
       if (speakersUnavailable) this.d.log(speakersUnavailable);
       if (plan && !cachedOnly) await this.diarizationModels.get(plan.files, s.threads);
       // The shown transcript's plan finds its cache entry (its names); its models need not load.
-      const shown = r.rediarizeFrom ? await planDiarization({ ...r.rediarizeFrom, required: true }, this.storeDir()) : null;
+      const shown = r.rediarizeFrom
+        ? await planDiarization({ ...r.rediarizeFrom, required: true }, this.storeDir())
+        : null;
       const shownPlan = shown && 'plan' in shown ? shown.plan : null;
       cancelled();
       // A cache-only lookup never joins a real run (it must answer at once) nor is joined by one.
@@ -234,7 +240,11 @@ export class TranscriptionRequests {
       const recognised = await this.diarizeCachedRecognition(report, j, hash, plan);
       if (recognised) {
         await this.cache.set(cacheKey, recognised);
-        return { ...recognised, file, ...(j.speakersUnavailable ? { speakersUnavailable: j.speakersUnavailable } : {}) };
+        return {
+          ...recognised,
+          file,
+          ...(j.speakersUnavailable ? { speakersUnavailable: j.speakersUnavailable } : {}),
+        };
       }
     }
     const share = plan ? RECOGNITION_SHARE : 1;
@@ -298,7 +308,14 @@ export class TranscriptionRequests {
    */
   private async diarizeCachedRecognition(
     report: JobReport,
-    j: { abs: string; file: string; ffmpegPath: string; engine: Engine; options: TranscriptionOptions; threads: number },
+    j: {
+      abs: string;
+      file: string;
+      ffmpegPath: string;
+      engine: Engine;
+      options: TranscriptionOptions;
+      threads: number;
+    },
     hash: string,
     plan: DiarizationPlan,
   ): Promise<Transcript | null> {
@@ -340,7 +357,9 @@ export class TranscriptionRequests {
     cached: Transcript | null,
   ): Promise<Transcript> {
     const plan = j.plan as DiarizationPlan;
-    const shown = j.shownPlan ? await this.cache.get(transcriptCacheKey(hash, j.engine.info, j.options, j.shownPlan)) : null;
+    const shown = j.shownPlan
+      ? await this.cache.get(transcriptCacheKey(hash, j.engine.info, j.options, j.shownPlan))
+      : null;
     let t = cached ?? (await this.diarizeCachedRecognition(report, j, hash, plan));
     if (!t)
       throw new SenseVoiceError(

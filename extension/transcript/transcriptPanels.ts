@@ -24,6 +24,8 @@ export interface PanelActions {
   renameSpeaker(session: TranscriptSession, id: string): void;
   /** The user asked to merge two speakers (`id`: the first, when the page knows it). */
   mergeSpeakers(session: TranscriptSession, id: string | undefined): void;
+  /** The user asked to set the number of speakers (the view's "Speakers: N" button). */
+  setSpeakerCount(session: TranscriptSession): void;
 }
 
 interface Entry {
@@ -217,6 +219,9 @@ export class TranscriptPanels implements vscode.Disposable {
         return;
       case 'mergeSpeakers':
         this.actions?.mergeSpeakers(entry.session, m.id);
+        return;
+      case 'setSpeakerCount':
+        this.actions?.setSpeakerCount(entry.session);
         return;
       case 'cancel':
         this.actions?.cancel(entry.file);

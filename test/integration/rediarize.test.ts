@@ -5,9 +5,11 @@
 // speakers, the result is cached where `transcribe/file` with the new count finds it, and a new
 // daemon (no kept analysis) runs the diarization models but still not the ASR, also for a plain
 // `transcribe/file` with another `numSpeakers` (what the cli's second `--speakers` call sends).
-// Coded errors: a bad count, no cached recognition, absent models; a cancel is Cancelled.
+// Coded errors: a bad count, no cached recognition, absent models; a cancel is Cancelled. The cli's
+// second `transcribe --diarize --speakers N` with another N says on stderr that it reused the recognition.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { DaemonConnection } from '../../client/daemonConnection';
 import { ErrorCode, SenseVoiceError, type DiarizationOptions, type Transcript } from '../../common/protocol';
 import { makeDiarizationModels } from '../../tools/makeDiarizationModels/makeDiarizationModels';
@@ -148,7 +150,10 @@ test('another speaker count re-diarizes the cached recognition, keeps the names,
   assert.equal(auto.recognitionCached, true);
   assert.ok((auto.speakers?.length ?? 0) >= 1);
   assert.ok(logs.some((l) => /again on its cached recognition \(models run\)/.test(l)));
-  const four: Transcript = await fresh.request('transcribe/file', { ...request, diarization: { ...diarization, numSpeakers: 4 } });
+  const four: Transcript = await fresh.request('transcribe/file', {
+    ...request,
+    diarization: { ...diarization, numSpeakers: 4 },
+  });
   assert.equal(four.recognitionCached, true, 'transcribe/file with a new count reuses the recognition too');
   assert.equal(words(four), words(two));
   assert.deepEqual(await recognised(fresh), { batches: 0, segments: 0 }, 'this daemon never ran the ASR');
@@ -179,4 +184,48 @@ test('a re-diarization running the models is cancelled with Cancelled', async ()
   abort.abort();
   await assert.rejects(running, isCode(ErrorCode.Cancelled));
   assert.ok(await fresh.request('daemon/status', undefined), 'still serving');
+});
+
+test('the cli: a second --speakers call reuses the cached recognition and says so on stderr', () => {
+  const env = {
+    ...process.env,
+    SENSEVOICE_CACHE_DIR: tempDir('rediarize-cli-cache'),
+    SENSEVOICE_MODEL_STORE: storeDir,
+  };
+  const cli = (speakers: number) =>
+    spawnSync(
+      process.execPath,
+      [
+        requireBuilt('cli.js'),
+        'transcribe',
+        wav,
+        '--model',
+        modelPath,
+        '--provider',
+        'cpu',
+        '--threads',
+        '1',
+        '--stdio',
+        '--diarize',
+        '--segmentation-model',
+        diarization.segmentationModel as string,
+        '--embedding-model',
+        diarization.embeddingModel as string,
+        '--speakers',
+        String(speakers),
+        '--format',
+        'json',
+      ],
+      { encoding: 'utf8', timeout: 300_000, env },
+    );
+  const first = cli(2);
+  assert.equal(first.status, 0, first.stderr);
+  assert.doesNotMatch(first.stderr, /reused the cached recognition/);
+  const second = cli(3);
+  assert.equal(second.status, 0, second.stderr);
+  assert.match(second.stderr, /reused the cached recognition; only the speaker diarization ran \(3 speakers\)/);
+  const a = JSON.parse(first.stdout) as Transcript;
+  const b = JSON.parse(second.stdout) as Transcript;
+  assert.equal(b.segments.map((s) => s.text).join(' '), a.segments.map((s) => s.text).join(' '));
+  assert.equal(new Set(b.segments.map((s) => s.speaker)).size, 3);
 });
