@@ -33,7 +33,7 @@ const CATEGORIES = ['speaker', 'emotion', 'event', 'language'] as const;
 interface Persisted {
   filters: Record<Category, string[]>;
   /** What the host needs to bring this view back after a window reload (extension/transcript/restoreState.ts). */
-  restore?: { filePath: string; transcriptFile: string | null };
+  restore?: { filePath: string; transcriptFile: string | null; speakerCount?: number | 'auto' | null };
 }
 
 const persisted = (vscode.getState() as Persisted | undefined) ?? {
@@ -89,7 +89,9 @@ function saveState(): void {
       event: [...filters.event],
       language: [...filters.language],
     },
-    restore: state ? { filePath: state.filePath, transcriptFile: state.transcriptFile } : persisted.restore,
+    restore: state
+      ? { filePath: state.filePath, transcriptFile: state.transcriptFile, speakerCount: state.speakerCount ?? null }
+      : persisted.restore,
   } satisfies Persisted);
 }
 

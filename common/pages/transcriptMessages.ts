@@ -40,6 +40,8 @@ export interface ViewState {
   turns: SpeakerTurn[];
   /** Why a transcript that asked for speakers has none ("transcript without speakers: …"), else null. */
   speakersUnavailable: string | null;
+  /** The speaker count set in this view (kept across a window reload); null: the window's setting made it. */
+  speakerCount?: number | 'auto' | null;
 }
 
 /** Host -> page. */

@@ -69,8 +69,9 @@ export async function setSpeakerCountFlow(
   }
   // The view may have started another run meanwhile: that run's result is the one to show.
   if (session.transcript !== t) return 'cancelled';
-  session.finish(result, view.origin);
+  // Before finish: its snapshot carries the count, which the page saves for a window reload.
   session.speakerCount = count;
+  session.finish(result, view.origin);
   return 'done';
 }
 

@@ -19,7 +19,7 @@ export interface PanelActions {
   retry(file: vscode.Uri): void;
   export(session: TranscriptSession, format: ExportFormat): Promise<void>;
   /** Fills a view VS Code brought back after a reload: the saved JSON again, or the daemon's cache. */
-  restore(file: vscode.Uri, from: { transcriptFile: string | null }): void;
+  restore(file: vscode.Uri, from: { transcriptFile: string | null; speakerCount?: number | 'auto' }): void;
   /** The user clicked a speaker's name in the view. */
   renameSpeaker(session: TranscriptSession, id: string): void;
   /** The user asked to merge two speakers (`id`: the first, when the page knows it). */
@@ -112,7 +112,10 @@ export class TranscriptPanels implements vscode.Disposable {
     }
     panel.webview.options = this.webviewOptions(entry.file);
     this.attach(entry, panel);
-    this.actions?.restore(entry.file, { transcriptFile: r.transcriptFile });
+    this.actions?.restore(entry.file, {
+      transcriptFile: r.transcriptFile,
+      ...(r.speakerCount !== undefined ? { speakerCount: r.speakerCount } : {}),
+    });
   }
 
   private webviewOptions(file: vscode.Uri): vscode.WebviewOptions {

@@ -98,7 +98,7 @@ export class TranscriptSession {
   }
 
   snapshot(): ViewState {
-    return { ...this.state, segments: this.segments() };
+    return { ...this.state, segments: this.segments(), speakerCount: this.speakerCount ?? null };
   }
 
   private segments(): ViewSegment[] {

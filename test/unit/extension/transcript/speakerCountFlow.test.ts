@@ -100,6 +100,7 @@ test('a new count re-diarizes through the daemon and replaces the speakers in pl
     ['Alice', 'Speaker 2', 'Speaker 3'],
   );
   assert.equal(last.state.status, 'done');
+  assert.equal(last.state.speakerCount, 3, 'the page saves it for a window reload');
   assert.deepEqual(s.transcript?.segments, three.segments);
   assert.equal(s.speakerCount, 3);
 
