@@ -5,7 +5,10 @@
 import { ErrorCode, SenseVoiceError, type DiarizationOptions, type Transcript } from '../../common/protocol';
 import { paramObject, optionalNumber, type ParamObject } from '../rpc/params';
 import { keepSpeakerNames, type SpeakersAndTurns } from '../diarization/keepSpeakerNames';
-import { diarizationParam } from './transcriptDiarization';
+import type { JobReport } from './jobQueue';
+import { transcriptCacheKey } from './transcriptCacheKey';
+import { diarizationParam, type DiarizationPlan } from './transcriptDiarization';
+import { diarizeCachedRecognition, type AloneJob, type DiarizeAloneDeps } from './diarizeRecognised';
 
 export const REDIARIZE = 'transcript/rediarize';
 
@@ -46,4 +49,30 @@ export function rediarizeParams(p: ParamObject): RediarizeRequest {
 /** The re-diarized transcript with the names the user gave to the shown one kept (where the rule keeps them). */
 export function withKeptNames(shown: SpeakersAndTurns | null, t: Transcript): Transcript {
   return shown ? { ...t, speakers: keepSpeakerNames(shown, t) } : t;
+}
+
+/**
+ * The job: the new count's transcript (cached, or made from the cached recognition: NotCached when
+ * there is none), the shown one's names kept, saved where `transcribe/file` with the new count finds it.
+ */
+export async function rediarizeJob(
+  d: DiarizeAloneDeps,
+  report: JobReport,
+  j: AloneJob & { plan: DiarizationPlan | null; shownPlan: DiarizationPlan | null },
+  hash: string,
+  cached: Transcript | null,
+): Promise<Transcript> {
+  const plan = j.plan as DiarizationPlan;
+  const shown = j.shownPlan ? await d.cache.get(transcriptCacheKey(hash, j.engine.info, j.options, j.shownPlan)) : null;
+  let t = cached ?? (await diarizeCachedRecognition(d, report, j, hash, plan));
+  if (!t)
+    throw new SenseVoiceError(
+      ErrorCode.NotCached,
+      `The recognition of ${j.file} is not in the cache for this model and these settings (the file, the model or a setting changed, or the cache was cleared), so the speakers cannot be found again alone: transcribe the file again with the new number of speakers.`,
+    );
+  if (cached) report.onProgress(1, cached.segments.length, 'cached');
+  t = withKeptNames(shown, { ...t, recognitionCached: true });
+  const { cached: _c, ...toCache } = t;
+  await d.cache.set(transcriptCacheKey(hash, j.engine.info, j.options, plan), toCache);
+  return { ...t, file: j.file };
 }

@@ -1,5 +1,7 @@
 // `transcribe/file`: parameters and settings in, a job on the queue (or a cached transcript) out,
-// with each finished segment and the progress sent to the requester as they happen.
+// with each finished segment and the progress sent to the requester as they happen. A diarized
+// request whose recognition is cached runs the diarization alone (diarizeRecognised.ts), and so does
+// `transcript/rediarize` (rediarizeRequests.ts), on the same queue.
 import fs from 'node:fs';
 import {
   ErrorCode,
@@ -32,8 +34,8 @@ import {
   planKey,
   type DiarizationPlan,
 } from './transcriptDiarization';
-import { diarizeRecognised } from './diarizeRecognised';
-import { REDIARIZE, rediarizeParams, withKeptNames } from './rediarizeRequests';
+import { diarizeCachedRecognition, type DiarizeAloneDeps } from './diarizeRecognised';
+import { REDIARIZE, rediarizeJob, rediarizeParams } from './rediarizeRequests';
 
 export interface TranscriptionRequestsDeps {
   models: ModelRegistry;
@@ -52,7 +54,6 @@ const RECOGNITION_SHARE = 0.8;
 
 /** A request's transcription, parsed: what `transcribe/file` and `transcript/rediarize` share. */
 interface JobRequest {
-  method: string;
   file: string;
   token: string | undefined;
   options: TranscriptionOptions;
@@ -112,7 +113,6 @@ export class TranscriptionRequests {
 
   private common(p: ParamObject, m: string, client: TranscriptionClient) {
     return {
-      method: m,
       file: requiredString(p, 'path', m),
       token: optionalString(p, 'token', m),
       options: requestOptions(p, m, client.settings),
@@ -216,7 +216,8 @@ export class TranscriptionRequests {
     const cacheKey = transcriptCacheKey(hash, engine.info, options, j.plan);
     const t0 = performance.now();
     const cached = await this.cache.get(cacheKey);
-    if (j.shownPlan !== undefined) return this.rediarizeWork(report, j, hash, cached);
+    if (j.shownPlan !== undefined)
+      return rediarizeJob(this.alone(), report, { ...j, shownPlan: j.shownPlan }, hash, cached);
     if (cached) {
       cached.segments.forEach((seg, i) => report.onSegment(i, seg));
       report.onProgress(1, cached.segments.length, 'cached');
@@ -237,7 +238,7 @@ export class TranscriptionRequests {
     }
     const plan = j.plan;
     if (plan) {
-      const recognised = await this.diarizeCachedRecognition(report, j, hash, plan);
+      const recognised = await diarizeCachedRecognition(this.alone(), report, j, hash, plan);
       if (recognised) {
         await this.cache.set(cacheKey, recognised);
         return {
@@ -302,75 +303,14 @@ export class TranscriptionRequests {
     return { ...t, file, ...(j.speakersUnavailable ? { speakersUnavailable: j.speakersUnavailable } : {}) };
   }
 
-  /**
-   * A diarized transcript made from the cached recognition (another speaker count for a file already
-   * transcribed with these settings), or null when the recognition is not cached.
-   */
-  private async diarizeCachedRecognition(
-    report: JobReport,
-    j: {
-      abs: string;
-      file: string;
-      ffmpegPath: string;
-      engine: Engine;
-      options: TranscriptionOptions;
-      threads: number;
-    },
-    hash: string,
-    plan: DiarizationPlan,
-  ): Promise<Transcript | null> {
-    const t0 = performance.now();
-    const recognition = await this.cache.get(transcriptCacheKey(hash, j.engine.info, j.options, null));
-    if (!recognition) return null;
-    report.onProgress(0, 0, 'diarizing');
-    const { transcript, reclustered } = await diarizeRecognised({
-      recognition,
-      file: j.abs,
-      ffmpegPath: j.ffmpegPath,
-      plan,
-      models: () => this.diarizationModels.get(plan.files, j.threads),
+  /** What the diarization alone needs of this object (diarizeRecognised.ts, rediarizeRequests.ts). */
+  private alone(): DiarizeAloneDeps {
+    return {
+      cache: this.cache,
       analyses: this.analyses,
-      analysisKey: SpeakerAnalysisCache.key(hash, plan.files),
-      signal: report.signal,
-      onProgress: (f) => report.onProgress(f * 0.99, 0, 'diarizing'),
-    });
-    const ms = Math.round(performance.now() - t0);
-    this.d.log(
-      `diarized ${j.file} again on its cached recognition (${reclustered ? 'kept analysis re-clustered' : 'models run'}): ` +
-        `${transcript.speakers?.length ?? 0} speaker(s) in ${ms} ms`,
-    );
-    const { cached: _c, ...rest } = transcript;
-    const t: Transcript = {
-      ...rest,
-      recognitionCached: true,
-      timings: { decodeMs: 0, featuresMs: 0, inferenceMs: 0, totalMs: ms },
+      diarizationModels: this.diarizationModels,
+      log: this.d.log,
     };
-    report.onProgress(1, t.segments.length, 'done');
-    return t;
-  }
-
-  /** `transcript/rediarize`'s job: the new count's transcript (cached, or made from the cached recognition), the shown one's names kept. */
-  private async rediarizeWork(
-    report: JobReport,
-    j: Parameters<TranscriptionRequests['work']>[1],
-    hash: string,
-    cached: Transcript | null,
-  ): Promise<Transcript> {
-    const plan = j.plan as DiarizationPlan;
-    const shown = j.shownPlan
-      ? await this.cache.get(transcriptCacheKey(hash, j.engine.info, j.options, j.shownPlan))
-      : null;
-    let t = cached ?? (await this.diarizeCachedRecognition(report, j, hash, plan));
-    if (!t)
-      throw new SenseVoiceError(
-        ErrorCode.NotCached,
-        `The recognition of ${j.file} is not in the cache for this model and these settings (the file, the model or a setting changed, or the cache was cleared), so the speakers cannot be found again alone: transcribe the file again with the new number of speakers.`,
-      );
-    if (cached) report.onProgress(1, cached.segments.length, 'cached');
-    t = withKeptNames(shown, { ...t, recognitionCached: true });
-    const { cached: _c, ...toCache } = t;
-    await this.cache.set(transcriptCacheKey(hash, j.engine.info, j.options, plan), toCache);
-    return { ...t, file: j.file };
   }
 
   private storeDir(): string {
