@@ -7,12 +7,16 @@
 // `transcribe/file` with another `numSpeakers` (what the cli's second `--speakers` call sends).
 // Coded errors: a bad count, no cached recognition, absent models; a cancel is Cancelled. The cli's
 // second `transcribe --diarize --speakers N` with another N says on stderr that it reused the recognition.
+// Re-clustering a kept analysis gives exactly what a whole new run with that count gives.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { DaemonConnection } from '../../client/daemonConnection';
 import { ErrorCode, SenseVoiceError, type DiarizationOptions, type Transcript } from '../../common/protocol';
 import { makeDiarizationModels } from '../../tools/makeDiarizationModels/makeDiarizationModels';
+import { analyseSpeakers, clusterSpeakers, diarize } from '../../daemon/diarization/diarize';
+import { loadEmbeddingModel, loadSegmentationModel } from '../../daemon/diarization/diarizationModels';
+import { decodeWhole } from '../../daemon/ffmpeg/decodeWhole';
 import { makeMultiSpeakerAudio } from '../helpers/multiSpeakerAudio';
 import { requireBuilt, tempDir } from '../helpers/paths';
 import { testModel } from '../helpers/testModels';
@@ -67,6 +71,15 @@ test('another speaker count re-diarizes the cached recognition, keeps the names,
   await daemon.request('transcript/editSpeakers', { ...request, edit: { kind: 'rename', id: 'S1', name: 'Alice' } });
   const asr = await recognised(daemon);
   assert.ok(asr.batches > 0);
+  // The recognition is cached on its own, where a request without diarization finds it.
+  const plain: Transcript = await daemon.request('transcribe/file', {
+    path: wav,
+    modelPath,
+    vad: 'on',
+    cachedOnly: true,
+  });
+  assert.equal(plain.speakers, undefined);
+  assert.equal(words(plain), words(two));
 
   const progress: number[] = [];
   const three: Transcript = await daemon.request(
@@ -228,4 +241,26 @@ test('the cli: a second --speakers call reuses the cached recognition and says s
   const b = JSON.parse(second.stdout) as Transcript;
   assert.equal(b.segments.map((s) => s.text).join(' '), a.segments.map((s) => s.text).join(' '));
   assert.equal(new Set(b.segments.map((s) => s.speaker)).size, 3);
+});
+
+test('re-clustering a kept analysis gives exactly the turns of a new run with that count', async () => {
+  const segmentation = await loadSegmentationModel(diarization.segmentationModel as string);
+  const embedding = await loadEmbeddingModel(diarization.embeddingModel as string);
+  const samples = await decodeWhole(wav);
+  const analysis = await analyseSpeakers(samples, segmentation, embedding, {});
+  const frozen = Float32Array.from(analysis.embeddings);
+  const smoothing = { minDurationOn: 0.3, minDurationOff: 0.5 };
+  for (const [numClusters, threshold] of [
+    [2, 0.5],
+    [3, 0.5],
+    [1, 0.5],
+    [-1, 0.5],
+    [-1, 0.2],
+  ]) {
+    const options = { numClusters, threshold, ...smoothing };
+    const again = clusterSpeakers(analysis, options);
+    const fresh = await diarize(samples, segmentation, embedding, options);
+    assert.deepEqual(again, fresh, `k=${numClusters} t=${threshold}`);
+  }
+  assert.deepEqual(analysis.embeddings, frozen, 'the kept analysis is left as it was');
 });
