@@ -122,10 +122,15 @@ describe('speakers in VS Code', { timeout: 300_000 }, () => {
       await row.click();
     };
     assert.equal(await frame.locator('#speakers .speaker-count').innerText(), 'Speakers: 2 ▾');
+    // The window's daemon logs to the extension's log: the recognition is reused, the analysis re-clustered.
+    const reclustered = () =>
+      (wb.extensionLog().match(/again on its cached recognition \(kept analysis re-clustered\)/g) ?? []).length;
+    const before = reclustered();
     await pick('1');
     await until('one speaker', async () => (await chips().count()) === 1, 60_000);
     assert.equal(await frame.locator('#speaker-lanes .lane').count(), 1);
     assert.equal(await frame.locator('#speakers .speaker-count').innerText(), 'Speakers: 1 ▾');
+    await until('the daemon log of the re-clustering', () => reclustered() > before, 10_000);
     await wb.shot(page, 'speakers-count-one');
     await pick('2');
     await until('two speakers again', async () => (await chips().count()) === 2, 60_000);
