@@ -79,6 +79,11 @@ export async function transcribeCommand(daemon: DaemonConnection, o: TranscribeC
         `${r.file}: ${t.speakers.length} speaker(s) found; names past the ${t.speakers.length}th are not used.\n`,
       );
     printSourceWarnings(r.t.warnings, r.file);
+    // Said always (not only with --verbose): it is why this call took seconds, not minutes.
+    if (r.t.recognitionCached)
+      process.stderr.write(
+        `${r.file}: reused the cached recognition; only the speaker diarization ran (${speakerCountText(o.diarization?.numSpeakers)}).\n`,
+      );
     try {
       emit(r.file, t, o);
     } catch (err) {
@@ -96,6 +101,10 @@ export async function transcribeCommand(daemon: DaemonConnection, o: TranscribeC
     }
   }
   return failures === 0 ? 0 : 1;
+}
+
+function speakerCountText(n: number | undefined): string {
+  return n && n > 0 ? `${n} speaker${n === 1 ? '' : 's'}` : 'speakers counted automatically';
 }
 
 function emit(file: string, t: Transcript, o: TranscribeCliOptions): void {

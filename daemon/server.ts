@@ -225,6 +225,7 @@ export class Daemon {
         storeDir: () => this.modelStore.storeDir(),
       }),
     );
+    on('transcript/rediarize', (raw) => this.transcription.rediarize(raw, session));
     on('daemon/status', () => this.status());
     on('daemon/stop', () => {
       this.log(`stop requested by ${session.clientName}`);

@@ -33,7 +33,7 @@ const CATEGORIES = ['speaker', 'emotion', 'event', 'language'] as const;
 interface Persisted {
   filters: Record<Category, string[]>;
   /** What the host needs to bring this view back after a window reload (extension/transcript/restoreState.ts). */
-  restore?: { filePath: string; transcriptFile: string | null };
+  restore?: { filePath: string; transcriptFile: string | null; speakerCount?: number | 'auto' | null };
 }
 
 const persisted = (vscode.getState() as Persisted | undefined) ?? {
@@ -89,7 +89,9 @@ function saveState(): void {
       event: [...filters.event],
       language: [...filters.language],
     },
-    restore: state ? { filePath: state.filePath, transcriptFile: state.transcriptFile } : persisted.restore,
+    restore: state
+      ? { filePath: state.filePath, transcriptFile: state.transcriptFile, speakerCount: state.speakerCount ?? null }
+      : persisted.restore,
   } satisfies Persisted);
 }
 
@@ -182,6 +184,16 @@ function renderSpeakers(): void {
     merge.title = 'Two speakers are one person: merge them';
     merge.addEventListener('click', () => post({ type: 'mergeSpeakers' }));
     root.appendChild(merge);
+  }
+  // Another count re-runs the diarization alone on the cached recognition, which a transcript read
+  // from a JSON file does not have.
+  if (state.status === 'done' && state.origin !== 'file') {
+    const count = el('button', 'link-button speaker-count', `Speakers: ${people.length} ▾`);
+    count.type = 'button';
+    count.title =
+      'Set the number of speakers and find them again (the recognition is kept; names stay where their speaker is)';
+    count.addEventListener('click', () => post({ type: 'setSpeakerCount' }));
+    root.appendChild(count);
   }
 }
 

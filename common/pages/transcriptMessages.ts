@@ -40,6 +40,8 @@ export interface ViewState {
   turns: SpeakerTurn[];
   /** Why a transcript that asked for speakers has none ("transcript without speakers: …"), else null. */
   speakersUnavailable: string | null;
+  /** The speaker count set in this view (kept across a window reload); null: the window's setting made it. */
+  speakerCount?: number | 'auto' | null;
 }
 
 /** Host -> page. */
@@ -67,7 +69,9 @@ export type PageMessage =
   /** The user clicked a speaker's name: the host asks for the new one. */
   | { type: 'renameSpeaker'; id: string }
   /** The user wants two speakers merged: the host asks which, and into which (`id` preselects the first). */
-  | { type: 'mergeSpeakers'; id?: string };
+  | { type: 'mergeSpeakers'; id?: string }
+  /** The user wants another number of speakers: the host asks how many and re-runs the diarization alone. */
+  | { type: 'setSpeakerCount' };
 
 /** Checks a message from the page: it is untrusted input like any other. */
 export function parsePageMessage(raw: unknown): PageMessage | null {
@@ -92,6 +96,8 @@ export function parsePageMessage(raw: unknown): PageMessage | null {
     case 'mergeSpeakers':
       if (m.id === undefined) return { type: 'mergeSpeakers' };
       return isSpeakerId(m.id) ? { type: 'mergeSpeakers', id: m.id } : null;
+    case 'setSpeakerCount':
+      return { type: 'setSpeakerCount' };
     default:
       return null;
   }

@@ -216,6 +216,11 @@ export interface Transcript {
   timings: TranscriptTimings;
   /** True when the transcript came from the cache (same content, model and settings). */
   cached?: boolean;
+  /**
+   * True when the recognition came from the cache and only the diarization ran (another number of
+   * speakers for a file already transcribed with these settings).
+   */
+  recognitionCached?: boolean;
   /** Diarized transcripts: the speakers (id -> name, talk time), in order of first appearance. */
   speakers?: TranscriptSpeaker[];
   /** Diarized transcripts: the embedding model the speakers' voices come from. */

@@ -7,10 +7,12 @@
 // embeddings are clustered across the file (bounded beyond 4,000 embeddings: clustering.ts) and the
 // windows' activity is turned into turns.
 // Cancellable (AbortSignal, checked between windows), with progress.
+// Two halves: analyseSpeakers() (the models: all the time) and clusterSpeakers() (a few ms on a
+// short file), so that another number of speakers re-clusters a kept analysis without the models.
 import * as ort from 'onnxruntime-node';
 import { ErrorCode, SenseVoiceError } from '../../common/protocol/errors';
-import { clusterEmbeddings, EXACT_CLUSTERING_LIMIT, type ClusteringOptions } from './clustering';
 import { clusterVoices } from './clusterVoices';
+import { clusterEmbeddings, EXACT_CLUSTERING_LIMIT, type ClusteringOptions } from './clustering';
 import type { EmbeddingMeta, LoadedModel, SegmentationMeta } from './diarizationModels';
 import { framesToMasks, popcount, powersetMasks } from './powerset';
 import { EmbeddingFeatures } from './embeddingFeatures';
@@ -20,17 +22,44 @@ import { activityToTurns, finalizeActivity, windowStartFrame, type SpeakerTurn }
 
 const f32 = Math.fround;
 
-export interface DiarizeOptions extends ClusteringOptions {
+/** How the analysis becomes turns: the clustering, and the turns' smoothing. */
+export interface TurnOptions extends ClusteringOptions {
   /** Turns not longer than this (seconds) are dropped (sherpa-onnx: min_duration_on, default 0.3). */
   minDurationOn: number;
   /** A speaker's turns this close (seconds) are merged (min_duration_off, default 0.5). */
   minDurationOff: number;
+}
+
+/** What the models found in a file, before clustering: all that another clustering needs. */
+export interface SpeakerAnalysis {
+  meta: SegmentationMeta;
+  /** Samples in the file. */
+  samples: number;
+  /** Per window, a byte per frame: which local speakers are active (bit s: local speaker s). */
+  labels: Uint8Array[];
+  /** Per embedding, the (window, local speaker) it is of: window * meta.numSpeakers + speaker. */
+  pairs: Int32Array;
+  /** The embeddings, row-major, `dim` values each (not normalised). */
+  embeddings: Float32Array;
+  dim: number;
+}
+
+/** Bytes an analysis holds (what a cache of them counts). */
+export function analysisBytes(a: SpeakerAnalysis): number {
+  let n = a.embeddings.byteLength + a.pairs.byteLength;
+  for (const l of a.labels) n += l.byteLength;
+  return n;
+}
+
+export interface AnalyseOptions {
   signal?: AbortSignal;
   /** For a stream: its length in samples where known (progress only; unknown: total = windows done so far). */
   totalSamples?: number;
   /** Called after each window: windows done, windows in all. */
   onProgress?: (done: number, total: number) => void;
 }
+
+export type DiarizeOptions = TurnOptions & AnalyseOptions;
 
 export interface DiarizationResult {
   turns: SpeakerTurn[];
@@ -66,6 +95,16 @@ export async function diarize(
   embedding: LoadedModel<EmbeddingMeta>,
   options: DiarizeOptions,
 ): Promise<DiarizationResult> {
+  return clusterSpeakers(await analyseSpeakers(source, segmentation, embedding, options), options);
+}
+
+/** The models' half: every window through the segmentation model, the embeddings of its local speakers. */
+export async function analyseSpeakers(
+  source: SampleSource,
+  segmentation: LoadedModel<SegmentationMeta>,
+  embedding: LoadedModel<EmbeddingMeta>,
+  options: AnalyseOptions,
+): Promise<SpeakerAnalysis> {
   const meta = segmentation.meta;
   const W = meta.windowSize;
   const S = meta.windowShift;
@@ -77,7 +116,7 @@ export async function diarize(
   const input = new ort.Tensor('float32', window, [1, 1, W]);
 
   const labels: Uint8Array[] = [];
-  const pairs: { chunk: number; speaker: number }[] = [];
+  const pairs: number[] = [];
   const vectors: Float32Array[] = [];
 
   const runWindow = async (c: number, limit: number, embed: boolean): Promise<void> => {
@@ -100,7 +139,7 @@ export async function diarize(
         checkAbort(options.signal);
         const v = await computeEmbedding(embedding, features.compute(reader, pieces, limit));
         if (v !== null) {
-          pairs.push({ chunk: c, speaker });
+          pairs.push(c * meta.numSpeakers + speaker);
           vectors.push(v);
         }
       }
@@ -124,15 +163,28 @@ export async function diarize(
   }
   const n = reader.end;
   const { count: numChunks, hasLastChunk } = windowCount(n, meta);
+  // A file shorter than a window: embedded for the speakers' voices only (the single-window case clusters nothing).
+  if (numChunks > 0 && full === 0) await runWindow(0, n, true);
+  else if (hasLastChunk) await runWindow(full, n, true);
+
+  const dim = embedding.meta.outputDim;
+  const matrix = new Float32Array(vectors.length * dim);
+  vectors.forEach((v, i) => matrix.set(v.subarray(0, dim), i * dim));
+  return { meta, samples: n, labels, pairs: Int32Array.from(pairs), embeddings: matrix, dim };
+}
+
+/**
+ * The clustering's half: the embeddings clustered into speakers, each window's activity laid on the
+ * file's frames, turns. Pure and repeatable: the analysis is left as it was.
+ */
+export function clusterSpeakers(a: SpeakerAnalysis, options: TurnOptions): DiarizationResult {
+  const { meta, labels } = a;
+  const geometry = meta;
+  const n = a.samples;
+  const { count: numChunks, hasLastChunk } = windowCount(n, meta);
   if (numChunks === 0)
     return { turns: [], numSpeakers: 0, windows: 0, embeddings: 0, clustering: 'none', voices: new Map() };
-  // A file shorter than a window: embedded for the speakers' voices only (the single-window case clusters nothing).
-  if (full === 0) await runWindow(0, n, true);
-  else if (hasLastChunk) await runWindow(full, n, true);
-  const single = numChunks === 1;
-
-  const geometry = meta;
-  if (single) {
+  if (numChunks === 1) {
     // sherpa-onnx's one-window case: no clustering, the local speakers are the speakers; frames past
     // the end are cut only when the window is not a whole number of shifts past n (never, for n <= window).
     const frames = labels[0].length;
@@ -147,9 +199,9 @@ export async function diarize(
     );
     // The local speakers are the speakers: each one's voice is its one embedding.
     const voices = new Map<number, Float32Array>();
-    pairs.forEach((p, i) => {
-      const v = clusterVoices(vectors[i], 1, vectors[i].length, [0]).get(0);
-      if (v) voices.set(p.speaker, v);
+    a.pairs.forEach((p, i) => {
+      const v = clusterVoices(a.embeddings.subarray(i * a.dim, (i + 1) * a.dim), 1, a.dim, [0]).get(0);
+      if (v) voices.set(p % meta.numSpeakers, v);
     });
     return {
       turns,
@@ -166,20 +218,16 @@ export async function diarize(
   const speakersPerFrame = speakersPerFrameOf(labels, totalFrames, geometry);
   let maxSpeakers = 0;
   for (const k of speakersPerFrame) maxSpeakers = Math.max(maxSpeakers, k);
-  if (maxSpeakers === 0 || vectors.length === 0)
+  const numEmbeddings = a.pairs.length;
+  if (maxSpeakers === 0 || numEmbeddings === 0)
     return { turns: [], numSpeakers: 0, windows: numChunks, embeddings: 0, clustering: 'none', voices: new Map() };
 
-  const dim = embedding.meta.outputDim;
-  const numEmbeddings = vectors.length;
-  const matrix = new Float32Array(numEmbeddings * dim);
-  vectors.forEach((v, i) => matrix.set(v.subarray(0, dim), i * dim));
-  vectors.length = 0; // one copy of the embeddings while they are clustered, not two
-  const clusterOf = clusterEmbeddings(matrix, numEmbeddings, dim, options);
-  const voices = clusterVoices(matrix, numEmbeddings, dim, clusterOf);
+  const clusterOf = clusterEmbeddings(a.embeddings, numEmbeddings, a.dim, options);
+  const voices = clusterVoices(a.embeddings, numEmbeddings, a.dim, clusterOf);
   let clusters = 0;
   for (const k of clusterOf) clusters = Math.max(clusters, k + 1);
   const clusterByPair = new Map<number, number>();
-  pairs.forEach((p, i) => clusterByPair.set(p.chunk * meta.numSpeakers + p.speaker, clusterOf[i]));
+  a.pairs.forEach((p, i) => clusterByPair.set(p, clusterOf[i]));
 
   // ComputeSpeakerCount: per global frame, how many windows put each cluster there.
   let rows = totalFrames;

@@ -1,9 +1,18 @@
 // The `diarization` option of `transcribe/file`: checked, planned (which models; absent ones give
 // a "transcript without speakers" reason or, when required, an error), and run on the samples the
-// transcription decoded, so the file is decoded once. Turns become the transcript's speakers.
+// transcription decoded, so the file is decoded once: the models' analysis, then its clustering
+// (apart, so another speaker count re-clusters a kept analysis). Turns become the transcript's speakers.
 import { ErrorCode, SenseVoiceError, type DiarizationOptions, type Transcript } from '../../common/protocol';
 import { optionalBoolean, optionalNumber, optionalString, paramObject, type ParamObject } from '../rpc/params';
-import { DEFAULT_MIN_DURATION_OFF, DEFAULT_MIN_DURATION_ON, diarize, windowCount } from '../diarization/diarize';
+import {
+  analyseSpeakers,
+  clusterSpeakers,
+  DEFAULT_MIN_DURATION_OFF,
+  DEFAULT_MIN_DURATION_ON,
+  windowCount,
+  type SpeakerAnalysis,
+  type TurnOptions,
+} from '../diarization/diarize';
 import type { SampleChannel } from '../diarization/sampleChannel';
 import {
   resolveDiarizationModels,
@@ -74,29 +83,43 @@ export function planKey(plan: DiarizationPlan | null): unknown {
   return plan === null ? null : [plan.files.segmentation, plan.files.embedding, plan.numSpeakers, plan.threshold];
 }
 
-/**
- * Diarizes the samples as the decoder delivers them (the channel) and puts the speakers on the
- * transcript when it is ready. Cancellable; progress 0..1 over the windows of the samples pushed so far.
- */
-export async function diarizeSamples(
-  channel: SampleChannel,
-  models: LoadedDiarizationModels,
-  plan: DiarizationPlan,
-  signal: AbortSignal,
-  onProgress: (fraction: number) => void,
-): Promise<(t: Transcript) => Transcript> {
-  const meta = models.segmentation.meta;
-  const result = await diarize(channel, models.segmentation, models.embedding, {
+/** What the plan's clustering asks of diarize.ts. */
+export function turnOptions(plan: DiarizationPlan): TurnOptions {
+  return {
     numClusters: plan.numSpeakers > 0 ? plan.numSpeakers : -1,
     threshold: plan.threshold,
     minDurationOn: DEFAULT_MIN_DURATION_ON,
     minDurationOff: DEFAULT_MIN_DURATION_OFF,
+  };
+}
+
+/**
+ * The models' half of the diarization over the samples as the decoder delivers them (the channel).
+ * Cancellable; progress 0..1 over the windows of the samples pushed so far.
+ */
+export function analyseSamples(
+  channel: SampleChannel,
+  models: LoadedDiarizationModels,
+  signal: AbortSignal,
+  onProgress: (fraction: number) => void,
+): Promise<SpeakerAnalysis> {
+  const meta = models.segmentation.meta;
+  return analyseSpeakers(channel, models.segmentation, models.embedding, {
     signal,
     onProgress: (done) => {
       const total = Math.max(windowCount(channel.pushed, meta).count, done);
       onProgress(done / total);
     },
   });
-  const model = await voiceModelId(plan.files.embedding, models.embedding.meta.outputDim);
-  return (t) => withSpeakers(t, result.turns, { byCluster: result.voices, model });
+}
+
+/** The transcript with the speakers the plan's clustering of the analysis finds. */
+export async function applyDiarization(
+  t: Transcript,
+  analysis: SpeakerAnalysis,
+  plan: DiarizationPlan,
+): Promise<Transcript> {
+  const result = clusterSpeakers(analysis, turnOptions(plan));
+  const model = await voiceModelId(plan.files.embedding, analysis.dim);
+  return withSpeakers(t, result.turns, { byCluster: result.voices, model });
 }

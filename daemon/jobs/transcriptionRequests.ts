@@ -1,14 +1,17 @@
 // `transcribe/file`: parameters and settings in, a job on the queue (or a cached transcript) out,
-// with each finished segment and the progress sent to the requester as they happen.
+// with each finished segment and the progress sent to the requester as they happen. A diarized
+// request whose recognition is cached runs the diarization alone (diarizeRecognised.ts), and so does
+// `transcript/rediarize` (rediarizeRequests.ts), on the same queue.
 import fs from 'node:fs';
 import {
   ErrorCode,
   SenseVoiceError,
+  type DiarizationOptions,
   type ProgressParams,
   type SegmentParams,
   type Transcript,
 } from '../../common/protocol';
-import { optionalBoolean, optionalString, paramObject, requiredString } from '../rpc/params';
+import { optionalBoolean, optionalString, paramObject, requiredString, type ParamObject } from '../rpc/params';
 import type { EffectiveSettings } from '../settings';
 import { modelRequestFor, type Engine, type ModelRegistry } from '../modelRegistry';
 import type { ResolvedFfmpeg } from '../ffmpeg/resolveFfmpeg';
@@ -22,14 +25,18 @@ import type { CancellationRegistry } from '../cancellation';
 import { modelStoreDir } from '../modelStore/storeLocation';
 import { DiarizationModelCache } from '../diarization/diarizationModelStore';
 import { SampleChannel } from '../diarization/sampleChannel';
+import { SpeakerAnalysisCache } from '../diarization/speakerAnalysisCache';
 import {
+  analyseSamples,
+  applyDiarization,
   diarizationParam,
-  diarizeSamples,
   planDiarization,
   planKey,
   type DiarizationPlan,
 } from './transcriptDiarization';
 import { applySpeakerProfiles } from './speakerProfilesParam';
+import { diarizeCachedRecognition, type DiarizeAloneDeps } from './diarizeRecognised';
+import { REDIARIZE, rediarizeJob, rediarizeParams } from './rediarizeRequests';
 
 export interface TranscriptionRequestsDeps {
   models: ModelRegistry;
@@ -46,6 +53,18 @@ export interface TranscriptionRequestsDeps {
 /** Of a diarized job's progress bar, the share recognition takes; diarization has the rest. */
 const RECOGNITION_SHARE = 0.8;
 
+/** A request's transcription, parsed: what `transcribe/file` and `transcript/rediarize` share. */
+interface JobRequest {
+  file: string;
+  token: string | undefined;
+  options: TranscriptionOptions;
+  modelPath: string | undefined;
+  cachedOnly: boolean;
+  diarization: DiarizationOptions | undefined;
+  /** `transcript/rediarize`: the diarization of the transcript shown now (its names are kept); the ASR may not run. */
+  rediarizeFrom?: DiarizationOptions;
+}
+
 /** The client a request came from: its settings, its cancellation tokens, and where its notifications go. */
 export interface TranscriptionClient {
   id: string;
@@ -61,23 +80,50 @@ export class TranscriptionRequests {
   readonly cache: TranscriptCache;
   private vad: Promise<SileroVad> | null = null;
   private readonly diarizationModels = new DiarizationModelCache();
+  /** The last files' speaker analyses: another speaker count re-clusters them without the models. */
+  private readonly analyses = new SpeakerAnalysisCache();
 
   constructor(private readonly d: TranscriptionRequestsDeps) {
     this.queue = new JobQueue(d.concurrency);
     this.cache = new TranscriptCache(d.cacheDir === undefined ? defaultCacheDir() : d.cacheDir);
   }
 
-  /** Serves one client's request: its settings, its tokens, its notifications; its jobs queue under its name. */
-  async handle(raw: unknown, client: TranscriptionClient): Promise<Transcript> {
+  /** Serves one client's `transcribe/file`: its settings, its tokens, its notifications; its jobs queue under its name. */
+  handle(raw: unknown, client: TranscriptionClient): Promise<Transcript> {
     const m = 'transcribe/file';
     const p = paramObject(raw, m);
+    return this.run(
+      {
+        ...this.common(p, m, client),
+        cachedOnly: optionalBoolean(p, 'cachedOnly', m) ?? false,
+        diarization: diarizationParam(p, m),
+      },
+      client,
+    );
+  }
+
+  /** `transcript/rediarize`: another speaker count on the cached recognition, the shown transcript's names kept. */
+  rediarize(raw: unknown, client: TranscriptionClient): Promise<Transcript> {
+    const p = paramObject(raw, REDIARIZE);
+    const { from, to } = rediarizeParams(p);
+    return this.run(
+      { ...this.common(p, REDIARIZE, client), cachedOnly: false, diarization: to, rediarizeFrom: from },
+      client,
+    );
+  }
+
+  private common(p: ParamObject, m: string, client: TranscriptionClient) {
+    return {
+      file: requiredString(p, 'path', m),
+      token: optionalString(p, 'token', m),
+      options: requestOptions(p, m, client.settings),
+      modelPath: optionalString(p, 'modelPath', m) ?? client.settings.modelPath,
+    };
+  }
+
+  private async run(r: JobRequest, client: TranscriptionClient): Promise<Transcript> {
     const s = client.settings;
-    const file = requiredString(p, 'path', m);
-    const token = optionalString(p, 'token', m);
-    const options = requestOptions(p, m, s);
-    const modelPath = optionalString(p, 'modelPath', m) ?? s.modelPath;
-    const cachedOnly = optionalBoolean(p, 'cachedOnly', m) ?? false;
-    const diarization = diarizationParam(p, m);
+    const { file, token, options, modelPath, cachedOnly, diarization } = r;
     // The token is registered before any setup, so a cancel during model loading counts too.
     return client.cancellation.run(token, async (signal) => {
       const cancelled = () => {
@@ -87,7 +133,7 @@ export class TranscriptionRequests {
       const ffmpeg = await this.d.ffmpeg(s);
       const modelRequest = modelRequestFor(s, modelPath);
       const engine = await this.d.models.get(modelRequest, client.id);
-      const vad = options.vad === 'on' && !cachedOnly ? await this.loadVad() : null;
+      const vad = options.vad === 'on' && !cachedOnly && !r.rediarizeFrom ? await this.loadVad() : null;
       const st = await fs.promises.stat(abs);
       // Models checked (and loaded) before the job queues: a bad one fails at once, naming the file.
       const planned = diarization ? await planDiarization(diarization, this.storeDir()) : null;
@@ -95,6 +141,11 @@ export class TranscriptionRequests {
       const speakersUnavailable = planned && 'unavailable' in planned ? planned.unavailable : undefined;
       if (speakersUnavailable) this.d.log(speakersUnavailable);
       if (plan && !cachedOnly) await this.diarizationModels.get(plan.files, s.threads);
+      // The shown transcript's plan finds its cache entry (its names); its models need not load.
+      const shown = r.rediarizeFrom
+        ? await planDiarization({ ...r.rediarizeFrom, required: true }, this.storeDir())
+        : null;
+      const shownPlan = shown && 'plan' in shown ? shown.plan : null;
       cancelled();
       // A cache-only lookup never joins a real run (it must answer at once) nor is joined by one.
       const joinKey = JSON.stringify([
@@ -106,6 +157,7 @@ export class TranscriptionRequests {
         options,
         planKey(plan),
         cachedOnly,
+        r.rediarizeFrom ? ['rediarize', planKey(shownPlan)] : null,
       ]);
       const t = await this.queue.run(
         joinKey,
@@ -125,6 +177,7 @@ export class TranscriptionRequests {
               plan,
               threads: s.threads,
               speakersUnavailable,
+              shownPlan: r.rediarizeFrom ? shownPlan : undefined,
             });
           } finally {
             release();
@@ -157,6 +210,8 @@ export class TranscriptionRequests {
       plan: DiarizationPlan | null;
       threads: number;
       speakersUnavailable: string | undefined;
+      /** `transcript/rediarize`: the plan of the transcript shown now; the ASR may not run. */
+      shownPlan?: DiarizationPlan | null;
     },
   ): Promise<Transcript> {
     const { abs, file, options, engine } = j;
@@ -164,6 +219,8 @@ export class TranscriptionRequests {
     const cacheKey = transcriptCacheKey(hash, engine.info, options, j.plan);
     const t0 = performance.now();
     const cached = await this.cache.get(cacheKey);
+    if (j.shownPlan !== undefined)
+      return rediarizeJob(this.alone(), report, { ...j, shownPlan: j.shownPlan }, hash, cached);
     if (cached) {
       cached.segments.forEach((seg, i) => report.onSegment(i, seg));
       report.onProgress(1, cached.segments.length, 'cached');
@@ -183,6 +240,17 @@ export class TranscriptionRequests {
       );
     }
     const plan = j.plan;
+    if (plan) {
+      const recognised = await diarizeCachedRecognition(this.alone(), report, j, hash, plan);
+      if (recognised) {
+        await this.cache.set(cacheKey, recognised);
+        return {
+          ...recognised,
+          file,
+          ...(j.speakersUnavailable ? { speakersUnavailable: j.speakersUnavailable } : {}),
+        };
+      }
+    }
     const share = plan ? RECOGNITION_SHARE : 1;
     // Diarized: the decoder's chunks also feed the diarization, which runs alongside the recognition
     // and holds only the current window's samples (the channel makes the decoder wait when it lags).
@@ -193,7 +261,7 @@ export class TranscriptionRequests {
     let diarizedFraction = 0;
     const diarizing =
       plan && channel && models
-        ? diarizeSamples(channel, models, plan, report.signal, (f) => {
+        ? analyseSamples(channel, models, report.signal, (f) => {
             diarizedFraction = f;
             if (recognised) report.onProgress(share + (1 - share) * f * 0.99, 0, 'diarizing');
           })
@@ -220,17 +288,32 @@ export class TranscriptionRequests {
       throw e;
     }
     channel?.end();
-    if (diarizing) {
+    if (diarizing && plan) {
       recognised = true;
       const n = t.segments.length;
       report.onProgress(share + (1 - share) * diarizedFraction * 0.99, n, 'diarizing');
-      t = (await diarizing)(t);
+      const analysis = await diarizing;
+      // The recognition alone is cached too (as a request without diarization would find it), and
+      // the analysis kept: another speaker count then runs neither the ASR nor (while kept) the models.
+      await this.cache.set(transcriptCacheKey(hash, engine.info, options, null), t);
+      this.analyses.set(SpeakerAnalysisCache.key(hash, plan.files), analysis);
+      t = await applyDiarization(t, analysis, plan);
       this.d.log(`diarized ${file}: ${t.speakers?.length ?? 0} speaker(s) in ${Math.round(performance.now() - t1)} ms`);
       t = { ...t, timings: { ...t.timings, totalMs: Math.round(performance.now() - t0) } };
       report.onProgress(1, t.segments.length, 'done');
     }
     await this.cache.set(cacheKey, t);
     return { ...t, file, ...(j.speakersUnavailable ? { speakersUnavailable: j.speakersUnavailable } : {}) };
+  }
+
+  /** What the diarization alone needs of this object (diarizeRecognised.ts, rediarizeRequests.ts). */
+  private alone(): DiarizeAloneDeps {
+    return {
+      cache: this.cache,
+      analyses: this.analyses,
+      diarizationModels: this.diarizationModels,
+      log: this.d.log,
+    };
   }
 
   private storeDir(): string {

@@ -19,6 +19,7 @@ import { JobRegistry, type Job } from './jobRegistry';
 import { batchFraction, progressMessage, type FileProgress } from './progressText';
 import { runPool } from './runPool';
 import { markFailure, runTranscriptionJob } from './transcriptionJob';
+import { sessionParams } from '../transcript/speakerEditing';
 
 export interface TranscribeOptions {
   /** Open (or focus) each file's transcript view. */
@@ -90,7 +91,10 @@ export class FileTranscriber {
    * model run the user did not ask for): the saved JSON it showed, read again, or the daemon's cached
    * transcript of the file. When neither is there any more the view says why and offers Retry.
    */
-  async restore(file: vscode.Uri, from: { transcriptFile: string | null }): Promise<void> {
+  async restore(
+    file: vscode.Uri,
+    from: { transcriptFile: string | null; speakerCount?: number | 'auto' },
+  ): Promise<void> {
     const session = this.panels.session(file);
     if (from.transcriptFile) {
       try {
@@ -111,8 +115,11 @@ export class FileTranscriber {
     }
     if (this.jobs.running(file.fsPath)) return;
     session.begin();
+    // A view re-diarized with another count comes back with that count's transcript (and keeps it).
+    session.speakerCount = from.speakerCount;
+    const params = sessionParams(session, { params: diarizationParams });
     const outcome = this.jobs.start(file.fsPath, (signal) =>
-      runTranscriptionJob(this.sup, file.fsPath, session, signal, {}, { cachedOnly: true, ...diarizationParams() }),
+      runTranscriptionJob(this.sup, file.fsPath, session, signal, {}, { cachedOnly: true, ...params }),
     );
     if (outcome.kind !== 'started') return;
     try {

@@ -20,7 +20,8 @@ import { AUDIO_EXTENSIONS, isAudioPath } from './audioFiles';
 import { diarizationParams, FileTranscriber } from './fileTranscriber';
 import { mergeSpeakersFlow, renameSpeakerFlow, saveSpeakerEdit } from '../transcript/speakerEditing';
 import { registerSpeakerProfiles } from '../speakers/registerSpeakerProfiles';
-import { speakerSaving, vscodeSpeakerUi } from '../transcript/speakerEditUi';
+import { speakerSaving, vscodeSpeakerCountUi, vscodeSpeakerUi } from '../transcript/speakerEditUi';
+import { setSpeakerCountFlow } from '../transcript/speakerCountFlow';
 import { timestampLinkHandler } from '../meetingNotes/openTimestampLink';
 import { registerSummarizeMeeting } from '../meetingSummary/summarizeMeetingCommand';
 
@@ -62,6 +63,7 @@ export function registerTranscription(
     },
     renameSpeaker: (session, id) => void renameSpeakerFlow(session, id, vscodeSpeakerUi, saving),
     mergeSpeakers: (session, id) => void mergeSpeakersFlow(session, id, vscodeSpeakerUi, saving),
+    setSpeakerCount: (session) => void setSpeakerCountFlow(session, vscodeSpeakerCountUi, saving),
   };
   const saving = speakerSaving(sup, diarizationParams);
   registerSpeakerProfiles(
@@ -168,6 +170,18 @@ export function registerTranscription(
     }
     const written = await exportSession(target.file, target.session, format, toUri(a.target));
     return written?.fsPath;
+  });
+
+  // The active transcript view's, else the only finished one's (the view's button sends it straight).
+  register('sensevoice.setSpeakerCount', async () => {
+    const target = panels.active() ?? (panels.finished().length === 1 ? panels.finished()[0] : undefined);
+    if (!target) {
+      void vscode.window.showWarningMessage(
+        'SenseVoice: open a transcript with speakers first (Transcribe an audio file with speakers on).',
+      );
+      return undefined;
+    }
+    return setSpeakerCountFlow(target.session, vscodeSpeakerCountUi, saving);
   });
 
   register('sensevoice.insertMeetingNotes', (source?: vscode.Uri) =>

@@ -119,7 +119,11 @@ async function apply(
     }
   }
   try {
-    await saving.sup.request('transcript/editSpeakers', { ...saving.params(), path: session.filePath, edit });
+    await saving.sup.request('transcript/editSpeakers', {
+      ...sessionParams(session, saving),
+      path: session.filePath,
+      edit,
+    });
     return 'saved';
   } catch (err) {
     ui.warn(
@@ -137,6 +141,20 @@ export function saveSpeakerEdit(
   saving: SpeakerEditSaving,
 ): Promise<EditOutcome> {
   return apply(session, edit, ui, saving);
+}
+
+/**
+ * The `transcribe/file` options that made the session's transcript: the window's, with the speaker
+ * count the user set in the view (speakerCountFlow.ts) in place of the setting's.
+ */
+export function sessionParams(
+  session: Pick<TranscriptSession, 'speakerCount'>,
+  saving: Pick<SpeakerEditSaving, 'params'>,
+): Omit<TranscribeFileParams, 'path' | 'token' | 'cachedOnly'> {
+  const p = saving.params();
+  const count = session.speakerCount;
+  if (count === undefined || !p.diarization) return p;
+  return { ...p, diarization: { ...p.diarization, numSpeakers: count === 'auto' ? 0 : count } };
 }
 
 function messageOf(err: unknown): string {

@@ -19,11 +19,13 @@ export interface PanelActions {
   retry(file: vscode.Uri): void;
   export(session: TranscriptSession, format: ExportFormat): Promise<void>;
   /** Fills a view VS Code brought back after a reload: the saved JSON again, or the daemon's cache. */
-  restore(file: vscode.Uri, from: { transcriptFile: string | null }): void;
+  restore(file: vscode.Uri, from: { transcriptFile: string | null; speakerCount?: number | 'auto' }): void;
   /** The user clicked a speaker's name in the view. */
   renameSpeaker(session: TranscriptSession, id: string): void;
   /** The user asked to merge two speakers (`id`: the first, when the page knows it). */
   mergeSpeakers(session: TranscriptSession, id: string | undefined): void;
+  /** The user asked to set the number of speakers (the view's "Speakers: N" button). */
+  setSpeakerCount(session: TranscriptSession): void;
 }
 
 interface Entry {
@@ -110,7 +112,10 @@ export class TranscriptPanels implements vscode.Disposable {
     }
     panel.webview.options = this.webviewOptions(entry.file);
     this.attach(entry, panel);
-    this.actions?.restore(entry.file, { transcriptFile: r.transcriptFile });
+    this.actions?.restore(entry.file, {
+      transcriptFile: r.transcriptFile,
+      ...(r.speakerCount !== undefined ? { speakerCount: r.speakerCount } : {}),
+    });
   }
 
   private webviewOptions(file: vscode.Uri): vscode.WebviewOptions {
@@ -217,6 +222,9 @@ export class TranscriptPanels implements vscode.Disposable {
         return;
       case 'mergeSpeakers':
         this.actions?.mergeSpeakers(entry.session, m.id);
+        return;
+      case 'setSpeakerCount':
+        this.actions?.setSpeakerCount(entry.session);
         return;
       case 'cancel':
         this.actions?.cancel(entry.file);

@@ -38,6 +38,12 @@ export class TranscriptSession {
   private arrivedLive = 0;
   /** The finished transcript, for exports and notes. */
   transcript: TranscriptData | null = null;
+  /**
+   * The speaker count the shown transcript was diarized with when the user set one in the view
+   * ('auto' or N; undefined: the window's setting made it). Speaker edits and a re-run of the
+   * diarization find its cache entry with it; a new run forgets it.
+   */
+  speakerCount: number | 'auto' | undefined;
   private listener: ((message: HostMessage) => void) | undefined;
 
   constructor(private readonly options: SessionOptions) {
@@ -92,7 +98,7 @@ export class TranscriptSession {
   }
 
   snapshot(): ViewState {
-    return { ...this.state, segments: this.segments() };
+    return { ...this.state, segments: this.segments(), speakerCount: this.speakerCount ?? null };
   }
 
   private segments(): ViewSegment[] {
@@ -108,6 +114,7 @@ export class TranscriptSession {
     this.live.clear();
     this.arrivedLive = 0;
     this.transcript = null;
+    this.speakerCount = undefined;
     this.state = { ...this.state, ...FRESH_RUN, warnings: [], speakers: [], turns: [] };
     this.publish();
   }

@@ -1,6 +1,7 @@
 // Who said what, in a real VS Code (code-server): a two-speaker recording transcribed with speakers
 // (synthetic ASR and diarization models), a speaker renamed from the transcript view, meeting notes
-// inserted: the Markdown shows both names, and a timestamp link opens the transcript at its moment.
+// inserted: the Markdown shows both names, and a timestamp link opens the transcript at its moment;
+// then the number of speakers set from the view (1, then 2 again: Alice is still Alice).
 // Then Alice's voice is remembered (Remember This Voice, turning speaker profiles on for the workspace),
 // a second recording with the two readers in the other order names her speaker Alice, and Not This
 // Person takes the name off again and records the correction in .vscode/sensevoice-speakers.json.
@@ -129,6 +130,31 @@ describe('speakers in VS Code', { timeout: 300_000 }, () => {
       30_000,
     );
     await wb.shot(page, 'speakers-link-opened');
+  });
+
+  it('sets the number of speakers from the view: the diarization alone runs again, the view changes in place', async () => {
+    const frame = await wb.transcriptFrame(page, AUDIO);
+    const chips = () => frame.locator('#speakers .chip-speaker');
+    const pick = async (label) => {
+      await frame.locator('#speakers .speaker-count').click();
+      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: new RegExp(`^${label}\\b`) }).first();
+      await row.waitFor({ timeout: 10_000 });
+      await row.click();
+    };
+    assert.equal(await frame.locator('#speakers .speaker-count').innerText(), 'Speakers: 2 ▾');
+    // The window's daemon logs to the extension's log: the recognition is reused, the analysis re-clustered.
+    const reclustered = () =>
+      (wb.extensionLog().match(/again on its cached recognition \(kept analysis re-clustered\)/g) ?? []).length;
+    const before = reclustered();
+    await pick('1');
+    await until('one speaker', async () => (await chips().count()) === 1, 60_000);
+    assert.equal(await frame.locator('#speaker-lanes .lane').count(), 1);
+    assert.equal(await frame.locator('#speakers .speaker-count').innerText(), 'Speakers: 1 ▾');
+    await until('the daemon log of the re-clustering', () => reclustered() > before, 10_000);
+    await wb.shot(page, 'speakers-count-one');
+    await pick('2');
+    await until('two speakers again', async () => (await chips().count()) === 2, 60_000);
+    assert.deepEqual(await frame.locator('#speaker-lanes .lane-label').allInnerTexts(), ['Alice', 'Speaker 2']);
   });
 
   it("remembers Alice's voice, names her in another recording, and Not This Person takes it back", async () => {

@@ -300,10 +300,13 @@ describe('transcript page', { skip, timeout: 60_000 }, () => {
     await page.locator('.segment').nth(1).locator('.chip-speaker').click();
     await page.locator('#speakers .chip-speaker[data-speaker="S1"]').click();
     await page.locator('#speakers .merge-speakers').click();
+    assert.equal(await page.locator('#speakers .speaker-count').innerText(), 'Speakers: 2 ▾');
+    await page.locator('#speakers .speaker-count').click();
     assert.deepEqual(await posted(), [
       { type: 'renameSpeaker', id: 'S2' },
       { type: 'renameSpeaker', id: 'S1' },
       { type: 'mergeSpeakers' },
+      { type: 'setSpeakerCount' },
     ]);
     // The host renamed S2: every place follows.
     await send({
@@ -318,10 +321,26 @@ describe('transcript page', { skip, timeout: 60_000 }, () => {
     });
     assert.equal(await page.locator('.segment').first().locator('.chip-overlap').innerText(), '+ Bob');
     assert.deepEqual(await page.locator('#speaker-lanes .lane-label').allInnerTexts(), ['Alice', 'Bob']);
+    assert.equal(await page.locator('#speakers .speaker-count').count(), 1);
     assert.match(await page.locator('.filter-chip[data-category="speaker"][data-tag="S2"]').innerText(), /Bob/);
     // A notes link asked for a moment: its segment is brought into view (no audio here to play).
     await send({ type: 'seek', sec: 5 });
     assert.equal(await page.locator('.segment[data-index="1"]').isVisible(), true);
+    // Read from a JSON file: no cached recognition to find the speakers again on, so no count button.
+    await send({
+      type: 'snapshot',
+      state: state({
+        status: 'done',
+        origin: 'file',
+        transcriptFile: '/rec/meeting.transcript.json',
+        durationSec: 12,
+        speakers,
+        turns: [{ start: 0, end: 4, speaker: 'S1' }],
+        segments: [seg(0, 0, 'hello', { speaker: 'S1' })],
+      }),
+    });
+    assert.equal(await page.locator('#speakers .merge-speakers').count(), 1);
+    assert.equal(await page.locator('#speakers .speaker-count').count(), 0);
   });
 
   it('says why a transcript that asked for speakers has none', async () => {

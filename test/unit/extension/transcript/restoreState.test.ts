@@ -37,3 +37,11 @@ test('anything else is refused: older pages without it, relative or odd paths, w
     assert.equal(parseRestoreState(bad), null, JSON.stringify(bad)?.slice(0, 80));
   }
 });
+
+test('the speaker count set in the view comes back; anything but "auto" or 1..100 is the window setting', () => {
+  const at = (speakerCount: unknown) => parseRestoreState({ restore: { filePath: '/a.wav', speakerCount } });
+  assert.deepEqual(at(3), { filePath: '/a.wav', transcriptFile: null, speakerCount: 3 });
+  assert.deepEqual(at('auto'), { filePath: '/a.wav', transcriptFile: null, speakerCount: 'auto' });
+  for (const ignored of [null, undefined, 0, -1, 2.5, 101, '3', 'all', {}])
+    assert.deepEqual(at(ignored), { filePath: '/a.wav', transcriptFile: null }, String(ignored));
+});
