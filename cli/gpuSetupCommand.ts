@@ -16,7 +16,7 @@ import {
 } from '../common/protocol';
 import { bytesText } from '../common/units';
 import { printError, UsageError } from './output';
-import { ProgressBar } from './progressBar';
+import { ProgressBar, type BarUpdate } from './progressBar';
 
 export interface GpuCliOptions {
   json: boolean;
@@ -159,29 +159,10 @@ async function setup(daemon: DaemonConnection, o: GpuCliOptions, io: GpuCliIo): 
       return 1;
     }
   }
-  const bar = new ProgressBar(process.stderr);
-  const ac = new AbortController();
-  const onSigint = () => {
-    bar.done();
-    io.err('Pausing the download; run sensevoice gpu setup again to resume it.\n');
-    ac.abort();
-  };
-  process.on('SIGINT', onSigint);
-  let r: GpuSetupResult;
-  try {
-    r = await daemon.request(
-      'gpu/setup',
-      { feedUrl: o.feedUrl, overwrite: o.force || undefined },
-      { signal: ac.signal, onProgress: (p) => bar.update(p) },
-    );
-  } catch (err) {
-    bar.done();
-    printError(err);
-    return err instanceof SenseVoiceError && err.code === ErrorCode.Cancelled ? 130 : 1;
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
-  bar.done();
+  const r = await pausableDownload(io, 'sensevoice gpu setup', (signal, onProgress) =>
+    daemon.request('gpu/setup', { feedUrl: o.feedUrl, overwrite: o.force || undefined }, { signal, onProgress }),
+  );
+  if (typeof r === 'number') return r;
   let cudaResult: CudaLibrariesSetupResult | undefined;
   if (o.cudaLibraries) {
     const got = await fetchCudaLibraries(daemon, o, io);
@@ -194,26 +175,37 @@ async function setup(daemon: DaemonConnection, o: GpuCliOptions, io: GpuCliIo): 
 }
 
 /** `gpu/setupCudaLibraries` under its own progress bar; Ctrl-C pauses it like the provider download. */
-async function fetchCudaLibraries(
+function fetchCudaLibraries(
   daemon: DaemonConnection,
   o: GpuCliOptions,
   io: GpuCliIo,
 ): Promise<CudaLibrariesSetupResult | number> {
+  return pausableDownload(io, 'sensevoice gpu setup --cuda-libraries', (signal, onProgress) =>
+    daemon.request('gpu/setupCudaLibraries', { pypiFeedUrl: o.pypiFeedUrl }, { signal, onProgress }),
+  );
+}
+
+/**
+ * A daemon download under a progress bar on stderr; Ctrl-C pauses it (the daemon keeps what it has,
+ * and `again` resumes it). The result, or the exit code: 130 when paused, 1 on an error (printed).
+ */
+async function pausableDownload<T>(
+  io: GpuCliIo,
+  again: string,
+  download: (signal: AbortSignal, onProgress: (p: BarUpdate) => void) => Promise<T>,
+): Promise<T | number> {
   const bar = new ProgressBar(process.stderr);
   const ac = new AbortController();
   const onSigint = () => {
     bar.done();
-    io.err('Pausing the download; run sensevoice gpu setup --cuda-libraries again to resume it.\n');
+    io.err(`Pausing the download; run ${again} again to resume it.\n`);
     ac.abort();
   };
   process.on('SIGINT', onSigint);
   try {
-    return await daemon.request(
-      'gpu/setupCudaLibraries',
-      { pypiFeedUrl: o.pypiFeedUrl },
-      { signal: ac.signal, onProgress: (p) => bar.update(p) },
-    );
+    return await download(ac.signal, (p) => bar.update(p));
   } catch (err) {
+    bar.done();
     printError(err);
     return err instanceof SenseVoiceError && err.code === ErrorCode.Cancelled ? 130 : 1;
   } finally {

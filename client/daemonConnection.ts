@@ -85,7 +85,7 @@ export class DaemonConnection {
   static async start(options: SpawnDaemonOptions): Promise<DaemonConnection> {
     const child = spawn(options.command, options.args, {
       stdio: ['pipe', 'pipe', 'pipe'],
-      // NVIDIA's CUDA libraries from `gpu setup --cuda-libraries`, when complete, go on its library path.
+      // The same environment a shared daemon gets (common/daemonEnvironment.ts): CUDA library store, malloc.
       env: { ...daemonEnvironment(options.env ?? process.env), SENSEVOICE_PARENT_PID: String(process.pid) },
       cwd: options.cwd,
       windowsHide: true,

@@ -6,8 +6,9 @@
 // holds its own copies, land in the heap, which then cannot give them back: loading the full-size
 // int8 model left 400 MB of anonymous memory on some loads and 285 MB on others. A fixed threshold
 // (128 KiB, glibc's own starting value) keeps those blocks in mappings that are returned when freed:
-// 261 MB on every load, peak after inference 420 vs 560 MB, and the same CPU time per run (1.02-1.10
-// s vs 1.01-1.35 s on 500 frames; .cache/probe experiments, 2 cores). Other C libraries ignore it.
+// 261 MB on every load, and the same CPU time per run (1.02-1.10 s vs 1.01-1.35 s on 500 frames, 2
+// cores). The daemon's peak RSS on the 2-minute input went from 647 to 467 MB (`npx tsx bench/run.ts
+// --quick --skip cli,model,shared,diarization,live`, peak RSS rows). Other C libraries ignore it.
 import { withCudaLibraryPath } from './gpuSetup/cudaLibraryStore';
 
 /** glibc's mmap threshold for the daemon, in bytes; a value the user set is kept. */

@@ -5,19 +5,12 @@
 // unverified goes on the daemon's library path.
 import { ErrorCode, SenseVoiceError } from '../../common/protocol';
 import type { HttpOptions } from '../modelStore/httpClient';
+import type { CudaStorePackage } from '../../common/gpuSetup/cudaLibraryStore';
 import { isLinuxX64Wheel } from './cudaRedist';
 import { feedInvalid, FeedNotFound, getFeedJson, record } from './feedJson';
 
-/** One wheel as the index publishes it. */
-export interface PypiWheel {
-  name: string;
-  version: string;
-  filename: string;
-  url: string;
-  /** Lower-case hex. */
-  sha256: string;
-  size: number;
-}
+/** One wheel as the index publishes it: what the store records of it, less the libraries taken. */
+export type PypiWheel = Omit<CudaStorePackage, 'files'>;
 
 const MIRROR_HINT = "give a mirror of PyPI's JSON API with --pypi-feed URL (the sensevoice.gpu.pypiFeedUrl setting)";
 

@@ -244,11 +244,8 @@ export class TranscriptionRequests {
       const recognised = await diarizeCachedRecognition(this.alone(), report, j, hash, plan);
       if (recognised) {
         await this.cache.set(cacheKey, recognised);
-        return {
-          ...recognised,
-          file,
-          ...(j.speakersUnavailable ? { speakersUnavailable: j.speakersUnavailable } : {}),
-        };
+        // With a plan, the speakers were available: no speakersUnavailable to add.
+        return { ...recognised, file };
       }
     }
     const share = plan ? RECOGNITION_SHARE : 1;

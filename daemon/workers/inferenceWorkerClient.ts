@@ -29,7 +29,8 @@ function workerEntry(): { file: string; execArgv?: string[] } {
  * The worker's young generation, in MB (V8's default is 48 on 64-bit). Its large data are typed
  * arrays outside the heap, so a small nursery only scavenges more often: the daemon's peak RSS on the
  * 2-minute benchmark input fell by 12-22 MB (482 -> 460-470 MB) with the same CPU time (8.4-9.8 s
- * either way; .cache/probe/memprobe.ts, full-size int8 model, 2 cores).
+ * either way; the 2-minute input through a daemon with the full-size int8 model, 2 cores, two
+ * pairs of runs). `npx tsx bench/run.ts --quick` shows the peak in its RSS rows.
  */
 const WORKER_YOUNG_GENERATION_MB = 6;
 

@@ -13,18 +13,12 @@ import { defaultSpeakerName, isDefaultSpeakerName } from '../../common/formats/s
 import { MAX_SPEAKER_NAME, tidySpeakerName } from '../../common/formats/speakerEdits';
 import { forgetVoice, profileNames, rejectVoice, rememberVoice } from '../../common/speakerProfiles/profileEdits';
 import type { TranscriptSession } from '../transcript/transcriptSession';
+import type { SpeakerEditUi } from '../transcript/speakerEditing';
 
 /** The questions the flows ask (VS Code's prompts in the extension). */
-export interface VoiceProfileUi {
+export interface VoiceProfileUi extends Pick<SpeakerEditUi, 'askName' | 'pickSpeaker'> {
   /** Whether to turn speaker profiles on for this workspace. */
   confirmEnable(): Promise<boolean>;
-  /** A name for a speaker still called "Speaker n", or undefined when the user backed out. */
-  askName(current: string, validate: (value: string) => string | undefined): Promise<string | undefined>;
-  pickSpeaker(
-    title: string,
-    placeHolder: string,
-    choices: { id: string; label: string; description: string }[],
-  ): Promise<string | undefined>;
   pickProfile(names: string[]): Promise<string | undefined>;
   confirmForget(name: string): Promise<boolean>;
   info(message: string): void;

@@ -17,6 +17,7 @@ import { makeMultiSpeakerAudio } from '../helpers/multiSpeakerAudio';
 import { CACHE, requireBuilt, tempDir } from '../helpers/paths';
 import { runSherpaDiarization, type SherpaDiarizationResult, type Turn } from '../helpers/sherpaDiarization';
 import { testModel } from '../helpers/testModels';
+import { cliDiarizeArgs, cliModelArgs } from '../helpers/cliArgs';
 
 interface Run {
   name: string;
@@ -51,7 +52,7 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const asrArgs = () => ['--model', testModel('sherpa').dir, '--provider', 'cpu', '--threads', '1', '--stdio'];
+const asrArgs = () => cliModelArgs(testModel('sherpa').dir);
 const modelFile = (g: Group) => (g.embedding === 'wespeaker' ? models.wespeaker : models.embedding);
 const numeric = (turns: Transcript['turns']): Turn[] =>
   (turns ?? []).map((t) => ({ start: t.start, end: t.end, speaker: Number(t.speaker.slice(1)) }));
@@ -103,13 +104,7 @@ before(async () => {
       'transcribe',
       ...g.runs.map((r) => r.wav),
       ...asrArgs(),
-      '--diarize',
-      '--segmentation-model',
-      models.segmentation,
-      '--embedding-model',
-      modelFile(g),
-      '--speakers',
-      String(g.speakers),
+      ...cliDiarizeArgs(models.segmentation, modelFile(g), g.speakers),
       '--cluster-threshold',
       String(g.threshold),
       '--format',
@@ -178,13 +173,7 @@ test('--speaker-names names S1, S2 in md and vtt; the options need --diarize', (
     'transcribe',
     wav,
     ...asrArgs(),
-    '--diarize',
-    '--segmentation-model',
-    models.segmentation,
-    '--embedding-model',
-    models.embedding,
-    '--speakers',
-    '2',
+    ...cliDiarizeArgs(models.segmentation, models.embedding, 2),
     '--speaker-names',
     'Alice,Bob',
   ];

@@ -21,6 +21,7 @@ import { makeMultiSpeakerAudio } from '../helpers/multiSpeakerAudio';
 import { requireBuilt, tempDir } from '../helpers/paths';
 import { testModel } from '../helpers/testModels';
 import { waitFor } from '../helpers/waitFor';
+import { cliDiarizeArgs, cliModelArgs } from '../helpers/cliArgs';
 
 const cacheDir = tempDir('rediarize-cache');
 const storeDir = tempDir('rediarize-store');
@@ -212,20 +213,8 @@ test('the cli: a second --speakers call reuses the cached recognition and says s
         requireBuilt('cli.js'),
         'transcribe',
         wav,
-        '--model',
-        modelPath,
-        '--provider',
-        'cpu',
-        '--threads',
-        '1',
-        '--stdio',
-        '--diarize',
-        '--segmentation-model',
-        diarization.segmentationModel as string,
-        '--embedding-model',
-        diarization.embeddingModel as string,
-        '--speakers',
-        String(speakers),
+        ...cliModelArgs(modelPath),
+        ...cliDiarizeArgs(diarization.segmentationModel as string, diarization.embeddingModel as string, speakers),
         '--format',
         'json',
       ],

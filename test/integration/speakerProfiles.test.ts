@@ -26,6 +26,7 @@ import { WESPEAKER_OUTPUT_DIM } from '../../tools/makeDiarizationModels/embeddin
 import { buildMultiSpeakerAudio, makeMultiSpeakerAudio, type MultiSpeakerAudio } from '../helpers/multiSpeakerAudio';
 import { AUDIO, requireBuilt, tempDir } from '../helpers/paths';
 import { testModel } from '../helpers/testModels';
+import { cliDiarizeArgs, cliModelArgs } from '../helpers/cliArgs';
 
 let daemon: DaemonConnection;
 let diarization: DiarizationOptions;
@@ -205,20 +206,8 @@ test('cli: --speaker-profiles FILE names the speakers; a broken file or a lone -
   const base = [
     'transcribe',
     second.file,
-    '--model',
-    modelPath,
-    '--provider',
-    'cpu',
-    '--threads',
-    '1',
-    '--stdio',
-    '--diarize',
-    '--segmentation-model',
-    diarization.segmentationModel as string,
-    '--embedding-model',
-    diarization.embeddingModel as string,
-    '--speakers',
-    '2',
+    ...cliModelArgs(modelPath),
+    ...cliDiarizeArgs(diarization.segmentationModel as string, diarization.embeddingModel as string, 2),
   ];
   const out = cli([...base, '--speaker-profiles', file, '--format', 'json']);
   assert.equal(out.status, 0, out.stderr);
