@@ -1,5 +1,6 @@
 // Decodes any file ffmpeg reads to 16 kHz mono float32, streamed from ffmpeg's stdout in chunks
 // (never a temp WAV), so memory stays bounded whatever the file's length. Cancellation kills ffmpeg.
+// A whole WAV that is already 16 kHz mono 16-bit is read as it is, without ffmpeg (pcmWav.ts).
 // The same pass says whether the file ends before its header promises, or is damaged
 // (sourceWarnings.ts): a 20-minute file decodes as fast with the check as without it (WAV 944 vs
 // 983 ms, MP3 2166 vs 2290 ms wall, medians of 9 interleaved runs on a loaded 2-core machine; the
@@ -17,6 +18,7 @@ import {
   type SourceInfo,
 } from './sourceInfo';
 import { DamageLog, sourceWarnings } from './sourceWarnings';
+import { openPcmWav, readPcmWav, type PcmWav } from './pcmWav';
 
 export const SAMPLE_RATE = 16_000;
 
@@ -100,6 +102,8 @@ export function ffmpegDecodeArgs(absPath: string): string[] {
 export async function decodeAudio(options: DecodeOptions): Promise<DecodeResult> {
   const abs = await checkAudioFile(options.file);
   if (options.signal?.aborted) throw cancelled();
+  const wav = await openPcmWav(abs);
+  if (wav) return readWav(abs, wav, options);
   // Read beside the decode (a few kB of the head and tail); an unreadable header only loses the check.
   const containerEnd = readContainerEnd(abs).catch((): ContainerEnd => ({ kind: 'other' }));
   return new Promise<DecodeResult>((resolve, reject) => {
@@ -212,6 +216,15 @@ export async function decodeAudio(options: DecodeOptions): Promise<DecodeResult>
       );
     });
   });
+}
+
+/** A whole 16 kHz mono 16-bit WAV: its samples as they are, without ffmpeg (pcmWav.ts). */
+async function readWav(abs: string, wav: PcmWav, options: DecodeOptions): Promise<DecodeResult> {
+  const source: SourceInfo = { codec: 'pcm_s16le', sampleRate: SAMPLE_RATE, channels: 1 };
+  options.onInfo?.({ source, durationSec: wav.dataBytes / 2 / SAMPLE_RATE });
+  const samples = await readPcmWav(abs, wav, options.onSamples, () => options.signal?.aborted === true);
+  if (options.signal?.aborted) throw cancelled();
+  return { source, samples, warnings: [] };
 }
 
 function classifyFailure(

@@ -6,8 +6,9 @@
 // CPU against 0.65-0.83 s before (six interleaved runs each in one process), probabilities
 // identical to the bit. The benchmark's profile line "our VAD" tracks it (npx tsx bench/run.ts --quick).
 import path from 'node:path';
-import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
+import type { Tensor as OrtTensor } from 'onnxruntime-node';
 import { ErrorCode, SenseVoiceError } from '../../common/protocol';
+import { openVadSession, type VadSession } from './vadSession';
 
 export const VAD_WINDOW = 512;
 const CONTEXT = 64;
@@ -29,18 +30,19 @@ export function defaultVadModelPath(): string {
 export class SileroVad {
   private readonly sampleRate: OrtTensor;
 
-  private constructor(private readonly session: InferenceSession) {
+  private constructor(private readonly session: VadSession) {
     this.sampleRate = new (ort().Tensor)('int64', BigInt64Array.of(16000n), []);
   }
 
-  static async load(modelPath = defaultVadModelPath()): Promise<SileroVad> {
+  static async load(modelPath = defaultVadModelPath(), prefer: VadSession['kind'] = 'native'): Promise<SileroVad> {
     try {
-      const session = await ort().InferenceSession.create(modelPath, {
+      const options = {
         executionProviders: ['cpu'],
         intraOpNumThreads: 1,
         interOpNumThreads: 1,
         executionMode: 'sequential',
-      });
+      } as const;
+      const session = await openVadSession(ort(), modelPath, options, ['output', 'stateN'], prefer);
       return new SileroVad(session);
     } catch (err) {
       throw new SenseVoiceError(
@@ -72,6 +74,11 @@ export class SileroVad {
     const out = await this.session.run({ input: stream.inputTensor, state: stream.state, sr: this.sampleRate });
     stream.state = out.stateN as OrtTensor;
     return ((out.output as OrtTensor).data as Float32Array)[0];
+  }
+
+  /** How the model is called (vadSession.ts). */
+  get sessionKind(): VadSession['kind'] {
+    return this.session.kind;
   }
 
   async dispose(): Promise<void> {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import * as wb from './workbench.mjs';
 import { WS, alive, cpuSeconds, daemons, extensionLog, ffmpegChildren, ffmpegFor, until } from './workbench.mjs';
 
-const LONG = 'long-meeting.wav';
+const LONG = 'long-meeting.mp3';
 const LONG_PATH = path.join(WS, LONG);
 
 let browser;

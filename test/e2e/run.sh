@@ -100,9 +100,10 @@ WS=$RUN/workspace
 mkdir -p "$WS/.vscode" "$WS/recordings"
 cp test/fixtures/audio/sense_voice/en.wav test/fixtures/audio/sense_voice/zh.wav "$WS/"
 # A 10-minute recording (the shared clips with silences; cached in .cache/fixtures): long enough to
-# cancel, or to kill the daemon, while it is being transcribed.
-LONG=$(npx --no-install tsx -e 'import { makeLongAudio } from "./test/helpers/longAudio.ts"; console.log(makeLongAudio(10).file)')
-ln "$LONG" "$WS/long-meeting.wav" 2>/dev/null || cp "$LONG" "$WS/long-meeting.wav"
+# cancel, or to kill the daemon, while it is being transcribed. An MP3, so ffmpeg decodes it (a 16 kHz
+# WAV is read without one).
+LONG=$(npx --no-install tsx -e 'import { makeLongAudio } from "./test/helpers/longAudio.ts"; console.log(makeLongAudio(10, "mp3").file)')
+ln "$LONG" "$WS/long-meeting.mp3" 2>/dev/null || cp "$LONG" "$WS/long-meeting.mp3"
 cp test/fixtures/audio/librispeech/1221-135766-0001.wav "$WS/recordings/lecture.wav"
 printf '# Team notes\n\nAgenda: the release.\n' > "$WS/notes.md"
 printf 'not audio\n' > "$WS/readme.txt"

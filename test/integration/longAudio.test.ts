@@ -37,7 +37,12 @@ after(async () => {
 });
 
 /** Requests with a token so segments stream back; collects them with their arrival times. */
-async function transcribeStreaming(d: DaemonConnection, params: Record<string, unknown>, signal?: AbortSignal) {
+async function transcribeStreaming(
+  d: DaemonConnection,
+  params: Record<string, unknown>,
+  signal?: AbortSignal,
+  file = long.file,
+) {
   const arrived: { at: number; p: SegmentParams }[] = [];
   const t0 = Date.now();
   const controller = new AbortController();
@@ -47,7 +52,7 @@ async function transcribeStreaming(d: DaemonConnection, params: Record<string, u
     const p = raw as SegmentParams;
     if (p.token === token || token === undefined) arrived.push({ at: Date.now() - t0, p });
   });
-  const result = d.request('transcribe/file', { path: long.file, ...params } as never, {
+  const result = d.request('transcribe/file', { path: file, ...params } as never, {
     signal: controller.signal,
     onProgress: (p) => (token = p.token),
   });
@@ -149,37 +154,48 @@ test('cachedOnly answers from the cache or with NotCached, and never runs the mo
   );
 });
 
-test("cancel stops the job promptly: ffmpeg killed, no segment after the job's answer; the daemon answers meanwhile", async () => {
-  const d = await daemon({ batchSize: 1 });
-  const pid = d.child.pid!;
-  const controller = new AbortController();
-  const { result, arrived, t0 } = await transcribeStreaming(d, {}, controller.signal);
-  await waitFor(() => arrived.length >= 1, 'a first segment');
-  const info = await d.request('system/info', undefined);
-  assert.ok(info.node, 'answers while transcribing');
-  assert.equal(decodingFfmpeg(pid).length, 1, 'one ffmpeg decoding');
-  const cancelledAt = Date.now();
-  // The rate so far gives the baseline: how long the rest of the file would have taken.
-  const doneSec = Math.max(...arrived.map((a) => a.p.segment.end));
-  const restMs = ((cancelledAt - t0) * (long.durationSec - doneSec)) / doneSec;
-  controller.abort();
-  await assert.rejects(result, (e: SenseVoiceError) => e.code === ErrorCode.Cancelled);
-  // The job's answer is its last word: whatever it sent before is in `arrived` by now.
-  const atAnswer = arrived.length;
-  await waitFor(async () => (await d.request('daemon/status', undefined)).jobsRunning === 0, 'the job to end', 60_000);
-  const stoppedMs = Date.now() - cancelledAt;
-  assert.ok(
-    stoppedMs < restMs / 4,
-    `stopped ${stoppedMs} ms after cancel; the rest of the file would have taken about ${Math.round(restMs)} ms`,
-  );
-  await waitFor(() => decodingFfmpeg(pid).length === 0, 'ffmpeg to be gone');
-  const s = await d.request('daemon/status', undefined);
-  assert.equal(s.segmentsQueued, 0, 'no batches left');
-  // Frames come in order over the one pipe: any segment sent before this answer has arrived.
-  assert.ok((await d.request('system/info', undefined)).node);
-  assert.equal(arrived.length, atAnswer, 'no segment after the job answered Cancelled');
-  assert.ok(arrived.at(-1)!.p.segment.end < long.durationSec / 2, 'and the job did not run on to the end');
-});
+// The MP3 is decoded by ffmpeg, which cancel must kill; the 16 kHz WAV is read without one (pcmWav.ts).
+for (const kind of ['mp3', 'wav'] as const)
+  test(`cancel stops the job promptly (${kind}): ${kind === 'mp3' ? 'ffmpeg killed, ' : ''}no segment after the job's answer; the daemon answers meanwhile`, async () => {
+    const d = await daemon({ batchSize: 1 });
+    const pid = d.child.pid!;
+    const controller = new AbortController();
+    const file = kind === 'mp3' ? makeLongAudio(10, 'mp3').file : long.file;
+    const { result, arrived, t0 } = await transcribeStreaming(d, {}, controller.signal, file);
+    await waitFor(() => arrived.length >= 1, 'a first segment');
+    const info = await d.request('system/info', undefined);
+    assert.ok(info.node, 'answers while transcribing');
+    assert.equal(
+      decodingFfmpeg(pid).length,
+      kind === 'mp3' ? 1 : 0,
+      kind === 'mp3' ? 'one ffmpeg decoding' : 'no ffmpeg for a 16 kHz WAV',
+    );
+    const cancelledAt = Date.now();
+    // The rate so far gives the baseline: how long the rest of the file would have taken.
+    const doneSec = Math.max(...arrived.map((a) => a.p.segment.end));
+    const restMs = ((cancelledAt - t0) * (long.durationSec - doneSec)) / doneSec;
+    controller.abort();
+    await assert.rejects(result, (e: SenseVoiceError) => e.code === ErrorCode.Cancelled);
+    // The job's answer is its last word: whatever it sent before is in `arrived` by now.
+    const atAnswer = arrived.length;
+    await waitFor(
+      async () => (await d.request('daemon/status', undefined)).jobsRunning === 0,
+      'the job to end',
+      60_000,
+    );
+    const stoppedMs = Date.now() - cancelledAt;
+    assert.ok(
+      stoppedMs < restMs / 4,
+      `stopped ${stoppedMs} ms after cancel; the rest of the file would have taken about ${Math.round(restMs)} ms`,
+    );
+    await waitFor(() => decodingFfmpeg(pid).length === 0, 'ffmpeg to be gone');
+    const s = await d.request('daemon/status', undefined);
+    assert.equal(s.segmentsQueued, 0, 'no batches left');
+    // Frames come in order over the one pipe: any segment sent before this answer has arrived.
+    assert.ok((await d.request('system/info', undefined)).node);
+    assert.equal(arrived.length, atAnswer, 'no segment after the job answered Cancelled');
+    assert.ok(arrived.at(-1)!.p.segment.end < long.durationSec / 2, 'and the job did not run on to the end');
+  });
 
 test('with VAD off a file is one model pass, capped at 5 minutes: 5 min 1 s is refused with InvalidParams that says to turn VAD on', async () => {
   const d = await daemon();

@@ -22,7 +22,7 @@ function startDaemon(): Promise<DaemonConnection> {
 }
 
 test('a private daemon (--stdio) SIGKILLed in the middle of a job: the cli notices, says so and exits non-zero', async () => {
-  const long = makeLongAudio(10);
+  const long = makeLongAudio(10, 'mp3'); // (decoded by ffmpeg: a 16 kHz WAV is read without one)
   const cli = spawn(
     process.execPath,
     [
@@ -65,7 +65,7 @@ test('a private daemon (--stdio) SIGKILLed in the middle of a job: the cli notic
 test('ffmpeg killed mid-decode: DecodeFailed, no hang, and the daemon serves on', async () => {
   const d = await startDaemon();
   try {
-    const long = makeLongAudio(10);
+    const long = makeLongAudio(10, 'mp3');
     const job = d.request('transcribe/file', { path: long.file });
     const [ffmpeg] = await waitFor(() => {
       const f = decodingFfmpeg(d.child.pid!);
@@ -86,7 +86,7 @@ test('ffmpeg killed mid-decode: DecodeFailed, no hang, and the daemon serves on'
 test('the daemon opens no network port or listening socket, even while it works', async () => {
   const d = await startDaemon();
   try {
-    const job = d.request('transcribe/file', { path: makeLongAudio(1).file });
+    const job = d.request('transcribe/file', { path: makeLongAudio(1, 'mp3').file });
     await waitFor(() => decodingFfmpeg(d.child.pid!).length > 0, 'work under way');
     assert.deepEqual(networkSockets(d.child.pid!), [], 'no network or listening socket');
     await job;

@@ -48,7 +48,7 @@ test('a socket file nobody listens on (a crashed daemon) is replaced by a new da
 test('the shared daemon SIGKILLed mid-job: the cli says DaemonUnavailable, and the next call starts a new daemon', async () => {
   const rt = freshRuntime();
   try {
-    const long = makeLongAudio(10);
+    const long = makeLongAudio(10, 'mp3'); // (decoded by ffmpeg: a 16 kHz WAV is read without one)
     const run = cliAsync(rt, ['transcribe', long.file, '--model', testModel('sherpa').dir, '--provider', 'cpu']);
     const pid = await waitFor(
       () => {
@@ -75,7 +75,7 @@ test('a client SIGKILLed mid-job: its job is cancelled (its ffmpeg gone) and the
   try {
     const other = await connect(rt, 'other', model());
     const pid = other.initializeResult!.pid;
-    const long = makeLongAudio(10);
+    const long = makeLongAudio(10, 'mp3'); // (decoded by ffmpeg: a 16 kHz WAV is read without one)
     const run = cliAsync(rt, ['transcribe', long.file, '--model', testModel('sherpa').dir, '--provider', 'cpu']);
     await waitFor(() => decodingFfmpeg(pid).length > 0, "the cli's job to start decoding", 30_000);
     run.child.kill('SIGKILL');
