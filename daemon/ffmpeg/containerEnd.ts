@@ -2,14 +2,34 @@
 // (ffmpeg reads a WAV whose header promises more than the file holds to its end and reports the
 // shorter length as if nothing were missing) and whether an Ogg file's last page is whole and marks
 // the end of its stream (a recording cut by a crash has neither). Two small reads of the head and the
-// tail, whatever the file's size: no second decode.
+// tail, whatever the file's size: no second decode. A WAV's format and where its samples start come
+// from the same read: decodeAudio reads a whole 16 kHz mono 16-bit one without ffmpeg (pcmWav.ts).
 import fs from 'node:fs';
 import { id3LengthSec } from './id3Length';
 
+/** A WAV's format chunk; `codec` is WAVE_FORMAT_EXTENSIBLE's sub-format where it names a standard one. */
+export interface WavFormat {
+  codec: number;
+  channels: number;
+  sampleRate: number;
+  blockAlign: number;
+  bitsPerSample: number;
+}
+
 /** What the container says about its length and its end. */
 export type ContainerEnd =
-  /** A WAV whose data chunk says how many bytes of audio to expect. */
-  | { kind: 'wav'; dataBytes: number; byteRate: number; presentBytes: number }
+  /**
+   * A WAV whose data chunk says how many bytes of audio to expect, where they start, and its format
+   * (null when the format chunk is cut off in the head).
+   */
+  | {
+      kind: 'wav';
+      dataBytes: number;
+      byteRate: number;
+      presentBytes: number;
+      dataOffset: number;
+      format: WavFormat | null;
+    }
   /** A WAV whose sizes were never written (0 or 0xFFFFFFFF placeholders: the writer stopped early). */
   | { kind: 'wav-unsized' }
   /** An Ogg file: its last page is cut short, or whole without the end-of-stream flag. */
@@ -26,6 +46,11 @@ const OGG_MAX_PAGE = 27 + 255 + 255 * 255;
 
 /** PCM, IEEE float, A-law, mu-law and WAVE_FORMAT_EXTENSIBLE: a byte rate that is exact. */
 const CONSTANT_RATE_WAV_FORMATS = new Set([1, 3, 6, 7, 0xfffe]);
+const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
+// The tail shared by the standard KSDATAFORMAT_SUBTYPE GUIDs; their first two bytes are the format code.
+const SUBTYPE_GUID_TAIL = Buffer.from([
+  0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71,
+]);
 
 /** Reads the head (and for Ogg the tail) of `file` and says what its container promises. */
 export async function readContainerEnd(file: string): Promise<ContainerEnd> {
@@ -57,6 +82,7 @@ export function wavEnd(head: Buffer, size: number): ContainerEnd {
   if (!isWav(head)) return { kind: 'other' };
   let byteRate = 0;
   let format = 0;
+  let parsed: WavFormat | null = null;
   let off = 12;
   while (off + 8 <= head.length) {
     const id = head.toString('latin1', off, off + 4);
@@ -64,18 +90,34 @@ export function wavEnd(head: Buffer, size: number): ContainerEnd {
     if (id === 'fmt ' && off + 20 <= head.length) {
       format = head.readUInt16LE(off + 8);
       byteRate = head.readUInt32LE(off + 16);
+      parsed = chunk >= 16 ? wavFormat(head.subarray(off + 8, off + 8 + chunk)) : null;
     }
     if (id === 'data') {
       const present = Math.max(0, size - (off + 8));
       // ffmpeg writes 0xFFFFFFFF until it finishes; other recorders write 0 or 0x7FFFFFFF-ish placeholders.
       if (chunk === 0 ? present > 0 : chunk >= 0x7fff_0000) return { kind: 'wav-unsized' };
       if (!CONSTANT_RATE_WAV_FORMATS.has(format) || byteRate <= 0) return { kind: 'other' };
-      return { kind: 'wav', dataBytes: chunk, byteRate, presentBytes: present };
+      return { kind: 'wav', dataBytes: chunk, byteRate, presentBytes: present, dataOffset: off + 8, format: parsed };
     }
     if (chunk >= 0x7fff_0000) break;
     off += 8 + chunk + (chunk % 2);
   }
   return { kind: 'other' };
+}
+
+/** The format chunk's fields, or null when the head cuts it short. */
+function wavFormat(fmt: Buffer): WavFormat | null {
+  if (fmt.length < 16) return null;
+  let codec = fmt.readUInt16LE(0);
+  if (codec === WAVE_FORMAT_EXTENSIBLE && fmt.length >= 40 && fmt.subarray(26, 40).equals(SUBTYPE_GUID_TAIL))
+    codec = fmt.readUInt16LE(24);
+  return {
+    codec,
+    channels: fmt.readUInt16LE(2),
+    sampleRate: fmt.readUInt32LE(4),
+    blockAlign: fmt.readUInt16LE(12),
+    bitsPerSample: fmt.readUInt16LE(14),
+  };
 }
 
 interface OggPage {

@@ -18,7 +18,7 @@ import {
   type SourceInfo,
 } from './sourceInfo';
 import { DamageLog, sourceWarnings } from './sourceWarnings';
-import { openPcmWav, readPcmWav, type PcmWav } from './pcmWav';
+import { pcmWavData, readPcmWav, type PcmWav } from './pcmWav';
 
 export const SAMPLE_RATE = 16_000;
 
@@ -102,10 +102,10 @@ export function ffmpegDecodeArgs(absPath: string): string[] {
 export async function decodeAudio(options: DecodeOptions): Promise<DecodeResult> {
   const abs = await checkAudioFile(options.file);
   if (options.signal?.aborted) throw cancelled();
-  const wav = await openPcmWav(abs);
+  // A few kB of the head (and an Ogg's tail); an unreadable header only loses the check.
+  const container = await readContainerEnd(abs).catch((): ContainerEnd => ({ kind: 'other' }));
+  const wav = pcmWavData(container);
   if (wav) return readWav(abs, wav, options);
-  // Read beside the decode (a few kB of the head and tail); an unreadable header only loses the check.
-  const containerEnd = readContainerEnd(abs).catch((): ContainerEnd => ({ kind: 'other' }));
   return new Promise<DecodeResult>((resolve, reject) => {
     const child = spawn(options.ffmpegPath, ffmpegDecodeArgs(abs), {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -206,7 +206,7 @@ export async function decodeAudio(options: DecodeOptions): Promise<DecodeResult>
           const decodedSec = samples / SAMPLE_RATE;
           const warnings = sourceWarnings({
             stderr,
-            container: await containerEnd,
+            container,
             decodedSec,
             damage: damage.end(receivedBytes / 4 / SAMPLE_RATE),
           });

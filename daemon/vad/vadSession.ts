@@ -4,9 +4,9 @@
 // native binding (onnxruntime-node/dist/binding, typed: "a simple synchronized inference session
 // object wrap", the object its run() defers to) runs the same session in place: segmenting the
 // benchmark's 2-minute input took 389 ms of CPU instead of 511, probabilities identical to the bit
-// (`npx tsx bench/vadCost.ts`). Where a
-// later onnxruntime-node no longer has it, the public API serves (test/integration/vadSession.test.ts
-// pins which one this version gets and that both give the same probabilities).
+// (`npx tsx bench/vadCost.ts`). Where a later onnxruntime-node no longer has it, the public API
+// serves (test/integration/vadSession.test.ts pins which one this version gets and that both give
+// the same probabilities).
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 
 type Ort = typeof import('onnxruntime-node');

@@ -42,14 +42,25 @@ test('a WAV data chunk: its promise against the bytes present, after other chunk
     dataBytes: 64000,
     byteRate: 32000,
     presentBytes: 64000,
+    dataOffset: 44,
+    format: { codec: 1, channels: 1, sampleRate: 16000, blockAlign: 2, bitsPerSample: 16 },
   });
-  assert.deepEqual(wavEnd(h, h.length + 1000), { kind: 'wav', dataBytes: 64000, byteRate: 32000, presentBytes: 1000 });
+  assert.deepEqual(wavEnd(h, h.length + 1000), {
+    kind: 'wav',
+    dataBytes: 64000,
+    byteRate: 32000,
+    presentBytes: 1000,
+    dataOffset: 44,
+    format: { codec: 1, channels: 1, sampleRate: 16000, blockAlign: 2, bitsPerSample: 16 },
+  });
   const l = wavHeader(64000, { list: true });
   assert.deepEqual(wavEnd(l, l.length + 32000), {
     kind: 'wav',
     dataBytes: 64000,
     byteRate: 32000,
     presentBytes: 32000,
+    dataOffset: 58,
+    format: { codec: 1, channels: 1, sampleRate: 16000, blockAlign: 2, bitsPerSample: 16 },
   });
 });
 
@@ -59,7 +70,14 @@ test("a WAV whose sizes were never written (ffmpeg's 0xFFFFFFFF, another writer'
   const zero = wavHeader(0);
   assert.deepEqual(wavEnd(zero, zero.length + 5000), { kind: 'wav-unsized' });
   // A WAV that really holds no audio is not unfinished.
-  assert.deepEqual(wavEnd(zero, zero.length), { kind: 'wav', dataBytes: 0, byteRate: 32000, presentBytes: 0 });
+  assert.deepEqual(wavEnd(zero, zero.length), {
+    kind: 'wav',
+    dataBytes: 0,
+    byteRate: 32000,
+    presentBytes: 0,
+    dataOffset: 44,
+    format: { codec: 1, channels: 1, sampleRate: 16000, blockAlign: 2, bitsPerSample: 16 },
+  });
 });
 
 test('compressed WAV formats (whose byte rate is an average) and non-WAV data say nothing', () => {
@@ -117,5 +135,7 @@ test('Ogg: the last page is found through page chaining and checksums, cut or wh
     dataBytes: 228864,
     byteRate: 32000,
     presentBytes: 228864,
+    dataOffset: 44,
+    format: { codec: 1, channels: 1, sampleRate: 16000, blockAlign: 2, bitsPerSample: 16 },
   });
 });

@@ -1,55 +1,14 @@
-// Which WAV files are read without ffmpeg (daemon/ffmpeg/pcmWav.ts): only whole 16 kHz mono 16-bit
+// Which WAV files are read without ffmpeg (daemon/ffmpeg/pcmWav.ts, on containerEnd.ts's header facts): only whole 16 kHz mono 16-bit
 // PCM; everything else, including a data chunk cut short, is left to ffmpeg.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePcmWav } from '../../../../daemon/ffmpeg/pcmWav';
-
-interface Fmt {
-  tag?: number;
-  channels?: number;
-  rate?: number;
-  bits?: number;
-  subFormat?: number;
-}
-
-function fmtChunk(f: Fmt): Buffer {
-  const tag = f.tag ?? 1;
-  const channels = f.channels ?? 1;
-  const bits = f.bits ?? 16;
-  const rate = f.rate ?? 16000;
-  const body = Buffer.alloc(tag === 0xfffe ? 40 : 16);
-  body.writeUInt16LE(tag, 0);
-  body.writeUInt16LE(channels, 2);
-  body.writeUInt32LE(rate, 4);
-  body.writeUInt32LE((rate * channels * bits) / 8, 8);
-  body.writeUInt16LE((channels * bits) / 8, 12);
-  body.writeUInt16LE(bits, 14);
-  if (tag === 0xfffe) {
-    body.writeUInt16LE(22, 16);
-    body.writeUInt16LE(bits, 18);
-    body.writeUInt16LE(f.subFormat ?? 1, 24);
-    Buffer.from([0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71]).copy(body, 26);
-  }
-  return chunk('fmt ', body);
-}
-
-function chunk(id: string, body: Buffer, declared = body.length): Buffer {
-  const head = Buffer.alloc(8);
-  head.write(id, 0, 'latin1');
-  head.writeUInt32LE(declared, 4);
-  return Buffer.concat([head, body, Buffer.alloc(body.length % 2)]);
-}
-
-function wav(...chunks: Buffer[]): Buffer {
-  const body = Buffer.concat([Buffer.from('WAVE', 'latin1'), ...chunks]);
-  const head = Buffer.alloc(8);
-  head.write('RIFF', 0, 'latin1');
-  head.writeUInt32LE(body.length, 4);
-  return Buffer.concat([head, body]);
-}
+import { pcmWavData } from '../../../../daemon/ffmpeg/pcmWav';
+import { wavEnd } from '../../../../daemon/ffmpeg/containerEnd';
+import { fmtChunk, riffChunk as chunk, riffWave as wav } from '../../../helpers/wavBytes';
 
 const data = (n = 1000) => chunk('data', Buffer.alloc(n * 2));
-const parse = (b: Buffer, size = b.length) => parsePcmWav(b, size);
+// What decodeAudio does: the container's facts from the head (containerEnd.ts), then the choice.
+const parse = (b: Buffer, size = b.length) => pcmWavData(wavEnd(b, size));
 
 test('a plain 16 kHz mono 16-bit WAV: the data chunk, after other chunks, and with chunks after it', () => {
   assert.deepEqual(parse(wav(fmtChunk({}), data())), { dataOffset: 44, dataBytes: 2000 });

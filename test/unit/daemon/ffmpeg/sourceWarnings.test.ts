@@ -85,7 +85,7 @@ test("WAV and Ogg are judged on their own header and end, not ffmpeg's Duration"
   const wavLog = log('wav', '00:00:03.12');
   const cut = sourceWarnings({
     stderr: wavLog,
-    container: { kind: 'wav', dataBytes: 228864, byteRate: 32000, presentBytes: 99956 },
+    container: { kind: 'wav', dataBytes: 228864, byteRate: 32000, presentBytes: 99956, dataOffset: 44, format: null },
     decodedSec: 3.12,
     damage: null,
   });
@@ -96,7 +96,14 @@ test("WAV and Ogg are judged on their own header and end, not ffmpeg's Duration"
   assert.deepEqual(
     sourceWarnings({
       stderr: wavLog,
-      container: { kind: 'wav', dataBytes: 32000 * 3.15, byteRate: 32000, presentBytes: 32000 * 3.1 },
+      container: {
+        kind: 'wav',
+        dataBytes: 32000 * 3.15,
+        byteRate: 32000,
+        presentBytes: 32000 * 3.1,
+        dataOffset: 44,
+        format: null,
+      },
       decodedSec: 3.1,
       damage: null,
     }),
@@ -189,7 +196,7 @@ test('damage beside a shortfall: one burst is the cut itself; a shortfall withou
   // A cut WAV (its own header says so) whose last, partial packet ffmpeg calls corrupt.
   const wav = sourceWarnings({
     stderr: log('wav', '00:00:03.12'),
-    container: { kind: 'wav', dataBytes: 228864, byteRate: 32000, presentBytes: 99956 },
+    container: { kind: 'wav', dataBytes: 228864, byteRate: 32000, presentBytes: 99956, dataOffset: 44, format: null },
     decodedSec: 3.12,
     damage: { count: 1, firstSec: 0, lastSec: 0, line: 'corrupt input packet in stream 0' },
   });

@@ -10,6 +10,7 @@ import { findOnPath } from '../../../../daemon/ffmpeg/resolveFfmpeg';
 import { readWav, resample, writeWav16 } from '../../../../tools/gpuVerify/wavFile';
 import { concat } from '../../../../tools/gpuVerify/audio';
 import { AUDIO, fixtureClips, tempDir } from '../../../helpers/paths';
+import { fmtChunk, riffChunk, riffWave } from '../../../helpers/wavBytes';
 
 test('the fixture clips read as ffmpeg decodes them, sample for sample', async (t) => {
   const ffmpeg = findOnPath('ffmpeg', process.env.PATH);
@@ -34,22 +35,8 @@ test('written 16-bit WAV reads back exactly; stereo is mixed down, 8 kHz resampl
   writeWav16(mono, samples);
   assert.deepEqual(readWav(mono).samples, samples);
 
-  const wav = (channels: number, rate: number, bits: number, format: number, data: Buffer) => {
-    const h = Buffer.alloc(44);
-    h.write('RIFF', 0, 'latin1');
-    h.writeUInt32LE(36 + data.length, 4);
-    h.write('WAVEfmt ', 8, 'latin1');
-    h.writeUInt32LE(16, 16);
-    h.writeUInt16LE(format, 20);
-    h.writeUInt16LE(channels, 22);
-    h.writeUInt32LE(rate, 24);
-    h.writeUInt32LE((rate * channels * bits) / 8, 28);
-    h.writeUInt16LE((channels * bits) / 8, 32);
-    h.writeUInt16LE(bits, 34);
-    h.write('data', 36, 'latin1');
-    h.writeUInt32LE(data.length, 40);
-    return Buffer.concat([h, data]);
-  };
+  const wav = (channels: number, rate: number, bits: number, format: number, data: Buffer) =>
+    riffWave(fmtChunk({ tag: format, channels, rate, bits }), riffChunk('data', data));
   const stereo = Buffer.alloc(4 * 100);
   for (let i = 0; i < 100; i++) {
     stereo.writeInt16LE(16384, i * 4);
