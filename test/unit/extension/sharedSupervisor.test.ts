@@ -92,7 +92,8 @@ test("a window that closes cancels its own job; another window's job completes",
     const ca = await a.sup.connection();
     await b.sup.connection();
     const pid = ca.initializeResult!.pid;
-    const long = makeLongAudio(10);
+    // MP3: a 16 kHz WAV is read without ffmpeg, and this test watches a's ffmpeg.
+    const long = makeLongAudio(10, 'mp3');
     // Its outcome is taken at once, so the rejection is never unhandled while the window closes.
     const jobA = a.sup.request('transcribe/file', { path: long.file }).then(
       () => 'completed',
