@@ -38,10 +38,12 @@ Commands:
   devices [--json] [--input-format F]
                                 the capture devices ffmpeg can record from (the names --device takes)
   record [--device NAME] [--duration S] [--out FILE.ogg|FILE.wav] [transcribe's model and format options]
+         [transcribe's --diarize options]
                                 record a device (Ogg/Opus, or WAV for .wav; never over an existing file;
                                 recording-<date>-<time>.ogg here without --out), print segments on stderr
-                                as they are spoken, and on --duration or Ctrl-C the recording's transcript;
-                                lines on stdin: p (pause), r (resume), s (stop)
+                                as they are spoken, and on --duration or Ctrl-C the recording's transcript
+                                (with --diarize, who spoke each segment); lines on stdin: p (pause),
+                                r (resume), s (stop)
   gpu-check [--json|--format md] [--model DIR]
                                 does the GPU work for this model? providers tried, timing, checklist
                                 with fixes; exits 1 when a check fails (always in a private daemon,
@@ -339,6 +341,7 @@ async function main(argv: string[]): Promise<number> {
         maxSegmentSec: settings.maxSegmentSec,
         format,
         emoji: !values['no-emoji'],
+        ...diarizationOptions(values),
       };
       recordingFormatOf(options.out);
       return run((d) => recordCommand(d, options));

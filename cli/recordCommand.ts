@@ -1,14 +1,16 @@
 // `sensevoice record`: records a capture device to a file while the daemon transcribes it. Live
 // segments are printed on stderr as they are recognised; on --duration or Ctrl-C the file is
 // finished and its full transcript (the same as `transcribe` of the recording) goes to stdout in
-// --format. A second Ctrl-C quits at once; the daemon still finishes and keeps the file. Lines on
-// stdin pause, resume and stop it (cli/recordControls.ts): a terminal user types p + Enter, a script
-// writes "pause".
+// --format; with --diarize it says who spoke, as `transcribe --diarize` does (the speaker models are
+// checked when recording starts, not found missing at the end). A second Ctrl-C quits at once; the
+// daemon still finishes and keeps the file. Lines on stdin pause, resume and stop it
+// (cli/recordControls.ts): a terminal user types p + Enter, a script writes "pause".
 import path from 'node:path';
 import type { DaemonConnection } from '../client/daemonConnection';
 import {
   SenseVoiceError,
   type CaptureFormat,
+  type DiarizationOptions,
   type LanguageSetting,
   type LiveEndedParams,
   type LiveLevelParams,
@@ -16,7 +18,7 @@ import {
   type RecordingFormat,
   type VadMode,
 } from '../common/protocol';
-import { clockTime, formatJson, formatTranscript, richText } from '../common/formats';
+import { clockTime, formatJson, formatTranscript, renameSpeakers, richText } from '../common/formats';
 import { printError, UsageError } from './output';
 import { CONTROLS_HELP, listenForControls, type RecordControl } from './recordControls';
 import type { CliFormat } from './transcribeCommand';
@@ -33,6 +35,10 @@ export interface RecordCliOptions {
   maxSegmentSec: number | undefined;
   format: CliFormat;
   emoji: boolean;
+  /** --diarize and its options: the final transcript says who spoke. */
+  diarization?: DiarizationOptions;
+  /** --speaker-names: S1, S2, … get these names. */
+  speakerNames?: string[];
 }
 
 /** The recording's container from --out's extension: .wav is WAV, .ogg/.opus (or none given) Ogg/Opus. */
@@ -109,6 +115,7 @@ export async function recordCommand(daemon: DaemonConnection, o: RecordCliOption
       itn: o.itn,
       vad: o.vad,
       maxSegmentSec: o.maxSegmentSec,
+      ...(o.diarization ? { diarization: o.diarization } : {}),
     });
     id = started.id;
     markStarted();
@@ -120,15 +127,21 @@ export async function recordCommand(daemon: DaemonConnection, o: RecordCliOption
     await stopped;
     controls.close();
     await controlChain;
+    if (o.diarization) process.stderr.write('Transcribing the recording with speakers…\n');
     const r = await daemon.request('live/stop', { id });
     const why = ended ?? r.ended;
     if (why) printError(new SenseVoiceError(why.code, why.message));
     process.stderr.write(`Recorded ${r.capturedSec.toFixed(1)} s to ${r.path}\n`);
     if (r.transcript) {
+      const t =
+        o.speakerNames && r.transcript.speakers
+          ? { ...r.transcript, speakers: renameSpeakers(r.transcript.speakers, o.speakerNames) }
+          : r.transcript;
+      if (t.speakers) process.stderr.write(`${t.speakers.length} speaker(s), ${t.turns?.length ?? 0} turn(s)\n`);
       const text =
         o.format === 'json'
-          ? formatJson(r.transcript, { pretty: false, timings: false }) + '\n'
-          : formatTranscript(r.transcript, o.format, { emoji: o.emoji });
+          ? formatJson(t, { pretty: false, timings: false }) + '\n'
+          : formatTranscript(t, o.format, { emoji: o.emoji });
       process.stdout.write(text + (text.endsWith('\n') || text === '' ? '' : '\n'));
     }
     return why ? 1 : 0;

@@ -123,7 +123,13 @@ export class Daemon {
       cacheDir: options.cacheDir,
       storeDir: () => this.modelStore.storeDir(),
     });
-    this.live = new LiveRequests({ models: this.models, ffmpeg: (s) => this.ffmpegBinary(s), log: options.log });
+    this.live = new LiveRequests({
+      models: this.models,
+      ffmpeg: (s) => this.ffmpegBinary(s),
+      log: options.log,
+      transcribeRecording: (r) => this.transcription.transcribeRecording(r),
+      checkDiarization: (o, threads) => this.transcription.checkDiarization(o, threads),
+    });
     this.endpoint =
       options.input && options.output
         ? this.connect(options.input, options.output).endpoint

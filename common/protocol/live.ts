@@ -3,7 +3,7 @@
 // and the model transcribe it, with `live/segment`, `live/level` and `live/ended` notifications to the
 // client that started them. Paused audio is neither written nor transcribed: every time in a live
 // job is recording time, the position in the file.
-import type { TranscribeOptions, Transcript, TranscriptSegment } from './transcription';
+import type { DiarizationOptions, TranscribeOptions, Transcript, TranscriptSegment } from './transcription';
 
 /** ffmpeg input formats that capture audio: PulseAudio/PipeWire and ALSA (Linux), AVFoundation (macOS), DirectShow (Windows). */
 export const CAPTURE_FORMATS = ['pulse', 'alsa', 'avfoundation', 'dshow'] as const;
@@ -48,6 +48,11 @@ export interface LiveStartParams extends TranscribeOptions {
   dir?: string;
   /** `ogg` (Opus) by default. */
   format?: RecordingFormat;
+  /**
+   * Who said what in the final transcript (`live/stop`'s option, which wins when the stop gives one):
+   * checked now, so missing or broken speaker models fail the start, not the end of a meeting.
+   */
+  diarization?: DiarizationOptions;
 }
 
 /** The answer to `live/start`: the job's id and the file being written. */
@@ -64,6 +69,18 @@ export interface LiveIdParams {
   id: string;
 }
 
+/** Parameters of `live/stop`. */
+export interface LiveStopParams extends LiveIdParams {
+  /**
+   * Who said what in the final transcript, as `transcribe/file`'s option (the meeting's notes with
+   * speakers); absent: `live/start`'s, or no speakers. Without the stored models the transcript comes back without
+   * speakers and says why (`speakersUnavailable`), unless `required`.
+   */
+  diarization?: DiarizationOptions;
+  /** Progress of the final transcription (`$/progress`) and its cancellation (the recording is kept). */
+  token?: string;
+}
+
 /** The answer to `live/pause` and `live/resume`. */
 export interface LivePauseResult {
   paused: boolean;
@@ -78,7 +95,10 @@ export interface LiveStopResult {
   capturedSec: number;
   /** Seconds of input left out while paused. */
   pausedSec: number;
-  /** The transcript of the recording file, as `transcribe/file` would make it; null when nothing was recorded. */
+  /**
+   * The transcript of the recording file, as `transcribe/file` would make it (and cached as it would
+   * cache it); null when nothing was recorded.
+   */
   transcript: Transcript | null;
   /** Why capture had ended before the stop, when it had (device gone, disk full). */
   ended: LiveEndedParams | null;
@@ -121,7 +141,7 @@ export interface LiveRequests {
   /** Client -> daemon: record and transcribe the input again after `live/pause`. */
   'live/resume': { params: LiveIdParams; result: LivePauseResult };
   /** Client -> daemon: finish the file, then transcribe it whole and return the transcript. */
-  'live/stop': { params: LiveIdParams; result: LiveStopResult };
+  'live/stop': { params: LiveStopParams; result: LiveStopResult };
 }
 
 /** The live capture notifications. */

@@ -65,6 +65,18 @@ interface JobRequest {
   rediarizeFrom?: DiarizationOptions;
 }
 
+/** A finished live recording to transcribe now (`live/stop`). */
+export interface RecordingJob {
+  file: string;
+  options: TranscriptionOptions;
+  diarization: DiarizationOptions | undefined;
+  engine: Engine;
+  ffmpegPath: string;
+  threads: number;
+  signal: AbortSignal;
+  onProgress: (fraction: number, segmentsDone: number, message: string) => void;
+}
+
 /** The client a request came from: its settings, its cancellation tokens, and where its notifications go. */
 export interface TranscriptionClient {
   id: string;
@@ -110,6 +122,46 @@ export class TranscriptionRequests {
       { ...this.common(p, REDIARIZE, client), cachedOnly: false, diarization: to, rediarizeFrom: from },
       client,
     );
+  }
+
+  /**
+   * A live recording's diarization checked when it starts: the named or stored models found and
+   * loaded (a missing one with `required`, or a broken one, fails now with its coded error).
+   */
+  async checkDiarization(o: DiarizationOptions, threads: number): Promise<void> {
+    const planned = await planDiarization(o, this.storeDir());
+    if ('plan' in planned) await this.diarizationModels.get(planned.plan.files, threads);
+  }
+
+  /**
+   * `live/stop`'s final transcript of a finished recording: run at once (not queued behind file jobs,
+   * its batches ahead of theirs) on the engine the recording holds, cached and diarized exactly as
+   * `transcribe/file` of the file would be (which then answers from the cache).
+   */
+  async transcribeRecording(r: RecordingJob): Promise<Transcript> {
+    const planned = r.diarization ? await planDiarization(r.diarization, this.storeDir()) : null;
+    const plan = planned && 'plan' in planned ? planned.plan : null;
+    const speakersUnavailable = planned && 'unavailable' in planned ? planned.unavailable : undefined;
+    if (speakersUnavailable) this.d.log(speakersUnavailable);
+    if (plan) await this.diarizationModels.get(plan.files, r.threads);
+    const vad = r.options.vad === 'on' ? await this.loadVad() : null;
+    const t = await this.work(
+      { signal: r.signal, onSegment: () => undefined, onProgress: r.onProgress },
+      {
+        abs: r.file,
+        file: r.file,
+        options: r.options,
+        ffmpegPath: r.ffmpegPath,
+        engine: r.engine,
+        vad,
+        cachedOnly: false,
+        plan,
+        threads: r.threads,
+        speakersUnavailable,
+        priority: true,
+      },
+    );
+    return applySpeakerProfiles(t, r.diarization);
   }
 
   private common(p: ParamObject, m: string, client: TranscriptionClient) {
@@ -212,6 +264,8 @@ export class TranscriptionRequests {
       speakersUnavailable: string | undefined;
       /** `transcript/rediarize`: the plan of the transcript shown now; the ASR may not run. */
       shownPlan?: DiarizationPlan | null;
+      /** Batches ahead of other jobs' (a live recording's final transcript). */
+      priority?: boolean;
     },
   ): Promise<Transcript> {
     const { abs, file, options, engine } = j;
@@ -275,6 +329,7 @@ export class TranscriptionRequests {
         scheduler: engine.scheduler,
         model: engine.info,
         signal: report.signal,
+        ...(j.priority ? { priority: true } : {}),
         onSegment: report.onSegment,
         onProgress: (fraction, done, message) =>
           report.onProgress(fraction * share, done, plan && message === 'done' ? 'recognised' : message),

@@ -1,7 +1,8 @@
 // The live methods of the daemon: `devices/list`, `live/start`, `live/pause`, `live/resume` and `live/stop`. Live jobs belong to
 // the client that started them: only it hears their notifications and may stop them, and they end
 // (the file finished and kept) when it leaves. Stopping finishes the file, then transcribes it as
-// `transcribe/file` would, so the final notes are the file's transcript.
+// `transcribe/file` would (the same code: cached, and with speakers when the stop asks for them), so
+// the final notes are the file's transcript.
 import fs from 'node:fs';
 import {
   CAPTURE_FORMATS,
@@ -9,10 +10,13 @@ import {
   RECORDING_FORMATS,
   SenseVoiceError,
   type DevicesListResult,
+  type DiarizationOptions,
   type LivePauseResult,
   type LiveStartResult,
   type LiveStopResult,
   type NotificationMap,
+  type ProgressParams,
+  type Transcript,
 } from '../../common/protocol';
 import { LANGUAGES, VAD_MODES } from '../../common/values';
 import {
@@ -26,7 +30,10 @@ import {
 import type { EffectiveSettings } from '../settings';
 import { modelRequestFor, type Engine, type ModelRegistry } from '../modelRegistry';
 import type { ResolvedFfmpeg } from '../ffmpeg/resolveFfmpeg';
-import { runTranscription, type TranscriptionOptions } from '../jobs/runTranscription';
+import type { TranscriptionOptions } from '../jobs/runTranscription';
+import type { RecordingJob } from '../jobs/transcriptionRequests';
+import { diarizationParam } from '../jobs/transcriptDiarization';
+import type { CancellationRegistry } from '../cancellation';
 import { SileroVad } from '../vad/sileroVad';
 import { checkCaptureFormat, defaultCaptureFormat } from './captureInput';
 import { listDevices } from './listDevices';
@@ -37,6 +44,8 @@ import { LiveJob } from './liveJob';
 export interface LiveClient {
   id: string;
   settings: EffectiveSettings;
+  cancellation: CancellationRegistry;
+  progress: (p: ProgressParams) => void;
   endpoint: { notify: <N extends keyof NotificationMap>(method: N, params: NotificationMap[N]) => void };
 }
 
@@ -44,6 +53,10 @@ export interface LiveRequestsDeps {
   models: ModelRegistry;
   ffmpeg: (settings: EffectiveSettings) => Promise<ResolvedFfmpeg>;
   log: (message: string) => void;
+  /** The finished recording's transcript, as `transcribe/file` would make and cache it (TranscriptionRequests). */
+  transcribeRecording: (r: RecordingJob) => Promise<Transcript>;
+  /** A start's diarization checked: its models found and loaded, or the coded error. */
+  checkDiarization: (o: DiarizationOptions, threads: number) => Promise<void>;
 }
 
 interface Running {
@@ -54,6 +67,8 @@ interface Running {
   release: () => void;
   ffmpegPath: string;
   options: TranscriptionOptions;
+  /** `live/start`'s diarization: the stop's default. */
+  diarization: DiarizationOptions | undefined;
   ended: Promise<SenseVoiceError | null>;
 }
 
@@ -90,10 +105,12 @@ export class LiveRequests {
       vad: optionalEnum(p, 'vad', m, VAD_MODES) ?? s.vad,
       maxSegmentSec: optionalNumber(p, 'maxSegmentSec', m, 1, 60) ?? s.maxSegmentSec,
     };
+    const diarization = diarizationParam(p, m);
     // The path first: an existing file is refused before anything is loaded or started.
     const file = recordingPath({ out: optionalString(p, 'out', m), dir: optionalString(p, 'dir', m), format });
     const ffmpeg = await this.d.ffmpeg(s);
     await checkCaptureFormat(ffmpeg.path, inputFormat);
+    if (diarization) await this.d.checkDiarization(diarization, s.threads);
     const vad = await this.loadVad();
     const { engine, release } = await this.d.models.acquire(
       modelRequestFor(s, optionalString(p, 'modelPath', m) ?? s.modelPath),
@@ -128,7 +145,17 @@ export class LiveRequests {
         client.endpoint.notify('live/ended', { id, code: reason.code, message: reason.message });
       return reason;
     });
-    this.jobs.set(id, { job, owner: client.id, path: file, engine, release, ffmpegPath: ffmpeg.path, options, ended });
+    this.jobs.set(id, {
+      job,
+      owner: client.id,
+      path: file,
+      engine,
+      release,
+      ffmpegPath: ffmpeg.path,
+      options,
+      diarization,
+      ended,
+    });
     this.d.log(`live ${id}: recording ${inputFormat} "${device}" to ${file}`);
     return { id, path: file, device, inputFormat, format };
   }
@@ -143,27 +170,37 @@ export class LiveRequests {
   }
 
   async stop(raw: unknown, client: LiveClient): Promise<LiveStopResult> {
-    const { id, r } = this.owned(raw, client, 'live/stop');
+    const m = 'live/stop';
+    const p = paramObject(raw, m);
+    // Checked before anything stops: a bad option leaves the recording running.
+    const asked = diarizationParam(p, m);
+    const token = optionalString(p, 'token', m);
+    const { id, r } = this.owned(raw, client, m);
+    const diarization = asked ?? r.diarization;
     this.jobs.delete(id);
     try {
       const reason = await r.job.finish();
       if (r.job.failure) throw r.job.failure;
       const capturedSec = r.job.capturedSec;
-      this.d.log(`live ${id}: stopped after ${capturedSec.toFixed(2)} s; transcribing ${r.path}`);
+      this.d.log(
+        `live ${id}: stopped after ${capturedSec.toFixed(2)} s; transcribing ${r.path}${diarization ? ' with speakers' : ''}`,
+      );
+      // Cancelling the final transcription keeps the recording (the client finishes it later).
       const transcript =
         capturedSec > 0 && fileHasContent(r.path)
-          ? await runTranscription({
-              file: r.path,
-              options: r.options,
-              ffmpegPath: r.ffmpegPath,
-              vad: await this.loadVad(),
-              scheduler: r.engine.scheduler,
-              model: r.engine.info,
-              signal: new AbortController().signal,
-              priority: true,
-              onSegment: () => undefined,
-              onProgress: () => undefined,
-            })
+          ? await client.cancellation.run(token, (signal) =>
+              this.d.transcribeRecording({
+                file: r.path,
+                options: r.options,
+                diarization,
+                engine: r.engine,
+                ffmpegPath: r.ffmpegPath,
+                threads: client.settings.threads,
+                signal,
+                onProgress: (fraction, segmentsDone, message) =>
+                  token && client.progress({ token, fraction, segmentsDone, message }),
+              }),
+            )
           : null;
       return {
         path: r.path,

@@ -1,17 +1,20 @@
 // One "Record Meeting Notes" recording and its notes block, without vscode (the command wires it to
 // an editor): starts the live job, streams each segment into the block as it comes, pauses, resumes
 // and stops, then puts the final notes (the daemon's transcript of the recording file) in the
-// block's place. Edits are serialised; the block follows the user's edits around and inside it.
+// block's place (with who said what when the window diarizes its transcripts). Edits are
+// serialised; the block follows the user's edits around and inside it.
 // Edited inside, the block is not replaced without asking: the user chooses between the final notes
 // and keeping their version with the final notes after it (which is also what happens when they do
 // not answer, so nothing they typed is lost). When the daemon goes away mid-recording, the notes so
 // far and the file stay, and `finishTranscribing()` makes the final notes from the file.
 import { formatMarkdown, type TranscriptData } from '../../common/formats';
 import type {
+  DiarizationOptions,
   LiveEndedParams,
   LiveLevelParams,
   LiveSegmentParams,
   ParamsOf,
+  ProgressParams,
   RequestName,
   ResultOf,
   TranscriptSegment,
@@ -30,8 +33,15 @@ import {
 
 /** What the session asks of the daemon (the supervisor, which starts a new one when needed). */
 export interface LiveDaemon {
-  request<M extends RequestName>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>>;
+  request<M extends RequestName>(
+    method: M,
+    params: ParamsOf<M>,
+    options?: { onProgress?: (p: ProgressParams) => void },
+  ): Promise<ResultOf<M>>;
 }
+
+/** The final transcription's progress: 0..1 and the daemon's word for the phase ("diarizing"). */
+export type FinishProgress = (fraction: number, message: string) => void;
 
 /** The notes document, by offsets into its whole text. */
 export interface NotesDocument {
@@ -49,6 +59,13 @@ export interface LiveNotesOptions {
   emoji: boolean;
   /** Asked when the user edited inside the live block; undefined (no answer) keeps theirs and appends. */
   askReplaceEdited: () => Promise<EditedChoice | undefined>;
+  /**
+   * The final transcript's speakers (the `diarization` option of the window's transcribe requests,
+   * none when it is off): asked when the notes are finished, so a setting changed meanwhile counts.
+   */
+  speakers?: () => { diarization?: DiarizationOptions };
+  /** The final notes came without speakers although they were asked for: why. */
+  onSpeakersUnavailable?: (why: string) => void;
   /** After every change of state, level or time. */
   onChange: (s: LiveNotesSession) => void;
   /** The session exists (before its block goes in): from now on the document's changes go to `documentChanged`. */
@@ -211,16 +228,20 @@ export class LiveNotesSession {
   }
 
   /** Stops recording and puts the final notes in the block's place. Twice is once. */
-  stop(): Promise<void> {
-    this.stopping ??= this.doStop();
+  stop(progress?: FinishProgress): Promise<void> {
+    this.stopping ??= this.doStop(progress);
     return this.stopping;
   }
 
-  private async doStop(): Promise<void> {
+  private async doStop(progress?: FinishProgress): Promise<void> {
     this.state = 'stopping';
     this.o.onChange(this);
     try {
-      const r = await this.o.daemon.request('live/stop', { id: this.info.jobId });
+      const r = await this.o.daemon.request(
+        'live/stop',
+        { id: this.info.jobId, ...this.o.speakers?.() },
+        progressOption(progress),
+      );
       await this.finish(r.transcript);
     } catch (err) {
       this.stopping = null;
@@ -231,12 +252,18 @@ export class LiveNotesSession {
   }
 
   /** After a crash: transcribes the recording file and puts the final notes in place. */
-  async finishTranscribing(): Promise<void> {
+  async finishTranscribing(progress?: FinishProgress): Promise<void> {
     if (this.state !== 'interrupted') return;
     this.state = 'stopping';
     this.o.onChange(this);
     try {
-      await this.finish(await this.o.daemon.request('transcribe/file', { path: this.info.path }));
+      await this.finish(
+        await this.o.daemon.request(
+          'transcribe/file',
+          { path: this.info.path, ...this.o.speakers?.() },
+          progressOption(progress),
+        ),
+      );
     } catch (err) {
       this.state = 'interrupted';
       this.o.onChange(this);
@@ -244,7 +271,8 @@ export class LiveNotesSession {
     }
   }
 
-  private async finish(t: TranscriptData | null): Promise<void> {
+  private async finish(t: (TranscriptData & { speakersUnavailable?: string }) | null): Promise<void> {
+    if (t?.speakersUnavailable) this.o.onSpeakersUnavailable?.(t.speakersUnavailable);
     await this.queue(async () => {
       const notes = t
         ? formatMarkdown(t, { emoji: this.o.emoji, date: this.info.date, headingLevel: this.info.headingLevel })
@@ -270,4 +298,8 @@ export class LiveNotesSession {
     this.edits = run.catch(() => undefined);
     return run;
   }
+}
+
+function progressOption(progress: FinishProgress | undefined): { onProgress?: (p: ProgressParams) => void } {
+  return progress ? { onProgress: (p) => progress(p.fraction ?? 0, p.message ?? '') } : {};
 }

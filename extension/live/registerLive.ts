@@ -14,9 +14,17 @@ import { localDateTime } from '../../common/formats';
 import { exportEmoji } from '../config';
 import type { DaemonSupervisor } from '../daemonSupervisor';
 import { showError } from '../errors';
+import { offerSpeakerModelsDownload } from '../modelSetup/speakerModelsCommand';
+import { diarizationParams } from '../transcribe/fileTranscriber';
 import { headingLevelAt, insertionPadding } from '../meetingNotes/notesPlacement';
 import { devicePicks, rememberDevice, rememberedDevice, type DevicePick } from './devicePicks';
-import { LiveNotesSession, type EditedChoice, type LiveNotesOptions, type NotesDocument } from './liveNotesSession';
+import {
+  LiveNotesSession,
+  type EditedChoice,
+  type FinishProgress,
+  type LiveNotesOptions,
+  type NotesDocument,
+} from './liveNotesSession';
 import { routeLive } from './liveRouting';
 import { LiveStatusBar } from './liveStatusBar';
 import { liveActions } from './liveStatusText';
@@ -66,9 +74,14 @@ export function registerLive(
 
   let lastState = '';
   const options = (document: vscode.TextDocument): LiveNotesOptions => ({
-    daemon: { request: (method, params) => sup.request(method, params) },
+    daemon: { request: (method, params, o) => sup.request(method, params, o) },
     doc: documentPort(document),
     emoji: exportEmoji(),
+    speakers: diarizationParams,
+    onSpeakersUnavailable: (why) => {
+      log.warn(why);
+      offerSpeakerModelsDownload(why);
+    },
     askReplaceEdited,
     onChange: (s) => changed(s, document),
     onCreated: (session) => {
@@ -221,7 +234,7 @@ export function registerLive(
     withSession(async (s) => {
       await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'SenseVoice: finishing the meeting notes…' },
-        () => s.stop(),
+        (progress) => s.stop(finishReporter(progress)),
       );
     }),
   );
@@ -233,7 +246,7 @@ export function registerLive(
           location: vscode.ProgressLocation.Notification,
           title: `SenseVoice: transcribing ${path.basename(s.info.path)}…`,
         },
-        () => s.finishTranscribing(),
+        (progress) => s.finishTranscribing(finishReporter(progress)),
       );
     }),
   );
@@ -308,4 +321,15 @@ async function pickDevice(
     });
     qp.show();
   });
+}
+
+/** The final transcription's progress in a notification: a percentage and the phase (recognising, diarizing). */
+function finishReporter(progress: vscode.Progress<{ message?: string; increment?: number }>): FinishProgress {
+  let shown = 0;
+  return (fraction, message) => {
+    const pct = Math.round(Math.min(1, Math.max(0, fraction)) * 100);
+    const phase = message && message !== 'done' ? ` (${message})` : '';
+    progress.report({ message: `${pct}%${phase}`, increment: Math.max(0, pct - shown) });
+    shown = Math.max(shown, pct);
+  };
 }

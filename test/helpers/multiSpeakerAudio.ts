@@ -61,6 +61,12 @@ export const SCENARIOS = {
     [B1, -2],
     [A, 1.0],
   ],
+  /** Two readers, ~20 s: played into a sound server in real time by the live recording tests. */
+  shortMeeting: [
+    [A, 0.3],
+    [B2, 0.8],
+    [A, 0.6],
+  ],
   /** One reader only. */
   oneSpeaker: [
     [B1, 0.5],

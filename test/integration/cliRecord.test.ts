@@ -1,8 +1,9 @@
 // `sensevoice devices` and `sensevoice record` as a user runs them, against a private PulseAudio
 // server: segments on stderr while recording, the transcript on stdout when --duration is reached
 // or on Ctrl-C (SIGINT), the recording finished and kept; a Ctrl-C in a terminal (SIGINT to the whole
-// process group, the --stdio daemon included) as well; pause, resume and stop typed on stdin. Skips
-// only when pulseaudio is missing.
+// process group, the --stdio daemon included) as well; pause, resume and stop typed on stdin; with
+// --diarize, a two-voice meeting named by --speaker-names, and a missing speaker model refused before
+// anything records. Skips only when pulseaudio is missing.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -12,6 +13,8 @@ import { AUDIO, requireBuilt, tempDir } from '../helpers/paths';
 import { testModel } from '../helpers/testModels';
 import { waitFor } from '../helpers/waitFor';
 import { MONITOR, pulseAudioMissing, startPulseServer, type PulseServer } from '../helpers/pulseAudio';
+import { makeMultiSpeakerAudio } from '../helpers/multiSpeakerAudio';
+import { makeDiarizationModels } from '../../tools/makeDiarizationModels/makeDiarizationModels';
 
 const CLIP = path.join(AUDIO, 'sense_voice/en.wav');
 
@@ -181,5 +184,71 @@ describe('sensevoice devices and record', { skip: pulseAudioMissing() ?? false }
     assert.doesNotMatch(r.stderr, /Stopping/);
     const recorded = Number(/Recorded (\d+\.\d) s/.exec(r.stderr)?.[1]);
     assert.ok(recorded >= 2, r.stderr);
+  });
+
+  test('record --diarize --speakers 2 --speaker-names: a two-voice meeting comes out with who said what', async () => {
+    const models = makeDiarizationModels();
+    const meeting = makeMultiSpeakerAudio('shortMeeting');
+    const out = path.join(dir, 'meeting-speakers.wav');
+    const run = cli(pa, [
+      'record',
+      '--device',
+      MONITOR,
+      '--out',
+      out,
+      '--duration',
+      String(Math.ceil(meeting.durationSec + 2)),
+      '--format',
+      'json',
+      '--model',
+      testModel('sherpa').dir,
+      '--diarize',
+      '--segmentation-model',
+      models.segmentation,
+      '--embedding-model',
+      models.wespeaker,
+      '--speakers',
+      '2',
+      '--speaker-names',
+      'Alice,Bob',
+    ]);
+    await waitFor(() => /Recording pulse/.test(run.r.stderr), 'recording to start', 60_000);
+    await pa.play(meeting.file);
+    const r = await run.done;
+    assert.equal(r.code, 0, r.stderr);
+    const t = JSON.parse(r.stdout);
+    assert.deepEqual(
+      t.speakers.map((x: { name: string }) => x.name),
+      ['Alice', 'Bob'],
+    );
+    assert.ok(t.segments.length >= 3 && t.segments.every((x: { speaker?: string }) => x.speaker), r.stdout);
+    assert.ok(t.turns.length >= 3);
+    assert.match(r.stderr, /2 speaker\(s\), \d+ turn\(s\)/);
+  });
+
+  test('record --diarize with a missing speaker model: refused before recording, naming it; no file', async () => {
+    const models = makeDiarizationModels();
+    const out = path.join(dir, 'never-recorded.wav');
+    const missing = path.join(dir, 'no-such-segmentation.onnx');
+    const r = await cli(pa, [
+      'record',
+      '--device',
+      MONITOR,
+      '--out',
+      out,
+      '--duration',
+      '2',
+      '--model',
+      testModel('sherpa').dir,
+      '--diarize',
+      '--segmentation-model',
+      missing,
+      '--embedding-model',
+      models.wespeaker,
+    ]).done;
+    assert.notEqual(r.code, 0);
+    assert.ok(r.stderr.includes(missing), r.stderr);
+    assert.doesNotMatch(r.stderr, /Recording pulse/);
+    assert.ok(!fs.existsSync(out));
   });
 });

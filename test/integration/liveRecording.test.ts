@@ -11,6 +11,9 @@
 //   at an arbitrary offset in the recording, so the VAD's 512-sample windows fall differently and a
 //   segment's end, decided window by window with hysteresis, moves by a few windows; seen: 0.11 s);
 // - the Ogg recording decodes to the captured length within 50 ms, also when the daemon is killed;
+// - with speakers (issue 13): a two-voice meeting played in; the final transcript has two speakers and
+//   equals, segment, speaker and turn, what a daemon with an empty cache makes of the recording file;
+//   the stop filled the cache; a missing speaker model fails the start (coded, naming it);
 // - bad input: no such device, an existing --out, a device that disappears mid-recording;
 // - pause/resume: the clip played while paused is not in the file (nothing louder than the null
 //   sink's silence before the resume point), the clip played after it is, exactly; the file decodes to
@@ -36,6 +39,8 @@ import { AUDIO, requireBuilt, tempDir } from '../helpers/paths';
 import { testModel } from '../helpers/testModels';
 import { waitFor } from '../helpers/waitFor';
 import { MONITOR, pulseAudioMissing, startPulseServer, type PulseServer } from '../helpers/pulseAudio';
+import { makeMultiSpeakerAudio } from '../helpers/multiSpeakerAudio';
+import { makeDiarizationModels } from '../../tools/makeDiarizationModels/makeDiarizationModels';
 
 const CLIP = path.join(AUDIO, 'sense_voice/en.wav');
 const missing = pulseAudioMissing();
@@ -168,6 +173,71 @@ describe('live recording from a PulseAudio null sink', { skip: missing ?? false 
     const latencies = (l.segments.get(s.id) ?? []).map((x) => x.capturedSec - x.p.segment.end);
     process.stdout.write(
       `# live latency, end of segment -> text (s): ${latencies.map((x) => x.toFixed(2)).join(', ')}; file duration error ${(recorded.length / 16000 - r.capturedSec).toFixed(3)} s\n`,
+    );
+  });
+
+  test('with speakers: the meeting’s final transcript says who spoke, exactly as transcribe/file of the recording does', async () => {
+    const models = makeDiarizationModels();
+    const diarization = { segmentationModel: models.segmentation, embeddingModel: models.wespeaker, numSpeakers: 2 };
+    const meeting = makeMultiSpeakerAudio('shortMeeting');
+    const out = path.join(dir, 'two-voices.wav');
+    const s = await l.d.request('live/start', { device: MONITOR, out, format: 'wav', diarization });
+    await waitFor(levelsPast(l, s.id, 0.5), 'half a second of capture', 60_000);
+    await pa.play(meeting.file);
+    const playedAt = l.levels.get(s.id)!.at(-1)!.capturedSec;
+    await waitFor(levelsPast(l, s.id, playedAt + 1), 'capture past the meeting', 60_000);
+    const progress: number[] = [];
+    // The start's diarization is the stop's default; the stop's progress comes with its token.
+    const r = await l.d.request('live/stop', { id: s.id }, { onProgress: (p) => progress.push(p.fraction ?? -1) });
+    const t = r.transcript!;
+    assert.ok(t, 'a transcript of the recording');
+    assert.equal(t.speakers?.length, 2, JSON.stringify(t.speakers));
+    assert.ok(t.segments.length >= 3 && t.segments.every((x) => x.speaker === 'S1' || x.speaker === 'S2'));
+    assert.ok((t.turns?.length ?? 0) >= 3, `turns: ${JSON.stringify(t.turns)}`);
+    assert.equal(progress.at(-1), 1, `progress: ${progress.join(', ')}`);
+    // Cached as transcribe/file caches it: asking for the file now answers from the cache.
+    const again = await l.d.request('transcribe/file', { path: out, diarization });
+    assert.equal(again.cached, true);
+    // And equal to what a daemon that never saw the recording makes of the file.
+    const cacheDir = tempDir('live-speakers-cache');
+    const fresh = await DaemonConnection.start({
+      command: process.execPath,
+      args: [requireBuilt('daemon.js')],
+      clientName: 'live-test-fresh',
+      env: { ...process.env, SENSEVOICE_CACHE_DIR: cacheDir },
+      settings: { provider: 'cpu', modelPath: testModel('sherpa').dir },
+    });
+    try {
+      const f = await fresh.request('transcribe/file', { path: out, diarization });
+      assert.equal(f.cached, undefined);
+      assert.deepEqual(t.segments, f.segments);
+      assert.deepEqual(t.speakers, f.speakers);
+      assert.deepEqual(t.turns, f.turns);
+    } finally {
+      await fresh.dispose();
+    }
+  });
+
+  test('with speakers and a missing model: the start fails naming it, nothing is recorded', async () => {
+    const models = makeDiarizationModels();
+    const out = path.join(dir, 'never.wav');
+    const missingModel = path.join(dir, 'no-such-embedding.onnx');
+    await assert.rejects(
+      l.d.request('live/start', {
+        device: MONITOR,
+        out,
+        format: 'wav',
+        diarization: { segmentationModel: models.segmentation, embeddingModel: missingModel },
+      }),
+      (e: unknown) =>
+        e instanceof SenseVoiceError &&
+        e.code === ErrorCode.DiarizationModelNotFound &&
+        e.message.includes(missingModel),
+    );
+    assert.ok(!fs.existsSync(out));
+    await assert.rejects(
+      l.d.request('live/start', { device: MONITOR, out, format: 'wav', diarization: { numSpeakers: 1.5 } }),
+      (e: unknown) => e instanceof SenseVoiceError && e.code === ErrorCode.InvalidParams,
     );
   });
 

@@ -18,6 +18,7 @@ import {
   LiveNotesSession,
   type EditedChoice,
   type LiveDaemon,
+  type LiveNotesOptions,
   type NotesDocument,
 } from '../../../../extension/live/liveNotesSession';
 
@@ -58,9 +59,14 @@ class FakeDaemon implements LiveDaemon {
   calls: { method: string; params: unknown }[] = [];
   final: TranscriptData | null = transcript([seg(1, 'Hello everyone.'), seg(5, 'Let us start.', 'HAPPY')]);
   dead = false;
-  async request(method: string, params: unknown): Promise<never> {
+  async request(
+    method: string,
+    params: unknown,
+    options?: { onProgress?: (p: { token: string; fraction?: number; message?: string }) => void },
+  ): Promise<never> {
     this.calls.push({ method, params });
     if (this.dead) throw new SenseVoiceError(ErrorCode.DaemonUnavailable, 'The daemon stopped.');
+    options?.onProgress?.({ token: 't', fraction: 0.9, message: 'diarizing' });
     const answers: Record<string, unknown> = {
       'live/start': { id: 'live-c1-1', path: REC, device: 'default', inputFormat: 'pulse', format: 'ogg' },
       'live/pause': { paused: true, capturedSec: 3 },
@@ -73,10 +79,16 @@ class FakeDaemon implements LiveDaemon {
   }
 }
 
-async function start(doc: FakeDocument, daemon = new FakeDaemon(), answer?: EditedChoice) {
+async function start(
+  doc: FakeDocument,
+  daemon = new FakeDaemon(),
+  answer?: EditedChoice,
+  more: Partial<LiveNotesOptions> = {},
+) {
   const asked: number[] = [];
   const session = await LiveNotesSession.start(
     {
+      ...more,
       daemon,
       doc,
       emoji: true,
@@ -197,6 +209,62 @@ test('the daemon dies mid-recording: the live notes stay; Finish Transcribing tr
   assert.deepEqual(daemon.calls.at(-1), { method: 'transcribe/file', params: { path: REC } });
   assert.equal(session.state, 'finished');
   assert.equal(doc.content, `${finalNotes(daemon.final!)}\n\nCURSOR`);
+});
+
+test('speakers on: the stop and Finish Transcribing ask for them; the final notes name who spoke; no models: said once', async () => {
+  const doc = new FakeDocument('CURSOR');
+  const daemon = new FakeDaemon();
+  const speakers = [
+    { id: 'S1', name: 'Alice', talkSec: 2 },
+    { id: 'S2', name: 'Speaker 2', talkSec: 2 },
+  ];
+  daemon.final = {
+    ...transcript([
+      { ...seg(1, 'Hello everyone.'), speaker: 'S1' },
+      { ...seg(5, 'Thanks, Alice.'), speaker: 'S2' },
+    ]),
+    speakers,
+  };
+  const diarization = { numSpeakers: 0, profiles: [] };
+  let setting: { diarization?: typeof diarization } = { diarization };
+  const unavailable: string[] = [];
+  const { session } = await start(doc, daemon, undefined, {
+    speakers: () => setting,
+    onSpeakersUnavailable: (why) => unavailable.push(why),
+  });
+  const progress: [number, string][] = [];
+  await session.stop((f, m) => progress.push([f, m]));
+  assert.deepEqual(progress, [[0.9, 'diarizing']], 'the final transcription’s progress is passed on');
+  assert.deepEqual(daemon.calls.at(-1), { method: 'live/stop', params: { id: 'live-c1-1', diarization } });
+  assert.match(doc.content, /\*\*Alice\*\* \[0:01\]/);
+  assert.match(doc.content, /\*\*Speaker 2\*\* \[0:05\]/);
+  assert.equal(doc.content, `${finalNotes(daemon.final!)}\n\nCURSOR`);
+  assert.equal(unavailable.length, 0);
+
+  // The setting is read when the notes are finished: turned off meanwhile, none are asked for.
+  const doc2 = new FakeDocument('CURSOR');
+  const daemon2 = new FakeDaemon();
+  daemon2.final = {
+    ...transcript([seg(1, 'Hello.')]),
+    speakersUnavailable: 'transcript without speakers: no models',
+  } as TranscriptData;
+  const second = await start(doc2, daemon2, undefined, {
+    speakers: () => setting,
+    onSpeakersUnavailable: (why) => unavailable.push(why),
+  });
+  second.session.daemonLost('the daemon was stopped by SIGKILL');
+  setting = {};
+  await second.session.finishTranscribing();
+  assert.deepEqual(daemon2.calls.at(-1), { method: 'transcribe/file', params: { path: REC } });
+  setting = { diarization };
+  const third = await start(new FakeDocument('CURSOR'), daemon2, undefined, {
+    speakers: () => setting,
+    onSpeakersUnavailable: (why) => unavailable.push(why),
+  });
+  third.session.daemonLost('gone');
+  await third.session.finishTranscribing();
+  assert.deepEqual(daemon2.calls.at(-1), { method: 'transcribe/file', params: { path: REC, diarization } });
+  assert.deepEqual(unavailable, ['transcript without speakers: no models', 'transcript without speakers: no models']);
 });
 
 test('the daemon dies during the stop: interrupted, not finished; Finish Transcribing still works', async () => {
