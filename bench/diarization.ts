@@ -35,6 +35,10 @@
 // file, each computed once (~65,000 instead of ~400,000 frames) - a label flipped on the
 // three-speaker k=3 case of the parity test (agreement 99.28%, a turn off), so sherpa's per-pair
 // framing stays.
+// On a quiet machine (2026-12-06, load average 0.2, same command): ours wall 4.46 s (4.62, 4.46,
+// 4.42), CPU 4.58 s; sherpa wall 4.21 s, CPU 4.24 s: ours / sherpa 1.06 wall, 1.08 CPU, target NOT
+// met. A CPU profile of ours (node --cpu-prof on bench/diarizationWorker.ts): fbank 54% (its FFT
+// ~3.2 of ~6 us a frame, ~400,000 frames a run), ONNX Runtime 28%, clustering's distances 4%.
 //   3 h (the 10.9 min looped, streamed; `npx tsx bench/diarization.ts --long-minutes 180`, or the
 //   worker alone with loopToSec 10800): ours peak RSS 433 and 438 MB in two runs (10,791 windows,
 //   25,154 embeddings, two-stage clustering, 3 speakers, 2,270 turns), CPU 144-168 s, wall 397-927 s

@@ -11,6 +11,11 @@
 // 4.7 us (frame 1.1, FFT 1.9, split 0.45, mel + log ~1.2). A quarter of the values differ from the
 // exact path's, by at most 2e-4 (log-mel values of 5-25 on noise): mostly the float32 path's own
 // rounding error in low-energy bins, which double precision does not make.
+// Quiet machine, 2026-12-06 (a minute of samples framed alone, CPU time): 5.7-6.1 us a frame, of which
+// the FFT and split ~3.2 us, the 80 Math.log ~0.5 us, framing and mel the rest. Tried: fft.js's
+// realTransform (npm, radix-4) takes 2.7 us for the transform alone, before the power spectrum: no
+// gain worth a dependency; a log from the exponent bits and an atanh series: 29 ns against V8's
+// Math.log 9-13 ns.
 import { FLOAT32_EPSILON } from './featureMatrix';
 import type { MelBanks } from './melBanks';
 import { realPowerSpectrum64 } from './realFft64';

@@ -19,7 +19,11 @@ let model: SenseVoiceModel | RemoteSenseVoiceModel | null = null;
 // that memory at once (tiny model, a 10-minute file, 3 runs each: peak RSS 342-380 MB collecting
 // after 32 MB batches only, 243-306 MB after every batch; full int8 model, 4 minutes: no measurable
 // change in wall time). Forcing large blocks into their own mappings (MALLOC_MMAP_THRESHOLD_) steadied
-// the peak further but cost 15-25% of wall time in page faults, so it is not done.
+// the peak further but cost 15-25% of wall time in page faults, so it is not done. Also tried and
+// dropped (2026-12-06, `npm run bench -- --quick --skip cli,shared,diarization,live`, quiet machine):
+// a logits buffer kept from run to run that ONNX Runtime writes into (a preallocated output tensor
+// in session.run's fetches) with no collection after batches: peak RSS on the 2-minute input 510
+// MB against 471 MB (the kept buffer stays resident, the arena keeps its own), CPU time unchanged.
 v8.setFlagsFromString('--expose-gc');
 const collect = vm.runInNewContext('gc') as () => void;
 const COLLECT_AFTER_BYTES = 1024 * 1024;
