@@ -73,8 +73,9 @@ export interface LiveIdParams {
 export interface LiveStopParams extends LiveIdParams {
   /**
    * Who said what in the final transcript, as `transcribe/file`'s option (the meeting's notes with
-   * speakers); absent: `live/start`'s, or no speakers. Without the stored models the transcript comes back without
-   * speakers and says why (`speakersUnavailable`), unless `required`.
+   * speakers); absent: `live/start`'s, or no speakers. Speaker models missing from the store, or
+   * missing or broken by the time of the stop: the transcript comes back without speakers and says
+   * why (`speakersUnavailable`), unless `required`.
    */
   diarization?: DiarizationOptions;
   /** Progress of the final transcription (`$/progress`) and its cancellation (the recording is kept). */

@@ -139,11 +139,21 @@ export class TranscriptionRequests {
    * `transcribe/file` of the file would be (which then answers from the cache).
    */
   async transcribeRecording(r: RecordingJob): Promise<Transcript> {
-    const planned = r.diarization ? await planDiarization(r.diarization, this.storeDir()) : null;
-    const plan = planned && 'plan' in planned ? planned.plan : null;
-    const speakersUnavailable = planned && 'unavailable' in planned ? planned.unavailable : undefined;
+    let plan: DiarizationPlan | null;
+    let speakersUnavailable: string | undefined;
+    try {
+      const planned = r.diarization ? await planDiarization(r.diarization, this.storeDir()) : null;
+      plan = planned && 'plan' in planned ? planned.plan : null;
+      speakersUnavailable = planned && 'unavailable' in planned ? planned.unavailable : undefined;
+      if (plan) await this.diarizationModels.get(plan.files, r.threads);
+    } catch (e) {
+      // The recording is finished by now: a speaker model gone or broken since the start costs the
+      // speakers, not the meeting's transcript (unless they were required).
+      if (r.diarization?.required || !(e instanceof SenseVoiceError)) throw e;
+      plan = null;
+      speakersUnavailable = `transcript without speakers: ${e.message}`;
+    }
     if (speakersUnavailable) this.d.log(speakersUnavailable);
-    if (plan) await this.diarizationModels.get(plan.files, r.threads);
     const vad = r.options.vad === 'on' ? await this.loadVad() : null;
     const t = await this.work(
       { signal: r.signal, onSegment: () => undefined, onProgress: r.onProgress },

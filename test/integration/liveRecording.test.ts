@@ -13,7 +13,8 @@
 // - the Ogg recording decodes to the captured length within 50 ms, also when the daemon is killed;
 // - with speakers (issue 13): a two-voice meeting played in; the final transcript has two speakers and
 //   equals, segment, speaker and turn, what a daemon with an empty cache makes of the recording file;
-//   the stop filled the cache; a missing speaker model fails the start (coded, naming it);
+//   the stop filled the cache; a missing speaker model fails the start (coded, naming it); one broken
+//   by the stop costs the speakers (said why), not the transcript, unless they were required;
 // - bad input: no such device, an existing --out, a device that disappears mid-recording;
 // - pause/resume: the clip played while paused is not in the file (nothing louder than the null
 //   sink's silence before the resume point), the clip played after it is, exactly; the file decodes to
@@ -239,6 +240,34 @@ describe('live recording from a PulseAudio null sink', { skip: missing ?? false 
       l.d.request('live/start', { device: MONITOR, out, format: 'wav', diarization: { numSpeakers: 1.5 } }),
       (e: unknown) => e instanceof SenseVoiceError && e.code === ErrorCode.InvalidParams,
     );
+  });
+
+  test('with speakers and a model broken by the stop: the transcript without speakers says why', async () => {
+    const models = makeDiarizationModels();
+    const broken = path.join(dir, 'broken-segmentation.onnx');
+    fs.writeFileSync(broken, 'not an ONNX model');
+    const out = path.join(dir, 'broken-speakers.wav');
+    const s = await l.d.request('live/start', { device: MONITOR, out, format: 'wav' });
+    await waitFor(levelsPast(l, s.id, 1), 'a second of capture', 60_000);
+    const r = await l.d.request('live/stop', {
+      id: s.id,
+      diarization: { segmentationModel: broken, embeddingModel: models.wespeaker },
+    });
+    assert.ok(r.transcript, 'the recording is transcribed');
+    assert.equal(r.transcript.speakers, undefined);
+    assert.match(r.transcript.speakersUnavailable ?? '', /transcript without speakers: .*broken-segmentation\.onnx/);
+    // Required speakers (the cli's --diarize) fail instead; the recording is kept all the same.
+    const out2 = path.join(dir, 'broken-required.wav');
+    const s2 = await l.d.request('live/start', { device: MONITOR, out: out2, format: 'wav' });
+    await waitFor(levelsPast(l, s2.id, 1), 'a second of capture', 60_000);
+    await assert.rejects(
+      l.d.request('live/stop', {
+        id: s2.id,
+        diarization: { segmentationModel: broken, embeddingModel: models.wespeaker, required: true },
+      }),
+      (e: unknown) => e instanceof SenseVoiceError && e.code === ErrorCode.DiarizationModelInvalid,
+    );
+    assert.ok(fs.statSync(out2).size > 16_000, 'the recording is kept');
   });
 
   test('pause and resume: paused audio is neither recorded nor transcribed; times are recording time', async () => {
