@@ -3,8 +3,6 @@
 // editor and the status bar showing the recording (after the notice that code-server's daemon runs
 // on the server, not where the user's microphone is), Stop Recording, and the document holding the
 // final notes (the transcript of the recording file, as the cli makes it) where the live block was.
-// Then with speakers on (sensevoice.diarization.*, synthetic speaker models in the store): two voices
-// played in, and the final notes say who said what, as `transcribe --diarize` makes them.
 // run.sh starts the PulseAudio server (PULSE_SERVER reaches the window's daemon); without pulseaudio
 // installed the test says it skipped.
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -12,13 +10,10 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeDiarizationModels } from '../../tools/makeDiarizationModels/makeDiarizationModels.ts';
-import { makeMultiSpeakerAudio } from '../helpers/multiSpeakerAudio.ts';
 import * as wb from './workbench.mjs';
-import { RUN, WS, until } from './workbench.mjs';
+import { WS, until } from './workbench.mjs';
 
 const NOTES = path.join(WS, 'live-notes.md');
-const MEETING = path.join(WS, 'meeting-speakers.md');
 const CLIP = path.join(WS, 'en.wav');
 const skip = process.env.PULSE_SERVER ? false : 'no PulseAudio server (pulseaudio is not installed)';
 
@@ -40,20 +35,12 @@ const editorText = async () =>
 describe('Record Meeting Notes', { timeout: 300_000, skip }, () => {
   before(async () => {
     fs.writeFileSync(NOTES, '# Standup\n\n');
-    fs.writeFileSync(MEETING, '# Planning\n\n');
     ({ browser, page } = await wb.openWorkbench({ firstRow: 'live-notes.md' }));
   });
 
   afterEach(wb.afterEachShot(() => page));
 
   after(async () => {
-    if (page)
-      await wb
-        .setUserSettings(page, {
-          'sensevoice.diarization.enabled': undefined,
-          'sensevoice.diarization.speakers': undefined,
-        })
-        .catch(() => undefined);
     await browser?.close();
   });
 
@@ -116,72 +103,5 @@ describe('Record Meeting Notes', { timeout: 300_000, skip }, () => {
     assert.equal(transcript(notes), transcript(cli));
     assert.match(transcript(notes), /\*\*\[0:\d\d\]\*\* \S/);
     assert.ok(!(await bar.isVisible()), 'the recording item is gone from the status bar');
-  });
-
-  it('with speakers on: two voices played in, the final notes say who said what, as transcribe --diarize does', async () => {
-    const models = makeDiarizationModels();
-    const store = path.join(process.env.SENSEVOICE_MODEL_STORE ?? path.join(RUN, 'model-store'), 'diarization');
-    fs.mkdirSync(store, { recursive: true });
-    fs.copyFileSync(models.segmentation, path.join(store, 'segmentation.onnx'));
-    fs.copyFileSync(models.wespeaker, path.join(store, 'embedding.onnx'));
-    const turnedOn = () => (wb.extensionLog().match(/speaker diarization on \(2 speakers\)/g) ?? []).length;
-    const before = turnedOn();
-    await wb.setUserSettings(page, { 'sensevoice.diarization.enabled': true, 'sensevoice.diarization.speakers': 2 });
-    await until('the window to take the diarization settings', () => turnedOn() > before, 30_000);
-    const earlier = new Set(fs.readdirSync(WS));
-
-    await wb.explorerRow(page, 'meeting-speakers.md').click();
-    const editor = page.locator('.editor-instance .monaco-editor').first();
-    await editor.waitFor();
-    await editor.locator('.view-lines').click();
-    await page.keyboard.press('Control+End');
-    await wb.runCommand(page, 'SenseVoice: Record Meeting Notes');
-    const anyway = page.getByRole('button', { name: 'Record on the Remote Machine' });
-    await anyway.waitFor({ timeout: 60_000 });
-    await anyway.click();
-    await page
-      .locator('.quick-input-list .monaco-list-row', { hasText: 'Default device' })
-      .waitFor({ timeout: 60_000 });
-    await wb.pickQuickPick(page, 'sv_e2e.monitor', 'sv_e2e.monitor');
-    await until('the live block', async () => (await editorText()).includes('Live notes'), 60_000);
-    const recording = await until('the new recording beside the notes', () =>
-      fs.readdirSync(WS).find((f) => !earlier.has(f) && /^recording-.*\.ogg$/.test(f)),
-    );
-    const bar = page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: /\d:\d\d [█░]{6}/ }).first();
-    await bar.waitFor({ timeout: 30_000 });
-
-    await play(makeMultiSpeakerAudio('shortMeeting').file);
-    await until('a live segment in the notes', async () => /\*\*\[0:\d\d\]\*\*/.test(await editorText()), 60_000);
-    await bar.click();
-    await wb.pickQuickPick(page, 'Stop Recording');
-    await until('the final notes with speakers', async () => (await editorText()).includes('Participants'), 180_000);
-    await page.keyboard.press('Control+S');
-    const notes = await until('meeting-speakers.md saved', () => {
-      const s = fs.readFileSync(MEETING, 'utf8');
-      return s.includes('Participants') && s;
-    });
-    await wb.shot(page, 'record-final-notes-speakers');
-    assert.ok(!notes.includes('sensevoice-live'), 'the live block is gone');
-    assert.match(notes, /\n- \*\*Participants:\*\* (?=.*Speaker 1)(?=.*Speaker 2)/);
-    assert.match(notes, /\*\*Speaker 1\*\* \[0:\d\d\]/);
-    assert.match(notes, /\*\*Speaker 2\*\* \[0:\d\d\]/);
-    const cli = execFileSync(
-      'node',
-      [
-        'dist/cli.js',
-        'transcribe',
-        path.join(WS, recording),
-        '--model',
-        process.env.E2E_MODEL,
-        '--format',
-        'md',
-        '--diarize',
-        '--speakers',
-        '2',
-      ],
-      { encoding: 'utf8' },
-    );
-    const transcript = (md) => md.slice(md.indexOf('Transcript\n')).trim();
-    assert.equal(transcript(notes), transcript(cli));
   });
 });
