@@ -18,10 +18,10 @@ import {
   type RecordingFormat,
   type VadMode,
 } from '../common/protocol';
-import { clockTime, formatJson, formatTranscript, renameSpeakers, richText } from '../common/formats';
+import { clockTime, formatJson, formatTranscript, richText } from '../common/formats';
 import { printError, UsageError } from './output';
 import { CONTROLS_HELP, listenForControls, type RecordControl } from './recordControls';
-import type { CliFormat } from './transcribeCommand';
+import { withSpeakerNames, type CliFormat } from './transcribeCommand';
 
 export interface RecordCliOptions {
   device: string | undefined;
@@ -133,10 +133,7 @@ export async function recordCommand(daemon: DaemonConnection, o: RecordCliOption
     if (why) printError(new SenseVoiceError(why.code, why.message));
     process.stderr.write(`Recorded ${r.capturedSec.toFixed(1)} s to ${r.path}\n`);
     if (r.transcript) {
-      const t =
-        o.speakerNames && r.transcript.speakers
-          ? { ...r.transcript, speakers: renameSpeakers(r.transcript.speakers, o.speakerNames) }
-          : r.transcript;
+      const t = withSpeakerNames(r.transcript, o.speakerNames);
       if (t.speakers) process.stderr.write(`${t.speakers.length} speaker(s), ${t.turns?.length ?? 0} turn(s)\n`);
       const text =
         o.format === 'json'

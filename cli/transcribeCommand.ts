@@ -73,7 +73,7 @@ export async function transcribeCommand(daemon: DaemonConnection, o: TranscribeC
         process.stdout.write(JSON.stringify({ file: r.file, error: describeError(r.err) }) + '\n');
       continue;
     }
-    const t = o.speakerNames && r.t.speakers ? { ...r.t, speakers: renameSpeakers(r.t.speakers, o.speakerNames) } : r.t;
+    const t = withSpeakerNames(r.t, o.speakerNames);
     if (o.speakerNames && t.speakers && o.speakerNames.length > t.speakers.length)
       process.stderr.write(
         `${r.file}: ${t.speakers.length} speaker(s) found; names past the ${t.speakers.length}th are not used.\n`,
@@ -101,6 +101,11 @@ export async function transcribeCommand(daemon: DaemonConnection, o: TranscribeC
     }
   }
   return failures === 0 ? 0 : 1;
+}
+
+/** The transcript with --speaker-names given to its speakers (S1, S2, … in order); as it is without. */
+export function withSpeakerNames<T extends Pick<Transcript, 'speakers'>>(t: T, names: string[] | undefined): T {
+  return names && t.speakers ? { ...t, speakers: renameSpeakers(t.speakers, names) } : t;
 }
 
 function speakerCountText(n: number | undefined): string {

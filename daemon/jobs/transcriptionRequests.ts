@@ -129,8 +129,26 @@ export class TranscriptionRequests {
    * loaded (a missing one with `required`, or a broken one, fails now with its coded error).
    */
   async checkDiarization(o: DiarizationOptions, threads: number): Promise<void> {
-    const planned = await planDiarization(o, this.storeDir());
-    if ('plan' in planned) await this.diarizationModels.get(planned.plan.files, threads);
+    await this.planSpeakers(o, threads);
+  }
+
+  /**
+   * A request's diarization planned (why there are no speakers is logged and returned) and, with
+   * `load`, its models loaded: a missing or broken one fails here with its coded error, naming it.
+   */
+  private async planSpeakers(
+    o: DiarizationOptions | undefined,
+    threads: number,
+    load = true,
+  ): Promise<{ plan: DiarizationPlan | null; speakersUnavailable?: string }> {
+    const planned = o ? await planDiarization(o, this.storeDir()) : null;
+    if (planned && 'unavailable' in planned) {
+      this.d.log(planned.unavailable);
+      return { plan: null, speakersUnavailable: planned.unavailable };
+    }
+    const plan = planned?.plan ?? null;
+    if (plan && load) await this.diarizationModels.get(plan.files, threads);
+    return { plan };
   }
 
   /**
@@ -139,21 +157,18 @@ export class TranscriptionRequests {
    * `transcribe/file` of the file would be (which then answers from the cache).
    */
   async transcribeRecording(r: RecordingJob): Promise<Transcript> {
-    let plan: DiarizationPlan | null;
-    let speakersUnavailable: string | undefined;
+    let speakers: { plan: DiarizationPlan | null; speakersUnavailable?: string };
     try {
-      const planned = r.diarization ? await planDiarization(r.diarization, this.storeDir()) : null;
-      plan = planned && 'plan' in planned ? planned.plan : null;
-      speakersUnavailable = planned && 'unavailable' in planned ? planned.unavailable : undefined;
-      if (plan) await this.diarizationModels.get(plan.files, r.threads);
+      speakers = await this.planSpeakers(r.diarization, r.threads);
     } catch (e) {
       // The recording is finished by now: a speaker model gone or broken since the start costs the
       // speakers, not the meeting's transcript (unless they were required).
       if (r.diarization?.required || !(e instanceof SenseVoiceError)) throw e;
-      plan = null;
-      speakersUnavailable = `transcript without speakers: ${e.message}`;
+      const why = `transcript without speakers: ${e.message}`;
+      this.d.log(why);
+      speakers = { plan: null, speakersUnavailable: why };
     }
-    if (speakersUnavailable) this.d.log(speakersUnavailable);
+    const { plan, speakersUnavailable } = speakers;
     const vad = r.options.vad === 'on' ? await this.loadVad() : null;
     const t = await this.work(
       { signal: r.signal, onSegment: () => undefined, onProgress: r.onProgress },
@@ -198,11 +213,7 @@ export class TranscriptionRequests {
       const vad = options.vad === 'on' && !cachedOnly && !r.rediarizeFrom ? await this.loadVad() : null;
       const st = await fs.promises.stat(abs);
       // Models checked (and loaded) before the job queues: a bad one fails at once, naming the file.
-      const planned = diarization ? await planDiarization(diarization, this.storeDir()) : null;
-      const plan = planned && 'plan' in planned ? planned.plan : null;
-      const speakersUnavailable = planned && 'unavailable' in planned ? planned.unavailable : undefined;
-      if (speakersUnavailable) this.d.log(speakersUnavailable);
-      if (plan && !cachedOnly) await this.diarizationModels.get(plan.files, s.threads);
+      const { plan, speakersUnavailable } = await this.planSpeakers(diarization, s.threads, !cachedOnly);
       // The shown transcript's plan finds its cache entry (its names); its models need not load.
       const shown = r.rediarizeFrom
         ? await planDiarization({ ...r.rediarizeFrom, required: true }, this.storeDir())

@@ -41,6 +41,11 @@ function cli(pa: PulseServer, args: string[], o: { group?: boolean; stdin?: bool
   return { r, done };
 }
 
+/** `record` of the test sink's monitor into `out` with the synthetic model, then `more`. */
+function recordArgs(out: string, ...more: string[]): string[] {
+  return ['record', '--device', MONITOR, '--out', out, '--model', testModel('sherpa').dir, ...more];
+}
+
 describe('sensevoice devices and record', { skip: pulseAudioMissing() ?? false }, () => {
   let pa: PulseServer;
   let dir: string;
@@ -64,19 +69,7 @@ describe('sensevoice devices and record', { skip: pulseAudioMissing() ?? false }
 
   test('record --duration: stops by itself after that much audio; the JSON transcript on stdout', async () => {
     const out = path.join(dir, 'timed.wav');
-    const run = cli(pa, [
-      'record',
-      '--device',
-      MONITOR,
-      '--duration',
-      '4',
-      '--out',
-      out,
-      '--format',
-      'json',
-      '--model',
-      testModel('sherpa').dir,
-    ]);
+    const run = cli(pa, recordArgs(out, '--duration', '4', '--format', 'json'));
     await waitFor(() => /Recording pulse/.test(run.r.stderr), 'recording to start', 60_000);
     const r = await run.done;
     assert.equal(r.code, 0, r.stderr);
@@ -92,7 +85,7 @@ describe('sensevoice devices and record', { skip: pulseAudioMissing() ?? false }
 
   test('record, Ctrl-C after the first live segment: the file is finished and transcribed; exit 0', async () => {
     const out = path.join(dir, 'interrupted.ogg');
-    const run = cli(pa, ['record', '--device', MONITOR, '--out', out, '--model', testModel('sherpa').dir]);
+    const run = cli(pa, recordArgs(out));
     await waitFor(() => /Recording pulse/.test(run.r.stderr), 'recording to start', 60_000);
     await pa.play(CLIP);
     await waitFor(() => /^\[0:\d\d\] \S/m.test(run.r.stderr), 'a live segment on stderr', 30_000);
@@ -109,7 +102,7 @@ describe('sensevoice devices and record', { skip: pulseAudioMissing() ?? false }
 
   test('Ctrl-C in a terminal (SIGINT to the process group, the --stdio daemon too): finished and transcribed', async () => {
     const out = path.join(dir, 'terminal.ogg');
-    const run = cli(pa, ['record', '--device', MONITOR, '--out', out, '--model', testModel('sherpa').dir], {
+    const run = cli(pa, recordArgs(out), {
       group: true,
     });
     await waitFor(() => /Recording pulse/.test(run.r.stderr), 'recording to start', 60_000);
@@ -133,13 +126,9 @@ describe('sensevoice devices and record', { skip: pulseAudioMissing() ?? false }
 
   test('pause, resume and stop typed on stdin: paused audio is left out; stop finishes like Ctrl-C', async () => {
     const out = path.join(dir, 'typed.wav');
-    const run = cli(
-      pa,
-      ['record', '--device', MONITOR, '--out', out, '--format', 'json', '--model', testModel('sherpa').dir],
-      {
-        stdin: true,
-      },
-    );
+    const run = cli(pa, recordArgs(out, '--format', 'json'), {
+      stdin: true,
+    });
     const stdin = run.r.child.stdin!;
     await waitFor(() => /Recording pulse/.test(run.r.stderr), 'recording to start', 60_000);
     assert.match(run.r.stderr, /p \+ Enter: pause, r \+ Enter: resume/);
@@ -171,13 +160,9 @@ describe('sensevoice devices and record', { skip: pulseAudioMissing() ?? false }
 
   test('the end of stdin does not stop a recording; --duration still does', async () => {
     const out = path.join(dir, 'closed-stdin.wav');
-    const run = cli(
-      pa,
-      ['record', '--device', MONITOR, '--out', out, '--duration', '2', '--model', testModel('sherpa').dir],
-      {
-        stdin: true,
-      },
-    );
+    const run = cli(pa, recordArgs(out, '--duration', '2'), {
+      stdin: true,
+    });
     run.r.child.stdin!.end();
     const r = await run.done;
     assert.equal(r.code, 0, r.stderr);
@@ -190,28 +175,25 @@ describe('sensevoice devices and record', { skip: pulseAudioMissing() ?? false }
     const models = makeDiarizationModels();
     const meeting = makeMultiSpeakerAudio('shortMeeting');
     const out = path.join(dir, 'meeting-speakers.wav');
-    const run = cli(pa, [
-      'record',
-      '--device',
-      MONITOR,
-      '--out',
-      out,
-      '--duration',
-      String(Math.ceil(meeting.durationSec + 2)),
-      '--format',
-      'json',
-      '--model',
-      testModel('sherpa').dir,
-      '--diarize',
-      '--segmentation-model',
-      models.segmentation,
-      '--embedding-model',
-      models.wespeaker,
-      '--speakers',
-      '2',
-      '--speaker-names',
-      'Alice,Bob',
-    ]);
+    const run = cli(
+      pa,
+      recordArgs(
+        out,
+        '--duration',
+        String(Math.ceil(meeting.durationSec + 2)),
+        '--format',
+        'json',
+        '--diarize',
+        '--segmentation-model',
+        models.segmentation,
+        '--embedding-model',
+        models.wespeaker,
+        '--speakers',
+        '2',
+        '--speaker-names',
+        'Alice,Bob',
+      ),
+    );
     await waitFor(() => /Recording pulse/.test(run.r.stderr), 'recording to start', 60_000);
     await pa.play(meeting.file);
     const r = await run.done;
@@ -230,22 +212,19 @@ describe('sensevoice devices and record', { skip: pulseAudioMissing() ?? false }
     const models = makeDiarizationModels();
     const out = path.join(dir, 'never-recorded.wav');
     const missing = path.join(dir, 'no-such-segmentation.onnx');
-    const r = await cli(pa, [
-      'record',
-      '--device',
-      MONITOR,
-      '--out',
-      out,
-      '--duration',
-      '2',
-      '--model',
-      testModel('sherpa').dir,
-      '--diarize',
-      '--segmentation-model',
-      missing,
-      '--embedding-model',
-      models.wespeaker,
-    ]).done;
+    const r = await cli(
+      pa,
+      recordArgs(
+        out,
+        '--duration',
+        '2',
+        '--diarize',
+        '--segmentation-model',
+        missing,
+        '--embedding-model',
+        models.wespeaker,
+      ),
+    ).done;
     assert.notEqual(r.code, 0);
     assert.ok(r.stderr.includes(missing), r.stderr);
     assert.doesNotMatch(r.stderr, /Recording pulse/);
