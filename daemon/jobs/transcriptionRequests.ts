@@ -213,7 +213,10 @@ export class TranscriptionRequests {
       const vad = options.vad === 'on' && !cachedOnly && !r.rediarizeFrom ? await this.loadVad() : null;
       const st = await fs.promises.stat(abs);
       // Models checked (and loaded) before the job queues: a bad one fails at once, naming the file.
-      const { plan, speakersUnavailable } = await this.planSpeakers(diarization, s.threads, !cachedOnly);
+      // (No await without diarization: a plain request reaches the queue in as many steps as before.)
+      const { plan, speakersUnavailable } = diarization
+        ? await this.planSpeakers(diarization, s.threads, !cachedOnly)
+        : { plan: null, speakersUnavailable: undefined };
       // The shown transcript's plan finds its cache entry (its names); its models need not load.
       const shown = r.rediarizeFrom
         ? await planDiarization({ ...r.rediarizeFrom, required: true }, this.storeDir())
