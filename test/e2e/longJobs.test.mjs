@@ -79,13 +79,29 @@ describe('long recordings', { timeout: 240_000 }, () => {
     );
     assert.equal(await frame.locator('#retry').innerText(), 'Transcribe again');
     assert.equal(await frame.locator('#cancel').isVisible(), false);
-    // Nothing is being recognised any more: the daemon is idle (a running job keeps a core busy)
-    // and no segment is added. (A measured second, not a wait for something to happen.)
-    const cpu0 = cpuSeconds(daemon.pid);
-    const t0 = Date.now();
-    await until('a second of observation', () => Date.now() - t0 >= 1000, 5_000);
-    const busy = (cpuSeconds(daemon.pid) - cpu0) / ((Date.now() - t0) / 1000);
-    assert.ok(busy < 0.25, `the daemon used ${(busy * 100).toFixed(0)}% of a core after the cancel`);
+    // Nothing is being recognised any more: the daemon goes idle (a running job keeps a core busy for
+    // minutes) and no segment is added. A batch already inside ONNX Runtime at the cancel finishes
+    // (a run cannot be interrupted), so the daemon has a few seconds to settle: measured one-second
+    // windows until one shows it idle.
+    const windows = [];
+    await until(
+      'a second in which the daemon is idle',
+      async () => {
+        const cpu0 = cpuSeconds(daemon.pid);
+        const t0 = Date.now();
+        await new Promise((r) => setTimeout(r, 1000));
+        windows.push((cpuSeconds(daemon.pid) - cpu0) / ((Date.now() - t0) / 1000));
+        return windows.at(-1) < 0.25;
+      },
+      6_000,
+    ).catch(() => {
+      throw new assert.AssertionError({
+        message: `the daemon stayed busy after the cancel: ${windows.map((b) => `${(b * 100).toFixed(0)}%`).join(', ')} of a core`,
+      });
+    });
+    console.log(
+      `  daemon's CPU in the seconds after the cancel: ${windows.map((b) => `${(b * 100).toFixed(0)}%`).join(', ')}`,
+    );
     assert.equal(await frame.locator('.segment').count(), shown, 'no further segment');
     assert.match(
       extensionLog(),
