@@ -1,6 +1,7 @@
 // Builds the three Node bundles (extension, daemon, cli) and the webview bundles into dist/.
 // Native modules (.node) cannot be bundled: onnxruntime-node and ffmpeg-static stay external and ship
 // in node_modules (see .vscodeignore).
+import asc from 'assemblyscript/asc';
 import * as esbuild from 'esbuild';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -63,6 +64,18 @@ function copyVadModel() {
   if (!fs.existsSync(VAD.to) || !fs.readFileSync(VAD.to).equals(bytes)) fs.writeFileSync(VAD.to, bytes);
 }
 copyVadModel();
+
+// The embedding fbank's WebAssembly SIMD kernel (daemon/features/wasm/, AssemblyScript): built here,
+// never committed; daemon/features/simdFbank.ts loads it from beside the bundle.
+const KERNEL = { from: 'daemon/features/wasm/embeddingFbank.ts', to: 'dist/embeddingFbank.wasm' };
+async function buildKernel() {
+  const { error, stderr } = await asc.main(
+    [KERNEL.from, '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '--outFile', KERNEL.to],
+    {},
+  );
+  if (error) throw new Error(`${KERNEL.from}: ${error.message}\n${stderr.toString()}`);
+}
+await buildKernel();
 
 const existing = builds.filter((b) => Object.values(b.entryPoints).every((e) => fs.existsSync(e)));
 if (watch) {

@@ -126,6 +126,8 @@ export default defineConfig(
       '.vscode-test/',
       '.cs-*/',
       '.gpu-carry/',
+      // AssemblyScript (v128, f32x4, load<T>): compiled by asc, not TypeScript
+      'daemon/features/wasm/',
     ],
   },
   js.configs.recommended,

@@ -3,13 +3,14 @@
 // bins, povey window, no snip_edges, dither 0, 20 Hz to Nyquist - 400 Hz, samples scaled by 32768
 // unless normalize_samples), into buffers reused from one pair to the next. This is most of the
 // diarization's CPU time (~60% on the benchmark's 10-minute input, each sample framed in up to ten
-// overlapping windows, as sherpa-onnx does), so the fbank runs in double precision (fbankFloat64.ts:
-// ~2.4x faster a frame than the float32-exact path, values up to 2e-4 off sherpa's, turns identical
-// in the parity test). Tried and dropped: keeping frames by their absolute position to reuse them in
-// later windows (bit-exact only for frames wholly inside one piece): the pieces' frame grids rarely
-// line up, 1.7% of frames were reused and the bookkeeping cost more; and snapping every piece to one
-// frame grid over the file, each frame computed once (~6x fewer frames): a label flipped in the
-// parity test (bench/diarization.ts's header).
+// overlapping windows, as sherpa-onnx does), so the fbank runs in a WebAssembly SIMD kernel, four
+// frames at once (simdFbank.ts: ~1.1 us a frame against the float32-exact path's ~8 and the earlier
+// double-precision JS path's 5.7-6.1; float32 in another order, values up to ~5e-4 off, turns
+// identical in the parity test). Tried and dropped: keeping frames by their absolute position to
+// reuse them in later windows (bit-exact only for frames wholly inside one piece): the pieces' frame
+// grids rarely line up, 1.7% of frames were reused and the bookkeeping cost more; and snapping every
+// piece to one frame grid over the file, each frame computed once (~6x fewer frames): a label
+// flipped in the parity test (bench/diarization.ts's header).
 import { createFbankComputer, type FbankComputer } from '../features/fbank';
 import type { FeatureMatrix } from '../features/featureMatrix';
 import type { EmbeddingMeta } from './diarizationModels';
@@ -41,8 +42,8 @@ export class EmbeddingFeatures {
       sampleScale: meta.normalizeSamples ? 1 : 32768,
       windowType: 'povey',
       snipEdges: false,
-      // Not bit for bit sherpa-onnx's features (values up to 2e-4 off), ~2.4x faster: see the header.
-      precision: 'float64',
+      // Not bit for bit sherpa-onnx's features (values up to ~5e-4 off), ~7x faster: see the header.
+      precision: 'simd',
     });
   }
 

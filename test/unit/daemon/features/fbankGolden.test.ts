@@ -80,10 +80,10 @@ describe('fbank golden hashes (the implementation before the speed rewrite)', ()
   });
 });
 
-describe("fbank precision 'float64' (diarization's embedding front end)", () => {
-  it('stays within 3e-4 of the exact path on every value, frames and edges alike', () => {
+describe("fbank precision 'simd' (diarization's embedding front end, a WebAssembly kernel)", () => {
+  it('stays close to the exact path on every value, frames, edges and partial groups of four alike', () => {
     const exact = createFbankComputer(EMBEDDING_OPTIONS);
-    const fast = createFbankComputer({ ...EMBEDDING_OPTIONS, precision: 'float64' });
+    const fast = createFbankComputer({ ...EMBEDDING_OPTIONS, precision: 'simd' });
     let worst = 0;
     let differing = 0;
     let values = 0;
@@ -98,8 +98,31 @@ describe("fbank precision 'float64' (diarization's embedding front end)", () => 
         values++;
       }
     }
-    assert.ok(worst < 3e-4, `largest difference ${worst}`);
+    // float32 like the exact path, in another order of operations: 4.9e-4 at most on these inputs
+    // (log-mel values of -16 to 25), 2.4% of values differ at all.
+    assert.ok(worst < 1e-3, `largest difference ${worst}`);
     // Not the exact path under another name: some values do differ.
     assert.ok(differing > 0 && differing < values, `${differing} of ${values} values differ`);
+  });
+
+  it('writes only its frames into a larger output and gives the same values on reuse', () => {
+    const fast = createFbankComputer({ ...EMBEDDING_OPTIONS, precision: 'simd' });
+    const short = fast.compute({ samples: noise.subarray(0, 1234) });
+    const long = fast.compute({ samples: clip }); // a longer input: the kernel's buffers grow
+    const out = { frames: 0, dim: 80, data: new Float32Array(long.frames * 80) };
+    fast.compute({ samples: clip, out });
+    assert.deepEqual(out.data, long.data);
+    fast.compute({ samples: noise.subarray(0, 1234), out });
+    const n = short.frames * 80;
+    assert.equal(out.frames, short.frames);
+    assert.deepEqual(out.data.subarray(0, n), short.data);
+    assert.deepEqual(out.data.subarray(n), long.data.subarray(n), 'the values past its frames untouched');
+  });
+
+  it('refuses an FFT size its kernel was not built for', () => {
+    assert.throws(
+      () => createFbankComputer({ ...EMBEDDING_OPTIONS, fftSize: 1024, precision: 'simd' }),
+      /simd kernel needs fftSize 512/,
+    );
   });
 });
