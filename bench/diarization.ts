@@ -39,6 +39,16 @@
 // 4.42), CPU 4.58 s; sherpa wall 4.21 s, CPU 4.24 s: ours / sherpa 1.06 wall, 1.08 CPU, target NOT
 // met. A CPU profile of ours (node --cpu-prof on bench/diarizationWorker.ts): fbank 54% (its FFT
 // ~3.2 of ~6 us a frame, ~400,000 frames a run), ONNX Runtime 28%, clustering's distances 4%.
+// Then the embedding fbank in a WebAssembly SIMD kernel, four frames in the lanes of each vector
+// (daemon/features/simdFbank.ts; ~1.1 us a frame against 5.7-6.1 for the double-precision JS path
+// it replaces and ~12 for the float32-exact path; turns identical to sherpa's in the parity test).
+// Quiet machine (2026-12-06, load average 0.05-0.9), same command, four runs in a row:
+//   ours wall 2.00, 2.06, 2.28, 2.08 s (CPU 2.16-2.38 s); sherpa wall 4.38, 4.43, 4.34, 4.51 s:
+//   ours / sherpa 0.46, 0.46, 0.52, 0.46 wall (CPU 0.49-0.54): target <= 0.9 MET. Peak RSS on the
+//   10-minute input: ours 216-235 MB, sherpa 182-187 MB (sherpa holds no JS heap).
+//   3 h, `npx tsx bench/diarization.ts --quick --threads 1 --long-minutes 180`: ours peak RSS 425 MB
+//   in 43.3 s (25,154 embeddings, two-stage clustering), where it was 433-438 MB in 144-168 s CPU.
+// Earlier:
 //   3 h (the 10.9 min looped, streamed; `npx tsx bench/diarization.ts --long-minutes 180`, or the
 //   worker alone with loopToSec 10800): ours peak RSS 433 and 438 MB in two runs (10,791 windows,
 //   25,154 embeddings, two-stage clustering, 3 speakers, 2,270 turns), CPU 144-168 s, wall 397-927 s

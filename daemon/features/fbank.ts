@@ -188,7 +188,9 @@ export function createFbankComputer(options: Readonly<FbankOptions> = SENSE_VOIC
         result = { frames, dim: numMelBins, data: new Float32Array(frames * numMelBins) };
       }
       if (simd) simd(samples, firstStart, frameShift, frames, result.data);
-      else for (let t = 0; t < frames; t++) computeFrame(samples, firstStart + t * frameShift, result.data, t * numMelBins);
+      else
+        for (let t = 0; t < frames; t++)
+          computeFrame(samples, firstStart + t * frameShift, result.data, t * numMelBins);
       return result;
     },
   };
