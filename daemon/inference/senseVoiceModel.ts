@@ -12,8 +12,12 @@ import { inspectModelFolder, type ModelFolderInfo } from '../model/modelFolder';
 import { createFrontEnd, type FrontEnd } from '../features/frontEnd';
 import { SENSE_VOICE_FBANK_OPTIONS } from '../features/fbank';
 import type { FeatureMatrix } from '../features/featureMatrix';
+import { tagId } from '../decoding/richTags';
+import { EMOTION_UNKNOWN } from '../../common/richTags';
+import type { FrameOutput } from '../remote/remoteModel';
 import { createSession } from './createSession';
 import { isGpuProvider, type ProviderName } from './providers';
+import { modelWithTopTwo, TOP_TWO } from './topTwoOutput';
 
 export interface LoadModelOptions {
   dir: string;
@@ -26,6 +30,20 @@ export interface LoadModelOptions {
   platform?: NodeJS.Platform;
   /** Seam for tests that fake providers. */
   createSession?: Parameters<typeof createSession>[0]['create'];
+  /**
+   * Take each frame's best token ids inside ONNX Runtime (topTwoOutput.ts), so `recognise` fetches
+   * ids instead of logits. The inference worker asks for it; without it (and where the file cannot
+   * be extended) the session is the file's own and `recognise` decodes logits.
+   */
+  idsInRuntime?: boolean;
+}
+
+/** One utterance for `recognise`. */
+export interface RecogniseItem {
+  features: FeatureMatrix;
+  language: number;
+  textNorm: number;
+  banEmotionUnknown: boolean;
 }
 
 export interface Logits {
@@ -36,6 +54,10 @@ export interface Logits {
 }
 
 export class SenseVoiceModel {
+  /** The session has the TopK output (topTwoOutput.ts): `recognise` fetches ids. */
+  idsInRuntime = false;
+  private bannedId = -1;
+
   private constructor(
     readonly folder: ModelFolderInfo,
     readonly session: InferenceSession,
@@ -51,13 +73,17 @@ export class SenseVoiceModel {
         ? await inspectModelFolder(options.dir, { preferQuantized: false })
         : cpuFolder;
     const folderFor = (p: ProviderName) => (isGpuProvider(p) ? gpuFolder : cpuFolder);
+    const folderOf = (file: string) => (file === gpuFolder.modelFile ? gpuFolder : cpuFolder);
+    const withIds = new Set<string>();
     const created = await createSession({
       modelFileFor: (p) => folderFor(p).modelFile,
       provider: options.provider,
       threads: options.threads,
       fallbackToCpu: options.fallbackToCpu,
       platform: options.platform,
-      create: options.createSession,
+      create:
+        options.createSession ??
+        (options.idsInRuntime ? (file, o) => createWithIds(file, folderOf(file).outputName, o, withIds) : undefined),
     });
     const folder = folderFor(created.provider);
     checkSessionIo(folder, created.session);
@@ -93,6 +119,8 @@ export class SenseVoiceModel {
       warnings,
     };
     const model = new SenseVoiceModel(folder, created.session, frontEnd, info);
+    model.idsInRuntime = withIds.has(created.modelFile) && created.session.outputNames.includes(TOP_TWO.ids);
+    model.bannedId = tagId(folder.tokens, EMOTION_UNKNOWN) ?? -1;
     if (options.warmUp !== false) info.warmupMs = Math.round(await model.warmUp());
     return model;
   }
@@ -106,17 +134,11 @@ export class SenseVoiceModel {
     return itn ? this.folder.withItnId : this.folder.withoutItnId;
   }
 
-  /** Runs the model on one utterance's features. */
-  async run(features: FeatureMatrix, language: number, textNorm: number): Promise<Logits> {
-    return (await this.runBatch([{ features, language, textNorm }]))[0];
-  }
-
-  /**
-   * Runs several utterances in one inference: features padded to the longest, with their true
-   * lengths in the lengths input so the model masks the padding. Each result holds only that
-   * utterance's own frames (its length + 4).
-   */
-  async runBatch(items: { features: FeatureMatrix; language: number; textNorm: number }[]): Promise<Logits[]> {
+  /** One session run on the items, padded to the longest, fetching `output`. */
+  private async infer(
+    items: { features: FeatureMatrix; language: number; textNorm: number }[],
+    output: string,
+  ): Promise<{ out: InferenceSession.OnnxValueMapType; maxFrames: number }> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Tensor } = require('onnxruntime-node') as typeof import('onnxruntime-node');
     const n = items.length;
@@ -146,13 +168,29 @@ export class SenseVoiceModel {
     };
     let out: InferenceSession.OnnxValueMapType;
     try {
-      out = await this.session.run(feeds, [this.folder.outputName]);
+      out = await this.session.run(feeds, [output]);
     } catch (err) {
       throw new SenseVoiceError(
         ErrorCode.InferenceFailed,
         `Inference failed on ${this.info.provider}: ${err instanceof Error ? err.message : String(err)}`,
       );
     }
+    return { out, maxFrames };
+  }
+
+  /** Runs the model on one utterance's features. */
+  async run(features: FeatureMatrix, language: number, textNorm: number): Promise<Logits> {
+    return (await this.runBatch([{ features, language, textNorm }]))[0];
+  }
+
+  /**
+   * Runs several utterances in one inference: features padded to the longest, with their true
+   * lengths in the lengths input so the model masks the padding. Each result holds only that
+   * utterance's own frames (its length + 4).
+   */
+  async runBatch(items: { features: FeatureMatrix; language: number; textNorm: number }[]): Promise<Logits[]> {
+    const n = items.length;
+    const { out, maxFrames } = await this.infer(items, this.folder.outputName);
     const logits = out[this.folder.outputName] as OrtTensor;
     const dims = logits.dims;
     if (dims.length !== 3 || dims[0] !== n || dims[2] !== this.folder.vocabSize || dims[1] < maxFrames) {
@@ -170,6 +208,34 @@ export class SenseVoiceModel {
     });
   }
 
+  /**
+   * Runs several utterances and gives each one's per-frame token ids (the best, or the runner-up
+   * where the best is EMO_UNKNOWN and the item bans it) when the session takes them itself, else
+   * its logits for ctcDecode.
+   */
+  async recognise(items: RecogniseItem[]): Promise<FrameOutput[]> {
+    if (!this.idsInRuntime) return (await this.runBatch(items)).map((l) => ({ kind: 'logits', ...l }));
+    const { out, maxFrames } = await this.infer(items, TOP_TWO.ids);
+    const top = out[TOP_TWO.ids] as OrtTensor;
+    const dims = top.dims;
+    if (dims.length !== 3 || dims[0] !== items.length || dims[1] < maxFrames || dims[2] !== 2) {
+      throw new SenseVoiceError(
+        ErrorCode.ModelInvalid,
+        `${this.folder.modelFile} returned token ids of shape [${dims.join(', ')}], expected [${items.length}, T+4, 2].`,
+      );
+    }
+    const data = top.data as BigInt64Array;
+    const rows = dims[1];
+    const banned = BigInt(this.bannedId);
+    return items.map((it, b) => {
+      const frames = Math.min(it.features.frames + (rows - maxFrames), rows);
+      const ids = new Int32Array(frames);
+      for (let t = 0, at = b * rows * 2; t < frames; t++, at += 2)
+        ids[t] = Number(it.banEmotionUnknown && data[at] === banned ? data[at + 1] : data[at]);
+      return { kind: 'ids', ids, frames };
+    });
+  }
+
   /** One inference on a second of low noise, so the first real request does not pay for setup. */
   private async warmUp(): Promise<number> {
     const samples = new Float32Array(16_000);
@@ -179,12 +245,44 @@ export class SenseVoiceModel {
       samples[i] = (seed / 2 ** 32 - 0.5) * 0.01;
     }
     const t0 = performance.now();
-    await this.run(this.frontEnd.compute({ samples }), this.languageId('auto'), this.textNormId(false));
+    const features = this.frontEnd.compute({ samples });
+    await this.recognise([
+      { features, language: this.languageId('auto'), textNorm: this.textNormId(false), banEmotionUnknown: false },
+    ]);
     return performance.now() - t0;
   }
 
   async dispose(): Promise<void> {
     await this.session.release();
+  }
+}
+
+/**
+ * A session on `file` with the TopK output appended (topTwoOutput.ts), noting the file in `withIds`.
+ * A file that cannot be extended, or whose extended graph the CPU will not take, loads as it is.
+ */
+async function createWithIds(
+  file: string,
+  logitsName: string,
+  options: InferenceSession.SessionOptions,
+  withIds: Set<string>,
+): Promise<InferenceSession> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ort = require('onnxruntime-node') as typeof import('onnxruntime-node');
+  let bytes: Uint8Array;
+  try {
+    bytes = modelWithTopTwo(file, logitsName);
+  } catch {
+    return ort.InferenceSession.create(file, options);
+  }
+  try {
+    const session = await ort.InferenceSession.create(bytes, options);
+    withIds.add(file);
+    return session;
+  } catch (err) {
+    // A GPU provider's failure is the provider's (createSession explains it); on the CPU, try the file itself.
+    if (options.executionProviders?.some((p) => (typeof p === 'string' ? p : p.name) !== 'cpu')) throw err;
+    return ort.InferenceSession.create(file, options);
   }
 }
 

@@ -48,7 +48,8 @@ async function handle(m: ToWorker): Promise<void> {
     model = null;
     model = m.remote
       ? await RemoteSenseVoiceModel.load(m.dir, m.remote)
-      : await SenseVoiceModel.load({ dir: m.dir, provider: m.provider, threads: m.threads });
+      : await SenseVoiceModel.load({ dir: m.dir, provider: m.provider, threads: m.threads, idsInRuntime: true });
+    collect(); // the model-sized buffer the session was created from
     post({ type: 'loaded', id: m.id, info: model.info });
     return;
   }
@@ -68,7 +69,7 @@ async function handle(m: ToWorker): Promise<void> {
       ? []
       : model instanceof RemoteSenseVoiceModel
         ? await model.runBatch(inputs)
-        : (await model.runBatch(inputs)).map((l) => ({ kind: 'logits', ...l }));
+        : await model.recognise(inputs);
   const results: WorkResult[] = prepared.map((p) => {
     const k = runnable.indexOf(p);
     return { segment: k < 0 ? null : toSegment(p.it, logits[k]) };
@@ -87,7 +88,7 @@ function toSegment(it: WorkItem, l: FrameOutput): TranscriptSegment {
     banEmotionUnknown: it.banEmotionUnknown,
     offsetSec: it.offsetSec,
   };
-  // Ids come from the server's argmax, which already banned EMO_UNKNOWN when asked (remoteModel).
+  // Ids come from the server's argmax or the session's TopK, which banned EMO_UNKNOWN when asked.
   const d = l.kind === 'ids' ? ctcDecodeIds(l.ids, options) : ctcDecode(l.data, { ...options, vocab: l.vocab });
   return {
     start: round3(it.offsetSec),
