@@ -8,8 +8,13 @@
 // Why: the logits are 2 MB a second of audio ([N, T + 4, 25055] float32). onnxruntime-node copies a
 // fetched output into a JS buffer, so every batch held them twice (the runtime's buffer and the
 // copy) and the JS argmax then read all of them. With the ids fetched, the logits stay an
-// intermediate inside the runtime, no copy is made, and the argmax runs in native code. Measured in
-// bench/run.ts's header (issue 17).
+// intermediate inside the runtime, no copy is made, and the argmax runs in native code.
+// Measured 2026-12-06 (2 cores AMD EPYC, full-size int8 replica, `npm run bench -- --quick --skip
+// cli,shared,diarization,live`): before, one run at load 1.43: daemon 2.91 s, session.run alone
+// 2.46 s (1.18x), sherpa-onnx-node 3.10 s (0.94x), peak RSS 472 MB vs sherpa's 536 MB; inference
+// phase 2.56 s, CTC 0.10 s. With the ids, seven runs at load 0.9-1.7: daemon / session.run
+// 0.97-1.01x, ours / sherpa 0.67-0.75x, peak RSS 435-437 MB (0.81-0.82x sherpa's 532-540 MB);
+// inference phase 1.57-2.13 s, CTC 0.07 s.
 //
 // The graph is edited as bytes (no protobuf library at run time): the top-level ModelProto fields are
 // walked by position, the graph field (7) gets a new length, and a GraphProto tail of three fields

@@ -13,8 +13,10 @@ const port = parentPort;
 if (!port) throw new Error('inferenceWorker must run in a worker thread');
 let model: SenseVoiceModel | RemoteSenseVoiceModel | null = null;
 
-// A batch's logits are a native buffer of 2 MB per second of audio ([N, T+4, 25055] floats), and
-// onnxruntime-node copies it once more into a JS buffer. V8 frees both only when it next collects,
+// A local session hands back token ids (inference/topTwoOutput.ts); logits reach this thread only
+// from a model file that could not be extended or from an inference server without the argmax step.
+// Where they do: a batch's logits are a native buffer of 2 MB per second of audio ([N, T+4, 25055]
+// floats), and onnxruntime-node copies it once more into a JS buffer. V8 frees both only when it next collects,
 // and lazily, so such buffers pile up and fragment the heap. Collecting after every batch returns
 // that memory at once (tiny model, a 10-minute file, 3 runs each: peak RSS 342-380 MB collecting
 // after 32 MB batches only, 243-306 MB after every batch; full int8 model, 4 minutes: no measurable
