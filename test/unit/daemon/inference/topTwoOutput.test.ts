@@ -13,7 +13,8 @@ import { concatParts } from '../../../../common/onnx/protoWriter';
 import { EMOTION_UNKNOWN } from '../../../../common/richTags';
 import { ctcDecode, ctcDecodeIds } from '../../../../daemon/decoding/ctcDecode';
 import { tagId } from '../../../../daemon/decoding/richTags';
-import { SenseVoiceModel } from '../../../../daemon/inference/senseVoiceModel';
+import { SenseVoiceModel, type Logits } from '../../../../daemon/inference/senseVoiceModel';
+import type { FrameOutput } from '../../../../daemon/remote/remoteModel';
 import { modelWithTopTwo, TOP_TWO } from '../../../../daemon/inference/topTwoOutput';
 import { AUDIO } from '../../../helpers/paths';
 import { testModel } from '../../../helpers/testModels';
@@ -44,10 +45,10 @@ for (const [layout, int8] of [
       // One at a time and all at once (padded to the longest): the same rows either way, except on
       // int8, whose dynamic quantisation scales by the whole batch's range (the daemon runs int8
       // models one utterance at a time: batchScheduler.ts).
-      const logits = [];
+      const logits: Logits[] = [];
       for (const it of items) logits.push(...(await model.runBatch([it])));
       for (const ban of [false, true]) {
-        const one = [];
+        const one: FrameOutput[] = [];
         for (const it of items) one.push(...(await model.recognise([{ ...it, banEmotionUnknown: ban }])));
         const batch = int8 ? one : await model.recognise(items.map((it) => ({ ...it, banEmotionUnknown: ban })));
         for (const [i, l] of logits.entries()) {
