@@ -31,9 +31,10 @@ export interface LoadModelOptions {
   /** Seam for tests that fake providers. */
   createSession?: Parameters<typeof createSession>[0]['create'];
   /**
-   * Take each frame's best token ids inside ONNX Runtime (topTwoOutput.ts), so `recognise` fetches
-   * ids instead of logits. The inference worker asks for it; without it (and where the file cannot
-   * be extended) the session is the file's own and `recognise` decodes logits.
+   * On the CPU provider, take each frame's best token ids inside ONNX Runtime (topTwoOutput.ts), so
+   * `recognise` fetches ids instead of logits. The inference worker asks for it; without it (on a
+   * GPU, or where the file cannot be extended) the session is the file's own and `recognise` decodes
+   * logits.
    */
   idsInRuntime?: boolean;
 }
@@ -258,8 +259,11 @@ export class SenseVoiceModel {
 }
 
 /**
- * A session on `file` with the TopK output appended (topTwoOutput.ts), noting the file in `withIds`.
- * A file that cannot be extended, or whose extended graph the CPU will not take, loads as it is.
+ * On the CPU, a session on `file` with the TopK output appended (topTwoOutput.ts), noting the file in
+ * `withIds`; a file that cannot be extended, or whose extended graph the runtime will not take,
+ * loads as it is. GPU providers load the file itself: on 'auto' every machine tries them first, and
+ * reading a 900 MB fp32 file into memory before each try that fails would cost a CPU-only machine
+ * seconds and memory at every load; on a GPU the CPU is not what limits the speed.
  */
 async function createWithIds(
   file: string,
@@ -269,6 +273,8 @@ async function createWithIds(
 ): Promise<InferenceSession> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ort = require('onnxruntime-node') as typeof import('onnxruntime-node');
+  const cpuOnly = options.executionProviders?.every((p) => (typeof p === 'string' ? p : p.name) === 'cpu') ?? false;
+  if (!cpuOnly) return ort.InferenceSession.create(file, options);
   let bytes: Uint8Array;
   try {
     bytes = modelWithTopTwo(file, logitsName);
@@ -279,9 +285,7 @@ async function createWithIds(
     const session = await ort.InferenceSession.create(bytes, options);
     withIds.add(file);
     return session;
-  } catch (err) {
-    // A GPU provider's failure is the provider's (createSession explains it); on the CPU, try the file itself.
-    if (options.executionProviders?.some((p) => (typeof p === 'string' ? p : p.name) !== 'cpu')) throw err;
+  } catch {
     return ort.InferenceSession.create(file, options);
   }
 }
