@@ -55,6 +55,14 @@ function logf4(x: v128): v128 {
   return f32x4.add(f32x4.add(m, y), f32x4.mul(fe, f32x4.splat(0.693359375)));
 }
 
+/** Sample j of four frames (the lanes' samples at p0..p3 + o), one in each lane. */
+function gather(p0: usize, p1: usize, p2: usize, p3: usize, o: usize): v128 {
+  let v = v128.load32_lane(p0 + o, f32x4.splat(0), 0);
+  v = v128.load32_lane(p1 + o, v, 1);
+  v = v128.load32_lane(p2 + o, v, 2);
+  return v128.load32_lane(p3 + o, v, 3);
+}
+
 /**
  * `frames` frames of the `numSamples` samples at `samples`: frame t starts at firstStart + t * shift,
  * samples outside [0, numSamples) reflected as Kaldi does (snip_edges false). Writes numBins
@@ -66,44 +74,6 @@ export function compute(
   firstStart: i32,
   shift: i32,
   frames: i32,
-  out: usize,
-  L: i32,
-  scale: f32,
-  preemph: f32,
-  removeDc: bool,
-  numBins: i32,
-  tables: usize,
-  scratch: usize,
-): void {
-  for (let t0 = 0; t0 < frames; t0 += 4) {
-    const count = frames - t0 < 4 ? frames - t0 : 4;
-    group(
-      samples,
-      numSamples,
-      firstStart,
-      shift,
-      t0,
-      count,
-      out,
-      L,
-      scale,
-      preemph,
-      removeDc,
-      numBins,
-      tables,
-      scratch,
-    );
-  }
-}
-
-/** Frames [t0, t0 + count), count <= 4, one in each lane. */
-function group(
-  samples: usize,
-  numSamples: i32,
-  firstStart: i32,
-  shift: i32,
-  t0: i32,
-  count: i32,
   out: usize,
   L: i32,
   scale: f32,
@@ -126,140 +96,135 @@ function group(
   const im = re + <usize>(M * V);
   const power = im + <usize>(M * V);
 
-  // Each lane's samples: in place when the frame lies inside the wave, else reflected into scratch.
-  let p0: usize = 0,
-    p1: usize = 0,
-    p2: usize = 0,
-    p3: usize = 0;
-  for (let k = 0; k < 4; k++) {
-    const t = t0 + (k < count ? k : count - 1);
-    const start = firstStart + t * shift;
-    let p: usize;
-    if (start >= 0 && start + L <= numSamples) {
-      p = samples + <usize>(start << 2);
-    } else {
-      p = reflected + <usize>k * lanesBytes;
+  for (let t0 = 0; t0 < frames; t0 += 4) {
+    const count = frames - t0 < 4 ? frames - t0 : 4;
+    // Each lane's samples: in place when the frame lies inside the wave, else reflected into scratch.
+    let p0: usize = 0,
+      p1: usize = 0,
+      p2: usize = 0,
+      p3: usize = 0;
+    for (let k = 0; k < 4; k++) {
+      const t = t0 + (k < count ? k : count - 1);
+      const start = firstStart + t * shift;
+      let p: usize;
+      if (start >= 0 && start + L <= numSamples) {
+        p = samples + <usize>(start << 2);
+      } else {
+        p = reflected + <usize>k * lanesBytes;
+        for (let j = 0; j < L; j++) {
+          let i = start + j;
+          while (i < 0 || i >= numSamples) i = i < 0 ? -i - 1 : 2 * numSamples - 1 - i;
+          store<f32>(p + <usize>(j << 2), load<f32>(samples + <usize>(i << 2)));
+        }
+      }
+      if (k == 0) p0 = p;
+      else if (k == 1) p1 = p;
+      else if (k == 2) p2 = p;
+      else p3 = p;
+    }
+
+    // DC: each lane's mean of its L samples (scaled).
+    const zero = f32x4.splat(0);
+    let mean = zero;
+    if (removeDc) {
+      let acc = zero;
       for (let j = 0; j < L; j++) {
-        let i = start + j;
-        while (i < 0 || i >= numSamples) i = i < 0 ? -i - 1 : 2 * numSamples - 1 - i;
-        store<f32>(p + <usize>(j << 2), load<f32>(samples + <usize>(i << 2)));
+        const v = gather(p0, p1, p2, p3, <usize>(j << 2));
+        acc = f32x4.add(acc, v);
       }
+      mean = f32x4.mul(acc, f32x4.splat(scale / <f32>L));
     }
-    if (k == 0) p0 = p;
-    else if (k == 1) p1 = p;
-    else if (k == 2) p2 = p;
-    else p3 = p;
-  }
 
-  // DC: each lane's mean of its L samples (scaled).
-  const zero = f32x4.splat(0);
-  let mean = zero;
-  if (removeDc) {
-    let acc = zero;
-    for (let j = 0; j < L; j++) {
-      const o = <usize>(j << 2);
-      let v = v128.load32_lane(p0 + o, zero, 0);
-      v = v128.load32_lane(p1 + o, v, 1);
-      v = v128.load32_lane(p2 + o, v, 2);
-      v = v128.load32_lane(p3 + o, v, 3);
-      acc = f32x4.add(acc, v);
-    }
-    mean = f32x4.mul(acc, f32x4.splat(scale / <f32>L));
-  }
-
-  // Scale, remove DC, pre-emphasis, window; sample 2n goes to re[bitrev n], 2n + 1 to im[bitrev n].
-  const sc = f32x4.splat(scale);
-  const c = f32x4.splat(preemph);
-  let prev = zero;
-  for (let j = 0; j < 2 * M; j++) {
-    let w = zero;
-    if (j < L) {
-      const o = <usize>(j << 2);
-      let v = v128.load32_lane(p0 + o, zero, 0);
-      v = v128.load32_lane(p1 + o, v, 1);
-      v = v128.load32_lane(p2 + o, v, 2);
-      v = v128.load32_lane(p3 + o, v, 3);
-      const cur = f32x4.sub(f32x4.mul(v, sc), mean);
-      const before = j == 0 ? cur : prev;
-      w = f32x4.mul(f32x4.sub(cur, f32x4.mul(c, before)), load<v128>(win + <usize>(j * V)));
-      prev = cur;
-    }
-    const slot = <usize>load<i32>(bitrev + <usize>((j >> 1) << 2));
-    store<v128>((j & 1) == 0 ? re + slot : im + slot, w);
-  }
-
-  // Radix-2 decimation in time, in place.
-  let tw = twiddles;
-  for (let half = 1; half < M; half <<= 1) {
-    const step = half << 1;
-    for (let k = 0; k < half; k++) {
-      const wr = load<v128>(tw + <usize>(k * 2 * V));
-      const wi = load<v128>(tw + <usize>(k * 2 * V + V));
-      for (let a = k; a < M; a += step) {
-        const ao = <usize>(a * V);
-        const bo = <usize>((a + half) * V);
-        const br = load<v128>(re + bo);
-        const bi = load<v128>(im + bo);
-        const xr = f32x4.sub(f32x4.mul(br, wr), f32x4.mul(bi, wi));
-        const xi = f32x4.add(f32x4.mul(br, wi), f32x4.mul(bi, wr));
-        const ar = load<v128>(re + ao);
-        const ai = load<v128>(im + ao);
-        store<v128>(re + ao, f32x4.add(ar, xr));
-        store<v128>(im + ao, f32x4.add(ai, xi));
-        store<v128>(re + bo, f32x4.sub(ar, xr));
-        store<v128>(im + bo, f32x4.sub(ai, xi));
+    // Scale, remove DC, pre-emphasis, window; sample 2n goes to re[bitrev n], 2n + 1 to im[bitrev n].
+    const sc = f32x4.splat(scale);
+    const c = f32x4.splat(preemph);
+    let prev = zero;
+    for (let j = 0; j < 2 * M; j++) {
+      let w = zero;
+      if (j < L) {
+        const v = gather(p0, p1, p2, p3, <usize>(j << 2));
+        const cur = f32x4.sub(f32x4.mul(v, sc), mean);
+        const before = j == 0 ? cur : prev;
+        w = f32x4.mul(f32x4.sub(cur, f32x4.mul(c, before)), load<v128>(win + <usize>(j * V)));
+        prev = cur;
       }
+      const slot = <usize>load<i32>(bitrev + <usize>((j >> 1) << 2));
+      store<v128>((j & 1) == 0 ? re + slot : im + slot, w);
     }
-    tw += <usize>(half * 2 * V);
-  }
 
-  // Split: X[k] = (U[k] + conj U[M-k]) / 2 + W^k (U[k] - conj U[M-k]) / 2i, power |X[k]|^2.
-  const halfV = f32x4.splat(0.5);
-  for (let k = 0; k <= M; k++) {
-    const a = k == M ? 0 : k;
-    const b = k == 0 ? 0 : M - k;
-    const ur = load<v128>(re + <usize>(a * V));
-    const ui = load<v128>(im + <usize>(a * V));
-    const vr = load<v128>(re + <usize>(b * V));
-    const vi = load<v128>(im + <usize>(b * V));
-    // even part E = (U + conj V) / 2, odd part O = (U - conj V) / 2i
-    const er = f32x4.mul(f32x4.add(ur, vr), halfV);
-    const ei = f32x4.mul(f32x4.sub(ui, vi), halfV);
-    const or = f32x4.mul(f32x4.add(ui, vi), halfV);
-    const oi = f32x4.mul(f32x4.sub(vr, ur), halfV);
-    const cre = load<v128>(split + <usize>(k * 2 * V));
-    const ci = load<v128>(split + <usize>(k * 2 * V + V));
-    const xr = f32x4.add(er, f32x4.sub(f32x4.mul(or, cre), f32x4.mul(oi, ci)));
-    const xi = f32x4.add(ei, f32x4.add(f32x4.mul(or, ci), f32x4.mul(oi, cre)));
-    store<v128>(power + <usize>(k * V), f32x4.add(f32x4.mul(xr, xr), f32x4.mul(xi, xi)));
-  }
+    // Radix-2 decimation in time, in place.
+    let tw = twiddles;
+    for (let half = 1; half < M; half <<= 1) {
+      const step = half << 1;
+      for (let k = 0; k < half; k++) {
+        const wr = load<v128>(tw + <usize>(k * 2 * V));
+        const wi = load<v128>(tw + <usize>(k * 2 * V + V));
+        for (let a = k; a < M; a += step) {
+          const ao = <usize>(a * V);
+          const bo = <usize>((a + half) * V);
+          const br = load<v128>(re + bo);
+          const bi = load<v128>(im + bo);
+          const xr = f32x4.sub(f32x4.mul(br, wr), f32x4.mul(bi, wi));
+          const xi = f32x4.add(f32x4.mul(br, wi), f32x4.mul(bi, wr));
+          const ar = load<v128>(re + ao);
+          const ai = load<v128>(im + ao);
+          store<v128>(re + ao, f32x4.add(ar, xr));
+          store<v128>(im + ao, f32x4.add(ai, xi));
+          store<v128>(re + bo, f32x4.sub(ar, xr));
+          store<v128>(im + bo, f32x4.sub(ai, xi));
+        }
+      }
+      tw += <usize>(half * 2 * V);
+    }
 
-  // Mel filters, log (floored at FLT_EPSILON), lanes out to their frames.
-  const eps = f32x4.splat(1.1920928955078125e-7);
-  let wp = melWeights;
-  for (let b = 0; b < numBins; b++) {
-    const first = load<i32>(melRows + <usize>(b * 8));
-    const n = load<i32>(melRows + <usize>(b * 8 + 4));
-    let ea = f32x4.splat(0);
-    let eb = f32x4.splat(0);
-    let pp = power + <usize>(first * V);
-    let i = 0;
-    for (; i + 1 < n; i += 2) {
-      ea = f32x4.add(ea, f32x4.mul(load<v128>(wp), load<v128>(pp)));
-      eb = f32x4.add(eb, f32x4.mul(load<v128>(wp + V), load<v128>(pp + V)));
-      wp += 2 * V;
-      pp += 2 * V;
+    // Split: X[k] = (U[k] + conj U[M-k]) / 2 + W^k (U[k] - conj U[M-k]) / 2i, power |X[k]|^2.
+    const halfV = f32x4.splat(0.5);
+    for (let k = 0; k <= M; k++) {
+      const a = k == M ? 0 : k;
+      const b = k == 0 ? 0 : M - k;
+      const ur = load<v128>(re + <usize>(a * V));
+      const ui = load<v128>(im + <usize>(a * V));
+      const vr = load<v128>(re + <usize>(b * V));
+      const vi = load<v128>(im + <usize>(b * V));
+      // even part E = (U + conj V) / 2, odd part O = (U - conj V) / 2i
+      const er = f32x4.mul(f32x4.add(ur, vr), halfV);
+      const ei = f32x4.mul(f32x4.sub(ui, vi), halfV);
+      const or = f32x4.mul(f32x4.add(ui, vi), halfV);
+      const oi = f32x4.mul(f32x4.sub(vr, ur), halfV);
+      const cre = load<v128>(split + <usize>(k * 2 * V));
+      const ci = load<v128>(split + <usize>(k * 2 * V + V));
+      const xr = f32x4.add(er, f32x4.sub(f32x4.mul(or, cre), f32x4.mul(oi, ci)));
+      const xi = f32x4.add(ei, f32x4.add(f32x4.mul(or, ci), f32x4.mul(oi, cre)));
+      store<v128>(power + <usize>(k * V), f32x4.add(f32x4.mul(xr, xr), f32x4.mul(xi, xi)));
     }
-    if (i < n) {
-      ea = f32x4.add(ea, f32x4.mul(load<v128>(wp), load<v128>(pp)));
-      wp += V;
+
+    // Mel filters, log (floored at FLT_EPSILON), lanes out to their frames.
+    const eps = f32x4.splat(1.1920928955078125e-7);
+    let wp = melWeights;
+    for (let b = 0; b < numBins; b++) {
+      const first = load<i32>(melRows + <usize>(b * 8));
+      const n = load<i32>(melRows + <usize>(b * 8 + 4));
+      let ea = f32x4.splat(0);
+      let eb = f32x4.splat(0);
+      let pp = power + <usize>(first * V);
+      let i = 0;
+      for (; i + 1 < n; i += 2) {
+        ea = f32x4.add(ea, f32x4.mul(load<v128>(wp), load<v128>(pp)));
+        eb = f32x4.add(eb, f32x4.mul(load<v128>(wp + V), load<v128>(pp + V)));
+        wp += 2 * V;
+        pp += 2 * V;
+      }
+      if (i < n) {
+        ea = f32x4.add(ea, f32x4.mul(load<v128>(wp), load<v128>(pp)));
+        wp += V;
+      }
+      const l = logf4(f32x4.max(f32x4.add(ea, eb), eps));
+      const o = out + <usize>((t0 * numBins + b) << 2);
+      const stride = <usize>(numBins << 2);
+      store<f32>(o, f32x4.extract_lane(l, 0));
+      if (count > 1) store<f32>(o + stride, f32x4.extract_lane(l, 1));
+      if (count > 2) store<f32>(o + 2 * stride, f32x4.extract_lane(l, 2));
+      if (count > 3) store<f32>(o + 3 * stride, f32x4.extract_lane(l, 3));
     }
-    const l = logf4(f32x4.max(f32x4.add(ea, eb), eps));
-    const o = out + <usize>((t0 * numBins + b) << 2);
-    const stride = <usize>(numBins << 2);
-    store<f32>(o, f32x4.extract_lane(l, 0));
-    if (count > 1) store<f32>(o + stride, f32x4.extract_lane(l, 1));
-    if (count > 2) store<f32>(o + 2 * stride, f32x4.extract_lane(l, 2));
-    if (count > 3) store<f32>(o + 3 * stride, f32x4.extract_lane(l, 3));
   }
 }
